@@ -1,0 +1,132 @@
+/**
+ * How PostgreSQL can use one B-tree index for one table access:
+ *  - index conditions: leading key columns with equality, then at most one range column;
+ *  - order: after equality-constrained keys, the ORDER BY columns in the same or fully
+ *    reversed direction (a backward scan flips ASC/DESC and NULLS FIRST/LAST together);
+ *  - a partial index only when the WHERE clause implies its predicate;
+ *  - index-only when every column read is a key or INCLUDE column.
+ */
+import type { PredicateAtom } from '../model/predicate';
+import type { OrderItem, TableAccess } from '../model/query';
+import type { IndexDef, IndexKey } from '../model/schema';
+import { predicateImplied } from './implication';
+
+export interface KeyMatch {
+  equalityColumns: string[];
+  rangeColumn?: string;
+  conditions: PredicateAtom[];
+}
+
+export function keyName(k: IndexKey): string {
+  return k.column ?? k.expression ?? '?';
+}
+
+/** Atoms of the access that an index can use as an equality condition, by column. */
+export function equalityAtoms(access: TableAccess): Map<string, PredicateAtom[]> {
+  const m = new Map<string, PredicateAtom[]>();
+  const add = (c: string, a: PredicateAtom) => m.set(c, [...(m.get(c) ?? []), a]);
+  for (const { atom } of access.predicates) {
+    if (atom.kind === 'compare' && atom.op === '=') add(atom.column, atom);
+    else if (atom.kind === 'in') add(atom.column, atom);
+    else if (atom.kind === 'null' && atom.isNull) add(atom.column, atom);
+  }
+  if (access.joinedFrom) {
+    for (const j of access.joinKeys) add(j.column, { kind: 'compare', column: j.column, op: '=', value: { kind: 'param' } });
+  }
+  return m;
+}
+
+/** A LIKE pattern a B-tree can search as a range: a literal prefix before the first wildcard. */
+export function likePrefix(atom: PredicateAtom): string | undefined {
+  if (atom.kind !== 'like' || atom.negated || atom.caseInsensitive || atom.pattern.kind !== 'string') return undefined;
+  const m = /^([^%_\\]+)/.exec(atom.pattern.value);
+  return m ? m[1] : undefined;
+}
+
+export function rangeAtoms(access: TableAccess, key?: IndexKey): Map<string, PredicateAtom[]> {
+  const m = new Map<string, PredicateAtom[]>();
+  const add = (c: string, a: PredicateAtom) => m.set(c, [...(m.get(c) ?? []), a]);
+  for (const { atom } of access.predicates) {
+    if (atom.kind === 'compare' && atom.op !== '=') add(atom.column, atom);
+    else if (atom.kind === 'between') add(atom.column, atom);
+    else if (atom.kind === 'like' && likePrefix(atom) !== undefined) {
+      // LIKE 'x%' is a B-tree range only under the C collation or a *_pattern_ops operator class.
+      if (!key || /pattern_ops$/.test(key.opclass ?? '')) add(atom.column, atom);
+    }
+  }
+  return m;
+}
+
+export function matchKeys(index: IndexDef, access: TableAccess): KeyMatch {
+  const eq = equalityAtoms(access);
+  const out: KeyMatch = { equalityColumns: [], conditions: [] };
+  for (const key of index.keys) {
+    const name = keyName(key);
+    const e = eq.get(name);
+    if (e) {
+      out.equalityColumns.push(name);
+      out.conditions.push(...e);
+      continue;
+    }
+    const r = rangeAtoms(access, key).get(name);
+    if (r) {
+      out.rangeColumn = name;
+      out.conditions.push(...r);
+    }
+    break;
+  }
+  return out;
+}
+
+/** Columns pinned to a single value by the WHERE clause: they drop out of the required order. */
+export function constantColumns(access: TableAccess): Set<string> {
+  const s = new Set<string>();
+  for (const { atom } of access.predicates) {
+    if (atom.kind === 'compare' && atom.op === '=') s.add(atom.column);
+    else if (atom.kind === 'in' && atom.values.length === 1 && atom.values[0].kind !== 'param') s.add(atom.column);
+    else if (atom.kind === 'null' && atom.isNull) s.add(atom.column);
+  }
+  if (access.joinedFrom) for (const j of access.joinKeys) s.add(j.column);
+  return s;
+}
+
+export function requiredOrder(access: TableAccess): OrderItem[] {
+  const constant = constantColumns(access);
+  return access.orderBy.filter((o) => !constant.has(o.column));
+}
+
+/** Whether a scan of the index returns rows in the required order; `backward` when scanned in reverse. */
+export function orderMatch(index: IndexDef, access: TableAccess): { sorted: boolean; backward: boolean } {
+  const required = requiredOrder(access);
+  if (required.length === 0) return { sorted: true, backward: false };
+  if (index.method !== 'btree') return { sorted: false, backward: false };
+  const constant = constantColumns(access);
+  let direction: boolean | undefined; // true = forward
+  let ki = 0;
+  for (const item of required) {
+    while (ki < index.keys.length && constant.has(keyName(index.keys[ki])) && keyName(index.keys[ki]) !== item.column) ki++;
+    const key = index.keys[ki];
+    if (!key || keyName(key) !== item.column) return { sorted: false, backward: false };
+    const forward = key.desc === item.desc;
+    const wantNullsFirst = item.nullsFirst ?? item.desc;
+    const nullsOk = forward ? key.nullsFirst === wantNullsFirst : key.nullsFirst === !wantNullsFirst;
+    if (!nullsOk) return { sorted: false, backward: false };
+    if (direction === undefined) direction = forward;
+    else if (direction !== forward) return { sorted: false, backward: false };
+    ki++;
+  }
+  return { sorted: true, backward: direction === false };
+}
+
+export function coversColumns(index: IndexDef, access: TableAccess): boolean {
+  if (access.columnsRead === '*' || access.kind !== 'select') return false;
+  const have = new Set([...index.keys.map(keyName), ...index.include]);
+  return access.columnsRead.every((c) => have.has(c));
+}
+
+export function partialUsable(index: IndexDef, access: TableAccess): boolean {
+  return predicateImplied(
+    access.predicates.map((p) => p.atom),
+    index.predicate,
+  );
+}

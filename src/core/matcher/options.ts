@@ -1,0 +1,23 @@
+export interface MatcherOptions {
+  /** Row estimates per table (catalog name). */
+  rows: Record<string, number>;
+  /** Rows assumed for a table with no estimate. */
+  defaultRows: number;
+  /** Tables smaller than this never get a missing-index finding. */
+  minRows: number;
+  /** Rows saved (read or sorted) from which a missing index is a warning rather than info. */
+  rowsThreshold: number;
+  /** Largest share of a table an index scan may return and still be worth proposing. */
+  maxSelectivity: number;
+  /** PostgreSQL major version the verdicts are for. */
+  serverVersion: number;
+}
+
+export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
+  rows: {},
+  defaultRows: 10_000,
+  minRows: 1_000,
+  rowsThreshold: 1_000,
+  maxSelectivity: 0.2,
+  serverVersion: 16,
+};

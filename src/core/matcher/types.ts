@@ -1,0 +1,59 @@
+import type { PredicateAtom } from '../model/predicate';
+import type { TableAccess } from '../model/query';
+import type { IndexDef, IndexKey, TableDef } from '../model/schema';
+
+/** How one index could serve one table access. */
+export interface IndexUse {
+  index: IndexDef;
+  usable: boolean;
+  /** Leading key columns matched by equality (=, IN, IS NULL, join keys on the inner side of a join). */
+  equalityColumns: string[];
+  /** The one key column after them matched by a range (<, >, BETWEEN, LIKE 'x%'). */
+  rangeColumn?: string;
+  /** Predicate atoms that become index conditions. */
+  conditions: PredicateAtom[];
+  /** The index delivers rows in the ORDER BY order (forward or backward scan). */
+  sortAvoided: boolean;
+  backward: boolean;
+  /** Every column the statement reads is in the index (keys or INCLUDE). */
+  indexOnly: boolean;
+  /** Estimated rows fetched through the index (per execution; per outer row on the inner side of a join). */
+  rowsRead: number;
+  /** Planner-style cost estimate used to rank paths (lower is better). */
+  cost: number;
+  reason: string;
+}
+
+export interface ProposedIndex {
+  table: string;
+  name: string;
+  method: 'btree' | 'gin';
+  keys: IndexKey[];
+  predicate?: PredicateAtom[];
+  predicateText?: string;
+  /** Extension the index needs (pg_trgm for trigram indexes). */
+  extension?: string;
+  sql: string;
+  /** `@@index([...])` for schema.prisma; undefined when Prisma can't express the index. */
+  prisma?: string;
+  prismaNote?: string;
+}
+
+export interface AccessVerdict {
+  access: TableAccess;
+  table?: TableDef;
+  rows: number;
+  /** True when no row estimate was configured for the table. */
+  rowsAssumed: boolean;
+  /** Estimated rows the statement's filters keep. */
+  matchedRows: number;
+  /** The path the planner would most likely take; undefined for a sequential scan. */
+  best?: IndexUse;
+  candidates: IndexUse[];
+  /** The statement has an ORDER BY that a scan of this table could deliver. */
+  needsSort: boolean;
+  /** null when there is no ORDER BY to satisfy. */
+  sortAvoided: boolean | null;
+  seqScanCost: number;
+  reason: string;
+}

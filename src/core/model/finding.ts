@@ -1,0 +1,38 @@
+import type { Range, SourceLocation } from './location';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export type RuleId =
+  | 'missing-index'
+  | 'redundant-index'
+  | 'low-selectivity-index'
+  | 'unused-by-workload'
+  | 'schema-drift'
+  | 'parse-error';
+
+export interface RelatedLocation extends SourceLocation {
+  message: string;
+}
+
+export interface Fix {
+  /** SQL that applies the fix (CREATE INDEX / DROP INDEX). */
+  sql?: string;
+  /** The schema.prisma change: an attribute line to add (`@@index([...])`) or the text to remove. */
+  prisma?: string;
+  /** What the fix does to schema.prisma. */
+  prismaAction?: 'add' | 'remove';
+  /** Prisma model the fix applies to. */
+  model?: string;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+  table?: string;
+  index?: string;
+  related: RelatedLocation[];
+  fix?: Fix;
+}

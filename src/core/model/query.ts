@@ -1,0 +1,67 @@
+import type { Range, SourceLocation } from './location';
+import type { PredicateAtom } from './predicate';
+
+export interface LocatedAtom {
+  atom: PredicateAtom;
+  /** Where the predicate is written, when known. */
+  range?: Range;
+}
+
+export interface OrderItem {
+  column: string;
+  desc: boolean;
+  /** Explicit NULLS FIRST/LAST; undefined means the default for the direction. */
+  nullsFirst?: boolean;
+  range?: Range;
+}
+
+export interface JoinKey {
+  /** Column of this table compared with `=` to another table's column. */
+  column: string;
+  otherTable: string;
+  otherColumn: string;
+}
+
+export type AccessKind = 'select' | 'update' | 'delete' | 'insert' | 'upsert';
+
+/** How one statement touches one table: what the planner can use an index for. */
+export interface TableAccess {
+  table: string;
+  alias?: string;
+  kind: AccessKind;
+  /** Conjunction of atoms that filter this table (WHERE and ON clauses restricted to it). */
+  predicates: LocatedAtom[];
+  joinKeys: JoinKey[];
+  /**
+   * ORDER BY items on this table. Only filled when the whole ORDER BY is on this
+   * table and a scan of it can deliver rows in that order (it is the only or outer table).
+   */
+  orderBy: OrderItem[];
+  /** An ORDER BY exists but it can't be satisfied by this table's index (sort over a join, expressions). */
+  orderByUnsatisfiable?: string;
+  limit?: number | 'param';
+  offset?: number | 'param';
+  groupBy: string[];
+  /** Columns the statement reads from this table; `'*'` for all. Used for index-only scans. */
+  columnsRead: string[] | '*';
+  /** True when the table is reached only by joining from another table (inner side of a join). */
+  joinedFrom?: string;
+}
+
+export type QueryOrigin = 'sql-file' | 'embedded-sql' | 'prisma' | 'migration';
+
+export interface QueryShape {
+  /** Stable id within a run: `file:line:col`. */
+  id: string;
+  origin: QueryOrigin;
+  location: SourceLocation;
+  /** Statement text (SQL) or the Prisma call (`prisma.user.findMany`). */
+  text: string;
+  /** Short human label: `SELECT on users`, `prisma.user.findMany`. */
+  label: string;
+  accesses: TableAccess[];
+}
+
+export function emptyAccess(table: string, kind: AccessKind = 'select'): TableAccess {
+  return { table, kind, predicates: [], joinKeys: [], orderBy: [], groupBy: [], columnsRead: '*' };
+}

@@ -1,0 +1,133 @@
+import type { SourceLocation } from './location';
+import type { PredicateAtom } from './predicate';
+
+export type IndexMethod = 'btree' | 'hash' | 'gin' | 'gist' | 'brin' | 'spgist' | (string & {});
+
+export interface ColumnDef {
+  /** Name as stored in the catalog (after PostgreSQL case folding). */
+  name: string;
+  /** Type as written, lower-cased: `text`, `timestamp(3)`, `boolean`, `"Role"` becomes `role` enum via enumName. */
+  type: string;
+  nullable: boolean;
+  /** Set when the type is an enum: its name (catalog form). */
+  enumName?: string;
+  generated?: boolean;
+  location?: SourceLocation;
+}
+
+export interface IndexKey {
+  /** Column name (catalog form), when the key is a plain column. */
+  column?: string;
+  /** Expression text, when the key is an expression (lower(email), (a + b)). */
+  expression?: string;
+  /** Columns an expression key reads. */
+  expressionColumns?: string[];
+  desc: boolean;
+  /** PostgreSQL's default is NULLS LAST for ASC and NULLS FIRST for DESC. */
+  nullsFirst: boolean;
+  opclass?: string;
+}
+
+export type IndexOrigin = 'migration' | 'prisma' | 'database';
+
+export interface IndexDef {
+  name: string;
+  table: string;
+  method: IndexMethod;
+  keys: IndexKey[];
+  include: string[];
+  unique: boolean;
+  primary: boolean;
+  /** Backs a constraint (PRIMARY KEY / UNIQUE constraint), so it can't be dropped with DROP INDEX. */
+  constraint: boolean;
+  /** Partial-index predicate as a conjunction of atoms; undefined for a full index. */
+  predicate?: PredicateAtom[];
+  /** Predicate text as written (for messages and SQL). */
+  predicateText?: string;
+  /** False for an INVALID index (a failed CONCURRENTLY build). */
+  valid: boolean;
+  origin: IndexOrigin;
+  /** Where the index is declared (migration statement, @@index attribute, field @unique). */
+  location?: SourceLocation;
+  /** Live statistics, when read from a database. */
+  stats?: { scans?: number; sizeBytes?: number };
+}
+
+export interface ForeignKeyDef {
+  name?: string;
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+}
+
+export interface TableDef {
+  /** Catalog name (after case folding), without schema. */
+  name: string;
+  schema: string;
+  columns: Map<string, ColumnDef>;
+  indexes: IndexDef[];
+  foreignKeys: ForeignKeyDef[];
+  /** Estimated rows, from config, --rows or the catalog. */
+  rowEstimate?: number;
+  location?: SourceLocation;
+  /** Prisma model name, when the table comes from (or is mapped by) schema.prisma. */
+  model?: string;
+}
+
+export interface EnumDef {
+  name: string;
+  values: string[];
+}
+
+/** Prisma's view of a model: how names in Prisma Client calls map to SQL. */
+export interface PrismaField {
+  name: string;
+  /** DB column (after @map); undefined for relation fields. */
+  column?: string;
+  /** Scalar type name (String, Int, DateTime, Boolean, an enum name…). */
+  type: string;
+  isList: boolean;
+  relation?: {
+    /** Related model name. */
+    model: string;
+    /** Scalar fields on this model holding the FK (empty on the back-relation side). */
+    fields: string[];
+    /** Referenced fields on the related model. */
+    references: string[];
+  };
+}
+
+export interface PrismaModel {
+  name: string;
+  table: string;
+  fields: Map<string, PrismaField>;
+  /** Names of compound unique selectors usable in `where` (e.g. `userId_courseId`) → their fields. */
+  compoundUniques: Map<string, string[]>;
+  location?: SourceLocation;
+}
+
+export interface PrismaMapping {
+  file: string;
+  models: Map<string, PrismaModel>;
+  /** Prisma Client accessor (`user` for model User) → model name. */
+  accessors: Map<string, string>;
+}
+
+export interface SchemaModel {
+  tables: Map<string, TableDef>;
+  enums: Map<string, EnumDef>;
+  /** Present when a schema.prisma was read. */
+  prisma?: PrismaMapping;
+}
+
+export function emptySchema(): SchemaModel {
+  return { tables: new Map(), enums: new Map() };
+}
+
+export function allIndexes(schema: SchemaModel): IndexDef[] {
+  return [...schema.tables.values()].flatMap((t) => t.indexes);
+}
+
+export function indexKeyColumns(index: IndexDef): string[] {
+  return index.keys.map((k) => k.column ?? k.expression ?? '?');
+}

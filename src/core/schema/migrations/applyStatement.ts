@@ -1,0 +1,271 @@
+/** Applies one DDL statement to a schema model, the way PostgreSQL would change its catalog. */
+import type { SourceLocation } from '../../model/location';
+import type { ColumnDef, IndexDef, IndexKey, SchemaModel, TableDef } from '../../model/schema';
+import { columnRef, columnRefsIn, exprText, type Node, strings } from '../../sql/expr';
+import { predicateAtoms } from '../../sql/predicates';
+import { typeNameText } from './columnTypes';
+
+export interface StatementOrigin {
+  /** Where the statement is, for IndexDef.location and TableDef.location. */
+  location: SourceLocation;
+  /** Original statement text (predicate text is sliced from it). */
+  text: string;
+}
+
+function newTable(name: string, schemaName: string | undefined, origin: StatementOrigin): TableDef {
+  return { name, schema: schemaName ?? 'public', columns: new Map(), indexes: [], foreignKeys: [], location: origin.location };
+}
+
+function sortKey(elem: Node): IndexKey {
+  const e = elem.IndexElem ?? {};
+  const desc = e.ordering === 'SORTBY_DESC';
+  const nullsFirst = e.nulls_ordering === 'SORTBY_NULLS_FIRST' ? true : e.nulls_ordering === 'SORTBY_NULLS_LAST' ? false : desc;
+  const opclass = strings(e.opclass).pop();
+  if (e.name) return { column: e.name, desc, nullsFirst, opclass };
+  const expr = e.expr;
+  const ref = columnRef(expr);
+  if (ref?.column) return { column: ref.column, desc, nullsFirst, opclass };
+  return {
+    expression: exprText(expr),
+    expressionColumns: columnRefsIn(expr).flatMap((c) => (c.column ? [c.column] : [])),
+    desc,
+    nullsFirst,
+    opclass,
+  };
+}
+
+function enumOf(schema: SchemaModel, typeName: string): string | undefined {
+  const bare = typeName.replace(/\[\]$/, '');
+  return schema.enums.has(bare) ? bare : undefined;
+}
+
+function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, table: TableDef): ColumnDef {
+  const type = typeNameText(def.typeName);
+  const constraints: Node[] = (def.constraints ?? []).map((c: Node) => c.Constraint).filter(Boolean);
+  const col: ColumnDef = {
+    name: def.colname,
+    type,
+    nullable: !constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY'),
+    enumName: enumOf(schema, type),
+    generated: constraints.some((c) => c.contype === 'CONSTR_GENERATED') || undefined,
+    location: origin.location,
+  };
+  for (const c of constraints) {
+    if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
+      addConstraintIndex(table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
+    } else if (c.contype === 'CONSTR_FOREIGN') {
+      table.foreignKeys.push({ name: c.conname, columns: [def.colname], refTable: c.pktable?.relname, refColumns: strings(c.pk_attrs) });
+    }
+  }
+  return col;
+}
+
+/** PostgreSQL's name for an unnamed constraint's index: `table_col_key` / `table_pkey`. */
+function defaultConstraintName(table: string, columns: string[], primary: boolean): string {
+  return primary ? `${table}_pkey` : `${table}_${columns.join('_')}_key`;
+}
+
+function addConstraintIndex(table: TableDef, c: Node, origin: StatementOrigin): void {
+  const primary = c.contype === 'CONSTR_PRIMARY';
+  const columns = strings(c.keys);
+  table.indexes.push({
+    name: c.conname ?? c.indexname ?? defaultConstraintName(table.name, columns, primary),
+    table: table.name,
+    method: c.access_method ?? 'btree',
+    keys: columns.map((column) => ({ column, desc: false, nullsFirst: false })),
+    include: strings(c.including),
+    unique: true,
+    primary,
+    constraint: true,
+    valid: true,
+    origin: 'migration',
+    location: origin.location,
+  });
+  if (primary) for (const col of columns) {
+    const cd = table.columns.get(col);
+    if (cd) cd.nullable = false;
+  }
+}
+
+function addTableConstraint(table: TableDef, c: Node, origin: StatementOrigin): void {
+  if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(table, c, origin);
+  else if (c.contype === 'CONSTR_FOREIGN') {
+    table.foreignKeys.push({ name: c.conname, columns: strings(c.fk_attrs), refTable: c.pktable?.relname, refColumns: strings(c.pk_attrs) });
+  }
+}
+
+/** PostgreSQL's generated index name: `table_col1_col2_idx`, made unique with a number. */
+function defaultIndexName(schema: SchemaModel, table: string, keys: IndexKey[]): string {
+  const cols = keys.map((k) => k.column ?? 'expr').join('_');
+  const base = `${table}_${cols}_idx`.slice(0, 63);
+  const taken = new Set([...schema.tables.values()].flatMap((t) => t.indexes.map((i) => i.name)));
+  if (!taken.has(base)) return base;
+  for (let n = 1; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+}
+
+function predicateText(where: Node, origin: StatementOrigin): string {
+  return exprText(where).replace(/^\((.*)\)$/, '$1') || origin.text;
+}
+
+export function findIndex(schema: SchemaModel, name: string): { table: TableDef; index: IndexDef; position: number } | undefined {
+  for (const table of schema.tables.values()) {
+    const position = table.indexes.findIndex((i) => i.name === name);
+    if (position >= 0) return { table, index: table.indexes[position], position };
+  }
+  return undefined;
+}
+
+/** Returns a message when the statement could not be applied (unknown table, …); undefined otherwise. */
+export function applyStatement(schema: SchemaModel, ast: Node, origin: StatementOrigin): string | undefined {
+  if (ast.CreateEnumStmt) {
+    const name = strings(ast.CreateEnumStmt.typeName).pop()!;
+    schema.enums.set(name, { name, values: strings(ast.CreateEnumStmt.vals) });
+    return;
+  }
+  if (ast.AlterEnumStmt) {
+    const name = strings(ast.AlterEnumStmt.typeName).pop()!;
+    const e = schema.enums.get(name);
+    if (e && ast.AlterEnumStmt.newVal && !e.values.includes(ast.AlterEnumStmt.newVal)) e.values.push(ast.AlterEnumStmt.newVal);
+    return;
+  }
+  if (ast.CreateStmt) {
+    const cs = ast.CreateStmt;
+    const name = cs.relation.relname;
+    if (schema.tables.has(name) && cs.if_not_exists) return;
+    const table = newTable(name, cs.relation.schemaname, origin);
+    schema.tables.set(name, table);
+    for (const el of cs.tableElts ?? []) {
+      if (el.ColumnDef) table.columns.set(el.ColumnDef.colname, columnFrom(el.ColumnDef, schema, origin, table));
+      else if (el.Constraint) addTableConstraint(table, el.Constraint, origin);
+    }
+    return;
+  }
+  if (ast.IndexStmt) return createIndex(schema, ast.IndexStmt, origin);
+  if (ast.DropStmt) return drop(schema, ast.DropStmt);
+  if (ast.AlterTableStmt) return alterTable(schema, ast.AlterTableStmt, origin);
+  if (ast.RenameStmt) return rename(schema, ast.RenameStmt);
+  return;
+}
+
+function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): string | undefined {
+  const tableName = is.relation?.relname;
+  const table = schema.tables.get(tableName);
+  if (!table) return `CREATE INDEX on unknown table "${tableName}"`;
+  const keys = (is.indexParams ?? []).map(sortKey);
+  const name: string = is.idxname ?? defaultIndexName(schema, tableName, keys);
+  if (findIndex(schema, name)) {
+    if (is.if_not_exists) return;
+    return `relation "${name}" already exists`;
+  }
+  const where = is.whereClause;
+  const index: IndexDef = {
+    name,
+    table: tableName,
+    method: is.accessMethod ?? 'btree',
+    keys,
+    include: (is.indexIncludingParams ?? []).map((p: Node) => p.IndexElem?.name).filter(Boolean),
+    unique: !!is.unique,
+    primary: !!is.primary,
+    constraint: false,
+    valid: true,
+    origin: 'migration',
+    location: origin.location,
+  };
+  if (where) {
+    index.predicate = predicateAtoms(where, () => tableName).atoms.map((a) => a.atom);
+    index.predicateText = predicateText(where, origin);
+  }
+  table.indexes.push(index);
+  return;
+}
+
+function drop(schema: SchemaModel, ds: Node): string | undefined {
+  const names: string[] = (ds.objects ?? []).map((o: Node) => strings(o.List?.items ?? [o]).pop()).filter(Boolean);
+  if (ds.removeType === 'OBJECT_INDEX') {
+    for (const n of names) {
+      const found = findIndex(schema, n);
+      if (found) found.table.indexes.splice(found.position, 1);
+      else if (!ds.missing_ok) return `index "${n}" does not exist`;
+    }
+  } else if (ds.removeType === 'OBJECT_TABLE') {
+    for (const n of names) schema.tables.delete(n);
+  } else if (ds.removeType === 'OBJECT_TYPE') {
+    for (const n of names) schema.enums.delete(n);
+  }
+  return;
+}
+
+function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): string | undefined {
+  const table = schema.tables.get(at.relation?.relname);
+  if (!table) return at.missing_ok ? undefined : `ALTER TABLE on unknown table "${at.relation?.relname}"`;
+  for (const c of at.cmds ?? []) {
+    const cmd = c.AlterTableCmd;
+    if (!cmd) continue;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const def = cmd.def?.ColumnDef;
+        if (def && !(cmd.missing_ok && table.columns.has(def.colname))) table.columns.set(def.colname, columnFrom(def, schema, origin, table));
+        break;
+      }
+      case 'AT_DropColumn': {
+        table.columns.delete(cmd.name);
+        // PostgreSQL drops every index that uses the column.
+        table.indexes = table.indexes.filter(
+          (i) => !i.keys.some((k) => k.column === cmd.name || k.expressionColumns?.includes(cmd.name)) && !i.include.includes(cmd.name),
+        );
+        break;
+      }
+      case 'AT_AddConstraint':
+        if (cmd.def?.Constraint) addTableConstraint(table, cmd.def.Constraint, origin);
+        break;
+      case 'AT_DropConstraint':
+        table.indexes = table.indexes.filter((i) => !(i.constraint && i.name === cmd.name));
+        table.foreignKeys = table.foreignKeys.filter((f) => f.name !== cmd.name);
+        break;
+      case 'AT_AlterColumnType': {
+        const col = table.columns.get(cmd.name);
+        const def = cmd.def?.ColumnDef;
+        if (col && def) {
+          col.type = typeNameText(def.typeName);
+          col.enumName = enumOf(schema, col.type);
+        }
+        break;
+      }
+      case 'AT_SetNotNull':
+      case 'AT_DropNotNull': {
+        const col = table.columns.get(cmd.name);
+        if (col) col.nullable = cmd.subtype === 'AT_DropNotNull';
+        break;
+      }
+    }
+  }
+  return;
+}
+
+function rename(schema: SchemaModel, rs: Node): string | undefined {
+  if (rs.renameType === 'OBJECT_TABLE') {
+    const t = schema.tables.get(rs.relation?.relname);
+    if (!t) return `ALTER TABLE RENAME on unknown table "${rs.relation?.relname}"`;
+    schema.tables.delete(t.name);
+    t.name = rs.newname;
+    for (const i of t.indexes) i.table = rs.newname;
+    schema.tables.set(t.name, t);
+  } else if (rs.renameType === 'OBJECT_COLUMN') {
+    const t = schema.tables.get(rs.relation?.relname);
+    const col = t?.columns.get(rs.subname);
+    if (!t || !col) return `column "${rs.subname}" does not exist`;
+    t.columns.delete(rs.subname);
+    col.name = rs.newname;
+    t.columns.set(col.name, col);
+    for (const i of t.indexes) {
+      for (const k of i.keys) if (k.column === rs.subname) k.column = rs.newname;
+      i.include = i.include.map((c) => (c === rs.subname ? rs.newname : c));
+    }
+  } else if (rs.renameType === 'OBJECT_INDEX' || (rs.renameType === 'OBJECT_TABCONSTRAINT' && rs.subname)) {
+    const oldName = rs.renameType === 'OBJECT_INDEX' ? rs.relation?.relname : rs.subname;
+    const found = findIndex(schema, oldName);
+    if (!found) return rs.missing_ok ? undefined : `index "${oldName}" does not exist`;
+    found.index.name = rs.newname;
+  }
+  return;
+}

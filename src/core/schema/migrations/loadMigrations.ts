@@ -1,0 +1,58 @@
+/** SQL migration files, applied in order, → the schema they leave behind. */
+import type { Finding } from '../../model/finding';
+import { LineIndex } from '../../model/location';
+import { emptySchema, type SchemaModel } from '../../model/schema';
+import { parseSqlDocument } from '../../sql/parser';
+import { applyStatement } from './applyStatement';
+
+export interface MigrationFile {
+  file: string;
+  text: string;
+}
+
+/**
+ * Orders migration files the way Prisma, Flyway and friends do: by the folder or file name,
+ * which starts with a timestamp or version number.
+ */
+export function sortMigrations<T extends { file: string }>(files: T[]): T[] {
+  const key = (f: string) => {
+    const parts = f.split(/[\\/]/);
+    const name = parts[parts.length - 1] === 'migration.sql' ? parts[parts.length - 2] : parts[parts.length - 1];
+    return name ?? f;
+  };
+  return [...files].sort((a, b) => (key(a.file) < key(b.file) ? -1 : key(a.file) > key(b.file) ? 1 : 0));
+}
+
+export function loadMigrations(files: MigrationFile[], into: SchemaModel = emptySchema()): { schema: SchemaModel; problems: Finding[] } {
+  const problems: Finding[] = [];
+  for (const { file, text } of sortMigrations(files)) {
+    const lines = new LineIndex(text);
+    for (const stmt of parseSqlDocument(text)) {
+      if (stmt.error) {
+        problems.push({
+          rule: 'parse-error',
+          severity: 'error',
+          message: `SQL syntax error: ${stmt.error.message}`,
+          file,
+          range: lines.range(stmt.error.offset, Math.min(stmt.end, stmt.error.offset + 1)),
+          related: [],
+        });
+        continue;
+      }
+      if (!stmt.ast) continue;
+      try {
+        applyStatement(into, stmt.ast, { location: { file, range: lines.range(stmt.start, stmt.end) }, text: stmt.text });
+      } catch (err) {
+        problems.push({
+          rule: 'parse-error',
+          severity: 'warning',
+          message: `Could not apply statement to the schema model: ${(err as Error).message}`,
+          file,
+          range: lines.range(stmt.start, stmt.end),
+          related: [],
+        });
+      }
+    }
+  }
+  return { schema: into, problems };
+}

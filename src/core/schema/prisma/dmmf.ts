@@ -1,0 +1,146 @@
+/**
+ * The part of Prisma's DMMF (`get_dmmf` of @prisma/prisma-schema-wasm) we read,
+ * and the engine call itself.
+ */
+
+export interface DmmfField {
+  name: string;
+  /** @map, or absent/null. */
+  dbName?: string | null;
+  kind: 'scalar' | 'object' | 'enum' | 'unsupported';
+  isList: boolean;
+  isRequired: boolean;
+  isUnique: boolean;
+  isId: boolean;
+  type: string;
+  nativeType?: [string, string[]] | null;
+  default?: unknown;
+  relationName?: string;
+  relationFromFields?: string[];
+  relationToFields?: string[];
+}
+
+export interface DmmfModel {
+  name: string;
+  /** @@map, or null. */
+  dbName: string | null;
+  schema?: string | null;
+  fields: DmmfField[];
+  primaryKey: { name: string | null; fields: string[] } | null;
+  uniqueFields: string[][];
+  uniqueIndexes: { name: string | null; fields: string[] }[];
+}
+
+export interface DmmfEnum {
+  name: string;
+  dbName?: string | null;
+  values: { name: string; dbName: string | null }[];
+}
+
+export interface DmmfIndexField {
+  name: string;
+  sortOrder?: 'asc' | 'desc';
+  length?: number;
+  operatorClass?: string;
+}
+
+export interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  isDefinedOnField: boolean;
+  /** Prisma Client name (`name:` of @@id / @@unique). */
+  name?: string;
+  /** `map:`, absent when Prisma will use its default name. */
+  dbName?: string;
+  /** `type:` (Hash, Gin, Gist, SpGist, Brin, BTree). */
+  algorithm?: string;
+  fields: DmmfIndexField[];
+}
+
+export interface DmmfDatamodel {
+  enums: DmmfEnum[];
+  models: DmmfModel[];
+  indexes?: DmmfIndex[];
+}
+
+type SchemaWasm = typeof import('@prisma/prisma-schema-wasm');
+let wasm: SchemaWasm | undefined;
+
+/**
+ * Runs Prisma's schema engine on the text. Throws what the engine throws on an
+ * invalid schema (an Error whose message is JSON: `{ error_code, message }`).
+ * The WASM module is loaded on first use.
+ */
+export function getDatamodel(text: string): DmmfDatamodel {
+  wasm ??= require('@prisma/prisma-schema-wasm') as SchemaWasm;
+  const out = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: text }))) as { datamodel: DmmfDatamodel };
+  return out.datamodel;
+}
+
+/** One diagnostic from an engine error. `line` is 1-based as the engine prints it. */
+export interface EngineDiagnostic {
+  message: string;
+  line?: number;
+  /** Text the engine highlighted on that line. */
+  highlight?: string;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+// eslint-disable-next-line no-control-regex
+const HIGHLIGHT = /\u001b\[1;91m([^\u001b]*)\u001b\[0m/;
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '');
+}
+
+/**
+ * Splits what the engine threw into its diagnostics:
+ *
+ *   error: Type "Str" is neither a built-in type, …
+ *     -->  schema.prisma:7
+ *      |
+ *    6 |  id String @id
+ *    7 |  name Str          (the offending text highlighted in bold red)
+ */
+export function parseEngineError(thrown: unknown): EngineDiagnostic[] {
+  const raw = thrown instanceof Error ? thrown.message : String(thrown);
+  let message = raw;
+  const brace = raw.indexOf('{');
+  if (brace >= 0) {
+    try {
+      const parsed = JSON.parse(raw.slice(brace)) as { message?: unknown };
+      if (typeof parsed.message === 'string') message = parsed.message;
+    } catch {
+      // not JSON: keep the raw text
+    }
+  }
+  const diagnostics: EngineDiagnostic[] = [];
+  // Each diagnostic starts with "error:" at the beginning of a line (after ANSI codes).
+  const parts = message.split(/\n(?=(?:\u001b\[[0-9;]*m)*error(?:\u001b\[[0-9;]*m)*:)/);
+  for (const part of parts) {
+    const plain = stripAnsi(part);
+    const head = /^\s*error:\s*([\s\S]*?)(?:\n\s*-->|\n\s*\n|$)/.exec(plain);
+    if (!head) continue;
+    const text = head[1].trim();
+    if (!text) continue;
+    const diag: EngineDiagnostic = { message: text };
+    const loc = /-->\s*[^\n]*?:(\d+)/.exec(plain);
+    if (loc) {
+      diag.line = Number(loc[1]);
+      // The snippet line for `line` is `  7 | <source>`; find its highlighted part.
+      for (const rawLine of part.split('\n')) {
+        const m = /^\s*(\d+)\s*\|/.exec(stripAnsi(rawLine));
+        if (!m || Number(m[1]) !== diag.line) continue;
+        const h = HIGHLIGHT.exec(rawLine);
+        if (h && h[1].trim()) diag.highlight = h[1];
+      }
+    }
+    diagnostics.push(diag);
+  }
+  if (diagnostics.length === 0) {
+    const plain = stripAnsi(message).trim();
+    diagnostics.push({ message: plain || 'schema.prisma could not be read' });
+  }
+  return diagnostics;
+}

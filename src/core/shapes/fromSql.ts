@@ -1,0 +1,491 @@
+/** SQL text → query shapes: which tables a statement reads or writes and how it filters and sorts them. */
+import { scanSync } from 'libpg-query';
+import type { Finding } from '../model/finding';
+import type { LineIndex, Range } from '../model/location';
+import { emptyAccess, type AccessKind, type QueryOrigin, type QueryShape, type TableAccess } from '../model/query';
+import type { SchemaModel } from '../model/schema';
+import { columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
+import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
+import { predicateAtoms, type ColumnResolver } from '../sql/predicates';
+
+export interface SqlContext {
+  file: string;
+  origin: QueryOrigin;
+  /** Line index of the host file (the .sql file, or the .ts file holding embedded SQL). */
+  lines: LineIndex;
+  /** Maps an offset in the SQL text to an offset in the host file; identity for .sql files. */
+  mapOffset?: (sqlOffset: number) => number;
+  /** Used to tell which table an unqualified column belongs to. */
+  schema?: SchemaModel;
+}
+
+interface Binding {
+  alias: string;
+  /** Table name; undefined for CTEs and derived tables. */
+  table?: string;
+  nullable: boolean;
+  order: number;
+  access?: TableAccess;
+}
+
+class Scope {
+  readonly bindings = new Map<string, Binding>();
+  constructor(
+    readonly parent: Scope | undefined,
+    readonly cteNames: Set<string>,
+  ) {}
+
+  lookup(alias: string): Binding | undefined {
+    return this.bindings.get(alias) ?? this.parent?.lookup(alias);
+  }
+
+  first(): Binding | undefined {
+    let best: Binding | undefined;
+    for (const b of this.bindings.values()) if (!best || b.order < best.order) best = b;
+    return best;
+  }
+}
+
+/** Per-statement state: where the statement sits in the host file, and its tokens for end offsets. */
+class StatementContext {
+  private tokens?: { start: number; end: number; text: string }[];
+  readonly accesses: TableAccess[] = [];
+
+  constructor(
+    readonly stmt: ParsedStatement,
+    readonly ctx: SqlContext,
+  ) {}
+
+  hostOffset(docOffset: number): number {
+    return this.ctx.mapOffset ? this.ctx.mapOffset(docOffset) : docOffset;
+  }
+
+  /** Range of a node: from its first to the end of its last located token. */
+  nodeRange(node: unknown): Range | undefined {
+    let min = Infinity;
+    let max = -1;
+    const visit = (x: unknown): void => {
+      if (Array.isArray(x)) return x.forEach(visit);
+      if (!x || typeof x !== 'object') return;
+      for (const [k, v] of Object.entries(x as Node)) {
+        if (k === 'location' && typeof v === 'number' && v >= 0) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        } else if (typeof v === 'object') visit(v);
+      }
+    };
+    visit(node);
+    if (max < 0) return undefined;
+    const end = this.tokenEnd(max);
+    return this.ctx.lines.range(this.hostOffset(this.stmt.toDocOffset(min)), this.hostOffset(this.stmt.toDocOffset(end)));
+  }
+
+  /** End byte offset of the token starting at `byteOffset`, extended to close any parenthesis it opens. */
+  private tokenEnd(byteOffset: number): number {
+    if (!this.tokens) {
+      try {
+        this.tokens = scanSync(this.stmt.text).tokens;
+      } catch {
+        this.tokens = [];
+      }
+    }
+    const i = this.tokens.findIndex((t) => t.start === byteOffset);
+    if (i < 0) return byteOffset + 1;
+    let depth = 0;
+    for (let j = i; j < this.tokens.length; j++) {
+      const t = this.tokens[j];
+      if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+      if (depth <= 0 && (j > i || this.tokens[j + 1]?.text !== '(')) return t.end;
+    }
+    return this.tokens[this.tokens.length - 1].end;
+  }
+}
+
+export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: QueryShape[]; problems: Finding[] } {
+  const shapes: QueryShape[] = [];
+  const problems: Finding[] = [];
+  let statements: ParsedStatement[];
+  try {
+    statements = parseSqlDocument(sql);
+  } catch (err) {
+    problems.push(parseError(ctx, 0, sql.length, `Could not read SQL: ${(err as Error).message}`));
+    return { shapes, problems };
+  }
+  for (const stmt of statements) {
+    if (stmt.error) {
+      const at = stmt.error.offset;
+      const endOfLine = sql.indexOf('\n', at);
+      problems.push(parseError(ctx, at, Math.min(stmt.end, endOfLine < 0 ? stmt.end : Math.max(endOfLine, at + 1)), `SQL syntax error: ${stmt.error.message}`));
+      continue;
+    }
+    const shape = shapeOfStatement(stmt, ctx);
+    if (shape) shapes.push(shape);
+  }
+  return { shapes, problems };
+}
+
+function parseError(ctx: SqlContext, start: number, end: number, message: string): Finding {
+  const map = ctx.mapOffset ?? ((o: number) => o);
+  return {
+    rule: 'parse-error',
+    severity: 'error',
+    message,
+    file: ctx.file,
+    range: ctx.lines.range(map(start), map(Math.max(start, end))),
+    related: [],
+  };
+}
+
+const DML = new Set(['SelectStmt', 'UpdateStmt', 'DeleteStmt', 'InsertStmt']);
+
+export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryShape | undefined {
+  let ast = stmt.ast;
+  if (!ast) return undefined;
+  if (ast.ExplainStmt) ast = ast.ExplainStmt.query;
+  if (ast?.PrepareStmt) ast = ast.PrepareStmt.query;
+  if (ast?.CreateTableAsStmt) ast = ast.CreateTableAsStmt.query;
+  const type = nodeType(ast);
+  if (!type || !DML.has(type)) return undefined;
+  const sc = new StatementContext(stmt, ctx);
+  analyzeStatement(ast!, sc, undefined, new Set());
+  const accesses = sc.accesses;
+  if (accesses.length === 0) return undefined;
+  const start = sc.hostOffset(stmt.start);
+  const end = sc.hostOffset(stmt.end);
+  const range = ctx.lines.range(start, end);
+  const verb = type.replace('Stmt', '').toUpperCase();
+  const tables = [...new Set(accesses.map((a) => a.table))];
+  return {
+    id: `${ctx.file}:${range.start.line + 1}:${range.start.character + 1}`,
+    origin: ctx.origin,
+    location: { file: ctx.file, range },
+    text: stmt.text,
+    label: `${verb} on ${tables.join(', ')}`,
+    accesses,
+  };
+}
+
+function withCtes(node: Node, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): Set<string> {
+  const names = new Set(ctes);
+  for (const c of node.withClause?.ctes ?? []) {
+    const cte = c.CommonTableExpr;
+    if (!cte) continue;
+    names.add(cte.ctename);
+    if (cte.ctequery) analyzeStatement(cte.ctequery, sc, parent, names);
+  }
+  return names;
+}
+
+function analyzeStatement(ast: Node, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): void {
+  if (ast.SelectStmt) return analyzeSelect(ast.SelectStmt, sc, parent, ctes);
+  if (ast.UpdateStmt) return analyzeModify(ast.UpdateStmt, 'update', sc, parent, ctes);
+  if (ast.DeleteStmt) return analyzeModify(ast.DeleteStmt, 'delete', sc, parent, ctes);
+  if (ast.InsertStmt) {
+    const ins = ast.InsertStmt;
+    const names = withCtes(ins, sc, parent, ctes);
+    const table = ins.relation?.relname;
+    if (table && !names.has(table)) {
+      const access = emptyAccess(table, ins.onConflictClause?.action === 'ONCONFLICT_UPDATE' ? 'upsert' : 'insert');
+      access.columnsRead = [];
+      sc.accesses.push(access);
+    }
+    if (ins.selectStmt?.SelectStmt && !ins.selectStmt.SelectStmt.valuesLists) analyzeStatement(ins.selectStmt, sc, parent, names);
+  }
+}
+
+function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: Set<string>, order: { n: number }, nullable: boolean): void {
+  if (node.RangeVar) {
+    const rv = node.RangeVar;
+    const alias = rv.alias?.aliasname ?? rv.relname;
+    const isCte = !rv.schemaname && ctes.has(rv.relname);
+    scope.bindings.set(alias, { alias, table: isCte ? undefined : rv.relname, nullable, order: order.n++ });
+    return;
+  }
+  if (node.JoinExpr) {
+    const j = node.JoinExpr;
+    const leftNullable = nullable || j.jointype === 'JOIN_RIGHT' || j.jointype === 'JOIN_FULL';
+    const rightNullable = nullable || j.jointype === 'JOIN_LEFT' || j.jointype === 'JOIN_FULL';
+    if (j.larg) addRange(j.larg, scope, sc, ctes, order, leftNullable);
+    if (j.rarg) addRange(j.rarg, scope, sc, ctes, order, rightNullable);
+    return;
+  }
+  if (node.RangeSubselect) {
+    const rs = node.RangeSubselect;
+    const alias = rs.alias?.aliasname ?? `subquery${order.n}`;
+    scope.bindings.set(alias, { alias, nullable, order: order.n++ });
+    if (rs.subquery) analyzeStatement(rs.subquery, sc, rs.lateral ? scope : undefined, ctes);
+    return;
+  }
+  if (node.RangeFunction) {
+    const alias = node.RangeFunction.alias?.aliasname ?? `function${order.n}`;
+    scope.bindings.set(alias, { alias, nullable, order: order.n++ });
+  }
+}
+
+function joinQuals(node: Node, out: Node[]): void {
+  if (node.JoinExpr) {
+    const j = node.JoinExpr;
+    if (j.larg) joinQuals(j.larg, out);
+    if (j.rarg) joinQuals(j.rarg, out);
+    if (j.quals) out.push(j.quals);
+  }
+}
+
+function resolverFor(scope: Scope, schema: SchemaModel | undefined): ColumnResolver {
+  return (qualifier, column) => {
+    if (qualifier) {
+      const b = scope.lookup(qualifier);
+      return b ? b.alias : undefined;
+    }
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const tables = [...s.bindings.values()];
+      if (tables.length === 1) return tables[0].alias;
+      const owners = tables.filter((b) => b.table && schema?.tables.get(b.table)?.columns.has(column));
+      if (owners.length >= 1) return owners[0].alias;
+      if (!schema) return tables.find((b) => b.table)?.alias;
+    }
+    return undefined;
+  };
+}
+
+function accessFor(b: Binding, sc: StatementContext, kind: AccessKind = 'select'): TableAccess | undefined {
+  if (!b.table) return undefined;
+  if (!b.access) {
+    b.access = emptyAccess(b.table, kind);
+    if (b.alias !== b.table) b.access.alias = b.alias;
+    b.access.columnsRead = [];
+    sc.accesses.push(b.access);
+  }
+  return b.access;
+}
+
+function findBinding(scope: Scope, alias: string): { binding: Binding; local: boolean } | undefined {
+  const local = scope.bindings.get(alias);
+  if (local) return { binding: local, local: true };
+  const outer = scope.parent?.lookup(alias);
+  return outer ? { binding: outer, local: false } : undefined;
+}
+
+interface ClauseSet {
+  where?: Node;
+  extraQuals: Node[];
+  targets: Node[];
+  sort: Node[];
+  group: Node[];
+  having?: Node;
+  limit?: Node;
+  offset?: Node;
+  distinct: boolean;
+}
+
+function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): void {
+  const names = withCtes(sel, sc, parent, ctes);
+  if (sel.op && sel.op !== 'SETOP_NONE') {
+    if (sel.larg) analyzeSelect(sel.larg, sc, parent, names);
+    if (sel.rarg) analyzeSelect(sel.rarg, sc, parent, names);
+    return;
+  }
+  if (sel.valuesLists) return;
+  const scope = new Scope(parent, names);
+  const order = { n: 0 };
+  const quals: Node[] = [];
+  for (const f of sel.fromClause ?? []) {
+    addRange(f, scope, sc, names, order, false);
+    joinQuals(f, quals);
+  }
+  analyzeScope(scope, sc, names, {
+    where: sel.whereClause,
+    extraQuals: quals,
+    targets: sel.targetList ?? [],
+    sort: sel.sortClause ?? [],
+    group: sel.groupClause ?? [],
+    having: sel.havingClause,
+    limit: sel.limitCount,
+    offset: sel.limitOffset,
+    distinct: Array.isArray(sel.distinctClause),
+  });
+}
+
+function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): void {
+  const names = withCtes(stmt, sc, parent, ctes);
+  const scope = new Scope(parent, names);
+  const order = { n: 0 };
+  const rv = stmt.relation;
+  if (!rv) return;
+  const alias = rv.alias?.aliasname ?? rv.relname;
+  const target: Binding = { alias, table: rv.relname, nullable: false, order: order.n++ };
+  scope.bindings.set(alias, target);
+  accessFor(target, sc, kind);
+  const quals: Node[] = [];
+  for (const f of stmt.fromClause ?? stmt.usingClause ?? []) {
+    addRange(f, scope, sc, names, order, false);
+    joinQuals(f, quals);
+  }
+  analyzeScope(scope, sc, names, {
+    where: stmt.whereClause,
+    extraQuals: quals,
+    targets: [...(stmt.targetList ?? []), ...(stmt.returningClause?.exprs ?? stmt.returningList ?? [])],
+    sort: [],
+    group: [],
+    distinct: false,
+  });
+}
+
+function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: ClauseSet): void {
+  const schema = sc.ctx.schema;
+  const resolve = resolverFor(scope, schema);
+  for (const b of scope.bindings.values()) accessFor(b, sc);
+
+  const conj = predicateAtoms(c.where, resolve);
+  for (const q of c.extraQuals) {
+    const more = predicateAtoms(q, resolve);
+    conj.atoms.push(...more.atoms);
+    conj.joins.push(...more.joins);
+    conj.subqueries.push(...more.subqueries);
+  }
+  for (const a of conj.atoms) {
+    const found = findBinding(scope, a.binding);
+    if (!found?.local) continue;
+    const access = found.binding.access;
+    if (!access) continue;
+    access.predicates.push({ atom: a.atom, range: a.location >= 0 ? locatedRange(sc, a.location, c, a) : undefined });
+  }
+  const driving = scope.first();
+  for (const j of conj.joins) {
+    for (const [me, other] of [
+      [j.left, j.right],
+      [j.right, j.left],
+    ]) {
+      const mine = findBinding(scope, me.binding);
+      const theirs = findBinding(scope, other.binding);
+      if (!mine?.local || !mine.binding.access || !theirs) continue;
+      const otherTable = theirs.binding.table ?? theirs.binding.alias;
+      mine.binding.access.joinKeys.push({ column: me.column, otherTable, otherColumn: other.column });
+      // The inner side of a join can look rows up by the join key; the driving table can't.
+      if (!theirs.local || mine.binding !== driving) mine.binding.access.joinedFrom ??= otherTable;
+    }
+  }
+
+  // Columns read, for index-only scans.
+  const readNodes = [c.where, ...c.extraQuals, ...c.targets, ...c.sort, ...c.group, c.having];
+  const wholeRow = new Set<string>();
+  for (const n of readNodes) {
+    walk(n, (node, type) => {
+      if (type === 'SubLink') return false;
+      if (type !== 'ColumnRef') return;
+      const ref = columnRef(node)!;
+      if (ref.star) {
+        const targets = ref.qualifier ? [scope.bindings.get(ref.qualifier)].filter(Boolean) : [...scope.bindings.values()];
+        for (const b of targets) if (b?.access) b.access.columnsRead = '*';
+        return;
+      }
+      if (!ref.qualifier && ref.column && scope.bindings.has(ref.column) && !schemaHasColumn(schema, scope, ref.column)) {
+        wholeRow.add(ref.column);
+        return;
+      }
+      const alias = resolve(ref.qualifier, ref.column!);
+      const b = alias ? scope.bindings.get(alias) : undefined;
+      if (b?.access && b.access.columnsRead !== '*' && !b.access.columnsRead.includes(ref.column!)) b.access.columnsRead.push(ref.column!);
+    });
+  }
+  for (const alias of wholeRow) {
+    const b = scope.bindings.get(alias);
+    if (b?.access) b.access.columnsRead = '*';
+  }
+
+  // GROUP BY columns.
+  for (const g of c.group) {
+    const ref = columnRef(g);
+    if (!ref?.column) continue;
+    const alias = resolve(ref.qualifier, ref.column);
+    const b = alias ? scope.bindings.get(alias) : undefined;
+    b?.access?.groupBy.push(ref.column);
+  }
+
+  applyOrderAndLimit(scope, sc, c, resolve, driving);
+
+  // Sub-selects in WHERE/targets are scopes of their own that can see this one.
+  const subs = [...conj.subqueries];
+  for (const n of [...c.targets, c.having]) {
+    walk(n, (node, type) => {
+      if (type === 'SubLink') {
+        if (node.SubLink.subselect) subs.push(node.SubLink.subselect);
+        return false;
+      }
+    });
+  }
+  for (const s of subs) analyzeStatement(s, sc, scope, ctes);
+}
+
+function schemaHasColumn(schema: SchemaModel | undefined, scope: Scope, column: string): boolean {
+  if (!schema) return false;
+  for (const b of scope.bindings.values()) if (b.table && schema.tables.get(b.table)?.columns.has(column)) return true;
+  return false;
+}
+
+function hasAggregate(nodes: Node[]): boolean {
+  let found = false;
+  const AGG = new Set(['count', 'sum', 'avg', 'min', 'max', 'json_agg', 'jsonb_agg', 'array_agg', 'string_agg', 'bool_and', 'bool_or']);
+  walk(nodes, (node, type) => {
+    if (type === 'SubLink') return false;
+    if (type === 'FuncCall') {
+      const name = (node.FuncCall.funcname ?? []).map((x: Node) => x.String?.sval).pop();
+      if (AGG.has(name) && !node.FuncCall.over) found = true;
+    }
+  });
+  return found;
+}
+
+function applyOrderAndLimit(scope: Scope, sc: StatementContext, c: ClauseSet, resolve: ColumnResolver, driving: Binding | undefined): void {
+  const access = driving?.access;
+  if (c.sort.length > 0) {
+    const items: { alias?: string; column?: string; desc: boolean; nullsFirst?: boolean; node: Node }[] = [];
+    for (const s of c.sort) {
+      const sb = s.SortBy;
+      const ref = columnRef(sb?.node);
+      const alias = ref?.column ? resolve(ref.qualifier, ref.column) : undefined;
+      const nulls = sb?.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb?.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : undefined;
+      items.push({ alias, column: ref?.column, desc: sb?.sortby_dir === 'SORTBY_DESC', nullsFirst: nulls, node: sb?.node });
+    }
+    const aliases = new Set(items.map((i) => i.alias));
+    const only = aliases.size === 1 ? [...aliases][0] : undefined;
+    const target = only ? scope.bindings.get(only) : undefined;
+    let reason: string | undefined;
+    if (!only || !target?.access) reason = items.some((i) => !i.column) ? 'ORDER BY sorts on an expression' : 'ORDER BY mixes columns of several tables';
+    else if (c.group.length > 0 || hasAggregate(c.targets)) reason = 'ORDER BY sorts grouped or aggregated rows';
+    else if (c.distinct) reason = 'ORDER BY applies after DISTINCT';
+    else if (target !== driving) reason = `ORDER BY is on "${target.alias}", which is joined to "${driving?.alias}": the sort runs over the join result`;
+    else if (target.nullable) reason = `ORDER BY is on the nullable side of an outer join`;
+    if (reason) {
+      const holder = target?.access ?? access;
+      if (holder) holder.orderByUnsatisfiable = reason;
+    } else {
+      target!.access!.orderBy = items.map((i) => ({ column: i.column!, desc: i.desc, nullsFirst: i.nullsFirst, range: sc.nodeRange(i.node) }));
+    }
+  }
+  if (access) {
+    const limit = intOf(c.limit);
+    if (limit !== undefined) access.limit = limit;
+    const offset = intOf(c.offset);
+    if (offset !== undefined) access.offset = offset;
+  }
+}
+
+function locatedRange(sc: StatementContext, _location: number, c: ClauseSet, a: { location: number }): Range | undefined {
+  // Predicate atoms point at their operator; find the conjunct node that owns that location for a full range.
+  const owners = [c.where, ...c.extraQuals];
+  let best: Node | undefined;
+  for (const root of owners) {
+    walk(root, (node, type) => {
+      if (best) return false;
+      if (node[type]?.location === a.location && type !== 'ColumnRef' && type !== 'A_Const') {
+        best = node;
+        return false;
+      }
+    });
+  }
+  return sc.nodeRange(best ?? { X: { location: a.location } });
+}
+
+export { columnRefsIn };

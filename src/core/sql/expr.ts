@@ -1,0 +1,155 @@
+/** Small readers over libpg-query AST nodes (`{ NodeType: {…} }` objects). */
+import type { Literal } from '../model/predicate';
+
+export type Node = Record<string, any>;
+
+export function nodeType(n: Node | undefined): string | undefined {
+  return n ? Object.keys(n)[0] : undefined;
+}
+
+export function inner(n: Node | undefined, type: string): any {
+  return n?.[type];
+}
+
+export function strings(list: Node[] | undefined): string[] {
+  return (list ?? []).map((x) => x.String?.sval ?? '').filter((s) => s !== '');
+}
+
+/** A column reference: `[qualifier?, column]`, or `star` for `*` / `t.*`, or a whole-row alias reference. */
+export interface ColumnRefInfo {
+  qualifier?: string;
+  column?: string;
+  star: boolean;
+  location: number;
+}
+
+export function columnRef(n: Node | undefined): ColumnRefInfo | undefined {
+  const c = n?.ColumnRef;
+  if (!c) return undefined;
+  const fields: Node[] = c.fields ?? [];
+  const names = fields.map((f) => f.String?.sval as string | undefined);
+  const star = fields.some((f) => 'A_Star' in f);
+  const location = c.location ?? -1;
+  if (star) return { qualifier: names.length > 1 ? names[names.length - 2] : undefined, star: true, location };
+  if (names.length === 1) return { column: names[0], star: false, location };
+  return { qualifier: names[names.length - 2], column: names[names.length - 1], star: false, location };
+}
+
+/** Strips casts on a value side: `'x'::"Role"`, `$1::text`. */
+export function stripCasts(n: Node | undefined): Node | undefined {
+  let cur = n;
+  while (cur?.TypeCast) cur = cur.TypeCast.arg;
+  while (cur?.CollateClause) cur = cur.CollateClause.arg;
+  return cur;
+}
+
+/** A literal, a parameter, or (for anything else) an expression value; undefined when it reads a column. */
+export function literalOf(n: Node | undefined): Literal | undefined {
+  const v = stripCasts(n);
+  if (!v) return undefined;
+  if (v.A_Const) {
+    const a = v.A_Const;
+    if (a.isnull) return { kind: 'null' };
+    if ('sval' in a) return { kind: 'string', value: a.sval.sval ?? '' };
+    if ('ival' in a) return { kind: 'number', value: a.ival.ival ?? 0 };
+    if ('fval' in a) return { kind: 'number', value: Number(a.fval.fval) };
+    if ('boolval' in a) return { kind: 'bool', value: a.boolval.boolval === true };
+    if ('bsval' in a) return { kind: 'string', value: a.bsval.bsval ?? '' };
+    return { kind: 'expr', text: '?' };
+  }
+  if (v.ParamRef) return { kind: 'param' };
+  return undefined;
+}
+
+export function opName(n: Node): string {
+  return strings(n.name).join('.');
+}
+
+/** Visits every node below `n` (objects and arrays), calling `fn` for each `{Type: …}` node. */
+export function walk(n: unknown, fn: (node: Node, type: string) => boolean | void): void {
+  if (Array.isArray(n)) {
+    for (const x of n) walk(x, fn);
+    return;
+  }
+  if (!n || typeof n !== 'object') return;
+  for (const [k, v] of Object.entries(n as Node)) {
+    if (/^[A-Z]/.test(k) && v && typeof v === 'object' && !Array.isArray(v)) {
+      if (fn(n as Node, k) === false) continue;
+    }
+    walk(v, fn);
+  }
+}
+
+/** Column references below a node, not descending into sub-selects. */
+export function columnRefsIn(n: unknown): ColumnRefInfo[] {
+  const out: ColumnRefInfo[] = [];
+  walk(n, (node, type) => {
+    if (type === 'SubLink' || type === 'SelectStmt') return false;
+    if (type === 'ColumnRef') {
+      const c = columnRef(node);
+      if (c) out.push(c);
+    }
+  });
+  return out;
+}
+
+/** Compact SQL text for an expression, for messages and expression-index matching. */
+export function exprText(n: Node | undefined): string {
+  if (!n) return '';
+  const t = nodeType(n);
+  const v = t ? n[t] : undefined;
+  switch (t) {
+    case 'ColumnRef': {
+      const c = columnRef(n)!;
+      if (c.star) return c.qualifier ? `${c.qualifier}.*` : '*';
+      return c.column!;
+    }
+    case 'A_Const': {
+      const l = literalOf(n);
+      if (!l) return '?';
+      if (l.kind === 'string') return `'${l.value.replace(/'/g, "''")}'`;
+      if (l.kind === 'number') return String(l.value);
+      if (l.kind === 'bool') return String(l.value);
+      return 'NULL';
+    }
+    case 'ParamRef':
+      return `$${v.number ?? '?'}`;
+    case 'TypeCast':
+      return `${exprText(v.arg)}::${strings(v.typeName?.names).filter((s) => s !== 'pg_catalog').join('.')}`;
+    case 'FuncCall': {
+      const name = strings(v.funcname).filter((s) => s !== 'pg_catalog').join('.');
+      const args = v.agg_star ? '*' : (v.args ?? []).map(exprText).join(', ');
+      return `${name}(${args})`;
+    }
+    case 'CoalesceExpr':
+      return `coalesce(${(v.args ?? []).map(exprText).join(', ')})`;
+    case 'A_Expr': {
+      const op = opName(v);
+      if (v.kind === 'AEXPR_OP') {
+        return v.lexpr ? `(${exprText(v.lexpr)} ${op} ${exprText(v.rexpr)})` : `(${op} ${exprText(v.rexpr)})`;
+      }
+      return `(${exprText(v.lexpr)} ${op} ${exprText(v.rexpr)})`;
+    }
+    case 'List':
+      return (v.items ?? []).map(exprText).join(', ');
+    case 'BoolExpr': {
+      const args = (v.args ?? []).map(exprText);
+      if (v.boolop === 'NOT_EXPR') return `NOT ${args[0]}`;
+      return `(${args.join(v.boolop === 'AND_EXPR' ? ' AND ' : ' OR ')})`;
+    }
+    case 'NullTest':
+      return `${exprText(v.arg)} IS ${v.nulltesttype === 'IS_NULL' ? '' : 'NOT '}NULL`;
+    case 'SQLValueFunction':
+      return String(v.op ?? '').replace(/^SVFOP_/, '').toLowerCase();
+    default:
+      return t ?? '?';
+  }
+}
+
+export function intOf(n: Node | undefined): number | 'param' | undefined {
+  const l = literalOf(n);
+  if (!l) return n ? 'param' : undefined;
+  if (l.kind === 'number') return l.value;
+  if (l.kind === 'null') return undefined;
+  return 'param';
+}

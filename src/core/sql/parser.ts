@@ -1,0 +1,165 @@
+import { loadModule, parseSync, scanSync } from 'libpg-query';
+
+/** One statement of a SQL document, with its offsets in the document's UTF-16 text. */
+export interface ParsedStatement {
+  /** The statement's AST node (`{ SelectStmt: … }`), absent when it failed to parse. */
+  ast?: Record<string, any>;
+  start: number;
+  end: number;
+  text: string;
+  /** Converts a UTF-8 byte offset inside `text` (as the parser reports it) to a document offset. */
+  toDocOffset(byteOffset: number): number;
+  error?: { message: string; offset: number };
+}
+
+let loaded: Promise<void> | undefined;
+let ready = false;
+
+/** Loads the WASM parser once; every other function here needs it. */
+export function initSqlParser(): Promise<void> {
+  loaded ??= loadModule().then(() => {
+    ready = true;
+  });
+  return loaded;
+}
+
+export function sqlParserReady(): boolean {
+  return ready;
+}
+
+function assertReady(): void {
+  if (!ready) throw new Error('SQL parser not loaded: await initSqlParser() first');
+}
+
+/** Maps UTF-8 byte offsets of `text` to UTF-16 offsets (identity for ASCII text). */
+export function byteToCharMapper(text: string): (byteOffset: number) => number {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return (b) => Math.min(b, text.length);
+  const byteStarts: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    byteStarts.push(bytes);
+    const code = text.codePointAt(i)!;
+    if (code > 0xffff) {
+      bytes += 4;
+      byteStarts.push(bytes); // low surrogate: no bytes of its own
+      i++;
+    } else bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+  }
+  return (b) => {
+    if (b >= bytes) return text.length;
+    let lo = 0;
+    let hi = byteStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (byteStarts[mid] <= b) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}
+
+interface Piece {
+  start: number;
+  end: number;
+}
+
+/** Splits a document at top-level semicolons using the real PostgreSQL lexer. */
+function splitStatements(text: string): Piece[] {
+  const toChar = byteToCharMapper(text);
+  let tokens: { start: number; end: number; text: string }[];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch {
+    return naiveSplit(text);
+  }
+  const pieces: Piece[] = [];
+  let start = 0;
+  let depth = 0; // BEGIN ATOMIC … END bodies contain semicolons
+  for (const t of tokens) {
+    const word = t.text.toLowerCase();
+    if (word === 'atomic') depth++;
+    else if (word === 'end' && depth > 0) depth--;
+    if (t.text === ';' && depth === 0) {
+      pieces.push({ start, end: toChar(t.start) });
+      start = toChar(t.end);
+    }
+  }
+  pieces.push({ start, end: text.length });
+  return pieces;
+}
+
+function naiveSplit(text: string): Piece[] {
+  const pieces: Piece[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ';') {
+      pieces.push({ start, end: i });
+      start = i + 1;
+    }
+  }
+  pieces.push({ start, end: text.length });
+  return pieces;
+}
+
+/** Skips leading white space and comments so a statement's range starts at its first token. */
+function trimPiece(text: string, p: Piece): Piece | undefined {
+  let s = p.start;
+  let e = p.end;
+  for (;;) {
+    while (s < e && /\s/.test(text[s])) s++;
+    if (text.startsWith('--', s)) {
+      const nl = text.indexOf('\n', s);
+      s = nl < 0 || nl > e ? e : nl + 1;
+    } else if (text.startsWith('/*', s)) {
+      const close = text.indexOf('*/', s + 2);
+      s = close < 0 || close > e ? e : close + 2;
+    } else break;
+  }
+  while (e > s && /\s/.test(text[e - 1])) e--;
+  return s < e ? { start: s, end: e } : undefined;
+}
+
+function errorOffset(err: unknown, pieceText: string): number {
+  const pos = (err as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
+  if (typeof pos === 'number' && pos >= 0) return byteToCharMapper(pieceText)(pos);
+  return 0;
+}
+
+function errorMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/^Error:\s*/, '');
+}
+
+/**
+ * Parses every statement of a SQL document. One broken statement does not hide the
+ * rest: each top-level piece is parsed on its own when the whole fails.
+ */
+export function parseSqlDocument(text: string): ParsedStatement[] {
+  assertReady();
+  const out: ParsedStatement[] = [];
+  for (const raw of splitStatements(text)) {
+    const p = trimPiece(text, raw);
+    if (!p) continue;
+    const pieceText = text.slice(p.start, p.end);
+    const toChar = byteToCharMapper(pieceText);
+    const toDocOffset = (b: number) => p.start + toChar(b);
+    try {
+      const result = parseSync(pieceText) as { stmts?: { stmt: Record<string, any> }[] };
+      const stmts = result.stmts ?? [];
+      if (stmts.length === 0) continue; // only comments
+      out.push({ ast: stmts[0].stmt, start: p.start, end: p.end, text: pieceText, toDocOffset });
+    } catch (err) {
+      const offset = p.start + errorOffset(err, pieceText);
+      out.push({ start: p.start, end: p.end, text: pieceText, toDocOffset, error: { message: errorMessage(err), offset } });
+    }
+  }
+  return out;
+}
+
+/** Parses one statement's text (the first statement only); throws on a syntax error. */
+export function parseStatement(text: string): Record<string, any> | undefined {
+  assertReady();
+  const result = parseSync(text) as { stmts?: { stmt: Record<string, any> }[] };
+  return result.stmts?.[0]?.stmt;
+}

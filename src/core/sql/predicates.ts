@@ -1,0 +1,257 @@
+/** WHERE / ON / partial-index predicates → conjunctions of predicate atoms per table. */
+import type { CompareOp, Literal, PredicateAtom } from '../model/predicate';
+import { columnRef, columnRefsIn, exprText, literalOf, type Node, nodeType, opName, stripCasts } from './expr';
+
+/** Resolves a column reference to the table binding (alias) it belongs to. */
+export type ColumnResolver = (qualifier: string | undefined, column: string) => string | undefined;
+
+export interface BoundAtom {
+  binding: string;
+  atom: PredicateAtom;
+  /** Parser location (UTF-8 byte offset in the statement) of the predicate, when known. */
+  location: number;
+}
+
+export interface JoinEquality {
+  left: { binding: string; column: string };
+  right: { binding: string; column: string };
+}
+
+export interface Conjuncts {
+  atoms: BoundAtom[];
+  joins: JoinEquality[];
+  /** Sub-selects found in the predicate (EXISTS, IN (SELECT …), scalar sub-queries). */
+  subqueries: Node[];
+}
+
+export function splitAnd(expr: Node | undefined): Node[] {
+  if (!expr) return [];
+  const b = expr.BoolExpr;
+  if (b && b.boolop === 'AND_EXPR') return (b.args ?? []).flatMap(splitAnd);
+  return [expr];
+}
+
+const COMPARE: Record<string, CompareOp> = { '=': '=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const FLIP: Record<CompareOp, CompareOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+interface Operand {
+  binding?: string;
+  column?: string;
+  literal?: Literal;
+}
+
+function nodeLocation(n: Node | undefined): number {
+  if (!n) return -1;
+  const t = nodeType(n);
+  const loc = t ? n[t]?.location : undefined;
+  return typeof loc === 'number' ? loc : -1;
+}
+
+export function predicateAtoms(expr: Node | undefined, resolve: ColumnResolver): Conjuncts {
+  const out: Conjuncts = { atoms: [], joins: [], subqueries: [] };
+  for (const c of splitAnd(expr)) classify(c, resolve, out);
+  return out;
+}
+
+function collectSubqueries(n: Node, out: Conjuncts): void {
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(visit);
+    if (!x || typeof x !== 'object') return;
+    const o = x as Node;
+    if (o.SubLink) {
+      if (o.SubLink.subselect) out.subqueries.push(o.SubLink.subselect);
+      if (o.SubLink.testexpr) visit(o.SubLink.testexpr);
+      return;
+    }
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(n);
+}
+
+function operand(n: Node | undefined, resolve: ColumnResolver): Operand | undefined {
+  const bare = stripCasts(n);
+  const ref = columnRef(bare);
+  // A cast on the column side (`"status"::text = $1`) defeats a plain index on the column,
+  // so only a cast-free column reference counts as the column itself.
+  if (ref && ref.column && bare === n) {
+    const binding = resolve(ref.qualifier, ref.column);
+    return binding ? { binding, column: ref.column } : undefined;
+  }
+  const lit = literalOf(n);
+  if (lit) return { literal: lit };
+  const refs = columnRefsIn(n);
+  if (refs.length === 0 && !containsSubLink(n)) return { literal: { kind: 'expr', text: exprText(n) } };
+  // An expression over one table's columns: matches an expression index with the same text.
+  const bindings = new Set(refs.map((r) => (r.column ? resolve(r.qualifier, r.column) : undefined)));
+  if (bindings.size === 1 && !bindings.has(undefined)) {
+    return { binding: [...bindings][0], column: exprText(n) };
+  }
+  return undefined;
+}
+
+function containsSubLink(n: Node | undefined): boolean {
+  let found = false;
+  const visit = (x: unknown): void => {
+    if (found || !x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(visit);
+    if ((x as Node).SubLink) {
+      found = true;
+      return;
+    }
+    Object.values(x as Node).forEach(visit);
+  };
+  visit(n);
+  return found;
+}
+
+function push(out: Conjuncts, binding: string, atom: PredicateAtom, location: number): void {
+  out.atoms.push({ binding, atom, location });
+}
+
+function other(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
+  collectSubqueries(n, out);
+  const byBinding = new Map<string, Set<string>>();
+  for (const r of columnRefsIn(n)) {
+    if (!r.column) continue;
+    const b = resolve(r.qualifier, r.column);
+    if (!b) continue;
+    if (!byBinding.has(b)) byBinding.set(b, new Set());
+    byBinding.get(b)!.add(r.column);
+  }
+  const text = exprText(n);
+  for (const [binding, cols] of byBinding) push(out, binding, { kind: 'other', columns: [...cols], text }, nodeLocation(n));
+}
+
+function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
+  const t = nodeType(n);
+  const loc = nodeLocation(n);
+  if (t === 'A_Expr') {
+    const e = n.A_Expr;
+    const op = opName(e);
+    const l = operand(e.lexpr, resolve);
+    const r = operand(e.rexpr, resolve);
+    if (e.kind === 'AEXPR_OP' && COMPARE[op] && l && r) {
+      if (l.column && r.column && l.binding !== r.binding) {
+        if (op === '=') out.joins.push({ left: { binding: l.binding!, column: l.column }, right: { binding: r.binding!, column: r.column } });
+        else other(n, resolve, out);
+        return;
+      }
+      if (l.column && r.literal) return push(out, l.binding!, { kind: 'compare', column: l.column, op: COMPARE[op], value: r.literal }, loc);
+      if (r.column && l.literal) return push(out, r.binding!, { kind: 'compare', column: r.column, op: FLIP[COMPARE[op]], value: l.literal }, loc);
+    }
+    if (e.kind === 'AEXPR_OP' && (op === '<>' || op === '!=') && l?.column && r?.literal) {
+      return push(out, l.binding!, { kind: 'not-equal', column: l.column, value: r.literal }, loc);
+    }
+    if (e.kind === 'AEXPR_OP' && op === '@@') {
+      const target = l?.column ? l : r?.column ? r : undefined;
+      if (target) {
+        const expression = nodeType(stripCasts(target === l ? e.lexpr : e.rexpr)) !== 'ColumnRef';
+        collectSubqueries(n, out);
+        return push(out, target.binding!, { kind: 'fulltext', column: target.column!, expression }, loc);
+      }
+    }
+    if (e.kind === 'AEXPR_OP_ANY' && op === '=' && l?.column) {
+      // col = ANY($1): an IN list supplied as one array parameter.
+      return push(out, l.binding!, { kind: 'in', column: l.column, values: [{ kind: 'param' }] }, loc);
+    }
+    if (e.kind === 'AEXPR_IN' && l?.column && nodeType(e.rexpr) === 'List') {
+      const values = (e.rexpr.List.items ?? []).map((x: Node) => literalOf(x) ?? { kind: 'expr', text: exprText(x) });
+      if (op === '=') return push(out, l.binding!, { kind: 'in', column: l.column, values }, loc);
+      return other(n, resolve, out);
+    }
+    if ((e.kind === 'AEXPR_BETWEEN' || e.kind === 'AEXPR_BETWEEN_SYM') && l?.column && nodeType(e.rexpr) === 'List') {
+      const [lo, hi] = e.rexpr.List.items ?? [];
+      const low = literalOf(lo) ?? { kind: 'expr', text: exprText(lo) };
+      const high = literalOf(hi) ?? { kind: 'expr', text: exprText(hi) };
+      return push(out, l.binding!, { kind: 'between', column: l.column, low, high }, loc);
+    }
+    if ((e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE') && l?.column && r?.literal) {
+      const caseInsensitive = e.kind === 'AEXPR_ILIKE';
+      const negated = op.startsWith('!');
+      return push(out, l.binding!, { kind: 'like', column: l.column, pattern: r.literal, caseInsensitive, negated }, loc);
+    }
+    return other(n, resolve, out);
+  }
+  if (t === 'NullTest') {
+    const o = operand(n.NullTest.arg, resolve);
+    if (o?.column) return push(out, o.binding!, { kind: 'null', column: o.column, isNull: n.NullTest.nulltesttype === 'IS_NULL' }, loc);
+    return other(n, resolve, out);
+  }
+  if (t === 'ColumnRef') {
+    const o = operand(n, resolve);
+    if (o?.column) return push(out, o.binding!, { kind: 'compare', column: o.column, op: '=', value: { kind: 'bool', value: true } }, loc);
+    return;
+  }
+  if (t === 'BooleanTest') {
+    const o = operand(n.BooleanTest.arg, resolve);
+    const bt = n.BooleanTest.booltesttype;
+    if (o?.column && (bt === 'IS_TRUE' || bt === 'IS_FALSE')) {
+      return push(out, o.binding!, { kind: 'compare', column: o.column, op: '=', value: { kind: 'bool', value: bt === 'IS_TRUE' } }, loc);
+    }
+    return other(n, resolve, out);
+  }
+  if (t === 'BoolExpr') {
+    const b = n.BoolExpr;
+    if (b.boolop === 'NOT_EXPR') {
+      const o = operand(b.args?.[0], resolve);
+      if (o?.column && nodeType(b.args[0]) === 'ColumnRef') {
+        return push(out, o.binding!, { kind: 'compare', column: o.column, op: '=', value: { kind: 'bool', value: false } }, loc);
+      }
+      return other(n, resolve, out);
+    }
+    if (b.boolop === 'OR_EXPR') return orGroup(n, resolve, out);
+  }
+  if (t === 'SubLink') {
+    const s = n.SubLink;
+    if (s.subselect) out.subqueries.push(s.subselect);
+    if (s.testexpr) {
+      const o = operand(s.testexpr, resolve);
+      if (o?.column) push(out, o.binding!, { kind: 'other', columns: [o.column], text: `${o.column} IN (subquery)` }, loc);
+    }
+    return;
+  }
+  if (t === 'A_Const') return; // WHERE true
+  other(n, resolve, out);
+}
+
+/** `a = 1 OR a = 2` is `a IN (1, 2)`; any other OR is an opaque filter on the columns it reads. */
+function orGroup(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
+  const branches: Node[] = n.BoolExpr.args ?? [];
+  const likes = likeBranches(branches, resolve);
+  if (likes) {
+    const binding = likes[0].binding;
+    const text = exprText(n);
+    const anyLike = likes.map((l) => ({ column: l.column, caseInsensitive: l.caseInsensitive, pattern: l.pattern }));
+    return push(out, binding, { kind: 'other', columns: [...new Set(anyLike.map((l) => l.column))], text, anyLike }, nodeLocation(n));
+  }
+  const values: Literal[] = [];
+  let column: string | undefined;
+  let binding: string | undefined;
+  for (const br of branches) {
+    const sub: Conjuncts = { atoms: [], joins: [], subqueries: [] };
+    classify(br, resolve, sub);
+    const a = sub.atoms.length === 1 && sub.joins.length === 0 ? sub.atoms[0] : undefined;
+    const eq = a && (a.atom.kind === 'compare' && a.atom.op === '=' ? [a.atom.value] : a.atom.kind === 'in' ? a.atom.values : undefined);
+    if (!a || !eq || (column !== undefined && (a.atom as { column: string }).column !== column) || (binding !== undefined && a.binding !== binding)) {
+      return other(n, resolve, out);
+    }
+    column = (a.atom as { column: string }).column;
+    binding = a.binding;
+    values.push(...eq);
+  }
+  if (column && binding) push(out, binding, { kind: 'in', column, values }, nodeLocation(n));
+}
+
+/** The branches of an OR when each is a LIKE/ILIKE test on a column of one table. */
+function likeBranches(branches: Node[], resolve: ColumnResolver): { binding: string; column: string; caseInsensitive: boolean; pattern: Literal }[] | undefined {
+  const out: { binding: string; column: string; caseInsensitive: boolean; pattern: Literal }[] = [];
+  for (const br of branches) {
+    const sub: Conjuncts = { atoms: [], joins: [], subqueries: [] };
+    classify(br, resolve, sub);
+    const a = sub.atoms.length === 1 ? sub.atoms[0] : undefined;
+    if (!a || a.atom.kind !== 'like' || a.atom.negated) return undefined;
+    if (out.length && out[0].binding !== a.binding) return undefined;
+    out.push({ binding: a.binding, column: a.atom.column, caseInsensitive: a.atom.caseInsensitive, pattern: a.atom.pattern });
+  }
+  return out.length ? out : undefined;
+}
