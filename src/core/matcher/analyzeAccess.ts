@@ -209,6 +209,7 @@ export function pct(x: number): string {
 }
 
 export function fmt(n: number): string {
+  if (n > 0 && n < 1) return '<1';
   if (n >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
   if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
   return String(Math.round(n));

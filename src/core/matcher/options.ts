@@ -7,6 +7,8 @@ export interface MatcherOptions {
   minRows: number;
   /** Rows saved (read or sorted) from which a missing index is a warning rather than info. */
   rowsThreshold: number;
+  /** Rows an info-level proposal must save (read or sorted) per execution to be reported at all. */
+  minRowsSaved: number;
   /** Largest share of a table an index scan may return and still be worth proposing. */
   maxSelectivity: number;
   /** PostgreSQL major version the verdicts are for. */
@@ -18,6 +20,7 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   defaultRows: 10_000,
   minRows: 1_000,
   rowsThreshold: 1_000,
+  minRowsSaved: 5,
   maxSelectivity: 0.2,
   serverVersion: 16,
 };

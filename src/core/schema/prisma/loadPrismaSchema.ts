@@ -23,12 +23,13 @@ import {
 import {
   clientAccessor,
   compoundSelectorName,
+  foreignKeyName,
   implicitRelationTableNames,
   nonUniqueIndexName,
   primaryKeyName,
   uniqueIndexName,
 } from './naming';
-import { attributeFieldNames, firstStringArgument, scanPrismaSchema, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
+import { attributeFieldNames, firstStringArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
 export interface LoadedPrismaSchema {
@@ -198,6 +199,7 @@ function buildSchema(dm: DmmfDatamodel, text: string, file: string, lines: LineI
       schema: model.schema ?? 'public',
       columns: new Map(),
       indexes: [],
+      foreignKeys: [],
       model: model.name,
     };
     if (block) table.location = loc(block.start, block.headerEnd);
@@ -270,13 +272,13 @@ function buildSchema(dm: DmmfDatamodel, text: string, file: string, lines: LineI
     contexts.set(model.name, { model, table, block, columnOf });
   }
 
-  addIndexes(dm, contexts, fieldSpansOf, loc);
+  addIndexes(dm, contexts, loc);
   addRelations(dm, mapping, contexts, schema, blockOf, loc);
   schema.prisma = mapping;
   return schema;
 }
 
-function fieldSpansOf(block: BlockSpan | undefined, field: string): FieldSpan | undefined {
+function fieldSpanOf(block: BlockSpan | undefined, field: string): FieldSpan | undefined {
   return block?.fields.find((f) => f.name === field);
 }
 
@@ -294,7 +296,6 @@ const INDEX_ATTRIBUTE: Record<DmmfIndex['type'], string> = { id: 'id', unique: '
 function addIndexes(
   dm: DmmfDatamodel,
   contexts: Map<string, ModelContext>,
-  fieldSpan: (block: BlockSpan | undefined, field: string) => FieldSpan | undefined,
   loc: (start: number, end: number) => SourceLocation,
 ): void {
   const usedBlockAttrs = new Set<AttributeSpan>();
@@ -337,7 +338,7 @@ function addIndexes(
     const attrName = INDEX_ATTRIBUTE[ix.type];
     let attr: AttributeSpan | undefined;
     if (ix.isDefinedOnField) {
-      attr = fieldSpan(block, ix.fields[0]?.name ?? '')?.attributes.find((a) => !a.block && a.name === attrName);
+      attr = fieldSpanOf(block, ix.fields[0]?.name ?? '')?.attributes.find((a) => !a.block && a.name === attrName);
     } else if (block) {
       const candidates = block.attributes.filter((a) => a.name === attrName && !usedBlockAttrs.has(a));
       const wanted = ix.fields.map((f) => f.name).join(',');
@@ -393,6 +394,7 @@ function addRelations(
       if (ownFrom.length > 0) {
         prismaField.relation = { model: own.type, fields: [...ownFrom], references: [...(own.relationToFields ?? [])] };
         info = { relationName, foreignKeyOn: 'self' };
+        addForeignKey(side.model, own, contexts, blockOf);
       } else if (opposite && oppFrom.length > 0) {
         prismaField.relation = {
           model: own.type,
@@ -413,10 +415,29 @@ function addRelations(
   }
 }
 
+/** The FOREIGN KEY constraint Prisma creates for `@relation(fields: [...], references: [...])`. */
+function addForeignKey(model: DmmfModel, field: DmmfField, contexts: Map<string, ModelContext>, blockOf: Map<string, BlockSpan>): void {
+  const ctx = contexts.get(model.name);
+  const target = contexts.get(field.type);
+  if (!ctx || !target) return;
+  const columns = (field.relationFromFields ?? []).map((f) => ctx.columnOf.get(f) ?? f);
+  const refColumns = (field.relationToFields ?? []).map((f) => target.columnOf.get(f) ?? f);
+  const relationAttr = fieldSpanOf(blockOf.get(model.name), field.name)?.attributes.find((a) => !a.block && a.name === 'relation');
+  const mapped = relationAttr ? stringArgument(relationAttr.argsText, 'map') : undefined;
+  ctx.table.foreignKeys.push({
+    name: mapped ?? foreignKeyName(ctx.table.name, columns),
+    columns,
+    refTable: target.table.name,
+    refColumns,
+  });
+}
+
 /**
  * Implicit many-to-many: Prisma creates `_{relationName}` with column A pointing at
- * the model whose name sorts first and B at the other (for a self-relation, A is the
- * field whose name sorts first), a primary key on (A, B) and an index on B.
+ * the model whose name sorts first and B at the other, a primary key on (A, B), an
+ * index on B and FKs `_{relationName}_A_fkey` / `_B_fkey`. In a self-relation, A holds
+ * the records listed by the field whose name sorts first (Prisma docs, "Troubleshooting
+ * relations").
  */
 function implicitJoinTable(
   relationName: string,
@@ -428,16 +449,13 @@ function implicitJoinTable(
   created: Set<string>,
   loc: (start: number, end: number) => SourceLocation,
 ): RelationInfo['joinTable'] {
-  // Field `f` on model M lists the *other* model; column A references the model sorting first.
-  const relatedA = side.field.type; // what this field lists
-  const relatedB = opposite.field.type;
-  let selfColumn: 'A' | 'B';
-  if (relatedA === relatedB) {
-    // Self-relation: the field sorting first is the A side's view… Prisma: A = first field name.
-    selfColumn = side.field.name < opposite.field.name ? 'A' : 'B';
-  } else {
-    selfColumn = side.model.name < opposite.model.name ? 'A' : 'B';
-  }
+  // Prisma orders the two fields by (related model, field name): the first one's
+  // related records are in column A. So A references the model whose name sorts
+  // first; in a self-relation the field sorting first lists the A side.
+  const ownKey: [string, string] = [side.field.type, side.field.name];
+  const oppKey: [string, string] = [opposite.field.type, opposite.field.name];
+  const ownIsFirst = ownKey[0] < oppKey[0] || (ownKey[0] === oppKey[0] && ownKey[1] < oppKey[1]);
+  const selfColumn: 'A' | 'B' = ownIsFirst ? 'B' : 'A';
   const relatedColumn: 'A' | 'B' = selfColumn === 'A' ? 'B' : 'A';
   const names = implicitRelationTableNames(relationName);
 
@@ -460,6 +478,7 @@ function implicitJoinTable(
         ['B', { name: 'B', type: idType(second.model.name), nullable: false }],
       ]),
       indexes: [],
+      foreignKeys: [],
     };
     if (location) table.location = location;
     const index = (name: string, cols: string[], primary: boolean): IndexDef => {
@@ -479,6 +498,17 @@ function implicitJoinTable(
       return def;
     };
     table.indexes.push(index(names.primaryKey, ['A', 'B'], true), index(names.bIndex, ['B'], false));
+    for (const [column, side] of [['A', first], ['B', second]] as const) {
+      const target = contexts.get(side.model.name);
+      const pk = target?.table.indexes.find((i) => i.primary);
+      if (!target || !pk) continue;
+      table.foreignKeys.push({
+        name: foreignKeyName(names.table, [column]),
+        columns: [column],
+        refTable: target.table.name,
+        refColumns: pk.keys.map((k) => k.column ?? ''),
+      });
+    }
     if (!schema.tables.has(names.table)) schema.tables.set(names.table, table);
   }
   return { table: names.table, selfColumn, relatedColumn };

@@ -1,0 +1,22 @@
+import type { AnalysisResult } from '../../core/project';
+import { displayPath } from './paths';
+
+const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m' } as const;
+
+/** Compiler-style lines: `file:line:col severity rule message`, 1-based like compilers print. */
+export function formatText(r: AnalysisResult, opts: { color: boolean; showFixes: boolean }): string {
+  const lines: string[] = [];
+  for (const f of r.findings) {
+    const sev = opts.color ? `${COLORS[f.severity]}${f.severity}\x1b[0m` : f.severity;
+    lines.push(`${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${sev} ${f.rule} ${f.message}`);
+    if (opts.showFixes && f.fix?.sql) for (const l of f.fix.sql.split('\n')) lines.push(`    fix: ${l}`);
+    if (opts.showFixes && f.fix?.prisma) lines.push(`    prisma: ${f.fix.prisma}${f.fix.model ? ` (model ${f.fix.model})` : ''}`);
+  }
+  const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
+  const s = r.stats;
+  lines.push(
+    `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${count('error')} error, ${count('warning')} warning, ${count('info') + count('hint')} info) in ${s.files} files: ${s.queries} queries against ${s.tables} tables and ${s.indexes} indexes.`,
+  );
+  for (const sk of s.skipped) lines.push(`skipped ${displayPath(sk.file)}: ${sk.reason}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,77 @@
+/** `pg-index-review.json`: row estimates, rule levels, schema sources and ignores for a workspace. */
+import type { RuleId, Severity } from '../model/finding';
+import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../matcher/options';
+
+export type RuleSetting = Severity | 'off';
+
+export interface Config {
+  matcher: MatcherOptions;
+  rules: Partial<Record<RuleId, RuleSetting>>;
+  /** Paths (relative to the workspace root) of schema.prisma files or migration folders. */
+  schema: string[];
+  /** Glob patterns of files to skip. */
+  ignore: string[];
+}
+
+export const CONFIG_FILE = 'pg-index-review.json';
+
+export const DEFAULT_IGNORES = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '**/.next/**', '**/coverage/**', '**/*.d.ts', '**/*.min.js'];
+
+export function defaultConfig(): Config {
+  return { matcher: { ...DEFAULT_MATCHER_OPTIONS, rows: {} }, rules: {}, schema: [], ignore: [...DEFAULT_IGNORES] };
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/** Reads a config object; throws an Error with a message a person understands when it is malformed. */
+export function parseConfig(raw: unknown, source: string): Config {
+  const c = defaultConfig();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${source}: expected a JSON object`);
+  const o = raw as Record<string, unknown>;
+  const num = (k: string): number | undefined => {
+    const v = o[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${source}: "${k}" must be a non-negative number`);
+    return v;
+  };
+  if (o.rows !== undefined) {
+    if (!o.rows || typeof o.rows !== 'object') throw new Error(`${source}: "rows" must map table names to row counts`);
+    for (const [t, n] of Object.entries(o.rows as Record<string, unknown>)) {
+      if (typeof n !== 'number' || n < 0) throw new Error(`${source}: rows.${t} must be a non-negative number`);
+      c.matcher.rows[t] = n;
+    }
+  }
+  c.matcher.defaultRows = num('defaultRows') ?? c.matcher.defaultRows;
+  c.matcher.minRows = num('minRows') ?? c.matcher.minRows;
+  c.matcher.rowsThreshold = num('rowsThreshold') ?? c.matcher.rowsThreshold;
+  c.matcher.maxSelectivity = num('maxSelectivity') ?? c.matcher.maxSelectivity;
+  c.matcher.minRowsSaved = num('minRowsSaved') ?? c.matcher.minRowsSaved;
+  c.matcher.serverVersion = num('serverVersion') ?? c.matcher.serverVersion;
+  if (o.rules !== undefined) {
+    if (!o.rules || typeof o.rules !== 'object') throw new Error(`${source}: "rules" must map rule ids to a severity or "off"`);
+    for (const [id, level] of Object.entries(o.rules as Record<string, unknown>)) {
+      if (typeof level !== 'string' || !SEVERITIES.has(level)) throw new Error(`${source}: rules.${id} must be one of error, warning, info, hint, off`);
+      c.rules[id as RuleId] = level as RuleSetting;
+    }
+  }
+  const strs = (k: string): string[] | undefined => {
+    const v = o[k];
+    if (v === undefined) return undefined;
+    const arr = typeof v === 'string' ? [v] : v;
+    if (!Array.isArray(arr) || !arr.every((x) => typeof x === 'string')) throw new Error(`${source}: "${k}" must be a string or a list of strings`);
+    return arr as string[];
+  };
+  c.schema = strs('schema') ?? [];
+  c.ignore = [...DEFAULT_IGNORES, ...(strs('ignore') ?? [])];
+  return c;
+}
+
+/** Parses `table=N` flags (from --rows) into the config's row estimates. */
+export function applyRowFlags(c: Config, flags: string[]): void {
+  for (const f of flags) {
+    const m = /^([^=]+)=(\d+(?:\.\d+)?)([kKmM]?)$/.exec(f.trim());
+    if (!m) throw new Error(`--rows expects table=N (e.g. users=100000), got "${f}"`);
+    const mult = m[3].toLowerCase() === 'k' ? 1e3 : m[3].toLowerCase() === 'm' ? 1e6 : 1;
+    c.matcher.rows[m[1]] = Number(m[2]) * mult;
+  }
+}

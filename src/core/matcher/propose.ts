@@ -1,0 +1,229 @@
+/**
+ * The index that would serve one access best, built the way a Postgres engineer would:
+ * equality columns first (most selective first), then either the one range column or the
+ * ORDER BY columns with their directions; constant predicates on low-cardinality columns
+ * (booleans, enum literals, IS NULL) go into a partial-index WHERE instead of the key.
+ * LIKE/ILIKE with a leading wildcard and full-text matches get a GIN index instead.
+ */
+import { literalText, type PredicateAtom } from '../model/predicate';
+import type { TableAccess } from '../model/query';
+import type { IndexDef, IndexKey, PrismaMapping, SchemaModel, TableDef } from '../model/schema';
+import { quoteAlways } from '../sql/identifiers';
+import { equalityAtoms, likePrefix, rangeAtoms, requiredOrder } from './btree';
+import { atomSelectivity, combinedSelectivity, type SelectivityContext } from './selectivity';
+import type { ProposedIndex } from './types';
+
+export function proposeIndex(access: TableAccess, schema: SchemaModel, table: TableDef, ctx: SelectivityContext): ProposedIndex | undefined {
+  const btree = proposeBtree(access, table, ctx);
+  const text = proposeText(access, table, ctx);
+  if (!text) return btree && finish(btree, table, schema);
+  if (!btree) return finish(text, table, schema);
+  // Prefer the B-tree when its conditions alone are selective enough to make the text match cheap.
+  const btreeSel = combinedSelectivity(ctx, btree.conditions);
+  return finish(btreeSel <= 0.01 ? btree : text, table, schema);
+}
+
+interface Draft {
+  method: 'btree' | 'gin';
+  keys: IndexKey[];
+  predicate: PredicateAtom[];
+  conditions: PredicateAtom[];
+  extension?: string;
+}
+
+function isConstantLiteral(atom: PredicateAtom): boolean {
+  if (atom.kind === 'compare') return atom.value.kind !== 'param' && atom.value.kind !== 'expr';
+  if (atom.kind === 'null') return true;
+  return false;
+}
+
+function proposeBtree(access: TableAccess, table: TableDef, ctx: SelectivityContext): Draft | undefined {
+  const eq = equalityAtoms(access);
+  const predicate: PredicateAtom[] = [];
+  const eqCols: { column: string; sel: number }[] = [];
+  const conditions: PredicateAtom[] = [];
+  for (const [column, atoms] of eq) {
+    if (!table.columns.has(column) && !column.includes('(')) continue;
+    const atom = atoms[0];
+    // A constant boolean or IS NULL test is better as a partial-index predicate than a key column.
+    const isBool = table.columns.get(column)?.type === 'boolean';
+    if (isConstantLiteral(atom) && (isBool || atom.kind === 'null')) {
+      predicate.push(atom);
+      continue;
+    }
+    eqCols.push({ column, sel: Math.min(...atoms.map((a) => atomSelectivity(ctx, a))) });
+    conditions.push(...atoms);
+  }
+  eqCols.sort((a, b) => a.sel - b.sel);
+
+  const ranges = [...rangeAtoms(access)]
+    .filter(([c]) => table.columns.has(c))
+    .map(([column, atoms]) => ({ column, atoms, sel: combinedSelectivity(ctx, atoms), constant: atoms.every(isConstantLiteral) }))
+    .sort((a, b) => Number(a.constant) - Number(b.constant) || a.sel - b.sel);
+  const order = requiredOrder(access).filter((o) => table.columns.has(o.column) || o.column.includes('('));
+  const keys: IndexKey[] = eqCols.map((e) => ({ column: e.column, desc: false, nullsFirst: false }));
+  // With ORDER BY … LIMIT the index should deliver the order (equality, sort); otherwise
+  // equality then the one range column. Constant ranges that are not keys narrow a partial index.
+  const byOrder = order.length > 0 && (access.limit !== undefined || ranges.length === 0);
+  const range = byOrder ? undefined : ranges[0];
+  for (const r of ranges) if (r !== range && r.constant) predicate.push(...r.atoms);
+  if (byOrder) {
+    for (const o of order) {
+      if (!keys.some((k) => k.column === o.column)) keys.push({ column: o.column, desc: o.desc, nullsFirst: o.nullsFirst ?? o.desc });
+    }
+  } else if (range) {
+    keys.push({ column: range.column, desc: false, nullsFirst: false });
+    conditions.push(...range.atoms);
+  }
+  if (keys.length === 0) return undefined;
+  const usesPrefixLike = range?.atoms.some((a) => likePrefix(a) !== undefined);
+  if (usesPrefixLike) {
+    const k = keys.find((x) => x.column === range!.column);
+    if (k) k.opclass = 'text_pattern_ops';
+  }
+  return { method: 'btree', keys, predicate: dedupe(predicate), conditions };
+}
+
+function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityContext): Draft | undefined {
+  for (const { atom } of access.predicates) {
+    if (atom.kind === 'fulltext' && (table.columns.has(atom.column) || atom.expression)) {
+      const key: IndexKey = atom.expression ? { expression: atom.column, desc: false, nullsFirst: false } : { column: atom.column, desc: false, nullsFirst: false };
+      return { method: 'gin', keys: [key], predicate: [], conditions: [atom] };
+    }
+  }
+  const likeCols: string[] = [];
+  for (const { atom } of access.predicates) {
+    if (atom.kind === 'like' && !atom.negated && likePrefix(atom) === undefined) likeCols.push(atom.column);
+    if (atom.kind === 'other' && atom.anyLike) likeCols.push(...atom.anyLike.map((l) => l.column));
+  }
+  const cols = [...new Set(likeCols)].filter((c) => table.columns.has(c));
+  if (cols.length === 0) return undefined;
+  return {
+    method: 'gin',
+    keys: cols.map((c) => ({ column: c, desc: false, nullsFirst: false, opclass: 'gin_trgm_ops' })),
+    predicate: [],
+    conditions: [],
+    extension: 'pg_trgm',
+  };
+}
+
+function dedupe(atoms: PredicateAtom[]): PredicateAtom[] {
+  const seen = new Set<string>();
+  return atoms.filter((a) => {
+    const k = JSON.stringify(a);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function atomSql(a: PredicateAtom): string {
+  const col = (c: string) => (c.includes('(') ? c : quoteAlways(c));
+  switch (a.kind) {
+    case 'compare':
+      if (a.op === '=' && a.value.kind === 'bool') return a.value.value ? col(a.column) : `NOT ${col(a.column)}`;
+      return `${col(a.column)} ${a.op} ${literalText(a.value)}`;
+    case 'null':
+      return `${col(a.column)} IS ${a.isNull ? '' : 'NOT '}NULL`;
+    case 'in':
+      return `${col(a.column)} IN (${a.values.map(literalText).join(', ')})`;
+    case 'between':
+      return `${col(a.column)} BETWEEN ${literalText(a.low)} AND ${literalText(a.high)}`;
+    case 'not-equal':
+      return `${col(a.column)} <> ${literalText(a.value)}`;
+    default:
+      return 'text' in a ? a.text : '';
+  }
+}
+
+export function keySql(k: IndexKey): string {
+  let s = k.column ? quoteAlways(k.column) : `(${k.expression})`;
+  if (k.opclass) s += ` ${k.opclass}`;
+  if (k.desc) s += ' DESC';
+  const defaultNullsFirst = k.desc;
+  if (k.nullsFirst !== defaultNullsFirst) s += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+  return s;
+}
+
+/** `CREATE INDEX CONCURRENTLY IF NOT EXISTS …` for an index definition. */
+export function createIndexSql(def: Pick<IndexDef, 'name' | 'table' | 'method' | 'keys' | 'include' | 'unique'> & { predicateText?: string }): string {
+  const using = def.method === 'btree' ? '' : ` USING ${def.method}`;
+  const include = def.include.length ? ` INCLUDE (${def.include.map(quoteAlways).join(', ')})` : '';
+  const where = def.predicateText ? ` WHERE ${def.predicateText}` : '';
+  const unique = def.unique ? 'UNIQUE ' : '';
+  return `CREATE ${unique}INDEX CONCURRENTLY IF NOT EXISTS ${quoteAlways(def.name)} ON ${quoteAlways(def.table)}${using} (${def.keys.map(keySql).join(', ')})${include}${where};`;
+}
+
+function indexName(table: TableDef, keys: IndexKey[], partial: boolean): string {
+  const cols = keys.map((k) => k.column ?? 'expr').join('_');
+  const base = `${table.name}_${cols}${partial ? '_part' : ''}_idx`;
+  const taken = new Set(table.indexes.map((i) => i.name));
+  let name = base.length > 63 ? base.slice(0, 63) : base;
+  for (let n = 1; taken.has(name); n++) name = `${base.slice(0, 60)}${n}`;
+  return name;
+}
+
+/** Prisma field name for a column of a model, through @map. */
+function fieldFor(mapping: PrismaMapping | undefined, table: TableDef, column: string): string | undefined {
+  const model = table.model ? mapping?.models.get(table.model) : undefined;
+  if (!model) return undefined;
+  for (const f of model.fields.values()) if (f.column === column) return f.name;
+  return undefined;
+}
+
+function prismaAttribute(draft: Draft, table: TableDef, schema: SchemaModel, name: string): { prisma?: string; note?: string } {
+  if (!table.model || !schema.prisma) return {};
+  if (draft.predicate.length) return { note: 'Prisma schema files cannot declare partial indexes: keep this one in a SQL migration.' };
+  const parts: string[] = [];
+  for (const k of draft.keys) {
+    const field = k.column && fieldFor(schema.prisma, table, k.column);
+    if (!field) return { note: 'Prisma cannot express an index on an expression: keep it in a SQL migration.' };
+    const args: string[] = [];
+    if (k.desc) args.push('sort: Desc');
+    if (k.opclass === 'gin_trgm_ops') args.push('ops: raw("gin_trgm_ops")');
+    else if (k.opclass) args.push(`ops: raw("${k.opclass}")`);
+    parts.push(args.length ? `${field}(${args.join(', ')})` : field);
+  }
+  const type = draft.method === 'gin' ? ', type: Gin' : '';
+  const defaultName = `${table.name}_${draft.keys.map((k) => k.column).join('_')}_idx`;
+  const map = name !== defaultName ? `, map: "${name}"` : '';
+  return { prisma: `@@index([${parts.join(', ')}]${type}${map})` };
+}
+
+function finish(draft: Draft, table: TableDef, schema: SchemaModel): ProposedIndex {
+  const predicateText = draft.predicate.length ? draft.predicate.map(atomSql).join(' AND ') : undefined;
+  const name = indexName(table, draft.keys, !!predicateText);
+  let sql = createIndexSql({ name, table: table.name, method: draft.method, keys: draft.keys, include: [], unique: false, predicateText });
+  if (draft.extension) sql = `CREATE EXTENSION IF NOT EXISTS ${draft.extension};\n${sql}`;
+  const { prisma, note } = prismaAttribute(draft, table, schema, name);
+  return {
+    table: table.name,
+    name,
+    method: draft.method,
+    keys: draft.keys,
+    predicate: draft.predicate.length ? draft.predicate : undefined,
+    predicateText,
+    extension: draft.extension,
+    sql,
+    prisma,
+    prismaNote: note,
+  };
+}
+
+/** The proposal as an index definition the matcher can evaluate. */
+export function proposalAsIndex(p: ProposedIndex): IndexDef {
+  return {
+    name: p.name,
+    table: p.table,
+    method: p.method,
+    keys: p.keys,
+    include: [],
+    unique: false,
+    primary: false,
+    constraint: false,
+    predicate: p.predicate,
+    predicateText: p.predicateText,
+    valid: true,
+    origin: 'migration',
+  };
+}

@@ -1,0 +1,104 @@
+import type { Finding } from '../model/finding';
+import type { Range } from '../model/location';
+import type { AccessVerdict, ProposedIndex } from '../matcher/types';
+import { evaluateIndex, fmt, selectivityContext } from '../matcher/analyzeAccess';
+import { requiredOrder } from '../matcher/btree';
+import { proposalAsIndex, proposeIndex } from '../matcher/propose';
+import type { ShapeVerdict } from '../analysis/verdicts';
+import type { Rule, RuleContext } from './context';
+
+/** How much cheaper the proposal must be before it is worth an index. */
+const MIN_GAIN = 1.2;
+
+export interface MissingIndexAssessment {
+  proposal: ProposedIndex;
+  severity: 'warning' | 'info';
+  why: string;
+  rowsNow: number;
+  rowsWith: number;
+  sortAvoided: boolean;
+}
+
+/** Decides whether an access deserves an index and which one; shared by the rule and hovers. */
+export function assessMissingIndex(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | undefined {
+  const { access, table } = v;
+  if (!table || access.kind === 'insert') return undefined;
+  if (v.rows < ctx.options.minRows) return undefined;
+  const sctx = selectivityContext(ctx.schema, table, ctx.options);
+  const proposal = proposeIndex(access, ctx.schema, table, sctx);
+  if (!proposal) return undefined;
+  const use = evaluateIndex(proposalAsIndex(proposal), access, sctx);
+  if (!use.usable) return undefined;
+  // A unique index matched on every key already returns at most one row.
+  if (v.best && v.best.index.unique && !v.best.index.predicate && v.best.equalityColumns.length === v.best.index.keys.length) return undefined;
+  const currentCost = v.best?.cost ?? v.seqScanCost;
+  const rowsNow = v.best?.rowsRead ?? v.rows;
+  const sortNow = v.needsSort && !v.sortAvoided;
+  const sortFixed = sortNow && use.sortAvoided;
+  const cheaper = use.cost * MIN_GAIN < currentCost;
+  if (!cheaper && !sortFixed) return undefined;
+  // An index that returns a large share of the table is not worth it unless it also removes a sort.
+  if (use.rowsRead / v.rows > ctx.options.maxSelectivity && !sortFixed) return undefined;
+  const sortedRows = sortNow ? Math.min(v.matchedRows, rowsNow) : 0;
+  const saved = Math.max(rowsNow - use.rowsRead, sortFixed ? sortedRows : 0);
+  const severity = saved >= ctx.options.rowsThreshold || (sortFixed && access.limit !== undefined && sortedRows > (typeof access.limit === 'number' ? access.limit : 50)) ? 'warning' : 'info';
+  if (severity === 'info') {
+    if (saved < ctx.options.minRowsSaved) return undefined;
+    // Below warning level, a copy of the index in use that only adds a partial predicate is not worth its upkeep.
+    const usedKeys = v.best?.equalityColumns ?? [];
+    const sameKeys = proposal.keys.length === usedKeys.length && proposal.keys.every((k, i) => k.column === usedKeys[i]);
+    if (sameKeys && !sortFixed) return undefined;
+  }
+  const parts: string[] = [];
+  if (rowsNow - use.rowsRead >= 1) parts.push(`read ~${fmt(use.rowsRead)} instead of ~${fmt(rowsNow)} rows`);
+  if (sortFixed) parts.push(`return them already in ORDER BY order (no sort of ~${fmt(sortedRows)} rows)`);
+  return { proposal, severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith: use.rowsRead, sortAvoided: sortFixed };
+}
+
+function findingRange(v: AccessVerdict, sv: ShapeVerdict): Range {
+  const a = v.access;
+  const usedConditions = new Set(v.best?.conditions.map((c) => JSON.stringify(c)) ?? []);
+  if (v.needsSort && !v.sortAvoided) {
+    const items = requiredOrder(a).filter((o) => o.range);
+    if (items.length && v.best) return { start: items[0].range!.start, end: items[items.length - 1].range!.end };
+  }
+  const unserved = a.predicates.filter((p) => p.range && !usedConditions.has(JSON.stringify(p.atom)));
+  if (unserved.length) return unserved[0].range!;
+  const any = a.predicates.find((p) => p.range) ?? requiredOrder(a).find((o) => o.range);
+  return any?.range ?? sv.shape.location.range;
+}
+
+function keysText(p: ProposedIndex): string {
+  const keys = p.keys.map((k) => `${k.column ?? k.expression}${k.desc ? ' DESC' : ''}`).join(', ');
+  return `${p.method === 'btree' ? '' : `${p.method.toUpperCase()} `}(${keys})${p.predicateText ? ` WHERE ${p.predicateText}` : ''}`;
+}
+
+export const missingIndex: Rule = {
+  id: 'missing-index',
+  defaultSeverity: 'warning',
+  summary: 'A query has no index that serves its filter, join or sort.',
+  description:
+    'PostgreSQL can use a B-tree index for the leading columns compared with =/IN/IS NULL, then one range column, and can return rows in index order when the ORDER BY matches the remaining key columns in the same or fully reversed direction. When no index does that for a query on a large table, it reads and sorts far more rows than it returns. The fix proposes the index (equality, then range or sort columns; constant boolean/enum filters as a partial-index predicate), as SQL and as a Prisma @@index.',
+  run(ctx: RuleContext): Finding[] {
+    const out: Finding[] = [];
+    for (const sv of ctx.verdicts) {
+      for (const v of sv.accesses) {
+        const m = assessMissingIndex(v, ctx);
+        if (!m) continue;
+        const assumed = v.rowsAssumed ? ` (assuming ~${fmt(v.rows)} rows; set row estimates in pg-index-review.json)` : '';
+        out.push({
+          rule: 'missing-index',
+          severity: m.severity,
+          message: `${sv.shape.label}: ${v.reason}. An index on "${v.access.table}" ${keysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
+          file: sv.shape.location.file,
+          range: findingRange(v, sv),
+          table: v.access.table,
+          index: m.proposal.name,
+          related: v.best?.index.location ? [{ ...v.best.index.location, message: `Index used today: "${v.best.index.name}"` }] : [],
+          fix: { sql: m.proposal.sql, prisma: m.proposal.prisma, prismaAction: m.proposal.prisma ? 'add' : undefined, model: v.table?.model },
+        });
+      }
+    }
+    return out;
+  },
+};

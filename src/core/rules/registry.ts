@@ -1,0 +1,38 @@
+/** The rule list: one place the engine, the CLI, SARIF and the docs read. */
+import type { Finding, RuleId, Severity } from '../model/finding';
+import type { Rule, RuleContext } from './context';
+import { lowSelectivityIndex } from './lowSelectivityIndex';
+import { missingIndex } from './missingIndex';
+import { redundantIndex } from './redundantIndex';
+import { schemaDrift } from './schemaDrift';
+import { unusedByWorkload } from './unusedByWorkload';
+
+const schemaDriftRule: Rule = {
+  id: 'schema-drift',
+  defaultSeverity: 'warning',
+  summary: 'schema.prisma and the SQL migrations disagree about tables or indexes.',
+  description:
+    'When schema.prisma declares an index the migrations never create (or the reverse), the database differs from what the code assumes, and the next `prisma migrate dev` will try to reconcile them — possibly dropping an index that was added by hand in SQL. Indexes Prisma cannot express (partial, expression) are reported at info level.',
+  run(ctx: RuleContext): Finding[] {
+    if (!ctx.prismaSchema || !ctx.migrationsSchema || !ctx.prismaFile) return [];
+    return schemaDrift(ctx.prismaSchema, ctx.migrationsSchema, ctx.prismaFile);
+  },
+};
+
+const parseErrorRule: Rule = {
+  id: 'parse-error',
+  defaultSeverity: 'error',
+  summary: 'A file or statement could not be parsed; the rest of the workspace is still analysed.',
+  description: 'SQL is parsed with the PostgreSQL parser itself (libpg-query), schema.prisma with Prisma’s schema engine. A statement that does not parse is skipped and reported here.',
+  run: () => [],
+};
+
+export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, schemaDriftRule, parseErrorRule];
+
+export function ruleById(id: RuleId): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}
+
+export function defaultSeverity(id: RuleId): Severity {
+  return ruleById(id)?.defaultSeverity ?? 'warning';
+}

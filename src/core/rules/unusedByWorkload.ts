@@ -1,0 +1,43 @@
+import type { Finding } from '../model/finding';
+import type { IndexDef } from '../model/schema';
+import { keyName } from '../matcher/btree';
+import type { Rule, RuleContext } from './context';
+import { redundantIndexes } from './redundantIndex';
+
+export function indexesUsedByWorkload(ctx: RuleContext): Set<IndexDef> {
+  const used = new Set<IndexDef>();
+  for (const sv of ctx.verdicts) for (const v of sv.accesses) for (const c of v.candidates) if (c.usable) used.add(c.index);
+  return used;
+}
+
+export const unusedByWorkload: Rule = {
+  id: 'unused-by-workload',
+  defaultSeverity: 'info',
+  summary: 'No query in the workspace can use this index.',
+  description:
+    'None of the queries found in the workspace (SQL files, embedded SQL, Prisma Client calls) filters, joins or sorts in a way this index serves. It may serve queries outside the workspace (other services, ad-hoc SQL), so check the live usage statistics (pg_stat_user_indexes.idx_scan) before dropping it. Unique, primary-key and foreign-key indexes are not reported: they enforce rules or speed up cascades.',
+  run(ctx: RuleContext): Finding[] {
+    if (ctx.verdicts.length === 0) return [];
+    const used = indexesUsedByWorkload(ctx);
+    const out: Finding[] = [];
+    for (const table of ctx.schema.tables.values()) {
+      const redundant = redundantIndexes(table.indexes);
+      const fkLeads = new Set(table.foreignKeys.map((f) => f.columns[0]));
+      for (const index of table.indexes) {
+        if (used.has(index) || index.unique || index.primary || !index.location || redundant.has(index)) continue;
+        if (index.keys[0] && fkLeads.has(keyName(index.keys[0]))) continue;
+        out.push({
+          rule: 'unused-by-workload',
+          severity: 'info',
+          message: `No query in the workspace can use index "${index.name}" on "${table.name}" (${index.keys.map(keyName).join(', ')}). If the live statistics agree (idx_scan = 0 over a long period), it only costs writes.`,
+          file: index.location.file,
+          range: index.location.range,
+          table: table.name,
+          index: index.name,
+          related: [],
+        });
+      }
+    }
+    return out;
+  },
+};

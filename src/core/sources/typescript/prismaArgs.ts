@@ -1,0 +1,240 @@
+/**
+ * Arguments of a Prisma Client call → TableAccesses.
+ *
+ * The first access is the call's own table; then accesses added by relation
+ * filters in `where` (joined, see prismaWhere.ts); then one access per relation
+ * read through `include`/`select` (and `_count`), in source order, each followed
+ * by its own nested reads. Prisma reads a relation with a separate query
+ * `SELECT … FROM child WHERE child.fk IN ($1, …)`, so such an access is a
+ * standalone read (no joinKeys/joinedFrom) with an `in` atom of one parameter on
+ * the related table's join column, plus the nested `where`/`orderBy`/`take`/
+ * `skip`/`cursor`. A `_count` of a relation is an access grouped by that column.
+ *
+ * columnsRead: `select` listing fields → the selected columns plus the local
+ * join columns of selected relations and counts (Prisma reads those to stitch
+ * results together; a nested select also reads the related join column);
+ * `include`, `omit` or no selection → '*'. count() reads no columns (or the
+ * fields named in its `select`), aggregate() the fields named in
+ * `_sum`/`_avg`/`_min`/`_max`/`_count`, groupBy() its `by` fields and those.
+ */
+import * as ts from 'typescript';
+import { emptyAccess, type AccessKind, type LocatedAtom, type TableAccess } from '../../model/query';
+import { asArray, asObject, boolValue, getProp, isUndefinedValue, objectProps, stringValue } from './literals';
+import { applyOrderAndPaging } from './prismaOrder';
+import {
+  columnOf,
+  fieldInfo,
+  listRelations,
+  rangeOf,
+  relationLink,
+  type ModelView,
+  type PrismaContext,
+  type RelationLink,
+} from './prismaRelations';
+import { whereAtoms } from './prismaWhere';
+
+/** Prisma Client model operations and the kind of access each performs. */
+export const PRISMA_OPERATIONS: ReadonlyMap<string, AccessKind> = new Map<string, AccessKind>([
+  ['findMany', 'select'],
+  ['findFirst', 'select'],
+  ['findFirstOrThrow', 'select'],
+  ['findUnique', 'select'],
+  ['findUniqueOrThrow', 'select'],
+  ['count', 'select'],
+  ['aggregate', 'select'],
+  ['groupBy', 'select'],
+  ['update', 'update'],
+  ['updateMany', 'update'],
+  ['updateManyAndReturn', 'update'],
+  ['delete', 'delete'],
+  ['deleteMany', 'delete'],
+  ['upsert', 'upsert'],
+  ['create', 'insert'],
+  ['createMany', 'insert'],
+  ['createManyAndReturn', 'insert'],
+]);
+
+const MAX_INCLUDE_DEPTH = 8;
+const AGGREGATES = ['_sum', '_avg', '_min', '_max', '_count'];
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** All accesses of one Prisma call; the first is on the call's own table. Never throws. */
+export function accessesForCall(ctx: PrismaContext, view: ModelView, op: string, arg: ts.Expression | undefined): TableAccess[] {
+  const kind = PRISMA_OPERATIONS.get(op) ?? 'select';
+  const main = emptyAccess(view.table, kind);
+  const out: TableAccess[] = [main];
+  if (kind === 'insert') return out;
+  const args = asObject(arg);
+  if (!args) return out;
+  try {
+    const where = whereAtoms(ctx, view, getProp(args, 'where')?.value);
+    main.predicates.push(...where.atoms);
+    out.push(...where.related);
+    applyOrderAndPaging(ctx, view, main, args, op);
+    switch (op) {
+      case 'count':
+        main.columnsRead = countColumns(view, args);
+        break;
+      case 'aggregate':
+        main.columnsRead = aggregateColumns(view, args);
+        break;
+      case 'groupBy': {
+        main.groupBy = byColumns(view, getProp(args, 'by')?.value);
+        main.columnsRead = unique([...main.groupBy, ...aggregateColumns(view, args)]);
+        break;
+      }
+      case 'updateMany':
+      case 'deleteMany':
+        break;
+      default:
+        applySelection(ctx, view, main, args, out, 0);
+    }
+  } catch {
+    // keep what was gathered
+  }
+  return out;
+}
+
+function byColumns(view: ModelView, e: ts.Expression | undefined): string[] {
+  if (!e) return [];
+  const single = stringValue(e);
+  const names = single !== undefined ? [single] : (asArray(e)?.elements.map((x) => stringValue(x)) ?? []);
+  const cols: string[] = [];
+  for (const n of names) {
+    const c = n === undefined ? undefined : columnOf(view, n);
+    if (c) cols.push(c);
+  }
+  return cols;
+}
+
+function fieldsSetTrue(view: ModelView, e: ts.Expression | undefined): string[] {
+  const obj = asObject(e);
+  if (!obj) return [];
+  const cols: string[] = [];
+  for (const p of objectProps(obj)) {
+    if (p.name === '_all' || boolValue(p.value) === false) continue;
+    const c = columnOf(view, p.name);
+    if (c) cols.push(c);
+  }
+  return cols;
+}
+
+function countColumns(view: ModelView, args: ts.ObjectLiteralExpression): string[] {
+  return unique(fieldsSetTrue(view, getProp(args, 'select')?.value));
+}
+
+function aggregateColumns(view: ModelView, args: ts.ObjectLiteralExpression): string[] {
+  const cols: string[] = [];
+  for (const key of AGGREGATES) cols.push(...fieldsSetTrue(view, getProp(args, key)?.value));
+  return unique(cols);
+}
+
+function inAtoms(link: RelationLink, range: LocatedAtom['range']): LocatedAtom[] {
+  return link.pairs.map((p) => ({ atom: { kind: 'in', column: p.remote, values: [{ kind: 'param' }] }, range }));
+}
+
+/** `select`/`include`/`omit` of find/update/delete/upsert arguments (and of nested reads). */
+function applySelection(
+  ctx: PrismaContext,
+  view: ModelView,
+  access: TableAccess,
+  args: ts.ObjectLiteralExpression,
+  out: TableAccess[],
+  depth: number,
+): void {
+  if (depth > MAX_INCLUDE_DEPTH) return;
+  const selectProp = getProp(args, 'select');
+  const select = asObject(selectProp?.value);
+  if (select) {
+    const cols: string[] = [];
+    for (const p of objectProps(select)) {
+      if (isUndefinedValue(p.value) || boolValue(p.value) === false) continue;
+      if (p.name === '_count') {
+        for (const link of countReads(ctx, view, p.value, rangeOf(ctx, p.node), out)) cols.push(...link.pairs.map((x) => x.local));
+        continue;
+      }
+      const info = fieldInfo(ctx, view, p.name);
+      if (info.kind === 'scalar') cols.push(info.column);
+      else if (info.kind === 'relation' && info.link) {
+        cols.push(...info.link.pairs.map((x) => x.local));
+        relationRead(ctx, info.link, p.value, rangeOf(ctx, p.node), out, depth + 1);
+      }
+    }
+    access.columnsRead = unique(cols);
+  }
+  const include = asObject(getProp(args, 'include')?.value);
+  if (include) {
+    for (const p of objectProps(include)) {
+      if (isUndefinedValue(p.value) || boolValue(p.value) === false) continue;
+      if (p.name === '_count') {
+        countReads(ctx, view, p.value, rangeOf(ctx, p.node), out);
+        continue;
+      }
+      const info = fieldInfo(ctx, view, p.name);
+      if (info.kind === 'relation' && info.link) relationRead(ctx, info.link, p.value, rangeOf(ctx, p.node), out, depth + 1);
+    }
+  }
+}
+
+/** The separate query Prisma runs to read a relation for a batch of parent rows. */
+function relationRead(
+  ctx: PrismaContext,
+  link: RelationLink,
+  value: ts.Expression,
+  range: LocatedAtom['range'],
+  out: TableAccess[],
+  depth: number,
+): void {
+  if (depth > MAX_INCLUDE_DEPTH) return;
+  const target = link.target;
+  const access = emptyAccess(target.table, 'select');
+  access.predicates.push(...inAtoms(link, range));
+  out.push(access);
+  const args = asObject(value);
+  if (!args) return;
+  const where = whereAtoms(ctx, target, getProp(args, 'where')?.value);
+  access.predicates.push(...where.atoms);
+  applyOrderAndPaging(ctx, target, access, args, 'findMany');
+  out.push(...where.related);
+  applySelection(ctx, target, access, args, out, depth);
+  if (access.columnsRead !== '*') access.columnsRead = unique([...access.columnsRead, ...link.pairs.map((p) => p.remote)]);
+}
+
+/** `_count: true` or `_count: { select: { rel: true | { where } } }`: one grouped access per counted relation. */
+function countReads(
+  ctx: PrismaContext,
+  view: ModelView,
+  value: ts.Expression,
+  range: LocatedAtom['range'],
+  out: TableAccess[],
+): RelationLink[] {
+  const counted: { link: RelationLink; where?: ts.Expression }[] = [];
+  if (boolValue(value) === true) {
+    for (const f of listRelations(view)) {
+      const link = relationLink(ctx, view, f);
+      if (link) counted.push({ link });
+    }
+  } else {
+    const select = asObject(getProp(asObject(value), 'select')?.value);
+    for (const p of select ? objectProps(select) : []) {
+      if (isUndefinedValue(p.value) || boolValue(p.value) === false) continue;
+      const info = fieldInfo(ctx, view, p.name);
+      if (info.kind !== 'relation' || !info.link) continue;
+      counted.push({ link: info.link, where: getProp(asObject(p.value), 'where')?.value });
+    }
+  }
+  for (const { link, where } of counted) {
+    const remotes = link.pairs.map((p) => p.remote);
+    const access = emptyAccess(link.target.table, 'select');
+    access.predicates.push(...inAtoms(link, range));
+    const w = whereAtoms(ctx, link.target, where);
+    access.predicates.push(...w.atoms);
+    access.groupBy = remotes;
+    access.columnsRead = remotes;
+    out.push(access, ...w.related);
+  }
+  return counted.map((c) => c.link);
+}

@@ -1,0 +1,102 @@
+/**
+ * Recognises Prisma Client model calls, `<receiver>.<accessor>.<operation>(args)`,
+ * and turns each into a QueryShape with origin 'prisma'.
+ *
+ * - accessor in `schema.prisma.accessors` and a known operation: any receiver
+ *   (`prisma`, `tx`, `this.db`, `ctx.prisma`, a `$transaction` callback
+ *   parameter…) except a few names that are never a Prisma client
+ *   (`req`, `res`, `session`, `props`, …).
+ * - accessor unknown to schema.prisma (or no schema.prisma at all), a known
+ *   operation and a Prisma-looking receiver (`prisma`, `db`, `tx`, `trx`,
+ *   `client`, `*prisma*`, `*Db`): the table is guessed as the model name
+ *   (Prisma's default) and field names are used as column names.
+ * - known accessor, unknown operation (a client extension method), Prisma-looking
+ *   receiver: one select access without predicates.
+ * Calls inside `prisma.$transaction([...])` and `$transaction(async (tx) => …)`
+ * are ordinary calls found by the same walk.
+ */
+import * as ts from 'typescript';
+import type { QueryShape } from '../../model/query';
+import { emptyAccess } from '../../model/query';
+import { receiverName, unwrap } from './literals';
+import { accessesForCall, PRISMA_OPERATIONS } from './prismaArgs';
+import { guessedView, rangeOf, viewOf, type ModelView, type PrismaContext } from './prismaRelations';
+
+export interface PrismaCall {
+  call: ts.CallExpression;
+  accessor: string;
+  op: string;
+  view: ModelView;
+  /** False for an operation Prisma Client doesn't have (an extension method). */
+  knownOp: boolean;
+}
+
+const NOT_A_CLIENT = new Set(['req', 'request', 'res', 'response', 'session', 'props', 'state', 'window', 'document', 'console']);
+
+const MAX_TEXT = 500;
+
+export function looksLikePrismaClient(name: string | undefined): boolean {
+  if (!name) return false;
+  const lower = name.toLowerCase();
+  return (
+    lower.includes('prisma') ||
+    lower === 'db' ||
+    lower.endsWith('db') ||
+    lower === 'tx' ||
+    lower === 'trx' ||
+    lower === 'client' ||
+    lower === 'transaction'
+  );
+}
+
+function propName(e: ts.Expression): { name: string; owner: ts.Expression } | undefined {
+  const u = unwrap(e);
+  if (ts.isPropertyAccessExpression(u) && ts.isIdentifier(u.name)) return { name: u.name.text, owner: u.expression };
+  return undefined;
+}
+
+export function recognizePrismaCall(ctx: PrismaContext, call: ts.CallExpression): PrismaCall | undefined {
+  const callee = propName(call.expression);
+  if (!callee) return undefined;
+  const acc = propName(callee.owner);
+  if (!acc) return undefined;
+  const op = callee.name;
+  const accessor = acc.name;
+  if (accessor.startsWith('$') || op.startsWith('$')) return undefined;
+  const receiver = receiverName(acc.owner);
+  if (receiver !== undefined && NOT_A_CLIENT.has(receiver)) return undefined;
+  const knownOp = PRISMA_OPERATIONS.has(op);
+  const modelName = ctx.mapping?.accessors.get(accessor);
+  const view = modelName ? viewOf(ctx, modelName) : undefined;
+  if (view) {
+    if (knownOp || looksLikePrismaClient(receiver)) return { call, accessor, op, view, knownOp };
+    return undefined;
+  }
+  if (knownOp && looksLikePrismaClient(receiver)) return { call, accessor, op, view: guessedView(accessor), knownOp };
+  return undefined;
+}
+
+export function shapeForPrismaCall(ctx: PrismaContext, file: string, pc: PrismaCall): QueryShape {
+  const range = rangeOf(ctx, pc.call);
+  const source = pc.call.getText(ctx.sf);
+  const text = source.length > MAX_TEXT ? source.slice(0, MAX_TEXT - 1) + '…' : source;
+  const accesses = pc.knownOp ? accessesForCall(ctx, pc.view, pc.op, pc.call.arguments[0]) : [emptyAccess(pc.view.table, 'select')];
+  return {
+    id: `${file}:${range.start.line + 1}:${range.start.character + 1}`,
+    origin: 'prisma',
+    location: { file, range },
+    text,
+    label: `prisma.${pc.accessor}.${pc.op}`,
+    accesses,
+  };
+}
+
+/** The QueryShape of a call when it is a Prisma Client model call. Never throws. */
+export function prismaShapeFor(ctx: PrismaContext, file: string, node: ts.CallExpression): QueryShape | undefined {
+  try {
+    const pc = recognizePrismaCall(ctx, node);
+    return pc ? shapeForPrismaCall(ctx, file, pc) : undefined;
+  } catch {
+    return undefined;
+  }
+}

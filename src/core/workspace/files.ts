@@ -1,0 +1,56 @@
+/** Finds the files of a workspace the analysis reads, and says what each one is. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+
+export type FileKind = 'prisma-schema' | 'migration' | 'sql' | 'script';
+
+const SCRIPT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+/** Files larger than this are skipped: generated bundles, dumps. */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export function classify(file: string): FileKind | undefined {
+  const f = file.replace(/\\/g, '/');
+  if (f.endsWith('.prisma')) return 'prisma-schema';
+  if (/\.sql$/i.test(f)) return /(^|\/)migrations\//.test(f) ? 'migration' : 'sql';
+  if (SCRIPT.test(f) && !/\.d\.[cm]?ts$/.test(f)) return 'script';
+  return undefined;
+}
+
+export interface WalkResult {
+  files: string[];
+  /** Files passed over (too large, unreadable), with the reason. */
+  skipped: { file: string; reason: string }[];
+}
+
+export function listFiles(roots: string[], base: string, ignore: string[]): WalkResult {
+  const isIgnored = picomatch(ignore, { dot: true });
+  const out: WalkResult = { files: [], skipped: [] };
+  const seen = new Set<string>();
+  const visit = (p: string): void => {
+    const rel = path.relative(base, p).replace(/\\/g, '/') || '.';
+    if (rel !== '.' && (isIgnored(rel) || isIgnored(`${rel}/`))) return;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (err) {
+      out.skipped.push({ file: p, reason: (err as Error).message });
+      return;
+    }
+    if (st.isDirectory()) {
+      const base = path.basename(p);
+      if (base === 'node_modules' || base === '.git') return;
+      for (const e of fs.readdirSync(p).sort()) visit(path.join(p, e));
+      return;
+    }
+    if (!st.isFile() || !classify(p) || seen.has(p)) return;
+    if (st.size > MAX_FILE_BYTES) {
+      out.skipped.push({ file: p, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` });
+      return;
+    }
+    seen.add(p);
+    out.files.push(p);
+  };
+  for (const r of roots) visit(path.resolve(base, r));
+  return out;
+}
