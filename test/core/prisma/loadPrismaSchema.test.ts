@@ -267,44 +267,61 @@ describe('loadPrismaSchema: PrismaMapping', () => {
       isList: false,
       relation: { model: 'User', fields: ['authorId'], references: ['id'] },
     });
-    assert.equal(relationInfo(author)?.foreignKeyOn, 'self');
-    assert.equal(relationInfo(author)?.relationName, 'PostToUser');
+    assert.deepEqual(relationInfo(author), {
+      relationName: 'PostToUser',
+      oppositeField: 'posts',
+      foreignKeyOn: 'self',
+      foreignKey: { model: 'Post', fields: ['authorId'], references: ['id'] },
+    });
   });
 
-  it('maps the back-relation side with the opposite side\'s fields (on the related model)', () => {
+  it('leaves fields empty on the back-relation side and describes the FK through relationInfo', () => {
     const user = mapping!.models.get('User')!;
     const posts = user.fields.get('posts')!;
     assert.equal(posts.isList, true);
-    assert.deepEqual(posts.relation, { model: 'Post', fields: ['authorId'], references: ['id'] });
-    assert.equal(relationInfo(posts)?.foreignKeyOn, 'related');
+    assert.deepEqual(posts.relation, { model: 'Post', fields: [], references: [] });
+    assert.deepEqual(relationInfo(posts), {
+      relationName: 'PostToUser',
+      oppositeField: 'author',
+      foreignKeyOn: 'related',
+      foreignKey: { model: 'Post', fields: ['authorId'], references: ['id'] },
+    });
     // 1-1 back side (not a list).
     const profile = user.fields.get('profile')!;
-    assert.deepEqual(profile.relation, { model: 'Profile', fields: ['userId'], references: ['id'] });
+    assert.deepEqual(profile.relation, { model: 'Profile', fields: [], references: [] });
     assert.equal(relationInfo(profile)?.foreignKeyOn, 'related');
+    assert.deepEqual(relationInfo(profile)?.foreignKey, { model: 'Profile', fields: ['userId'], references: ['id'] });
     assert.equal(relationInfo(mapping!.models.get('Profile')!.fields.get('user')!)?.foreignKeyOn, 'self');
   });
 
-  it('tells the two sides of a self-relation apart', () => {
+  it('tells the two sides of a self-relation apart by relation name', () => {
     const user = mapping!.models.get('User')!;
     const manager = user.fields.get('manager')!;
     const reports = user.fields.get('reports')!;
     assert.deepEqual(manager.relation, { model: 'User', fields: ['managerId'], references: ['id'] });
-    assert.deepEqual(reports.relation, { model: 'User', fields: ['managerId'], references: ['id'] });
-    assert.equal(relationInfo(manager)?.foreignKeyOn, 'self');
-    assert.equal(relationInfo(reports)?.foreignKeyOn, 'related');
+    assert.deepEqual(reports.relation, { model: 'User', fields: [], references: [] });
+    assert.equal(relationInfo(manager)?.oppositeField, 'reports');
+    assert.equal(relationInfo(reports)?.oppositeField, 'manager');
     assert.equal(relationInfo(reports)?.relationName, 'Management');
+    assert.deepEqual(relationInfo(reports)?.foreignKey, { model: 'User', fields: ['managerId'], references: ['id'] });
   });
 
   it('maps implicit many-to-many sides to the join table', () => {
     const postTags = mapping!.models.get('Post')!.fields.get('tags')!;
     const tagPosts = mapping!.models.get('Tag')!.fields.get('posts')!;
     assert.deepEqual(postTags.relation, { model: 'Tag', fields: [], references: [] });
+    assert.deepEqual(tagPosts.relation, { model: 'Post', fields: [], references: [] });
     assert.deepEqual(relationInfo(postTags), {
       relationName: 'PostToTag',
+      oppositeField: 'posts',
       foreignKeyOn: 'none',
       joinTable: { table: '_PostToTag', selfColumn: 'A', relatedColumn: 'B' },
     });
     assert.deepEqual(relationInfo(tagPosts)?.joinTable, { table: '_PostToTag', selfColumn: 'B', relatedColumn: 'A' });
+  });
+
+  it('gives no relation info for scalar fields', () => {
+    assert.equal(relationInfo(mapping!.models.get('User')!.fields.get('email')!), undefined);
   });
 });
 

@@ -137,6 +137,16 @@ describe('typescript/prisma where', () => {
     );
   });
 
+  it('records the LIKE tests of a search-box OR in anyLike', () => {
+    const [or] = atoms(shapeAfter(x, 'function searchBox').accesses[0]);
+    assert.equal(or.kind, 'other');
+    assert.deepEqual(or.kind === 'other' && or.columns, ['title', 'slug']);
+    assert.deepEqual(or.kind === 'other' && or.anyLike, [
+      { column: 'title', caseInsensitive: true, pattern: { kind: 'expr', text: "'%' || ? || '%'" } },
+      { column: 'slug', caseInsensitive: false, pattern: { kind: 'string', value: 'a%' } },
+    ]);
+  });
+
   it('maps search to a fulltext atom', () => {
     assert.deepEqual(atoms(shapeAfter(x, 'function fulltext').accesses[0]), [{ kind: 'fulltext', column: 'title', expression: false }]);
   });

@@ -6,7 +6,7 @@
  *   model User {
  *     id String @id; name String?; email String @unique
  *     emailVerified DateTime? @map("email_verified"); role Role; createdAt DateTime; deletedAt DateTime?
- *     profile Json?
+ *     profile Json?; tags String[]
  *     enrollments Enrollment[]; courses Course[] @relation("CourseInstructor")
  *     @@map("users")
  *   }
@@ -53,7 +53,24 @@ function tableOf(m: PrismaModel): TableDef {
   for (const f of m.fields.values()) {
     if (f.column) columns.set(f.column, { name: f.column, type: f.type.toLowerCase(), nullable: false });
   }
-  return { name: m.table, schema: 'public', columns, indexes: [], model: m.name };
+  return { name: m.table, schema: 'public', columns, indexes: [], foreignKeys: [], model: m.name };
+}
+
+/** FOREIGN KEY constraints of the FK-holding relation sides. */
+function addForeignKeys(models: PrismaModel[], tables: Map<string, TableDef>): void {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  for (const m of models) {
+    for (const f of m.fields.values()) {
+      const rel = f.relation;
+      const target = rel ? byName.get(rel.model) : undefined;
+      if (!rel || !target || rel.fields.length === 0) continue;
+      tables.get(m.table)!.foreignKeys.push({
+        columns: rel.fields.map((n) => m.fields.get(n)!.column!),
+        refTable: target.table,
+        refColumns: rel.references.map((n) => target.fields.get(n)!.column!),
+      });
+    }
+  }
 }
 
 export function lmsSchema(): SchemaModel {
@@ -113,8 +130,10 @@ export function lmsSchema(): SchemaModel {
     ]),
   ];
   const accessors = new Map(models.map((m) => [m.name.charAt(0).toLowerCase() + m.name.slice(1), m.name]));
+  const tables = new Map(models.map((m) => [m.table, tableOf(m)]));
+  addForeignKeys(models, tables);
   return {
-    tables: new Map(models.map((m) => [m.table, tableOf(m)])),
+    tables,
     enums: new Map([['Role', { name: 'Role', values: ['STUDENT', 'INSTRUCTOR', 'ADMIN'] }]]),
     prisma: { file: 'prisma/schema.prisma', models: new Map(models.map((m) => [m.name, m])), accessors },
   };

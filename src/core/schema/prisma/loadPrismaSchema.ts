@@ -44,13 +44,21 @@ export interface LoadedPrismaSchema {
 export interface RelationInfo {
   /** Prisma's relation name (`PostToUser`, or the name given in `@relation("…")`). */
   relationName: string;
+  /** The relation field on the other side (same relation name), when there is one. */
+  oppositeField?: string;
   /**
-   * Which model's table holds the foreign key columns named in `relation.fields`:
+   * Which model's table holds the foreign key:
    * `'self'` — this field's model (the side declaring `@relation(fields: …)`);
    * `'related'` — the related model (this is the back-relation side);
-   * `'none'` — no FK on either model: an implicit many-to-many through `joinTable`.
+   * `'none'` — neither: an implicit many-to-many through `joinTable`.
    */
   foreignKeyOn: 'self' | 'related' | 'none';
+  /**
+   * The foreign key whichever side this field is on: `model` holds it, `fields` are
+   * that model's FK fields, `references` the referenced fields of the other model.
+   * Absent for implicit many-to-many.
+   */
+  foreignKey?: { model: string; fields: string[]; references: string[] };
   /** For implicit many-to-many: the relation table and which of its columns points at each side. */
   joinTable?: { table: string; selfColumn: 'A' | 'B'; relatedColumn: 'A' | 'B' };
 }
@@ -58,17 +66,11 @@ export interface RelationInfo {
 const relationInfos = new WeakMap<PrismaField, RelationInfo>();
 
 /**
- * The FK side of a relation field produced by {@link loadPrismaSchema}. For a field
- * built elsewhere, falls back to a guess: a list field is the back-relation side.
+ * Relation details of a field produced by {@link loadPrismaSchema} (undefined for
+ * scalar fields and for fields built elsewhere, e.g. by hand in tests).
  */
 export function relationInfo(field: PrismaField): RelationInfo | undefined {
-  const known = relationInfos.get(field);
-  if (known || !field.relation) return known;
-  const r = field.relation;
-  return {
-    relationName: '',
-    foreignKeyOn: r.fields.length === 0 ? 'none' : field.isList ? 'related' : 'self',
-  };
+  return relationInfos.get(field);
 }
 
 /**
@@ -90,15 +92,16 @@ export function relationInfo(field: PrismaField): RelationInfo | undefined {
  *   Prisma type name) and relation fields (`type` = related model, no `column`).
  *   `Unsupported(...)` fields are columns of the table but not Prisma fields (Prisma
  *   Client can't read them).
- * - `relation.fields` are always the FK columns' fields **on the model that holds the
- *   foreign key**, and `relation.references` the referenced fields on the other model.
- *   On the side declaring `@relation(fields: [authorId], references: [id])` that is
- *   this model → related model. On the back-relation side (`posts Post[]`, or the
- *   non-list side of a 1-1 without `fields`) they are copied from the opposite field
- *   (found by relation name), so `fields` are fields of the *related* model and
- *   `references` fields of this model. `relationInfo(field).foreignKeyOn` says which
- *   case applies (needed for self-relations, where both sides name the same model).
- *   Implicit many-to-many: both empty, `foreignKeyOn: 'none'`, `joinTable` set.
+ * - `relation` follows the contract of `PrismaField.relation` in model/schema.ts:
+ *   on the side declaring `@relation(fields: [authorId], references: [id])`,
+ *   `fields` are this model's FK fields and `references` the related model's fields;
+ *   on the back-relation side (`posts Post[]`, or the bare side of a 1-1) and on both
+ *   sides of an implicit many-to-many, both are empty. So non-empty `fields` ⇔ this
+ *   model's table holds the FK. For the back side, `relationInfo(field)` gives the
+ *   opposite field (matched by relation name, so several relations between the same
+ *   two models and self-relations are unambiguous) and the FK it declares
+ *   (`foreignKey: { model, fields, references }`, fields on the model holding the FK),
+ *   and for implicit many-to-many the `_AToB` join table and its A/B columns.
  * - `compoundUniques`: Prisma Client's compound selector names (`userId_courseId`, or
  *   the `name:` argument) of every multi-field @@unique and of a multi-field @@id.
  * - `accessors`: `courseProgress` → `CourseProgress` (model name, first letter lower-cased).
@@ -390,22 +393,20 @@ function addRelations(
       const opposite = sides.find((s) => s !== side);
       const ownFrom = own.relationFromFields ?? [];
       const oppFrom = opposite?.field.relationFromFields ?? [];
-      let info: RelationInfo;
+      const info: RelationInfo = { relationName, foreignKeyOn: 'none' };
+      if (opposite) info.oppositeField = opposite.field.name;
       if (ownFrom.length > 0) {
-        prismaField.relation = { model: own.type, fields: [...ownFrom], references: [...(own.relationToFields ?? [])] };
-        info = { relationName, foreignKeyOn: 'self' };
+        const references = [...(own.relationToFields ?? [])];
+        prismaField.relation = { model: own.type, fields: [...ownFrom], references };
+        info.foreignKeyOn = 'self';
+        info.foreignKey = { model: side.model.name, fields: [...ownFrom], references: [...references] };
         addForeignKey(side.model, own, contexts, blockOf);
-      } else if (opposite && oppFrom.length > 0) {
-        prismaField.relation = {
-          model: own.type,
-          fields: [...oppFrom],
-          references: [...(opposite.field.relationToFields ?? [])],
-        };
-        info = { relationName, foreignKeyOn: 'related' };
       } else {
         prismaField.relation = { model: own.type, fields: [], references: [] };
-        info = { relationName, foreignKeyOn: 'none' };
-        if (own.isList && opposite?.field.isList) {
+        if (opposite && oppFrom.length > 0) {
+          info.foreignKeyOn = 'related';
+          info.foreignKey = { model: opposite.model.name, fields: [...oppFrom], references: [...(opposite.field.relationToFields ?? [])] };
+        } else if (own.isList && opposite?.field.isList) {
           const join = implicitJoinTable(relationName, side, opposite, contexts, schema, blockOf, createdJoinTables, loc);
           if (join) info.joinTable = join;
         }

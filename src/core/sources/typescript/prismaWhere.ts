@@ -27,7 +27,8 @@
  *   the FK on this model compared to null is a null atom on the FK.
  * - `OR` whose branches are all equalities/INs on one column becomes an `in`
  *   atom; a single-branch OR is an AND; otherwise an `other` atom naming every
- *   column. `NOT` of a single atom negates it (= → not-equal, IS NULL ↔ IS NOT
+ *   column (with `anyLike` filled when every branch is one LIKE test, the
+ *   usual search-box `OR: [{ title: { contains: q } }, { body: { contains: q } }]`). `NOT` of a single atom negates it (= → not-equal, IS NULL ↔ IS NOT
  *   NULL, LIKE ↔ NOT LIKE); anything larger is an `other` atom.
  */
 import * as ts from 'typescript';
@@ -187,7 +188,15 @@ function orAtoms(ctx: PrismaContext, view: ModelView, value: ts.Expression, rang
   }
   const all = branches.flatMap((b) => b.atoms.map((a) => a.atom));
   const text = `(${branches.map((b) => conj(b.atoms.map((a) => a.atom))).join(' OR ')})`;
-  return { atoms: [{ atom: { kind: 'other', columns: columnsOf(all), text }, range }], related };
+  const atom: PredicateAtom = { kind: 'other', columns: columnsOf(all), text };
+  // An OR of LIKE tests (a search box over several columns): a trigram index per column can serve it.
+  if (single && single.every((a) => a.kind === 'like' && !a.negated)) {
+    atom.anyLike = single.map((a) => {
+      const l = a as Extract<PredicateAtom, { kind: 'like' }>;
+      return { column: l.column, caseInsensitive: l.caseInsensitive, pattern: l.pattern };
+    });
+  }
+  return { atoms: [{ atom, range }], related };
 }
 
 function notAtoms(ctx: PrismaContext, view: ModelView, value: ts.Expression, range: Range, depth: number): WhereResult {
