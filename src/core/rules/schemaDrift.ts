@@ -164,7 +164,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
       if (inexpressible) {
         report(
           'info',
-          `${inexpressible} index "${m.name}" exists only in migrations${fileLabel(m.location)}: Prisma can't express ${inexpressible.toLowerCase()} indexes, so keeping it in SQL is expected — but \`prisma migrate dev\` will try to drop it; remove the DROP INDEX from each new migration.`,
+          `${inexpressible} index "${m.name}" exists only in migrations${fileLabel(m.location)}: Prisma can't express ${inexpressible.toLowerCase()} indexes, so keeping it in SQL is expected — but \`prisma migrate dev\` will try to drop it: create migrations with \`--create-only\` and delete that DROP INDEX.`,
           tableRange(pt),
           extra,
         );

@@ -40,35 +40,10 @@ export function extractFromTypeScript(
 ): TypeScriptExtraction {
   const shapes: QueryShape[] = [];
   const problems: Finding[] = [];
-  let sf: ts.SourceFile;
-  try {
-    sf = parseSource(text, file);
-  } catch {
-    return { shapes, problems };
-  }
   const lines = new LineIndex(text);
-  const ctx: PrismaContext = { sf, lines, schema, mapping: schema.prisma, enums: enumLookup(schema) };
-  const embedded = new EmbeddedSqlCollector(sf, lines);
-  const prismaShapes: QueryShape[] = [];
-  try {
-    walk(sf, (node) => {
-      embedded.visit(node);
-      if (ts.isCallExpression(node)) {
-        const shape = prismaShapeFor(ctx, file, node);
-        if (shape) prismaShapes.push(shape);
-      }
-    });
-  } catch {
-    // keep what was found before the failure
-  }
+  const { prisma: prismaShapes, embedded } = collectWithRecovery(text, file, schema, lines);
   const toShapes = options.sqlToShapes ?? shapesFromSqlText;
-  let found: EmbeddedSql[] = [];
-  try {
-    found = embedded.finish();
-  } catch {
-    found = [];
-  }
-  for (const e of found) {
+  for (const e of embedded) {
     try {
       const r = toShapes(e.sql, { file, origin: 'embedded-sql', lines, mapOffset: e.mapOffset, schema });
       shapes.push(...r.shapes);
@@ -84,4 +59,114 @@ export function extractFromTypeScript(
       a.location.range.start.character - b.location.range.start.character,
   );
   return { shapes, problems };
+}
+
+interface PassResult {
+  prisma: QueryShape[];
+  embedded: EmbeddedSql[];
+  /** Offset of the first syntax error TypeScript reported, if any. */
+  firstError?: number;
+}
+
+/** One parse of `text` (which has the same offsets as the file) and everything found in it. */
+function runPass(text: string, file: string, schema: SchemaModel, lines: LineIndex): PassResult {
+  const result: PassResult = { prisma: [], embedded: [] };
+  let sf: ts.SourceFile;
+  try {
+    sf = parseSource(text, file);
+  } catch {
+    return result;
+  }
+  result.firstError = firstSyntaxError(sf);
+  const ctx: PrismaContext = { sf, lines, schema, mapping: schema.prisma, enums: enumLookup(schema) };
+  const embedded = new EmbeddedSqlCollector(sf, lines);
+  try {
+    walk(sf, (node) => {
+      embedded.visit(node);
+      if (ts.isCallExpression(node)) {
+        const shape = prismaShapeFor(ctx, file, node);
+        if (shape) result.prisma.push(shape);
+      }
+    });
+  } catch {
+    // keep what was found before the failure
+  }
+  try {
+    result.embedded = embedded.finish();
+  } catch {
+    result.embedded = [];
+  }
+  return result;
+}
+
+/** Offset of the first parse diagnostic (TypeScript keeps them on the source file). */
+function firstSyntaxError(sf: ts.SourceFile): number | undefined {
+  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  if (Array.isArray(diags)) {
+    let min: number | undefined;
+    for (const d of diags) if (typeof d.start === 'number' && (min === undefined || d.start < min)) min = d.start;
+    return min;
+  }
+  let min: number | undefined;
+  walk(sf, (n) => {
+    if ((n.flags & ts.NodeFlags.ThisNodeHasError) !== 0) {
+      const at = n.getStart(sf);
+      if (min === undefined || at < min) min = at;
+    }
+  });
+  return min;
+}
+
+const MAX_RECOVERY_PASSES = 8;
+
+/** The text with everything before `from` blanked (line breaks kept, so offsets and lines don't move). */
+function blankBefore(text: string, from: number): string {
+  const parts: string[] = [];
+  let run = 0;
+  for (let i = 0; i < from; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (run > 0) parts.push(' '.repeat(run));
+      run = 0;
+      parts.push(text[i]);
+    } else run++;
+  }
+  if (run > 0) parts.push(' '.repeat(run));
+  return parts.join('') + text.slice(from);
+}
+
+/**
+ * TypeScript's parser recovers from most errors, but an unclosed bracket while
+ * typing (`findMany({ where: { ro`) can swallow the rest of the file. So when a
+ * parse reports an error, what starts before the line of the first error is
+ * kept and the file is parsed again from that line on (everything before it
+ * blanked, offsets unchanged), up to a few times. Constants declared before a
+ * recovery point aren't visible to the SQL found after it.
+ */
+function collectWithRecovery(
+  text: string,
+  file: string,
+  schema: SchemaModel,
+  lines: LineIndex,
+): { prisma: QueryShape[]; embedded: EmbeddedSql[] } {
+  const prisma: QueryShape[] = [];
+  const embedded: EmbeddedSql[] = [];
+  let from = 0;
+  for (let pass = 0; pass < MAX_RECOVERY_PASSES; pass++) {
+    const r = runPass(from === 0 ? text : blankBefore(text, from), file, schema, lines);
+    const last = r.firstError === undefined || pass === MAX_RECOVERY_PASSES - 1;
+    let stop = Infinity;
+    if (!last) {
+      const errorLine = lines.position(r.firstError!).line;
+      stop = lines.offset({ line: errorLine, character: 0 });
+      if (stop <= from) stop = lines.offset({ line: errorLine + 1, character: 0 });
+      if (stop <= from || stop >= text.length) stop = Infinity;
+    }
+    const keep = (start: number): boolean => start >= from && start < stop;
+    for (const s of r.prisma) if (keep(lines.offset(s.location.range.start))) prisma.push(s);
+    for (const e of r.embedded) if (keep(e.start)) embedded.push(e);
+    if (stop === Infinity) break;
+    from = stop;
+  }
+  return { prisma, embedded };
 }

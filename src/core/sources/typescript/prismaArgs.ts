@@ -26,6 +26,7 @@ import {
   fieldInfo,
   listRelations,
   rangeOf,
+  relationAccesses,
   relationLink,
   type ModelView,
   type PrismaContext,
@@ -132,10 +133,6 @@ function aggregateColumns(view: ModelView, args: ts.ObjectLiteralExpression): st
   return unique(cols);
 }
 
-function inAtoms(link: RelationLink, range: LocatedAtom['range']): LocatedAtom[] {
-  return link.pairs.map((p) => ({ atom: { kind: 'in', column: p.remote, values: [{ kind: 'param' }] }, range }));
-}
-
 /** `select`/`include`/`omit` of find/update/delete/upsert arguments (and of nested reads). */
 function applySelection(
   ctx: PrismaContext,
@@ -160,7 +157,7 @@ function applySelection(
       if (info.kind === 'scalar') cols.push(info.column);
       else if (info.kind === 'relation' && info.link) {
         cols.push(...info.link.pairs.map((x) => x.local));
-        relationRead(ctx, info.link, p.value, rangeOf(ctx, p.node), out, depth + 1);
+        relationRead(ctx, view.table, info.link, p.value, rangeOf(ctx, p.node), out, depth + 1);
       }
     }
     access.columnsRead = unique(cols);
@@ -174,7 +171,7 @@ function applySelection(
         continue;
       }
       const info = fieldInfo(ctx, view, p.name);
-      if (info.kind === 'relation' && info.link) relationRead(ctx, info.link, p.value, rangeOf(ctx, p.node), out, depth + 1);
+      if (info.kind === 'relation' && info.link) relationRead(ctx, view.table, info.link, p.value, rangeOf(ctx, p.node), out, depth + 1);
     }
   }
 }
@@ -182,6 +179,7 @@ function applySelection(
 /** The separate query Prisma runs to read a relation for a batch of parent rows. */
 function relationRead(
   ctx: PrismaContext,
+  parentTable: string,
   link: RelationLink,
   value: ts.Expression,
   range: LocatedAtom['range'],
@@ -189,12 +187,12 @@ function relationRead(
   depth: number,
 ): void {
   if (depth > MAX_INCLUDE_DEPTH) return;
-  const target = link.target;
-  const access = emptyAccess(target.table, 'select');
-  access.predicates.push(...inAtoms(link, range));
-  out.push(access);
+  const rel = relationAccesses(link, parentTable, 'read', range);
+  out.push(...rel.accesses);
   const args = asObject(value);
   if (!args) return;
+  const access = rel.target;
+  const target = link.target;
   const where = whereAtoms(ctx, target, getProp(args, 'where')?.value);
   access.predicates.push(...where.atoms);
   applyOrderAndPaging(ctx, target, access, args, 'findMany');
@@ -227,14 +225,14 @@ function countReads(
     }
   }
   for (const { link, where } of counted) {
-    const remotes = link.pairs.map((p) => p.remote);
-    const access = emptyAccess(link.target.table, 'select');
-    access.predicates.push(...inAtoms(link, range));
+    const rel = relationAccesses(link, view.table, 'read', range);
+    rel.entry.groupBy = rel.entryColumns;
+    rel.entry.columnsRead = rel.entryColumns;
     const w = whereAtoms(ctx, link.target, where);
-    access.predicates.push(...w.atoms);
-    access.groupBy = remotes;
-    access.columnsRead = remotes;
-    out.push(access, ...w.related);
+    rel.target.predicates.push(...w.atoms);
+    // Without a filter, counting a many-to-many relation only needs the join table.
+    const accesses = link.via && w.atoms.length === 0 && w.related.length === 0 ? [rel.entry] : rel.accesses;
+    out.push(...accesses, ...w.related);
   }
   return counted.map((c) => c.link);
 }

@@ -4,7 +4,9 @@
  */
 import * as ts from 'typescript';
 import type { LineIndex, Range } from '../../model/location';
+import { emptyAccess, type LocatedAtom, type TableAccess } from '../../model/query';
 import type { PrismaField, PrismaMapping, PrismaModel, SchemaModel } from '../../model/schema';
+import { relationInfo } from '../../schema/prisma/loadPrismaSchema';
 import type { EnumLookup } from './literals';
 
 export interface PrismaContext {
@@ -62,53 +64,149 @@ export function columnOf(view: ModelView, fieldName: string): string | undefined
   return f.column ?? fieldName;
 }
 
-/** Column pairs a relation equates: `local` on the model the relation is read from, `remote` on the related model's table. */
+/**
+ * How a relation field joins. `pairs` equate a column of this model's table
+ * (`local`) with one of the related model's table (`remote`): directly for a
+ * foreign key on either side, or, for an implicit many-to-many relation (`via`),
+ * each through the join table (`local = via.self`, `via.related = remote`).
+ */
 export interface RelationLink {
   field: PrismaField;
   target: ModelView;
   pairs: { local: string; remote: string }[];
-  /** The FK columns are on this model (`Enrollment.course`); false for back-relations (`Course.enrollments`). */
+  /** The FK columns are on this model (`Enrollment.course`); false for back-relations (`Course.enrollments`) and join tables. */
   fkOnThis: boolean;
   isList: boolean;
+  /** Implicit many-to-many: the join table and its columns pointing at this model and at the related one. */
+  via?: { table: string; self: string; related: string };
+}
+
+function pairsOf(
+  holder: ModelView,
+  other: ModelView,
+  fields: string[],
+  references: string[],
+  holderIsLocal: boolean,
+): { local: string; remote: string }[] | undefined {
+  if (fields.length === 0 || fields.length !== references.length) return undefined;
+  const pairs: { local: string; remote: string }[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const fk = columnOf(holder, fields[i]);
+    const ref = columnOf(other, references[i]);
+    if (!fk || !ref) return undefined;
+    pairs.push(holderIsLocal ? { local: fk, remote: ref } : { local: ref, remote: fk });
+  }
+  return pairs;
+}
+
+/** The single primary-key column of a model's table, when there is one. */
+function primaryKeyColumn(ctx: PrismaContext, view: ModelView): string | undefined {
+  const pk = ctx.schema.tables.get(view.table)?.indexes.find((i) => i.primary);
+  if (pk && pk.keys.length === 1 && pk.keys[0].column) return pk.keys[0].column;
+  return view.model?.fields.has('id') ? columnOf(view, 'id') : undefined;
 }
 
 /**
- * Resolves a relation field to the columns it joins on. For a back-relation
- * (no `fields`), the opposite field on the related model is found by model
- * name; PrismaField carries no relation name, so with several relations
- * between the same two models the first one holding FK fields is taken.
- * Implicit many-to-many relations (no FK on either side) resolve to undefined.
+ * Resolves a relation field to the columns it joins on. Uses the relation
+ * details of the schema.prisma loader (`relationInfo`) when the field came from
+ * it; otherwise (hand-built models) a back-relation is matched to the first field
+ * of the related model pointing back with FK fields, and implicit many-to-many
+ * relations are not resolved.
  */
 export function relationLink(ctx: PrismaContext, view: ModelView, field: PrismaField): RelationLink | undefined {
   const rel = field.relation;
   if (!rel || !view.model) return undefined;
   const target = viewOf(ctx, rel.model);
   if (!target?.model) return undefined;
-  if (rel.fields.length > 0 && rel.references.length === rel.fields.length) {
-    const pairs: { local: string; remote: string }[] = [];
-    for (let i = 0; i < rel.fields.length; i++) {
-      const local = columnOf(view, rel.fields[i]);
-      const remote = columnOf(target, rel.references[i]);
+  const base = { field, target, isList: field.isList };
+  const info = relationInfo(field);
+  if (info) {
+    if (info.foreignKeyOn === 'none' && info.joinTable) {
+      const jt = info.joinTable;
+      const fks = ctx.schema.tables.get(jt.table)?.foreignKeys ?? [];
+      const refOf = (col: string): string | undefined => {
+        const fk = fks.find((f) => f.columns.length === 1 && f.columns[0] === col);
+        return fk?.refColumns[0];
+      };
+      const local = refOf(jt.selfColumn) ?? primaryKeyColumn(ctx, view);
+      const remote = refOf(jt.relatedColumn) ?? primaryKeyColumn(ctx, target);
       if (!local || !remote) return undefined;
-      pairs.push({ local, remote });
+      return { ...base, pairs: [{ local, remote }], fkOnThis: false, via: { table: jt.table, self: jt.selfColumn, related: jt.relatedColumn } };
     }
-    return { field, target, pairs, fkOnThis: true, isList: field.isList };
+    const fk = info.foreignKey;
+    if (fk) {
+      const onThis = info.foreignKeyOn === 'self';
+      const pairs = onThis
+        ? pairsOf(view, target, fk.fields, fk.references, true)
+        : pairsOf(target, view, fk.fields, fk.references, false);
+      if (pairs) return { ...base, pairs, fkOnThis: onThis };
+    }
   }
+  const direct = pairsOf(view, target, rel.fields, rel.references, true);
+  if (direct) return { ...base, pairs: direct, fkOnThis: true };
   for (const opposite of target.model.fields.values()) {
     const orel = opposite.relation;
     if (!orel || orel.model !== view.model.name || opposite === field) continue;
-    if (orel.fields.length === 0 || orel.references.length !== orel.fields.length) continue;
-    const pairs: { local: string; remote: string }[] = [];
-    let ok = true;
-    for (let i = 0; i < orel.fields.length; i++) {
-      const remote = columnOf(target, orel.fields[i]);
-      const local = columnOf(view, orel.references[i]);
-      if (!local || !remote) ok = false;
-      else pairs.push({ local, remote });
-    }
-    if (ok) return { field, target, pairs, fkOnThis: false, isList: field.isList };
+    const pairs = pairsOf(target, view, orel.fields, orel.references, false);
+    if (pairs) return { ...base, pairs, fkOnThis: false };
   }
   return undefined;
+}
+
+export interface RelationAccesses {
+  /** In order: the join table first for a many-to-many relation, then the related table. */
+  accesses: TableAccess[];
+  /** The access on the related model's table (where nested where/orderBy/take go). */
+  target: TableAccess;
+  /** The first access and the columns it is keyed on (the IN column of a read, the join column of a semi-join). */
+  entry: TableAccess;
+  entryColumns: string[];
+}
+
+/**
+ * Accesses Prisma makes to follow a relation from `parentTable`:
+ * - `semi` (relation filters): joined from the parent, with joinKeys;
+ * - `read` (include/select/_count): a separate query keyed by `IN ($1, …)` on
+ *   the entry columns (the related table's join columns, or the join table's
+ *   column pointing at the parent).
+ * For a many-to-many relation the related table is joined from the join table.
+ */
+export function relationAccesses(link: RelationLink, parentTable: string, mode: 'semi' | 'read', range?: Range): RelationAccesses {
+  const target = emptyAccess(link.target.table, 'select');
+  const inAtoms = (cols: string[]): LocatedAtom[] => cols.map((column) => ({ atom: { kind: 'in', column, values: [{ kind: 'param' }] }, range }));
+  if (link.via) {
+    const via = link.via;
+    const jt = emptyAccess(via.table, 'select');
+    jt.columnsRead = [via.self, via.related];
+    if (mode === 'semi') {
+      jt.joinKeys = link.pairs.map((p) => ({ column: via.self, otherTable: parentTable, otherColumn: p.local }));
+      jt.joinedFrom = parentTable;
+    } else {
+      jt.predicates.push(...inAtoms([via.self]));
+    }
+    target.joinKeys = link.pairs.map((p) => ({ column: p.remote, otherTable: via.table, otherColumn: via.related }));
+    target.joinedFrom = via.table;
+    return { accesses: [jt, target], target, entry: jt, entryColumns: [via.self] };
+  }
+  const remotes = link.pairs.map((p) => p.remote);
+  if (mode === 'semi') {
+    target.joinKeys = link.pairs.map((p) => ({ column: p.remote, otherTable: parentTable, otherColumn: p.local }));
+    target.joinedFrom = parentTable;
+    target.columnsRead = remotes;
+  } else {
+    target.predicates.push(...inAtoms(remotes));
+  }
+  return { accesses: [target], target, entry: target, entryColumns: remotes };
+}
+
+/** SQL-like text of the semi-join a relation filter stands for. */
+export function semiJoinText(link: RelationLink, negated: boolean, whereText: string): string {
+  const locals = link.pairs.map((p) => p.local).join(', ');
+  const from = link.via
+    ? `${link.via.table} JOIN ${link.target.table} ON ${link.pairs.map((p) => `${link.target.table}.${p.remote} = ${link.via!.table}.${link.via!.related}`).join(' AND ')}`
+    : link.target.table;
+  const selected = link.via ? link.via.self : link.pairs.map((p) => p.remote).join(', ');
+  return `(${locals}) ${negated ? 'NOT IN' : 'IN'} (SELECT ${selected} FROM ${from}${whereText ? ` WHERE ${whereText}` : ''})`;
 }
 
 /** Relation fields of a model that hold lists (what `_count: true` counts). */

@@ -34,7 +34,7 @@
 import * as ts from 'typescript';
 import type { Literal, PredicateAtom } from '../../model/predicate';
 import { literalText } from '../../model/predicate';
-import { emptyAccess, type LocatedAtom, type TableAccess } from '../../model/query';
+import type { LocatedAtom, TableAccess } from '../../model/query';
 import type { Range } from '../../model/location';
 import {
   asArray,
@@ -48,7 +48,16 @@ import {
   unwrap,
   type Prop,
 } from './literals';
-import { columnOf, fieldInfo, rangeOf, type ModelView, type PrismaContext, type RelationLink } from './prismaRelations';
+import {
+  columnOf,
+  fieldInfo,
+  rangeOf,
+  relationAccesses,
+  semiJoinText,
+  type ModelView,
+  type PrismaContext,
+  type RelationLink,
+} from './prismaRelations';
 
 export interface WhereResult {
   atoms: LocatedAtom[];
@@ -349,24 +358,19 @@ function relationFilter(
   const locals = link.pairs.map((p) => p.local);
   const sub = (mode: RelMode, expr: ts.Expression | undefined): void => {
     const inner = whereAtoms(ctx, link.target, expr, depth + 1);
-    const access = emptyAccess(link.target.table, 'select');
+    const rel = relationAccesses(link, view.table, 'semi');
     const innerAtoms = inner.atoms.map((a) => a.atom);
     if (mode === 'every') {
       if (innerAtoms.length > 0) {
-        access.predicates.push({ atom: { kind: 'other', columns: columnsOf(innerAtoms), text: `NOT (${conj(innerAtoms)})` }, range });
+        rel.target.predicates.push({ atom: { kind: 'other', columns: columnsOf(innerAtoms), text: `NOT (${conj(innerAtoms)})` }, range });
       }
     } else {
-      access.predicates.push(...inner.atoms);
+      rel.target.predicates.push(...inner.atoms);
     }
-    access.joinKeys = link.pairs.map((p) => ({ column: p.remote, otherTable: view.table, otherColumn: p.local }));
-    access.joinedFrom = view.table;
-    access.columnsRead = link.pairs.map((p) => p.remote);
-    out.related.push(access, ...inner.related);
+    out.related.push(...rel.accesses, ...inner.related);
     const negated = mode === 'none' || mode === 'every' || mode === 'isNot';
-    const remotes = link.pairs.map((p) => p.remote).join(', ');
-    const whereText = innerAtoms.length === 0 ? '' : ` WHERE ${mode === 'every' ? `NOT (${conj(innerAtoms)})` : conj(innerAtoms)}`;
-    const text = `(${locals.join(', ')}) ${negated ? 'NOT IN' : 'IN'} (SELECT ${remotes} FROM ${link.target.table}${whereText})`;
-    out.atoms.push({ atom: { kind: 'other', columns: locals, text }, range });
+    const whereText = innerAtoms.length === 0 ? '' : mode === 'every' ? `NOT (${conj(innerAtoms)})` : conj(innerAtoms);
+    out.atoms.push({ atom: { kind: 'other', columns: locals, text: semiJoinText(link, negated, whereText) }, range });
   };
   const nullOnFk = (isNull: boolean): void => {
     for (const c of locals) out.atoms.push({ atom: { kind: 'null', column: c, isNull }, range });
