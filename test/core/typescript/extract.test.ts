@@ -114,6 +114,16 @@ describe('typescript/extract', () => {
     assert.ok(labels.includes('prisma.course.findUnique'));
     assert.ok(labels.includes('prisma.user.findMany'));
     assert.ok(labels.includes('prisma.enrollment.findMany'));
+    // the call being typed ends with its line instead of swallowing the rest of the file
+    const typing = shapeAfter(x, 'prisma.user.findMany');
+    assert.equal(typing.text, 'prisma.user.findMany({ where: { ro');
+    assert.equal(typing.location.range.end.line, typing.location.range.start.line);
+    const enrollment = shapeAfter(x, 'prisma.enrollment.findMany');
+    assert.deepEqual(atoms(enrollment.accesses[0])[0], { kind: 'compare', column: 'courseId', op: '=', value: { kind: 'param' } });
+    assert.deepEqual(
+      enrollment.accesses[0].orderBy.map((o) => [o.column, o.desc]),
+      [['enrolledAt', true]],
+    );
     const course = shapeAfter(x, 'prisma.course.findUnique');
     assert.deepEqual(atoms(course.accesses[0]), [{ kind: 'compare', column: 'slug', op: '=', value: { kind: 'param' } }]);
   });

@@ -163,10 +163,26 @@ function collectWithRecovery(
       if (stop <= from || stop >= text.length) stop = Infinity;
     }
     const keep = (start: number): boolean => start >= from && start < stop;
-    for (const s of r.prisma) if (keep(lines.offset(s.location.range.start))) prisma.push(s);
+    for (const s of r.prisma) if (keep(lines.offset(s.location.range.start))) prisma.push(clipShape(s, text, lines, stop));
     for (const e of r.embedded) if (keep(e.start)) embedded.push(e);
     if (stop === Infinity) break;
     from = stop;
   }
   return { prisma, embedded };
+}
+
+/** A call that runs into the next recovery point (the one being typed) ends where its line ends. */
+function clipShape(shape: QueryShape, text: string, lines: LineIndex, stop: number): QueryShape {
+  const start = lines.offset(shape.location.range.start);
+  const end = lines.offset(shape.location.range.end);
+  if (end <= stop) return shape;
+  let clipped = stop;
+  while (clipped > start && (text[clipped - 1] === '\n' || text[clipped - 1] === '\r' || text[clipped - 1] === ' ' || text[clipped - 1] === '\t')) clipped--;
+  const range = lines.range(start, clipped);
+  const body = text.slice(start, clipped);
+  return {
+    ...shape,
+    location: { ...shape.location, range },
+    text: body.length > 500 ? body.slice(0, 499) + '…' : body,
+  };
 }

@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Project } from '../../core/project';
+import { formatText } from '../format/text';
+import { toJsonReport } from '../format/json';
+import { toSarif } from '../format/sarif';
+import { type Command, type Out, formatOf, UsageError } from '../io';
+import { VERSION } from '../version';
+
+export function existing(paths: string[], what: string): string[] {
+  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${what} not found: ${p}`);
+  return paths;
+}
+
+async function check(args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      schema: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      rows: { type: 'string', multiple: true },
+      config: { type: 'string' },
+      quiet: { type: 'boolean' },
+      'no-fixes': { type: 'boolean' },
+      color: { type: 'boolean' },
+    },
+  });
+  const format = formatOf(values.format, ['text', 'json', 'sarif']);
+  const paths = existing(positionals.length ? positionals : ['.'], 'path');
+  const schema = values.schema ? existing(values.schema, 'schema') : undefined;
+  // The workspace root holds pg-index-review.json: the first folder given (or the folder of the first file).
+  const first = path.resolve(paths[0]);
+  const root = fs.statSync(first).isDirectory() ? first : path.dirname(first);
+  const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
+  const result = project.analyze();
+  if (values.quiet) result.findings = result.findings.filter((f) => f.rule !== 'parse-error');
+  if (format === 'json') out.write(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
+  else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(result, VERSION), null, 2)}\n`);
+  else out.write(`${formatText(result, { color: values.color ?? false, showFixes: !values['no-fixes'] })}\n`);
+  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+
+export const checkCommand: Command = {
+  name: 'check',
+  usage: `pg-index-review check [path…] [--schema <schema.prisma|migrations dir>]… [--format text|json|sarif]
+                      [--rows table=N]… [--config file] [--quiet] [--no-fixes]`,
+  summary:
+    'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error.',
+  run: (args, io) => check(args, io.out),
+};

@@ -1,0 +1,28 @@
+/** What a CLI command gets: its arguments and where to write. */
+export interface Out {
+  write(s: string): void;
+}
+
+export interface CommandIO {
+  out: Out;
+  err: Out;
+}
+
+/** A mistake in how the command was called: exit code 2 and the usage text. */
+export class UsageError extends Error {}
+
+export interface Command {
+  name: string;
+  /** Usage lines, shown by --help. */
+  usage: string;
+  /** One paragraph for --help. */
+  summary: string;
+  /** Returns the exit code. */
+  run(args: string[], io: CommandIO): Promise<number>;
+}
+
+export function formatOf(v: string | undefined, allowed: string[]): string {
+  const f = v ?? 'text';
+  if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}`);
+  return f;
+}
