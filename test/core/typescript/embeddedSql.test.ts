@@ -46,6 +46,8 @@ describe('typescript/embedded SQL', () => {
         'query-call', // GET_USER (used twice, reported once)
         'query-call', // interpolated table name
         'prisma-raw', // Prisma.raw(variable)
+        'prisma-raw', // Prisma.join of pushed conditions
+        'query-call', // bare query() helper
       ],
     );
   });
@@ -151,6 +153,24 @@ describe('typescript/embedded SQL', () => {
     const e = after('function rawVariable');
     assert.equal(e.dynamic, true);
     assert.equal(e.sql, 'SELECT $1 FROM users');
+  });
+
+  it('inlines Prisma.join over fragments (array plus pushes) with its separator; a literal value list is one param per value', () => {
+    const e = after('function joinedConditions');
+    assert.equal(e.sql, 'SELECT * FROM courses WHERE "published" = true AND "difficulty" = $1 AND id IN ($2,$3)');
+    const fn = text.indexOf('function joinedConditions');
+    assertMaps(e, '"difficulty"', '"difficulty"', fn);
+    assert.equal(e.mapOffset(e.sql.indexOf('$1')), text.indexOf('${filters.d}', fn));
+    // the separator text maps to the separator literal
+    assertMaps(e, ' AND "difficulty"', " AND ')", fn);
+    // the values of a literal list map to themselves
+    assert.equal(e.mapOffset(e.sql.indexOf('$3')), text.indexOf('2])', fn));
+  });
+
+  it('finds SQL passed to a bare query() helper', () => {
+    const e = after('function helper');
+    assert.equal(e.kind, 'query-call');
+    assert.equal(e.sql, 'SELECT * FROM certificates WHERE id = $1');
   });
 
   it('works on .js and .jsx files and never throws on broken input', () => {

@@ -33,7 +33,7 @@ describe('typescript/extract', () => {
     };
     const schema = lmsSchema();
     const r = extractFromTypeScript(text, 'src/embedded.ts', schema, { sqlToShapes: fake });
-    assert.equal(calls.length, 16);
+    assert.equal(calls.length, 18);
     for (const c of calls) {
       assert.equal(c.ctx.file, 'src/embedded.ts');
       assert.equal(c.ctx.origin, 'embedded-sql');
@@ -44,7 +44,7 @@ describe('typescript/extract', () => {
     assert.equal(first.sql, 'SELECT * FROM users WHERE id = $1 AND created_at > $2');
     assert.equal(first.ctx.mapOffset!(first.sql.indexOf('$2')), text.indexOf('${since}'));
     // parse errors of statements with unknown parts (2 dynamic ones) are dropped
-    assert.equal(r.problems.length, 14);
+    assert.equal(r.problems.length, 16);
   });
 
   it('returns prisma shapes and embedded SQL shapes together, in source order', () => {

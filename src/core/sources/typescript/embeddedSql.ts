@@ -6,14 +6,18 @@
  *   with a statement keyword (fragments such as `WHERE …` are not statements);
  * - `x.$queryRaw(Prisma.sql`…`)` (the call form);
  * - `x.$queryRawUnsafe('…', …)` / `x.$executeRawUnsafe('…', …)`;
- * - `x.query('…', […])` / `x.query({ text: '…' })` on any receiver, kept only when
- *   the text starts with SELECT, WITH, INSERT, UPDATE or DELETE.
+ * - `x.query('…', […])` / `x.query({ text: '…' })` on any receiver, and a bare
+ *   `query('…', […])` (the usual helper around a pg pool), kept only when the
+ *   text starts with SELECT, WITH, INSERT, UPDATE or DELETE.
  *
  * In tagged templates every `${expr}` hole is a PostgreSQL parameter `$1`, `$2`, …
  * numbered in order, exactly as Prisma sends them, except:
  * - a nested `Prisma.sql`/`sql` template is inlined (its holes numbered in turn);
  * - `Prisma.raw('literal')` inlines the literal text;
- * - `Prisma.join(list)` is one parameter;
+ * - `Prisma.join(list)` is one parameter, unless the list is known: an array
+ *   literal or a once-declared `const` array plus what is `push`ed onto it (the
+ *   usual "optional conditions" pattern); then each fragment is inlined, each
+ *   value is a parameter, and the separator (default `,`) goes between;
  * - `Prisma.empty` is the empty string;
  * - `cond ? Prisma.sql`…` : Prisma.empty` inlines the first fragment-like branch;
  * - an identifier declared once in the file as `const x = Prisma.sql`…`` is inlined.
@@ -39,7 +43,7 @@ export type EmbeddedSqlKind =
   | 'sql-tag'
   /** `x.$queryRawUnsafe('…')` / `x.$executeRawUnsafe('…')`. */
   | 'raw-unsafe'
-  /** `x.query('…', […])` / `x.query({ text: '…' })`. */
+  /** `x.query('…', […])` / `x.query({ text: '…' })` / `query('…', […])`. */
   | 'query-call';
 
 export interface EmbeddedSql {
@@ -203,7 +207,7 @@ class Build {
     }
     if (ts.isCallExpression(e)) {
       if (isPrismaMember(e.expression, 'join')) {
-        this.b.appendParam(holeStart, holeEnd);
+        this.join(e, holeStart, holeEnd, depth);
         return;
       }
       if (isPrismaMember(e.expression, 'raw')) {
@@ -241,6 +245,54 @@ class Build {
       }
     }
     this.b.appendParam(holeStart, holeEnd);
+  }
+
+  /**
+   * `Prisma.join(list, separator = ',', prefix = '', suffix = '')`: when the
+   * list is known (an array literal, or a once-declared `const` array plus the
+   * values `push`ed onto it anywhere in the file), each element is a fragment
+   * (inlined) or a value (a parameter) and the separators are spliced in;
+   * otherwise the whole list is one parameter.
+   */
+  private join(call: ts.CallExpression, holeStart: number, holeEnd: number, depth: number): void {
+    const elements = call.arguments[0] ? this.listElements(call.arguments[0]) : undefined;
+    if (!elements || depth > MAX_DEPTH) {
+      this.b.appendParam(holeStart, holeEnd);
+      return;
+    }
+    const [, sep, prefix, suffix] = call.arguments;
+    const text = (arg: ts.Expression | undefined, fallback: string, at: number): void => {
+      if (arg) this.stringish(arg, depth + 1);
+      else if (fallback) this.b.appendFixed(fallback, at);
+    };
+    text(prefix, '', holeStart);
+    elements.forEach((el, i) => {
+      if (i > 0) text(sep, ',', el.getStart(this.sf));
+      if (ts.isSpreadElement(el)) this.b.appendParam(el.getStart(this.sf), el.end);
+      else this.hole(el, el.getStart(this.sf), el.end, depth + 1);
+    });
+    text(suffix, '', holeEnd);
+    this.b.touch(holeEnd);
+  }
+
+  private listElements(arg: ts.Expression): ts.Expression[] | undefined {
+    const e = unwrap(arg);
+    if (ts.isArrayLiteralExpression(e)) return [...e.elements];
+    if (!ts.isIdentifier(e)) return undefined;
+    const init = this.resolve(e.text);
+    const arr = init ? unwrap(init) : undefined;
+    if (!arr || !ts.isArrayLiteralExpression(arr)) return undefined;
+    const out: ts.Expression[] = [...arr.elements];
+    const name = e.text;
+    walk(this.sf, (n) => {
+      if (!ts.isCallExpression(n)) return;
+      const callee = unwrap(n.expression);
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'push') {
+        const owner = unwrap(callee.expression);
+        if (ts.isIdentifier(owner) && owner.text === name) out.push(...n.arguments);
+      }
+    });
+    return out;
   }
 
   /**
@@ -419,7 +471,7 @@ export class EmbeddedSqlCollector {
       this.add(node, build, 'raw-unsafe', this.constSource(arg0));
       return;
     }
-    if (name === 'query' && ts.isPropertyAccessExpression(callee)) {
+    if (name === 'query') {
       let textArg: ts.Expression | undefined = unwrap(arg0);
       if (ts.isObjectLiteralExpression(textArg)) {
         textArg = undefined;
