@@ -38,7 +38,10 @@ export function equalityAtoms(access: TableAccess): Map<string, PredicateAtom[]>
 
 /** A LIKE pattern a B-tree can search as a range: a literal prefix before the first wildcard. */
 export function likePrefix(atom: PredicateAtom): string | undefined {
-  if (atom.kind !== 'like' || atom.negated || atom.caseInsensitive || atom.pattern.kind !== 'string') return undefined;
+  if (atom.kind !== 'like' || atom.negated || atom.caseInsensitive) return undefined;
+  // Prisma's `startsWith: value` arrives as the expression `? || '%'`: a prefix not known statically.
+  if (atom.pattern.kind === 'expr') return /^\?\s*\|\|\s*'%'$/.test(atom.pattern.text) ? '?' : undefined;
+  if (atom.pattern.kind !== 'string') return undefined;
   const m = /^([^%_\\]+)/.exec(atom.pattern.value);
   return m ? m[1] : undefined;
 }

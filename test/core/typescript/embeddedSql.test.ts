@@ -167,6 +167,14 @@ describe('typescript/embedded SQL', () => {
     assert.equal(e.mapOffset(e.sql.indexOf('$3')), text.indexOf('2])', fn));
   });
 
+  it('finds SQL given to pg-promise methods, not other text', () => {
+    const code = "await db.oneOrNone('SELECT * FROM users WHERE id = $1', [id]);\nconst n = list.any('x');";
+    assert.deepEqual(
+      findEmbeddedSql(code, 'a.ts').map((e) => e.sql),
+      ['SELECT * FROM users WHERE id = $1'],
+    );
+  });
+
   it('finds SQL passed to a bare query() helper', () => {
     const e = after('function helper');
     assert.equal(e.kind, 'query-call');

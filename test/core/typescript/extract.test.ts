@@ -128,6 +128,26 @@ describe('typescript/extract', () => {
     assert.deepEqual(atoms(course.accesses[0]), [{ kind: 'compare', column: 'slug', op: '=', value: { kind: 'param' } }]);
   });
 
+  it('keeps what the first parse found after a harmless error inside a multi-line template', () => {
+    const text = [
+      'const help = `first line',
+      '  bad \\u{zz} escape',
+      '  last line`;',
+      "await prisma.user.findMany({ where: { email: 'x' } });",
+      'const more = `x`;',
+      "await prisma.course.findMany({ where: { slug: 'y' } });",
+    ].join('\n');
+    assert.ok(text.includes('\\u{zz}'));
+    const r = extractFromTypeScript(text, 'a.ts', lmsSchema());
+    assert.deepEqual(
+      r.shapes.map((s) => [s.label, s.location.range.start.line, atoms(s.accesses[0]).length]),
+      [
+        ['prisma.user.findMany', 3, 1],
+        ['prisma.course.findMany', 5, 1],
+      ],
+    );
+  });
+
   it('end to end: embedded SQL shapes and syntax errors are located in the TypeScript file', () => {
     const text = [
       'export async function f(id: string, col: string) {',
@@ -153,7 +173,7 @@ describe('typescript/extract', () => {
   it('never throws on any prefix of a fixture', () => {
     const text = fixture('prisma-relations.ts.txt') + fixture('embedded.ts.txt');
     const schema = lmsSchema();
-    for (let i = 0; i <= text.length; i += 7) {
+    for (let i = 0; i <= text.length; i += 11) {
       assert.doesNotThrow(() => extractFromTypeScript(text.slice(0, i), 'p.ts', schema), `prefix ${i}`);
     }
   });

@@ -147,6 +147,19 @@ describe('typescript/prisma where', () => {
     ]);
   });
 
+  it('follows consts in scope holding the arguments or the where object', () => {
+    const a = shapeAfter(x, 'function constArgs').accesses[0];
+    assert.deepEqual(atoms(a), [
+      { kind: 'compare', column: 'published', op: '=', value: { kind: 'bool', value: true } },
+      { kind: 'in', column: 'slug', values: [{ kind: 'string', value: 'a' }, { kind: 'string', value: 'b' }] },
+    ]);
+    assert.deepEqual(
+      a.orderBy.map((o) => [o.column, o.desc]),
+      [['createdAt', true]],
+    );
+    assert.equal(a.limit, 10);
+  });
+
   it('maps search to a fulltext atom', () => {
     assert.deepEqual(atoms(shapeAfter(x, 'function fulltext').accesses[0]), [{ kind: 'fulltext', column: 'title', expression: false }]);
   });

@@ -6,32 +6,33 @@
  *   with a statement keyword (fragments such as `WHERE …` are not statements);
  * - `x.$queryRaw(Prisma.sql`…`)` (the call form);
  * - `x.$queryRawUnsafe('…', …)` / `x.$executeRawUnsafe('…', …)`;
- * - `x.query('…', […])` / `x.query({ text: '…' })` on any receiver, and a bare
- *   `query('…', […])` (the usual helper around a pg pool), kept only when the
- *   text starts with SELECT, WITH, INSERT, UPDATE or DELETE.
+ * - `x.query('…', […])` / `x.query({ text: '…' })` on any receiver, a bare
+ *   `query('…', […])` (the usual helper around a pg pool) and pg-promise's
+ *   `db.any/one/oneOrNone/many/manyOrNone/none/result/multi('…')`, kept only
+ *   when the text starts with SELECT, WITH, INSERT, UPDATE or DELETE.
  *
  * In tagged templates every `${expr}` hole is a PostgreSQL parameter `$1`, `$2`, …
  * numbered in order, exactly as Prisma sends them, except:
  * - a nested `Prisma.sql`/`sql` template is inlined (its holes numbered in turn);
  * - `Prisma.raw('literal')` inlines the literal text;
  * - `Prisma.join(list)` is one parameter, unless the list is known: an array
- *   literal or a once-declared `const` array plus what is `push`ed onto it (the
+ *   literal or a `const` array in scope plus what is `push`ed onto it (the
  *   usual "optional conditions" pattern); then each fragment is inlined, each
  *   value is a parameter, and the separator (default `,`) goes between;
  * - `Prisma.empty` is the empty string;
  * - `cond ? Prisma.sql`…` : Prisma.empty` inlines the first fragment-like branch;
- * - an identifier declared once in the file as `const x = Prisma.sql`…`` is inlined.
+ * - an identifier naming a `const x = Prisma.sql`…`` in scope is inlined.
  * An unknown raw fragment (`Prisma.raw(variable)`, a `sql(identifier)` helper
  * call) becomes a parameter too and marks the SQL `dynamic`.
  *
  * For plain strings passed to `query`/`$queryRawUnsafe`, `${expr}` is string
- * interpolation: string literals and once-declared string constants are
- * inlined, anything else becomes a `$n` placeholder and marks the SQL `dynamic`;
+ * interpolation: string literals and string constants in scope are inlined, anything else becomes a `$n` placeholder and marks the SQL `dynamic`;
  * `'a' + 'b'` concatenations are followed the same way.
  */
 import * as ts from 'typescript';
 import { LineIndex, type Range } from '../../model/location';
 import { unwrap } from './literals';
+import { declarationScope, resolveConstInitializer } from './scope';
 import { parseSource } from './scriptKind';
 import { cookChecked, SqlTextBuilder, startsWithSqlKeyword } from './sqlText';
 import { walk } from './walk';
@@ -63,6 +64,13 @@ export interface EmbeddedSql {
 }
 
 const MAX_DEPTH = 32;
+
+/**
+ * Methods taking SQL text first: node-postgres / TypeORM / Sequelize `query`
+ * (also a bare `query()` helper) and pg-promise's result-specific methods.
+ * Kept only when the text starts with a statement keyword.
+ */
+const QUERY_METHODS = new Set(['query', 'any', 'one', 'oneOrNone', 'many', 'manyOrNone', 'none', 'result', 'multi']);
 
 type TagKind = 'prisma-raw' | 'sql';
 
@@ -131,7 +139,7 @@ class Build {
 
   constructor(
     private readonly sf: ts.SourceFile,
-    private readonly resolve: (name: string) => ts.Expression | undefined,
+    private readonly resolve: (id: ts.Identifier) => ts.Expression | undefined,
   ) {}
 
   private get text(): string {
@@ -232,7 +240,7 @@ class Build {
       }
     }
     if (ts.isIdentifier(e)) {
-      const init = this.resolve(e.text);
+      const init = this.resolve(e);
       if (init && !this.resolving.has(init)) {
         const target = unwrap(init);
         if (isSqlTemplate(target)) {
@@ -249,8 +257,8 @@ class Build {
 
   /**
    * `Prisma.join(list, separator = ',', prefix = '', suffix = '')`: when the
-   * list is known (an array literal, or a once-declared `const` array plus the
-   * values `push`ed onto it anywhere in the file), each element is a fragment
+   * list is known (an array literal, or a `const` array in scope plus the
+   * values `push`ed onto it in its block), each element is a fragment
    * (inlined) or a value (a parameter) and the separators are spliced in;
    * otherwise the whole list is one parameter.
    */
@@ -279,25 +287,24 @@ class Build {
     const e = unwrap(arg);
     if (ts.isArrayLiteralExpression(e)) return [...e.elements];
     if (!ts.isIdentifier(e)) return undefined;
-    const init = this.resolve(e.text);
+    const init = this.resolve(e);
     const arr = init ? unwrap(init) : undefined;
-    if (!arr || !ts.isArrayLiteralExpression(arr)) return undefined;
+    const scope = init ? declarationScope(init) : undefined;
+    if (!init || !arr || !ts.isArrayLiteralExpression(arr) || !scope) return undefined;
     const out: ts.Expression[] = [...arr.elements];
-    const name = e.text;
-    walk(this.sf, (n) => {
+    walk(scope, (n) => {
       if (!ts.isCallExpression(n)) return;
       const callee = unwrap(n.expression);
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'push') {
-        const owner = unwrap(callee.expression);
-        if (ts.isIdentifier(owner) && owner.text === name) out.push(...n.arguments);
-      }
+      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push') return;
+      const owner = unwrap(callee.expression);
+      if (ts.isIdentifier(owner) && owner.text === e.text && this.resolve(owner) === init) out.push(...n.arguments);
     });
     return out;
   }
 
   /**
    * A value spliced into SQL text: string literals, templates, `+`
-   * concatenations and once-declared constants are followed; anything else is
+   * concatenations and constants in scope are followed; anything else is
    * unknown text (a `$n` placeholder, `dynamic`).
    */
   stringish(expr: ts.Expression, depth: number, holeStart?: number, holeEnd?: number): void {
@@ -322,7 +329,7 @@ class Build {
       return;
     }
     if (ts.isIdentifier(e)) {
-      const init = this.resolve(e.text);
+      const init = this.resolve(e);
       if (init && !this.resolving.has(init)) {
         this.resolving.add(init);
         this.stringish(init, depth + 1, holeStart, holeEnd);
@@ -337,7 +344,6 @@ class Build {
 /** Collects embedded SQL while the caller walks the tree; `finish` drops fragments consumed by an enclosing query. */
 export class EmbeddedSqlCollector {
   private readonly candidates: Candidate[] = [];
-  private decls?: { init: Map<string, ts.Expression>; count: Map<string, number> };
 
   constructor(
     private readonly sf: ts.SourceFile,
@@ -369,44 +375,7 @@ export class EmbeddedSqlCollector {
     return out;
   }
 
-  /** Initializer of a `const` declared exactly once in the file (by any kind of declaration). */
-  private resolveConst = (name: string): ts.Expression | undefined => {
-    if (!this.decls) {
-      const init = new Map<string, ts.Expression>();
-      const count = new Map<string, number>();
-      const bump = (id: ts.Node | undefined): void => {
-        if (id && ts.isIdentifier(id)) count.set(id.text, (count.get(id.text) ?? 0) + 1);
-      };
-      walk(this.sf, (n) => {
-        if (ts.isVariableDeclaration(n)) {
-          bump(n.name);
-          const list = n.parent;
-          if (
-            ts.isIdentifier(n.name) &&
-            n.initializer &&
-            ts.isVariableDeclarationList(list) &&
-            (list.flags & ts.NodeFlags.Const) !== 0
-          ) {
-            init.set(n.name.text, n.initializer);
-          }
-        } else if (ts.isParameter(n) || ts.isBindingElement(n)) {
-          bump(n.name);
-        } else if (
-          ts.isFunctionDeclaration(n) ||
-          ts.isClassDeclaration(n) ||
-          ts.isImportSpecifier(n) ||
-          ts.isImportClause(n) ||
-          ts.isNamespaceImport(n) ||
-          ts.isImportEqualsDeclaration(n)
-        ) {
-          bump(n.name);
-        }
-      });
-      this.decls = { init, count };
-    }
-    if (this.decls.count.get(name) !== 1) return undefined;
-    return this.decls.init.get(name);
-  };
+  private resolveConst = (id: ts.Identifier): ts.Expression | undefined => resolveConstInitializer(id);
 
   private add(root: ts.Node, build: Build, kind: EmbeddedSqlKind, source?: ts.Node): void {
     const built = build.b.build();
@@ -452,7 +421,7 @@ export class EmbeddedSqlCollector {
       let target = unwrap(arg0);
       let source: ts.Node | undefined;
       if (ts.isIdentifier(target)) {
-        const init = this.resolveConst(target.text);
+        const init = this.resolveConst(target);
         if (!init) return;
         source = init;
         target = unwrap(init);
@@ -471,7 +440,7 @@ export class EmbeddedSqlCollector {
       this.add(node, build, 'raw-unsafe', this.constSource(arg0));
       return;
     }
-    if (name === 'query') {
+    if (QUERY_METHODS.has(name)) {
       let textArg: ts.Expression | undefined = unwrap(arg0);
       if (ts.isObjectLiteralExpression(textArg)) {
         textArg = undefined;
@@ -490,7 +459,7 @@ export class EmbeddedSqlCollector {
 
   private constSource(arg: ts.Expression): ts.Node | undefined {
     const u = unwrap(arg);
-    return ts.isIdentifier(u) ? this.resolveConst(u.text) : undefined;
+    return ts.isIdentifier(u) ? this.resolveConst(u) : undefined;
   }
 }
 

@@ -138,10 +138,14 @@ function blankBefore(text: string, from: number): string {
 /**
  * TypeScript's parser recovers from most errors, but an unclosed bracket while
  * typing (`findMany({ where: { ro`) can swallow the rest of the file. So when a
- * parse reports an error, what starts before the line of the first error is
- * kept and the file is parsed again from that line on (everything before it
- * blanked, offsets unchanged), up to a few times. Constants declared before a
- * recovery point aren't visible to the SQL found after it.
+ * parse reports an error, the file is parsed again from the line of the first
+ * error on (everything before it blanked, offsets unchanged), up to a few times.
+ * Each pass's findings replace those of earlier passes that start at the same
+ * offset at or after where the pass began; findings only earlier passes made are
+ * kept (a harmless error inside a multi-line template would make the later pass
+ * start in the middle of it). A call that runs from before the first error into
+ * it (the one being typed) is cut at the end of the line before the error.
+ * Constants declared before a recovery point aren't visible after it.
  */
 function collectWithRecovery(
   text: string,
@@ -149,26 +153,30 @@ function collectWithRecovery(
   schema: SchemaModel,
   lines: LineIndex,
 ): { prisma: QueryShape[]; embedded: EmbeddedSql[] } {
-  const prisma: QueryShape[] = [];
-  const embedded: EmbeddedSql[] = [];
+  const prisma = new Map<number, QueryShape>();
+  const embedded = new Map<number, EmbeddedSql>();
+  // Each pass re-parses the whole text: fewer for very large files.
+  const passes = text.length > 300_000 ? 2 : MAX_RECOVERY_PASSES;
   let from = 0;
-  for (let pass = 0; pass < MAX_RECOVERY_PASSES; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     const r = runPass(from === 0 ? text : blankBefore(text, from), file, schema, lines);
-    const last = r.firstError === undefined || pass === MAX_RECOVERY_PASSES - 1;
     let stop = Infinity;
-    if (!last) {
-      const errorLine = lines.position(r.firstError!).line;
+    if (r.firstError !== undefined) {
+      const errorLine = lines.position(r.firstError).line;
       stop = lines.offset({ line: errorLine, character: 0 });
       if (stop <= from) stop = lines.offset({ line: errorLine + 1, character: 0 });
       if (stop <= from || stop >= text.length) stop = Infinity;
     }
-    const keep = (start: number): boolean => start >= from && start < stop;
-    for (const s of r.prisma) if (keep(lines.offset(s.location.range.start))) prisma.push(clipShape(s, text, lines, stop));
-    for (const e of r.embedded) if (keep(e.start)) embedded.push(e);
+    for (const s of r.prisma) {
+      const start = lines.offset(s.location.range.start);
+      if (start >= from) prisma.set(start, start < stop ? clipShape(s, text, lines, stop) : s);
+    }
+    for (const e of r.embedded) if (e.start >= from) embedded.set(e.start, e);
     if (stop === Infinity) break;
     from = stop;
   }
-  return { prisma, embedded };
+  const byStart = <T>(m: Map<number, T>): T[] => [...m.entries()].sort((x, y) => x[0] - y[0]).map(([, v]) => v);
+  return { prisma: byStart(prisma), embedded: byStart(embedded) };
 }
 
 /** A call that runs into the next recovery point (the one being typed) ends where its line ends. */

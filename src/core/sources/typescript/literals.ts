@@ -4,6 +4,7 @@
  */
 import * as ts from 'typescript';
 import type { Literal } from '../../model/predicate';
+import { resolveConstInitializer } from './scope';
 
 /** Strips parentheses, `as`, `satisfies`, `!` and `<T>x` assertions. */
 export function unwrap(e: ts.Expression): ts.Expression {
@@ -143,15 +144,25 @@ export function getProp(obj: ts.ObjectLiteralExpression | undefined, name: strin
   return found;
 }
 
+/** The expression itself, or for an identifier naming a `const` in scope, its initializer. */
+function followConst(e: ts.Expression): ts.Expression {
+  const u = unwrap(e);
+  if (!ts.isIdentifier(u)) return u;
+  const init = resolveConstInitializer(u);
+  return init ? unwrap(init) : u;
+}
+
+/** An object literal, written in place or held by a `const` in scope (`const where = {…}; findMany({ where })`). */
 export function asObject(e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
   if (!e) return undefined;
-  const u = unwrap(e);
+  const u = followConst(e);
   return ts.isObjectLiteralExpression(u) ? u : undefined;
 }
 
+/** An array literal, written in place or held by a `const` in scope. */
 export function asArray(e: ts.Expression | undefined): ts.ArrayLiteralExpression | undefined {
   if (!e) return undefined;
-  const u = unwrap(e);
+  const u = followConst(e);
   return ts.isArrayLiteralExpression(u) ? u : undefined;
 }
 

@@ -1,12 +1,13 @@
 /**
  * Prisma `where` objects → predicate atoms.
  *
- * Conventions (see also the report in the PR):
+ * Conventions:
  * - values: literals keep their kind, members of known enums become strings,
  *   anything else (identifiers, shorthand `{ slug }`, calls, `new Date()`) is a
  *   parameter; `undefined` values are dropped (Prisma ignores them). A
  *   non-literal value given straight to a scalar field (`{ createdAt: range }`)
- *   is taken as equality.
+ *   is taken as equality, unless it names a `const` object in scope, which is
+ *   read as the filter object it is.
  * - `contains`/`startsWith`/`endsWith` build a like atom. With a literal the
  *   pattern is the string Prisma sends (`'%x%'`, `'x%'`, `'%x'`; `%`/`_` inside
  *   the value are not escaped, as Prisma doesn't). With a non-literal value the
@@ -20,16 +21,19 @@
  * - relation filters (`some`/`every`/`none`/`is`/`isNot` or a to-one where
  *   object) add a TableAccess on the related table: its predicates (negated into
  *   an `other` atom for `every`), `joinKeys` equating its column to this
- *   table's, `joinedFrom` this table. This table gets an `other` atom naming its
- *   own join columns (the FK for `course: {…}`, the referenced key, usually
- *   `id`, for back-relations), whose text spells the semi-join
- *   (`instructorId IN (SELECT id FROM users WHERE …)`). A to-one relation with
- *   the FK on this model compared to null is a null atom on the FK.
+ *   table's, `joinedFrom` this table (for an implicit many-to-many relation:
+ *   the join table joined from this table, then the related table joined from
+ *   the join table). This table gets an `other` atom naming its own join
+ *   columns (the FK for `course: {…}`, the referenced key, usually `id`, for
+ *   back-relations), whose text spells the semi-join
+ *   (`(instructorId) IN (SELECT id FROM users WHERE …)`). A to-one relation
+ *   with the FK on this model compared to null is a null atom on the FK.
  * - `OR` whose branches are all equalities/INs on one column becomes an `in`
  *   atom; a single-branch OR is an AND; otherwise an `other` atom naming every
- *   column (with `anyLike` filled when every branch is one LIKE test, the
- *   usual search-box `OR: [{ title: { contains: q } }, { body: { contains: q } }]`). `NOT` of a single atom negates it (= → not-equal, IS NULL ↔ IS NOT
- *   NULL, LIKE ↔ NOT LIKE); anything larger is an `other` atom.
+ *   column (with `anyLike` filled when every branch is one LIKE test, the usual
+ *   search box `OR: [{ title: { contains: q } }, { body: { contains: q } }]`).
+ * - `NOT` of a single atom negates it (= → not-equal, IS NULL ↔ IS NOT NULL,
+ *   LIKE ↔ NOT LIKE); anything larger is an `other` atom.
  */
 import * as ts from 'typescript';
 import type { Literal, PredicateAtom } from '../../model/predicate';
