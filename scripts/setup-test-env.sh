@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need that the npm registry can't provide, from Debian's packages:
-# PostgreSQL 15 with HypoPG (database tests) and Chromium (the VS Code UI tests).
+# PostgreSQL 15 with HypoPG (database tests), Chromium (the VS Code UI tests) and what code-server's
+# native modules build with (libkrb5-dev, g++, make, python3; see scripts/vscode-test/install.mjs).
 # Idempotent and quick when everything is present; `npm test` runs it first (pretest).
 set -euo pipefail
 
@@ -8,6 +9,10 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 [ -f /usr/share/postgresql/15/extension/hypopg.control ] || need+=(postgresql-15-hypopg)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -f /usr/include/krb5.h ] || [ -f /usr/include/krb5/krb5.h ] || need+=(libkrb5-dev)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

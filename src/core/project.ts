@@ -220,7 +220,7 @@ export class Project {
       const level = this.config.rules[f.rule];
       if (level === 'off') continue;
       const entry = this.files.get(f.file);
-      if (entry && isSuppressed(f, entry.suppressions)) continue;
+      if (entry && isSuppressed(f, entry.suppressions, statementLines(entry.shapes, f))) continue;
       findings.push(level ? { ...f, severity: level } : f);
     }
     findings.sort(compareFindings);
@@ -238,6 +238,13 @@ export class Project {
       },
     };
   }
+}
+
+/** First lines of the queries of a file whose range contains the finding's start. */
+function statementLines(shapes: QueryShape[], f: Finding): number[] {
+  const p = f.range.start;
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return shapes.filter((s) => before(s.location.range.start, p) && before(p, s.location.range.end)).map((s) => s.location.range.start.line);
 }
 
 function prismaRank(file: string): number {

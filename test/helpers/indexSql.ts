@@ -56,13 +56,23 @@ function parseKey(k: string): ProposedKey {
   return { column, expression, opclass, desc };
 }
 
-/** Parses the CREATE INDEX statement in `sql` (which may hold other statements, e.g. CREATE EXTENSION). */
-export function parseCreateIndex(sql: string): ParsedIndexSql {
-  const stmt = sql
+/** Every CREATE INDEX statement in `sql` (which may hold other statements, e.g. CREATE EXTENSION). */
+export function parseCreateIndexes(sql: string): ParsedIndexSql[] {
+  return sql
     .split(';')
     .map((s) => s.trim())
-    .find((s) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(s));
-  if (!stmt) throw new Error(`no CREATE INDEX in ${JSON.stringify(sql)}`);
+    .filter((s) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(s))
+    .map(parseOne);
+}
+
+/** The CREATE INDEX statement in `sql`; throws when there is none. */
+export function parseCreateIndex(sql: string): ParsedIndexSql {
+  const all = parseCreateIndexes(sql);
+  if (!all.length) throw new Error(`no CREATE INDEX in ${JSON.stringify(sql)}`);
+  return all[0];
+}
+
+function parseOne(stmt: string): ParsedIndexSql {
   const head = /^CREATE\s+(UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?"([^"]+)"\s+ON\s+(?:ONLY\s+)?"([^"]+)"\s*(?:USING\s+(\w+)\s*)?\(/i.exec(stmt);
   if (!head) throw new Error(`cannot read ${JSON.stringify(stmt)}`);
   // The key list: from the opening parenthesis to its match.

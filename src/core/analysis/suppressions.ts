@@ -1,18 +1,25 @@
 /**
  * Inline suppressions: `-- pg-index-review-ignore rule-id` (SQL, Prisma `//`) or
- * `// pg-index-review-ignore rule-id` (TS/JS) on the line of a finding or the line above;
- * `pg-index-review-ignore-file rule-id` anywhere in a file. Without rule ids, every rule.
+ * `// pg-index-review-ignore rule-id` (TS/JS). A comment alone on its line silences the next
+ * line and, when that line starts a query, every finding inside the query; a comment after
+ * code silences its own line only. `pg-index-review-ignore-file rule-id` anywhere silences
+ * the file. Without rule ids, every rule.
  */
 import type { Finding } from '../model/finding';
 
-const PATTERN = /(?:--|\/\/|\/\*|#)\s*pg-index-review-ignore(-file)?\b([^\n*]*)/g;
+const PATTERN = /(--|\/\/|\/\*|#)\s*pg-index-review-ignore(-file)?(?![\w-])([^\n*]*)/g;
+
+type Ids = Set<string> | 'all';
 
 export interface Suppressions {
-  lines: Map<number, Set<string> | 'all'>;
-  file: Set<string> | 'all' | undefined;
+  /** Comments after code: their own line. */
+  sameLine: Map<number, Ids>;
+  /** Comments alone on a line: the line below. */
+  nextLine: Map<number, Ids>;
+  file: Ids | undefined;
 }
 
-function merge(existing: Set<string> | 'all' | undefined, ids: string[]): Set<string> | 'all' {
+function merge(existing: Ids | undefined, ids: string[]): Ids {
   if (ids.length === 0 || existing === 'all') return 'all';
   const s = existing ?? new Set<string>();
   ids.forEach((i) => s.add(i));
@@ -20,31 +27,44 @@ function merge(existing: Set<string> | 'all' | undefined, ids: string[]): Set<st
 }
 
 export function readSuppressions(text: string): Suppressions {
-  const out: Suppressions = { lines: new Map(), file: undefined };
+  const out: Suppressions = { sameLine: new Map(), nextLine: new Map(), file: undefined };
   if (!text.includes('pg-index-review-ignore')) return out;
   PATTERN.lastIndex = 0;
   for (let m = PATTERN.exec(text); m; m = PATTERN.exec(text)) {
-    const ids = m[2]
+    const ids = m[3]
       .split(/[\s,]+/)
       .map((s) => s.trim())
       .filter((s) => /^[a-z][a-z-]*$/.test(s));
-    if (m[1]) {
+    if (m[2]) {
       out.file = merge(out.file, ids);
       continue;
     }
     let line = 0;
-    for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
-    out.lines.set(line, merge(out.lines.get(line), ids));
+    let lineStart = 0;
+    for (let i = 0; i < m.index; i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const alone = text.slice(lineStart, m.index).trim() === '';
+    if (alone) out.nextLine.set(line + 1, merge(out.nextLine.get(line + 1), ids));
+    else out.sameLine.set(line, merge(out.sameLine.get(line), ids));
   }
   return out;
 }
 
-function covers(s: Set<string> | 'all' | undefined, rule: string): boolean {
+function covers(s: Ids | undefined, rule: string): boolean {
   return s === 'all' || (s instanceof Set && s.has(rule));
 }
 
-export function isSuppressed(f: Finding, s: Suppressions): boolean {
+/**
+ * `statementLines`: first lines of the queries that contain the finding, so a comment above a
+ * multi-line query silences what is reported inside it.
+ */
+export function isSuppressed(f: Finding, s: Suppressions, statementLines: number[] = []): boolean {
   if (covers(s.file, f.rule)) return true;
   const line = f.range.start.line;
-  return covers(s.lines.get(line), f.rule) || covers(s.lines.get(line - 1), f.rule);
+  if (covers(s.sameLine.get(line), f.rule) || covers(s.nextLine.get(line), f.rule)) return true;
+  return statementLines.some((l) => covers(s.nextLine.get(l), f.rule) || covers(s.sameLine.get(l), f.rule));
 }

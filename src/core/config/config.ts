@@ -1,6 +1,7 @@
 /** `pg-index-review.json`: row estimates, rule levels, schema sources and ignores for a workspace. */
 import type { RuleId, Severity } from '../model/finding';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../matcher/options';
+import { RULES } from '../rules/registry';
 
 export type RuleSetting = Severity | 'off';
 
@@ -35,9 +36,9 @@ export function parseConfig(raw: unknown, source: string): Config {
     return v;
   };
   if (o.rows !== undefined) {
-    if (!o.rows || typeof o.rows !== 'object') throw new Error(`${source}: "rows" must map table names to row counts`);
+    if (!o.rows || typeof o.rows !== 'object' || Array.isArray(o.rows)) throw new Error(`${source}: "rows" must map table names to row counts`);
     for (const [t, n] of Object.entries(o.rows as Record<string, unknown>)) {
-      if (typeof n !== 'number' || n < 0) throw new Error(`${source}: rows.${t} must be a non-negative number`);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new Error(`${source}: rows.${t} must be a non-negative number`);
       c.matcher.rows[t] = n;
     }
   }
@@ -49,7 +50,9 @@ export function parseConfig(raw: unknown, source: string): Config {
   c.matcher.serverVersion = num('serverVersion') ?? c.matcher.serverVersion;
   if (o.rules !== undefined) {
     if (!o.rules || typeof o.rules !== 'object') throw new Error(`${source}: "rules" must map rule ids to a severity or "off"`);
+    const known = new Set(RULES.map((r) => r.id as string));
     for (const [id, level] of Object.entries(o.rules as Record<string, unknown>)) {
+      if (!known.has(id)) throw new Error(`${source}: unknown rule "${id}" in "rules" (rules: ${[...known].join(', ')})`);
       if (typeof level !== 'string' || !SEVERITIES.has(level)) throw new Error(`${source}: rules.${id} must be one of error, warning, info, hint, off`);
       c.rules[id as RuleId] = level as RuleSetting;
     }

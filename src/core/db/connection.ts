@@ -73,12 +73,116 @@ export function toDatabaseError(err: unknown, url?: string): DatabaseError {
   return new DatabaseError(hint ? `${raw} (${hint})` : raw, e?.code);
 }
 
-export interface Session {
-  readonly url: string;
+/** Something SQL can be sent to: a session, or the steps inside `exclusive` / `rolledBack`. */
+export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface Session extends Queryable {
+  readonly url: string;
+  /** Where the session is connected, without credentials: `db.example.com:5432/app`, `embedded PGlite`. */
+  readonly target: string;
+  /** True for the in-process embedded database (PGlite), which only this process uses. */
+  readonly embedded: boolean;
+  /** Reads run inside a READ ONLY transaction. */
+  readonly readOnly: boolean;
   /** The server's major version (15, 16, …). */
   serverVersion(): Promise<number>;
+  /**
+   * Runs `fn` with no other call on this session in between (PREPARE … EXPLAIN EXECUTE … DEALLOCATE).
+   * Errors inside `fn` are not recovered one by one; when `fn` throws, the session is put back in its
+   * normal state (a fresh READ ONLY transaction for a read session).
+   */
+  exclusive<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` inside a read-write transaction that is always rolled back, whatever `fn` does or throws,
+   * then puts the session back in its normal state. For EXPLAIN ANALYZE of a statement that writes, and
+   * what-if checks that need DDL. Non-transactional effects (sequence values) are not undone.
+   */
+  rolledBack<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** What a session runs on: a node-postgres client or the embedded database. */
+export interface SessionDriver {
+  run<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<R[]>;
+  end(): Promise<void>;
+}
+
+export interface SessionInfo {
+  url: string;
+  target: string;
+  embedded: boolean;
+  readOnly: boolean;
+}
+
+/**
+ * The transaction discipline every session follows, whatever the driver: a read session always sits in
+ * a READ ONLY transaction (restarted after an error), calls are serialised, and `rolledBack` always ends
+ * in ROLLBACK. The driver must already be connected; for a read session this starts its first transaction.
+ */
+export async function sessionOver(driver: SessionDriver, info: SessionInfo): Promise<Session> {
+  const fail = (err: unknown): DatabaseError => (err instanceof DatabaseError ? err : toDatabaseError(err, info.url));
+  const raw: Queryable = {
+    async query<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+      try {
+        return await driver.run<R>(sql, params);
+      } catch (err) {
+        throw fail(err);
+      }
+    },
+  };
+  const restart = async (): Promise<void> => {
+    await driver.run('ROLLBACK', []).catch(() => undefined);
+    if (info.readOnly) await driver.run('BEGIN TRANSACTION READ ONLY', []).catch(() => undefined);
+  };
+  if (info.readOnly) await driver.run('BEGIN TRANSACTION READ ONLY', []);
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  let version: number | undefined;
+  const exclusive = <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      if (closed) throw new DatabaseError(`the session to ${info.target} is closed`);
+      try {
+        return await fn(raw);
+      } catch (err) {
+        await restart();
+        throw fail(err);
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    ...info,
+    query: <R extends QueryResultRow>(sql: string, params: unknown[] = []) => exclusive((q) => q.query<R>(sql, params)),
+    async serverVersion(): Promise<number> {
+      if (version === undefined) {
+        const rows = await exclusive((q) => q.query<{ v: string }>('SHOW server_version_num'));
+        version = Math.floor(Number(rows[0].v) / 10000);
+      }
+      return version;
+    },
+    exclusive,
+    rolledBack<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+      return exclusive(async (q) => {
+        if (info.readOnly) await q.query('ROLLBACK');
+        await q.query('BEGIN TRANSACTION READ WRITE');
+        try {
+          return await fn(q);
+        } finally {
+          await restart();
+        }
+      });
+    },
+    async close(): Promise<void> {
+      await queue;
+      if (closed) return;
+      closed = true;
+      if (info.readOnly) await driver.run('ROLLBACK', []).catch(() => undefined);
+      await driver.end().catch(() => undefined);
+    },
+  };
 }
 
 /** Opens a session; throws DatabaseError (never a raw driver error) when it can't. */
@@ -94,36 +198,17 @@ export async function openSession(url: string, opts: SessionOptions = {}): Promi
   };
   const client = new Client(config);
   client.on('error', () => undefined); // a dropped connection surfaces on the next query instead of crashing
+  const driver: SessionDriver = {
+    run: async <R extends QueryResultRow>(sql: string, params: unknown[]) => (await client.query<R>(sql, params)).rows,
+    end: () => client.end(),
+  };
   try {
     await client.connect();
-    if (readOnly) await client.query('BEGIN TRANSACTION READ ONLY');
+    return await sessionOver(driver, { url, target: describeTarget(url), embedded: false, readOnly });
   } catch (err) {
     await client.end().catch(() => undefined);
     throw toDatabaseError(err, url);
   }
-  let version: number | undefined;
-  return {
-    url,
-    async query<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-      try {
-        return (await client.query<R>(sql, params)).rows;
-      } catch (err) {
-        if (readOnly) await client.query('ROLLBACK').then(() => client.query('BEGIN TRANSACTION READ ONLY')).catch(() => undefined);
-        throw toDatabaseError(err, url);
-      }
-    },
-    async serverVersion(): Promise<number> {
-      if (version === undefined) {
-        const rows = (await client.query<{ v: string }>('SHOW server_version_num')).rows;
-        version = Math.floor(Number(rows[0].v) / 10000);
-      }
-      return version;
-    },
-    async close(): Promise<void> {
-      if (readOnly) await client.query('ROLLBACK').catch(() => undefined);
-      await client.end().catch(() => undefined);
-    },
-  };
 }
 
 /**

@@ -106,7 +106,7 @@ describe('suppressions', () => {
     // Only a comment alone on its line should reach the next line (like eslint-disable-line vs -next-line).
     // Repro: readSuppressions('SELECT c FROM t WHERE d = 1; -- pg-index-review-ignore missing-index\nSELECT 2;')
     //        then isSuppressed(a missing-index finding on line 1) → true.
-    it.skip('a comment after code on the same line does not reach the next line', () => {
+    it('a comment after code on the same line does not reach the next line', () => {
       assert.equal(silenced(text, 4), false);
     });
 
@@ -114,7 +114,7 @@ describe('suppressions', () => {
     // line-level "pg-index-review-ignore" (the regex backtracks to "ignore" + "-files …"), silently silencing
     // the next line instead of being ignored (or reported).
     // Repro: readSuppressions('-- pg-index-review-ignore-files missing-index\nx') → lines {0 → {missing-index}}.
-    it.skip('a misspelt marker (…-ignore-files) silences nothing', () => {
+    it('a misspelt marker (…-ignore-files) silences nothing', () => {
       assert.equal(silenced('-- pg-index-review-ignore-files missing-index\nx', 1), false);
     });
   });
@@ -205,7 +205,7 @@ describe('suppressions', () => {
     //   FROM items
     //   WHERE owner_id = $1;
     // → missing-index reported at line 4 (the WHERE line), not suppressed.
-    it.skip('a comment above a multi-line statement silences the finding inside it', async () => {
+    it('a comment above a multi-line statement silences the finding inside it', async () => {
       const text = '-- pg-index-review-ignore missing-index\nSELECT id, title\nFROM items\nWHERE owner_id = $1;\n';
       assert.deepEqual(await findingsFor('sql/q.sql', text), []);
     });

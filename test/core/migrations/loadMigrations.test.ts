@@ -222,7 +222,7 @@ describe('loadMigrations', () => {
     // migration, and redundant/drift findings naming it, do not match the real catalog.
     // Repro: loadMigrations([{file, text: 'CREATE TABLE people (email text); CREATE INDEX ON people (lower(email));'}])
     //        → index name "people_expr_idx", PostgreSQL: "people_lower_idx".
-    it.skip('names an unnamed expression index after its function, like PostgreSQL (people_lower_idx)', () => {
+    it('names an unnamed expression index after its function, like PostgreSQL (people_lower_idx)', () => {
       const { schema } = load(`CREATE TABLE people (email text); CREATE INDEX ON people (lower(email));`);
       assert.deepEqual(indexNames(schema, 'people'), ['people_lower_idx']);
     });
@@ -232,7 +232,7 @@ describe('loadMigrations', () => {
     // column part so the label survives: with table "some_table" and two 40-character columns, both the
     // index and the unique constraint get "some_table_" + 40×a + "_" + 7×b + "_idx"/"_key" (63 bytes).
     // Repro: loadMigrations with the SQL below → "some_table_aaaa…_bbbbbbbbbbb" (no _idx) and a 96-character "…_key".
-    it.skip('shortens generated names to 63 bytes the way PostgreSQL does, keeping the _idx / _key label', () => {
+    it('shortens generated names to 63 bytes the way PostgreSQL does, keeping the _idx / _key label', () => {
       const a = 'a'.repeat(40);
       const b = 'b'.repeat(40);
       const { schema } = load(`
@@ -303,7 +303,7 @@ describe('loadMigrations', () => {
     // automatic dependency of the index on every column its predicate uses, so they are dropped too.
     // Repro: CREATE TABLE t (a int, archived boolean); CREATE INDEX t_live ON t (a) WHERE NOT archived;
     //        ALTER TABLE t DROP COLUMN archived;  → the model still has t_live (predicate on a column that no longer exists).
-    it.skip('DROP COLUMN also drops partial indexes whose predicate reads the column', () => {
+    it('DROP COLUMN also drops partial indexes whose predicate reads the column', () => {
       const { schema } = load(`
         CREATE TABLE t (a int, archived boolean);
         CREATE INDEX t_live ON t (a) WHERE NOT archived;
@@ -358,7 +358,7 @@ describe('loadMigrations', () => {
     // Repro: CREATE TABLE t (e text, d boolean, a int); CREATE INDEX t_lower ON t (lower(e));
     //        CREATE INDEX t_part ON t (a) WHERE d; ALTER TABLE t RENAME COLUMN e TO f; ALTER TABLE t RENAME COLUMN d TO dd;
     //        → t_lower.keys[0].expressionColumns = ['e'], t_part.predicate[0].column = 'd'.
-    it.skip('RENAME COLUMN also renames the column inside expression keys and partial-index predicates', () => {
+    it('RENAME COLUMN also renames the column inside expression keys and partial-index predicates', () => {
       const { schema } = load(`
         CREATE TABLE t (e text, d boolean, a int);
         CREATE INDEX t_lower ON t (lower(e));
@@ -533,6 +533,7 @@ describe('loadMigrations', () => {
     // returns a message ("CREATE INDEX on unknown table …", "index … does not exist", "relation … already
     // exists") but loadMigrations discards it, so a migration that would fail in production looks fine.
     // Repro: loadMigrations([{file, text: 'CREATE INDEX i ON missing_table (a); DROP INDEX never_created;'}]).problems → [].
+    // Pending: the migration linter (src/core/migration/lint) owns statement-level failures; wire this to it.
     it.skip('reports statements PostgreSQL would reject (unknown table, missing index without IF EXISTS, duplicate name)', () => {
       const sql = 'CREATE TABLE t (a int);\nCREATE INDEX i ON missing_table (a);\nDROP INDEX never_created;\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_a ON t (a);\n';
       const { problems } = load(sql);

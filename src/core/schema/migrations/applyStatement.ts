@@ -52,7 +52,7 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
   };
   for (const c of constraints) {
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
-      addConstraintIndex(table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
+      addConstraintIndex(schema, table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
     } else if (c.contype === 'CONSTR_FOREIGN') {
       table.foreignKeys.push({ name: c.conname, columns: [def.colname], refTable: c.pktable?.relname, refColumns: strings(c.pk_attrs) });
     }
@@ -60,16 +60,67 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
   return col;
 }
 
-/** PostgreSQL's name for an unnamed constraint's index: `table_col_key` / `table_pkey`. */
-function defaultConstraintName(table: string, columns: string[], primary: boolean): string {
-  return primary ? `${table}_pkey` : `${table}_${columns.join('_')}_key`;
+/**
+ * PostgreSQL's makeObjectName: `name1_name2_label`, shortening the longer of the two names until
+ * the whole fits in 63 bytes, so the label always survives.
+ */
+export function makeObjectName(name1: string, name2: string | undefined, label: string): string {
+  const enc = new TextEncoder();
+  const bytes = (x: string) => enc.encode(x).length;
+  const avail = 63 - (bytes(label) + 1) - (name2 ? 1 : 0);
+  let a = [...name1];
+  let b = name2 ? [...name2] : [];
+  const len = (cs: string[]) => bytes(cs.join(''));
+  while (len(a) + len(b) > avail) {
+    if (len(a) > len(b)) a = a.slice(0, -1);
+    else b = b.slice(0, -1);
+  }
+  return name2 ? `${a.join('')}_${b.join('')}_${label}` : `${a.join('')}_${label}`;
 }
 
-function addConstraintIndex(table: TableDef, c: Node, origin: StatementOrigin): void {
+/** ChooseRelationName: a free name, appending 1, 2, … to the label on collision. */
+function chooseName(taken: Set<string>, name1: string, name2: string | undefined, label: string): string {
+  for (let n = 0; ; n++) {
+    const name = makeObjectName(name1, name2, n === 0 ? label : `${label}${n}`);
+    if (!taken.has(name)) return name;
+  }
+}
+
+function allNames(schema: SchemaModel): Set<string> {
+  const names = new Set<string>(schema.tables.keys());
+  for (const t of schema.tables.values()) for (const i of t.indexes) names.add(i.name);
+  return names;
+}
+
+/** PostgreSQL's FigureIndexColname: the column, the function name, or "expr". */
+function indexColumnName(elem: Node): string {
+  const e = elem.IndexElem ?? {};
+  if (e.name) return e.name;
+  let expr = e.expr;
+  while (expr?.TypeCast) expr = expr.TypeCast.arg;
+  const ref = columnRef(expr);
+  if (ref?.column) return ref.column;
+  if (expr?.FuncCall) return strings(expr.FuncCall.funcname).pop() ?? 'expr';
+  if (expr?.CoalesceExpr) return 'coalesce';
+  return 'expr';
+}
+
+/** ChooseIndexNameAddition / ChooseConstraintNameAddition: names joined by "_", at most 63 bytes. */
+function nameAddition(names: string[]): string {
+  return names.join('_').slice(0, 63);
+}
+
+/** PostgreSQL's name for an unnamed constraint's index: `table_col_key` / `table_pkey`. */
+function defaultConstraintName(schema: SchemaModel, table: string, columns: string[], primary: boolean): string {
+  const taken = allNames(schema);
+  return primary ? chooseName(taken, table, undefined, 'pkey') : chooseName(taken, table, nameAddition(columns), 'key');
+}
+
+function addConstraintIndex(schema: SchemaModel, table: TableDef, c: Node, origin: StatementOrigin): void {
   const primary = c.contype === 'CONSTR_PRIMARY';
   const columns = strings(c.keys);
   table.indexes.push({
-    name: c.conname ?? c.indexname ?? defaultConstraintName(table.name, columns, primary),
+    name: c.conname ?? c.indexname ?? defaultConstraintName(schema, table.name, columns, primary),
     table: table.name,
     method: c.access_method ?? 'btree',
     keys: columns.map((column) => ({ column, desc: false, nullsFirst: false })),
@@ -87,20 +138,16 @@ function addConstraintIndex(table: TableDef, c: Node, origin: StatementOrigin): 
   }
 }
 
-function addTableConstraint(table: TableDef, c: Node, origin: StatementOrigin): void {
-  if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(table, c, origin);
+function addTableConstraint(schema: SchemaModel, table: TableDef, c: Node, origin: StatementOrigin): void {
+  if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(schema, table, c, origin);
   else if (c.contype === 'CONSTR_FOREIGN') {
     table.foreignKeys.push({ name: c.conname, columns: strings(c.fk_attrs), refTable: c.pktable?.relname, refColumns: strings(c.pk_attrs) });
   }
 }
 
 /** PostgreSQL's generated index name: `table_col1_col2_idx`, made unique with a number. */
-function defaultIndexName(schema: SchemaModel, table: string, keys: IndexKey[]): string {
-  const cols = keys.map((k) => k.column ?? 'expr').join('_');
-  const base = `${table}_${cols}_idx`.slice(0, 63);
-  const taken = new Set([...schema.tables.values()].flatMap((t) => t.indexes.map((i) => i.name)));
-  if (!taken.has(base)) return base;
-  for (let n = 1; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+function defaultIndexName(schema: SchemaModel, table: string, params: Node[]): string {
+  return chooseName(allNames(schema), table, nameAddition(params.map(indexColumnName)), 'idx');
 }
 
 function predicateText(where: Node, origin: StatementOrigin): string {
@@ -136,7 +183,7 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
     schema.tables.set(name, table);
     for (const el of cs.tableElts ?? []) {
       if (el.ColumnDef) table.columns.set(el.ColumnDef.colname, columnFrom(el.ColumnDef, schema, origin, table));
-      else if (el.Constraint) addTableConstraint(table, el.Constraint, origin);
+      else if (el.Constraint) addTableConstraint(schema, table, el.Constraint, origin);
     }
     return;
   }
@@ -152,7 +199,7 @@ function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): st
   const table = schema.tables.get(tableName);
   if (!table) return `CREATE INDEX on unknown table "${tableName}"`;
   const keys = (is.indexParams ?? []).map(sortKey);
-  const name: string = is.idxname ?? defaultIndexName(schema, tableName, keys);
+  const name: string = is.idxname ?? defaultIndexName(schema, tableName, is.indexParams ?? []);
   if (findIndex(schema, name)) {
     if (is.if_not_exists) return;
     return `relation "${name}" already exists`;
@@ -210,13 +257,11 @@ function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): str
       case 'AT_DropColumn': {
         table.columns.delete(cmd.name);
         // PostgreSQL drops every index that uses the column.
-        table.indexes = table.indexes.filter(
-          (i) => !i.keys.some((k) => k.column === cmd.name || k.expressionColumns?.includes(cmd.name)) && !i.include.includes(cmd.name),
-        );
+        table.indexes = table.indexes.filter((i) => !indexColumns(i).has(cmd.name));
         break;
       }
       case 'AT_AddConstraint':
-        if (cmd.def?.Constraint) addTableConstraint(table, cmd.def.Constraint, origin);
+        if (cmd.def?.Constraint) addTableConstraint(schema, table, cmd.def.Constraint, origin);
         break;
       case 'AT_DropConstraint':
         table.indexes = table.indexes.filter((i) => !(i.constraint && i.name === cmd.name));
@@ -257,10 +302,7 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
     t.columns.delete(rs.subname);
     col.name = rs.newname;
     t.columns.set(col.name, col);
-    for (const i of t.indexes) {
-      for (const k of i.keys) if (k.column === rs.subname) k.column = rs.newname;
-      i.include = i.include.map((c) => (c === rs.subname ? rs.newname : c));
-    }
+    for (const i of t.indexes) renameColumnInIndex(i, rs.subname, rs.newname);
   } else if (rs.renameType === 'OBJECT_INDEX' || (rs.renameType === 'OBJECT_TABCONSTRAINT' && rs.subname)) {
     const oldName = rs.renameType === 'OBJECT_INDEX' ? rs.relation?.relname : rs.subname;
     const found = findIndex(schema, oldName);
@@ -268,4 +310,38 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
     found.index.name = rs.newname;
   }
   return;
+}
+
+/** Every column an index depends on: keys, expressions, INCLUDE and predicate. */
+function indexColumns(i: IndexDef): Set<string> {
+  const cols = new Set<string>();
+  for (const k of i.keys) {
+    if (k.column) cols.add(k.column);
+    for (const c of k.expressionColumns ?? []) cols.add(c);
+  }
+  for (const c of i.include) cols.add(c);
+  for (const a of i.predicate ?? []) for (const c of a.kind === 'other' ? a.columns : [a.column]) cols.add(c);
+  return cols;
+}
+
+function renameInText(text: string, from: string, to: string): string {
+  const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(^|[^\\w"$])("?)${esc}\\2(?![\\w$])`, 'g'), (_m, pre: string, q: string) => `${pre}${q}${to}${q}`);
+}
+
+function renameColumnInIndex(i: IndexDef, from: string, to: string): void {
+  for (const k of i.keys) {
+    if (k.column === from) k.column = to;
+    if (k.expressionColumns?.includes(from)) {
+      k.expressionColumns = k.expressionColumns.map((c) => (c === from ? to : c));
+      if (k.expression) k.expression = renameInText(k.expression, from, to);
+    }
+  }
+  i.include = i.include.map((c) => (c === from ? to : c));
+  if (i.predicate) {
+    i.predicate = i.predicate.map((a) =>
+      a.kind === 'other' ? { ...a, columns: a.columns.map((c) => (c === from ? to : c)), text: renameInText(a.text, from, to) } : a.column === from ? { ...a, column: to } : a,
+    );
+  }
+  if (i.predicateText) i.predicateText = renameInText(i.predicateText, from, to);
 }
