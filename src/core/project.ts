@@ -64,6 +64,8 @@ export class Project {
   migrationsSchema?: SchemaModel;
   prismaFile?: string;
   private schemaProblems: Finding[] = [];
+  /** Verdicts depend only on the shape, the schema and the options: kept until the schema changes. */
+  private verdictCache = new WeakMap<QueryShape, ShapeVerdict>();
   private skipped: { file: string; reason: string }[] = [];
   private schemaSources: string[] = [];
 
@@ -115,6 +117,7 @@ export class Project {
     const prismaFiles = schemaFiles.filter((e) => e.kind === 'prisma-schema').sort((a, b) => prismaRank(a.file) - prismaRank(b.file));
     const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration');
     this.schemaProblems = [];
+    this.verdictCache = new WeakMap();
     this.prismaSchema = undefined;
     this.migrationsSchema = undefined;
     this.prismaFile = undefined;
@@ -201,7 +204,14 @@ export class Project {
 
   analyze(): AnalysisResult {
     const shapes = this.shapes();
-    const verdicts = verdictsFor(shapes, this.schema, this.config.matcher);
+    const verdicts = shapes.map((shape) => {
+      let v = this.verdictCache.get(shape);
+      if (!v) {
+        v = verdictsFor([shape], this.schema, this.config.matcher)[0];
+        this.verdictCache.set(shape, v);
+      }
+      return v;
+    });
     const ctx: RuleContext = {
       schema: this.schema,
       verdicts,

@@ -90,8 +90,8 @@ export interface Session extends Queryable {
   serverVersion(): Promise<number>;
   /**
    * Runs `fn` with no other call on this session in between (PREPARE … EXPLAIN EXECUTE … DEALLOCATE).
-   * Errors inside `fn` are not recovered one by one; when `fn` throws, the session is put back in its
-   * normal state (a fresh READ ONLY transaction for a read session).
+   * Errors inside `fn` are not recovered one by one; when `fn` throws, a read session is put back in a
+   * fresh READ ONLY transaction. Inside `fn`, use `q`: calling the session itself would wait for `fn`.
    */
   exclusive<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**
@@ -132,6 +132,7 @@ export async function sessionOver(driver: SessionDriver, info: SessionInfo): Pro
       }
     },
   };
+  // Ends whatever transaction is open and, for a read session, starts the next READ ONLY one.
   const restart = async (): Promise<void> => {
     await driver.run('ROLLBACK', []).catch(() => undefined);
     if (info.readOnly) await driver.run('BEGIN TRANSACTION READ ONLY', []).catch(() => undefined);
@@ -146,7 +147,8 @@ export async function sessionOver(driver: SessionDriver, info: SessionInfo): Pro
       try {
         return await fn(raw);
       } catch (err) {
-        await restart();
+        // A write session (migrations) keeps the caller's transaction semantics: its own ROLLBACK decides.
+        if (info.readOnly) await restart();
         throw fail(err);
       }
     });

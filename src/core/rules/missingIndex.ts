@@ -19,8 +19,18 @@ export interface MissingIndexAssessment {
   sortAvoided: boolean;
 }
 
+const assessed = new WeakMap<AccessVerdict, { options: object; result: MissingIndexAssessment | undefined }>();
+
 /** Decides whether an access deserves an index and which one; shared by the rule and hovers. */
 export function assessMissingIndex(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | undefined {
+  const hit = assessed.get(v);
+  if (hit && hit.options === ctx.options) return hit.result;
+  const result = assess(v, ctx);
+  assessed.set(v, { options: ctx.options, result });
+  return result;
+}
+
+function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | undefined {
   const { access, table } = v;
   if (!table || access.kind === 'insert') return undefined;
   if (v.rows < ctx.options.minRows) return undefined;

@@ -1,0 +1,21 @@
+/**
+ * The analysis engine as the extension sees it: everything from src/core the editor layer calls at
+ * run time. It is bundled separately (dist/engine.js, with the WASM parsers, TypeScript and the
+ * database driver) and loaded on first use, so activating the extension parses only the small
+ * editor bundle. Extension modules import types from src/core freely; values come from here.
+ */
+export { Project, compareFindings } from '../core/project';
+export { RULES, ruleById } from '../core/rules/registry';
+export { assessMissingIndex } from '../core/rules/missingIndex';
+export { scanPrismaSchema } from '../core/schema/prisma/ranges';
+export { classify } from '../core/workspace/files';
+export { DEFAULT_IGNORES } from '../core/config/config';
+export { keyName } from '../core/matcher/btree';
+export { openSession, findDatabaseUrl, redact, redactUrl, describeTarget } from '../core/db/connection';
+import picomatch from 'picomatch';
+
+/** A matcher for workspace-relative paths (forward slashes). */
+export function globMatcher(globs: string[]): (rel: string) => boolean {
+  if (!globs.length) return () => false;
+  return picomatch(globs, { dot: true });
+}
