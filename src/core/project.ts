@@ -11,6 +11,7 @@ import type { Finding } from './model/finding';
 import { LineIndex } from './model/location';
 import type { QueryShape } from './model/query';
 import { emptySchema, type SchemaModel } from './model/schema';
+import { lintMigrations } from './migration/lint';
 import { RULES } from './rules/registry';
 import type { RuleContext } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
@@ -82,8 +83,16 @@ export class Project {
     if (opts.rows?.length) applyRowFlags(config, opts.rows);
     const explicit = opts.schema?.length ? opts.schema.map((s) => path.resolve(s)) : config.schema.length ? config.schema.map((s) => path.resolve(absRoot, s)) : undefined;
     const p = new Project(absRoot, config, explicit);
-    const roots = opts.paths?.length ? opts.paths.map((x) => path.resolve(x)) : [absRoot];
+    const roots = opts.paths ? opts.paths.map((x) => path.resolve(x)) : [absRoot];
     const listing = listFiles([...roots, ...(explicit ?? [])], absRoot, config.ignore);
+    if (!explicit && !(roots.length === 1 && roots[0] === absRoot)) {
+      // Analysing part of a workspace: its schema still comes from the whole workspace.
+      const schemaFiles = listFiles([absRoot], absRoot, config.ignore).files.filter((f) => {
+        const k = classify(f);
+        return k === 'prisma-schema' || k === 'migration';
+      });
+      for (const f of schemaFiles) if (!listing.files.includes(f)) listing.files.push(f);
+    }
     p.skipped = listing.skipped;
     for (const f of listing.files) {
       const text = readText(f, p.skipped);
@@ -221,6 +230,8 @@ export class Project {
       prismaFile: this.prismaFile,
     };
     const raw: Finding[] = [...this.schemaProblems, ...[...this.files.values()].flatMap((e) => e.problems)];
+    // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
+    raw.push(...lintMigrations([...this.files.values()].filter((e) => e.kind === 'migration' && this.isSchemaFile(e)).map((e) => ({ file: e.file, text: e.text }))));
     for (const rule of RULES) {
       if (this.config.rules[rule.id] === 'off') continue;
       raw.push(...rule.run(ctx));

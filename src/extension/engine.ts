@@ -4,15 +4,13 @@
  * database driver) and loaded on first use, so activating the extension parses only the small
  * editor bundle. Extension modules import types from src/core freely; values come from here.
  */
-export { Project, compareFindings } from '../core/project';
-export { RULES, ruleById } from '../core/rules/registry';
-export { assessMissingIndex } from '../core/rules/missingIndex';
-export { scanPrismaSchema } from '../core/schema/prisma/ranges';
-export { classify } from '../core/workspace/files';
-export { DEFAULT_IGNORES } from '../core/config/config';
-export { keyName } from '../core/matcher/btree';
-export { openSession, findDatabaseUrl, redact, redactUrl, describeTarget } from '../core/db/connection';
 import picomatch from 'picomatch';
+
+export { Project } from '../core/project';
+export { assessMissingIndex } from '../core/rules/missingIndex';
+export { atomSql } from '../core/matcher/propose';
+export { openSession, findDatabaseUrl, redact, redactUrl, describeTarget } from '../core/db/connection';
+export { explainStatement, renderExplain } from '../core/db/explain';
 
 /** A matcher for workspace-relative paths (forward slashes). */
 export function globMatcher(globs: string[]): (rel: string) => boolean {

@@ -7,13 +7,15 @@ import { toJsonReport } from '../format/json';
 import { toSarif } from '../format/sarif';
 import { type Command, type Out, formatOf, UsageError } from '../io';
 import { VERSION } from '../version';
+import { findWorkspaceRoot } from '../../core/workspace/root';
+import { displayPath } from '../format/paths';
 
 export function existing(paths: string[], what: string): string[] {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${what} not found: ${p}`);
   return paths;
 }
 
-async function check(args: string[], out: Out): Promise<number> {
+async function check(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -30,11 +32,13 @@ async function check(args: string[], out: Out): Promise<number> {
   const format = formatOf(values.format, ['text', 'json', 'sarif']);
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
-  // The workspace root holds pg-index-review.json: the first folder given (or the folder of the first file).
-  const first = path.resolve(paths[0]);
-  const root = fs.statSync(first).isDirectory() ? first : path.dirname(first);
+  const root = findWorkspaceRoot(paths[0]);
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
   const result = project.analyze();
+  if (result.stats.schemaSources.length === 0) {
+    err.write(`pg-index-review: no schema found in ${displayPath(root)} (schema.prisma or migrations/**/*.sql): pass --schema <schema.prisma|migrations dir>\n`);
+    return 2;
+  }
   if (values.quiet) result.findings = result.findings.filter((f) => f.rule !== 'parse-error');
   if (format === 'json') out.write(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
   else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(result, VERSION), null, 2)}\n`);
@@ -49,5 +53,5 @@ export const checkCommand: Command = {
                       [--rows table=N]… [--config file] [--quiet] [--no-fixes]`,
   summary:
     'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error.',
-  run: (args, io) => check(args, io.out),
+  run: (args, io) => check(args, io.out, io.err),
 };

@@ -5,6 +5,7 @@ import { explainShape, type ExplainShapeResult } from '../../core/analysis/expla
 import { Project } from '../../core/project';
 import { type Command, type Out, formatOf, UsageError } from '../io';
 import { existing } from './check';
+import { findWorkspaceRoot } from '../../core/workspace/root';
 
 async function explain(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -20,22 +21,13 @@ async function explain(args: string[], out: Out): Promise<number> {
   const format = formatOf(values.format, ['text', 'json']);
   if (positionals.length !== 1) throw new UsageError('explain-shape takes one SQL string');
   const schemaPaths = values.schema ? existing(values.schema, 'schema') : [];
-  const root = schemaPaths.length ? schemaRoot(schemaPaths[0]) : process.cwd();
-  const project = await Project.open(root, { paths: schemaPaths.length ? schemaPaths : [root], schema: schemaPaths.length ? schemaPaths : undefined, rows: values.rows, configFile: values.config });
+  const root = findWorkspaceRoot(schemaPaths[0] ?? process.cwd());
+  // Only the schema is needed: read the schema sources, not the workspace's queries.
+  const project = await Project.open(root, { paths: schemaPaths.length ? schemaPaths : [], schema: schemaPaths.length ? schemaPaths : undefined, rows: values.rows, configFile: values.config });
   const result = explainShape(positionals[0], project.schema, project.config.matcher);
   if (format === 'json') out.write(`${JSON.stringify(result, null, 2)}\n`);
   else out.write(`${explainText(result)}\n`);
   return result.problems.length ? 1 : 0;
-}
-
-/** The workspace root for a schema path: the folder holding the `prisma/` folder, or the path's folder. */
-function schemaRoot(p: string): string {
-  let dir = path.resolve(p);
-  if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
-  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, 'pg-index-review.json'))) return d;
-  }
-  return dir;
 }
 
 function explainText(r: ExplainShapeResult): string {

@@ -10,9 +10,14 @@ function region(r: Finding['range']) {
   return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
 
+/** A relative URI reference: each path segment percent-encoded (`#`, `?`, `%` included). */
+function fileUri(p: string): string {
+  return p.startsWith('/') ? `file://${p.split('/').map(encodeURIComponent).join('/')}` : p.split('/').map(encodeURIComponent).join('/');
+}
+
 function location(file: string, range: Finding['range'], message?: string) {
   return {
-    physicalLocation: { artifactLocation: { uri: encodeURI(displayPath(file)), uriBaseId: '%SRCROOT%' }, region: region(range) },
+    physicalLocation: { artifactLocation: { uri: fileUri(displayPath(file)), uriBaseId: '%SRCROOT%' }, region: region(range) },
     ...(message ? { message: { text: message } } : {}),
   };
 }

@@ -14,8 +14,9 @@ export function formatText(r: AnalysisResult, opts: { color: boolean; showFixes:
   }
   const count = (s: string) => r.findings.filter((f) => f.severity === s).length;
   const s = r.stats;
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
   lines.push(
-    `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${count('error')} error, ${count('warning')} warning, ${count('info') + count('hint')} info) in ${s.files} files: ${s.queries} queries against ${s.tables} tables and ${s.indexes} indexes.`,
+    `${n(r.findings.length, 'finding')} (${count('error')} error, ${count('warning')} warning, ${count('info') + count('hint')} info) in ${n(s.files, 'file')}: ${n(s.queries, 'query').replace('querys', 'queries')} against ${n(s.tables, 'table')} and ${n(s.indexes, 'index').replace('indexs', 'indexes')}.`,
   );
   for (const sk of s.skipped) lines.push(`skipped ${displayPath(sk.file)}: ${sk.reason}`);
   return lines.join('\n');

@@ -160,7 +160,7 @@ export async function sessionOver(driver: SessionDriver, info: SessionInfo): Pro
     query: <R extends QueryResultRow>(sql: string, params: unknown[] = []) => exclusive((q) => q.query<R>(sql, params)),
     async serverVersion(): Promise<number> {
       if (version === undefined) {
-        const rows = await exclusive((q) => q.query<{ v: string }>('SHOW server_version_num'));
+        const rows = await exclusive((q) => q.query<{ v: string }>("SELECT current_setting('server_version_num') AS v"));
         version = Math.floor(Number(rows[0].v) / 10000);
       }
       return version;

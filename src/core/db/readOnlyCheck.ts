@@ -20,7 +20,7 @@ export interface StatementClass {
   writes: string[];
   /** Why running it (EXPLAIN ANALYZE) is refused even in a rolled-back transaction. */
   refuse?: string;
-  /** Functions it calls, lower-case names without schema. */
+  /** Functions it calls, catalog names without schema. */
   functions: string[];
   /** Highest `$n` parameter number (0 when it has none). */
   params: number;
@@ -70,9 +70,6 @@ const NON_TRANSACTIONAL = new Set([
   'pg_stat_reset_single_table_counters',
   'pg_stat_reset_single_function_counters',
   'pg_stat_statements_reset',
-  'pg_sleep',
-  'pg_sleep_for',
-  'pg_sleep_until',
 ]);
 
 const SEQUENCE_FUNCTIONS = new Set(['nextval', 'setval']);
@@ -107,7 +104,7 @@ export function classifyStatement(sql: string): StatementClass {
   walk(ast, (n, t) => {
     const v = n[t];
     if (t === 'FuncCall') {
-      const name = strings(v.funcname).pop()?.toLowerCase();
+      const name = strings(v.funcname).pop(); // already case-folded by the parser
       if (name) functions.add(name);
     } else if (t === 'RangeVar' && v.relname) tables.add(v.relname);
     else if (t === 'ParamRef' && typeof v.number === 'number') params = Math.max(params, v.number);

@@ -195,9 +195,10 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
 }
 
 function describeNeeds(access: TableAccess): string {
-  const cols = [...new Set(access.predicates.flatMap((p) => ('column' in p.atom ? [p.atom.column] : p.atom.columns)))];
+  const cols = [...new Set(access.predicates.flatMap((p) => (p.atom.kind === 'other' ? [] : [p.atom.column])))];
   const parts: string[] = [];
   if (cols.length) parts.push(`the filter on ${cols.map((c) => `"${c}"`).join(', ')}`);
+  else if (access.predicates.length) parts.push('its filter as written');
   if (access.joinedFrom && access.joinKeys.length) parts.push(`the join on ${access.joinKeys.map((j) => `"${j.column}"`).join(', ')}`);
   if (requiredOrder(access).length) parts.push(`the ORDER BY ${requiredOrder(access).map((o) => `"${o.column}"${o.desc ? ' DESC' : ''}`).join(', ')}`);
   return parts.join(' or ') || 'this access';
@@ -209,7 +210,7 @@ export function pct(x: number): string {
 }
 
 export function fmt(n: number): string {
-  if (n > 0 && n < 1) return '<1';
+  if (n > 0 && n < 1) return 'under 1';
   if (n >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
   if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
   return String(Math.round(n));

@@ -8,7 +8,7 @@
 import { literalText, type PredicateAtom } from '../model/predicate';
 import type { TableAccess } from '../model/query';
 import type { IndexDef, IndexKey, PrismaMapping, SchemaModel, TableDef } from '../model/schema';
-import { quoteAlways } from '../sql/identifiers';
+import { quoteAlways, quoteTable } from '../sql/identifiers';
 import { equalityAtoms, likePrefix, rangeAtoms, requiredOrder } from './btree';
 import { atomSelectivity, combinedSelectivity, type SelectivityContext } from './selectivity';
 import type { ProposedIndex } from './types';
@@ -151,12 +151,13 @@ export function createIndexSql(def: Pick<IndexDef, 'name' | 'table' | 'method' |
   const include = def.include.length ? ` INCLUDE (${def.include.map(quoteAlways).join(', ')})` : '';
   const where = def.predicateText ? ` WHERE ${def.predicateText}` : '';
   const unique = def.unique ? 'UNIQUE ' : '';
-  return `CREATE ${unique}INDEX CONCURRENTLY IF NOT EXISTS ${quoteAlways(def.name)} ON ${quoteAlways(def.table)}${using} (${def.keys.map(keySql).join(', ')})${include}${where};`;
+  return `CREATE ${unique}INDEX CONCURRENTLY IF NOT EXISTS ${quoteAlways(def.name)} ON ${quoteTable(def.table)}${using} (${def.keys.map(keySql).join(', ')})${include}${where};`;
 }
 
 function indexName(table: TableDef, keys: IndexKey[], partial: boolean): string {
   const cols = keys.map((k) => k.column ?? 'expr').join('_');
-  const base = `${table.name}_${cols}${partial ? '_part' : ''}_idx`;
+  const bare = table.name.slice(table.name.indexOf('.') + 1);
+  const base = `${bare}_${cols}${partial ? '_part' : ''}_idx`;
   const taken = new Set(table.indexes.map((i) => i.name));
   let name = base.length > 63 ? base.slice(0, 63) : base;
   for (let n = 1; taken.has(name); n++) name = `${base.slice(0, 60)}${n}`;

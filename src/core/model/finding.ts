@@ -8,7 +8,21 @@ export type RuleId =
   | 'low-selectivity-index'
   | 'unused-by-workload'
   | 'schema-drift'
-  | 'parse-error';
+  | 'parse-error'
+  // Migration linter (src/core/migration/lint/)
+  | 'require-concurrent-index-creation'
+  | 'require-concurrent-index-deletion'
+  | 'cannot-run-in-transaction'
+  | 'unknown-column'
+  | 'migration-redundant-index'
+  | 'prefer-robust-stmts'
+  | 'require-lock-timeout'
+  | 'require-statement-timeout'
+  | 'rollback-mismatch'
+  | 'drop-index-noop'
+  | 'table-rewrite'
+  | 'lock-held-in-transaction'
+  | 'transaction-nesting';
 
 export interface RelatedLocation extends SourceLocation {
   message: string;

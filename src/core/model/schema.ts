@@ -13,6 +13,19 @@ export interface ColumnDef {
   enumName?: string;
   generated?: boolean;
   location?: SourceLocation;
+  /** Planner statistics (pg_stats), when read from a database. */
+  stats?: ColumnStats;
+}
+
+/** A column's pg_stats row: what the planner knows about its values. */
+export interface ColumnStats {
+  /** Share of NULLs. */
+  nullFrac: number;
+  /** Distinct values: > 0 a count, < 0 minus the share of rows (-1 = all distinct), as in pg_stats. */
+  nDistinct: number;
+  /** Most common values (as text) and their shares of the rows. */
+  mostCommonValues?: string[];
+  mostCommonFreqs?: number[];
 }
 
 export interface IndexKey {
@@ -61,7 +74,10 @@ export interface ForeignKeyDef {
 }
 
 export interface TableDef {
-  /** Catalog name (after case folding), without schema. */
+  /**
+   * Catalog name (after case folding); bare for the `public` schema, `schema.table` for any other
+   * (`auth.users`). It is the key of `SchemaModel.tables` and what `IndexDef.table` holds.
+   */
   name: string;
   schema: string;
   columns: Map<string, ColumnDef>;

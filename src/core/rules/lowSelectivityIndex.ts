@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import { quoteAlways } from '../sql/identifiers';
+import { quoteAlways, quoteIndex } from '../sql/identifiers';
 import { distinctValues, isLowCardinality } from '../matcher/selectivity';
 import { selectivityContext } from '../matcher/analyzeAccess';
 import type { Rule, RuleContext } from './context';
@@ -31,7 +31,7 @@ export const lowSelectivityIndex: Rule = {
           index: index.name,
           related: [],
           fix: {
-            sql: `DROP INDEX CONCURRENTLY IF EXISTS ${quoteAlways(index.name)};`,
+            sql: `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIndex(index.name, table.name)};`,
             prismaAction: index.origin === 'prisma' ? 'remove' : undefined,
             model: table.model,
           },

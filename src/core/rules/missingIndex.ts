@@ -60,9 +60,14 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
     if (sameKeys && !sortFixed) return undefined;
   }
   const parts: string[] = [];
-  if (rowsNow - use.rowsRead >= 1) parts.push(`read ~${fmt(use.rowsRead)} instead of ~${fmt(rowsNow)} rows`);
-  if (sortFixed) parts.push(`return them already in ORDER BY order (no sort of ~${fmt(sortedRows)} rows)`);
+  if (rowsNow - use.rowsRead >= 1) parts.push(`read ${approx(use.rowsRead)} instead of ${approx(rowsNow)} rows`);
+  if (sortFixed) parts.push(`return them already in ORDER BY order (no sort of ${approx(sortedRows)} rows)`);
   return { proposal, severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith: use.rowsRead, sortAvoided: sortFixed };
+}
+
+function approx(n: number): string {
+  const s = fmt(n);
+  return s === 'under 1' ? s : `~${s}`;
 }
 
 function findingRange(v: AccessVerdict, sv: ShapeVerdict): Range {

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding';
 import type { IndexDef } from '../model/schema';
-import { quoteAlways } from '../sql/identifiers';
+import { quoteAlways, quoteIndex } from '../sql/identifiers';
 import { keyName } from '../matcher/btree';
 import type { Rule, RuleContext } from './context';
 import { redundancy, type Redundancy } from './indexRelations';
@@ -53,7 +53,7 @@ export const redundantIndex: Rule = {
           index: index.name,
           related: r.of.location ? [{ ...r.of.location, message: `Covering index "${r.of.name}"` }] : [],
           fix: {
-            sql: `DROP INDEX CONCURRENTLY IF EXISTS ${quoteAlways(index.name)};`,
+            sql: `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIndex(index.name, table.name)};`,
             prismaAction: index.origin === 'prisma' ? 'remove' : undefined,
             model: table.model,
           },

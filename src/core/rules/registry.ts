@@ -1,5 +1,6 @@
 /** The rule list: one place the engine, the CLI, SARIF and the docs read. */
 import type { Finding, RuleId, Severity } from '../model/finding';
+import { MIGRATION_RULES } from '../migration/lint';
 import type { Rule, RuleContext } from './context';
 import { lowSelectivityIndex } from './lowSelectivityIndex';
 import { missingIndex } from './missingIndex';
@@ -27,7 +28,10 @@ const parseErrorRule: Rule = {
   run: () => [],
 };
 
-export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, schemaDriftRule, parseErrorRule];
+/** The migration linter's rules: their findings come from `lintMigrations`, which `Project.analyze()` runs over migration files. */
+const migrationRules: Rule[] = MIGRATION_RULES.map((r) => ({ id: r.id, defaultSeverity: r.defaultSeverity, summary: r.summary, description: r.description, run: () => [] }));
+
+export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, schemaDriftRule, parseErrorRule, ...migrationRules];
 
 export function ruleById(id: RuleId): Rule | undefined {
   return RULES.find((r) => r.id === id);

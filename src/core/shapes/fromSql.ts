@@ -7,6 +7,7 @@ import type { SchemaModel } from '../model/schema';
 import { columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
 import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
 import { predicateAtoms, type ColumnResolver } from '../sql/predicates';
+import { tableKey } from '../sql/identifiers';
 
 export interface SqlContext {
   file: string;
@@ -184,7 +185,7 @@ function analyzeStatement(ast: Node, sc: StatementContext, parent: Scope | undef
   if (ast.InsertStmt) {
     const ins = ast.InsertStmt;
     const names = withCtes(ins, sc, parent, ctes);
-    const table = ins.relation?.relname;
+    const table = ins.relation ? tableKey(ins.relation) : undefined;
     if (table && !names.has(table)) {
       const access = emptyAccess(table, ins.onConflictClause?.action === 'ONCONFLICT_UPDATE' ? 'upsert' : 'insert');
       access.columnsRead = [];
@@ -199,7 +200,7 @@ function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: Set<stri
     const rv = node.RangeVar;
     const alias = rv.alias?.aliasname ?? rv.relname;
     const isCte = !rv.schemaname && ctes.has(rv.relname);
-    scope.bindings.set(alias, { alias, table: isCte ? undefined : rv.relname, nullable, order: order.n++ });
+    scope.bindings.set(alias, { alias, table: isCte ? undefined : tableKey(rv), nullable, order: order.n++ });
     return;
   }
   if (node.JoinExpr) {
@@ -314,7 +315,7 @@ function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, paren
   const rv = stmt.relation;
   if (!rv) return;
   const alias = rv.alias?.aliasname ?? rv.relname;
-  const target: Binding = { alias, table: rv.relname, nullable: false, order: order.n++ };
+  const target: Binding = { alias, table: tableKey(rv), nullable: false, order: order.n++ };
   scope.bindings.set(alias, target);
   accessFor(target, sc, kind);
   const quals: Node[] = [];

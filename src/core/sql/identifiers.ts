@@ -31,3 +31,25 @@ export function quoteIdentifier(name: string): string {
 export function quoteAlways(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * Table names in the model are bare for the default `public` schema and `schema.table` for any
+ * other (`auth.users`), so two tables of one name in two schemas stay apart.
+ */
+export function tableKey(rangeVar: { relname?: string; schemaname?: string } | undefined): string {
+  const name = rangeVar?.relname ?? '';
+  const schema = rangeVar?.schemaname;
+  return schema && schema !== 'public' && schema !== 'pg_catalog' ? `${schema}.${name}` : name;
+}
+
+/** SQL for a model table name: `"users"`, `"auth"."users"`. */
+export function quoteTable(key: string): string {
+  const dot = key.indexOf('.');
+  return dot > 0 ? `${quoteAlways(key.slice(0, dot))}.${quoteAlways(key.slice(dot + 1))}` : quoteAlways(key);
+}
+
+/** SQL for an index of a model table: indexes live in their table's schema. */
+export function quoteIndex(name: string, tableKey: string): string {
+  const dot = tableKey.indexOf('.');
+  return dot > 0 ? `${quoteAlways(tableKey.slice(0, dot))}.${quoteAlways(name)}` : quoteAlways(name);
+}

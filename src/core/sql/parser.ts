@@ -75,12 +75,20 @@ function splitStatements(text: string): Piece[] {
   }
   const pieces: Piece[] = [];
   let start = 0;
-  let depth = 0; // BEGIN ATOMIC … END bodies contain semicolons
+  // BEGIN ATOMIC … END function bodies contain semicolons; CASE … END nests inside them.
+  let inBody = false;
+  let caseDepth = 0;
+  let prev = '';
   for (const t of tokens) {
     const word = t.text.toLowerCase();
-    if (word === 'atomic') depth++;
-    else if (word === 'end' && depth > 0) depth--;
-    if (t.text === ';' && depth === 0) {
+    if (!inBody && word === 'atomic' && prev === 'begin') inBody = true;
+    else if (inBody && word === 'case') caseDepth++;
+    else if (inBody && word === 'end') {
+      if (caseDepth > 0) caseDepth--;
+      else inBody = false;
+    }
+    prev = word;
+    if (t.text === ';' && !inBody) {
       pieces.push({ start, end: toChar(t.start) });
       start = toChar(t.end);
     }

@@ -107,21 +107,21 @@ describe('config', () => {
       });
     });
 
-    // BUG: "rows" given as a JSON array is accepted (an array is an object), turning [1, 2] into the
+    // Regression test (was a bug, fixed in 6446f34): "rows" given as a JSON array is accepted (an array is an object), turning [1, 2] into the
     // estimates {"0": 1, "1": 2} instead of rejecting a malformed value.
     // Repro: parseConfig({ rows: [100000] }, 'x.json') → matcher.rows = { "0": 100000 }, no error.
     it('rejects "rows" given as a list', () => {
       rejects({ rows: [100000] }, /"rows"/);
     });
 
-    // BUG: a row count of 1e400 in the file (JSON.parse gives Infinity) is accepted, while the top-level numeric
+    // Regression test (was a bug, fixed in 6446f34): a row count of 1e400 in the file (JSON.parse gives Infinity) is accepted, while the top-level numeric
     // settings reject non-finite numbers ("minRows": 1e400 throws). Row counts should be finite too.
     // Repro: parseConfig(JSON.parse('{"rows":{"users":1e400}}'), 'x.json') → matcher.rows.users = Infinity.
     it('rejects a row count that is not finite', () => {
       rejects(JSON.parse('{"rows":{"users":1e400}}'), /rows\.users/);
     });
 
-    // BUG: an unknown rule id in "rules" is accepted silently, so a typo such as "missing-indexes": "off"
+    // Regression test (was a bug, fixed in 6446f34): an unknown rule id in "rules" is accepted silently, so a typo such as "missing-indexes": "off"
     // (or "missing_index") has no effect and nobody is told. The ids are a closed set (RuleId).
     // Repro: parseConfig({ rules: { 'missing-indexes': 'off' } }, 'x.json') → no error, rules = { 'missing-indexes': 'off' }.
     it('rejects an unknown rule id, naming it', () => {

@@ -101,7 +101,7 @@ describe('suppressions', () => {
       assert.equal(silenced('-- pg-index-review-ignored missing-index\nx', 1), false);
     });
 
-    // BUG: a comment at the end of a line of code also silences the NEXT line, so
+    // Regression test (was a bug, fixed in 6446f34): a comment at the end of a line of code also silences the NEXT line, so
     // `SELECT …; -- pg-index-review-ignore missing-index` hides the finding of the statement below it too.
     // Only a comment alone on its line should reach the next line (like eslint-disable-line vs -next-line).
     // Repro: readSuppressions('SELECT c FROM t WHERE d = 1; -- pg-index-review-ignore missing-index\nSELECT 2;')
@@ -110,7 +110,7 @@ describe('suppressions', () => {
       assert.equal(silenced(text, 4), false);
     });
 
-    // BUG (minor): the misspelt file-level marker "pg-index-review-ignore-files missing-index" is read as a
+    // Regression test (was a bug, fixed in 6446f34): the misspelt file-level marker "pg-index-review-ignore-files missing-index" is read as a
     // line-level "pg-index-review-ignore" (the regex backtracks to "ignore" + "-files …"), silently silencing
     // the next line instead of being ignored (or reported).
     // Repro: readSuppressions('-- pg-index-review-ignore-files missing-index\nx') → lines {0 → {missing-index}}.
@@ -195,7 +195,7 @@ describe('suppressions', () => {
       ]);
     });
 
-    // BUG: a comment on the line above a multi-line statement does not silence its finding, because the
+    // Regression test (was a bug, fixed in 6446f34): a comment on the line above a multi-line statement does not silence its finding, because the
     // finding is reported on the line of the unserved predicate (or ORDER BY) inside the statement, and the
     // comment reaches only the next line. Users put the comment above the query, where the finding's exact line
     // inside it is not theirs to know (it moves between the WHERE and the ORDER BY as indexes change).

@@ -217,7 +217,7 @@ describe('loadMigrations', () => {
       assert.deepEqual(loc?.range.start, positionAt(sql, sql.indexOf('CREATE INDEX')));
     });
 
-    // BUG: an unnamed expression index gets "t_expr_idx"; PostgreSQL names it after the function
+    // Regression test (was a bug, fixed in 6446f34): an unnamed expression index gets "t_expr_idx"; PostgreSQL names it after the function
     // (FigureIndexColname → "lower"), i.e. "people_lower_idx" — so DROP INDEX people_lower_idx in a later
     // migration, and redundant/drift findings naming it, do not match the real catalog.
     // Repro: loadMigrations([{file, text: 'CREATE TABLE people (email text); CREATE INDEX ON people (lower(email));'}])
@@ -227,7 +227,7 @@ describe('loadMigrations', () => {
       assert.deepEqual(indexNames(schema, 'people'), ['people_lower_idx']);
     });
 
-    // BUG: generated names longer than 63 bytes are cut at 63 characters (losing the "_idx" label), and
+    // Regression test (was a bug, fixed in 6446f34): generated names longer than 63 bytes are cut at 63 characters (losing the "_idx" label), and
     // generated constraint names (…_key) are not truncated at all. PostgreSQL's makeObjectName shortens the
     // column part so the label survives: with table "some_table" and two 40-character columns, both the
     // index and the unique constraint get "some_table_" + 40×a + "_" + 7×b + "_idx"/"_key" (63 bytes).
@@ -299,7 +299,7 @@ describe('loadMigrations', () => {
       assert.deepEqual(indexNames(schema, 't'), ['t_b', 't_c']);
     });
 
-    // BUG: DROP COLUMN keeps partial indexes whose WHERE clause reads the dropped column. PostgreSQL records an
+    // Regression test (was a bug, fixed in 6446f34): DROP COLUMN keeps partial indexes whose WHERE clause reads the dropped column. PostgreSQL records an
     // automatic dependency of the index on every column its predicate uses, so they are dropped too.
     // Repro: CREATE TABLE t (a int, archived boolean); CREATE INDEX t_live ON t (a) WHERE NOT archived;
     //        ALTER TABLE t DROP COLUMN archived;  → the model still has t_live (predicate on a column that no longer exists).
@@ -352,7 +352,7 @@ describe('loadMigrations', () => {
       assert.deepEqual(index(schema, 't_c').include, ['alpha']);
     });
 
-    // BUG: RENAME COLUMN leaves expression keys (expression text and expressionColumns) and partial-index
+    // Regression test (was a bug, fixed in 6446f34): RENAME COLUMN leaves expression keys (expression text and expressionColumns) and partial-index
     // predicates pointing at the old name, so a later DROP COLUMN of the new name keeps the expression index,
     // and the matcher compares predicates against a column that no longer exists.
     // Repro: CREATE TABLE t (e text, d boolean, a int); CREATE INDEX t_lower ON t (lower(e));
@@ -396,6 +396,49 @@ describe('loadMigrations', () => {
         ALTER TABLE t RENAME CONSTRAINT t_code_key TO t_code_unique;`);
       assert.deepEqual(problems, []);
       assert.deepEqual(indexNames(schema, 't'), ['t_a_renamed', 't_code_unique']);
+    });
+
+    // BUG: ADD CONSTRAINT … UNIQUE / PRIMARY KEY USING INDEX (the zero-downtime way to add a constraint: build
+    // the unique index CONCURRENTLY, then attach it) keeps the old index AND adds a second, key-less index named
+    // after the constraint. PostgreSQL renames the existing index to the constraint name and uses it: one index.
+    // Repro: CREATE TABLE t (id int, code text); CREATE UNIQUE INDEX CONCURRENTLY t_code_idx ON t (code);
+    //        ALTER TABLE t ADD CONSTRAINT t_code_key UNIQUE USING INDEX t_code_idx;
+    //        → indexes t_code_idx (code) and t_code_key with keys [] instead of just t_code_key (code).
+    it('ADD CONSTRAINT … USING INDEX turns the existing index into the constraint\'s index, renamed', () => {
+      const { schema, problems } = load(`
+        CREATE TABLE t (id int, code text);
+        CREATE UNIQUE INDEX CONCURRENTLY t_code_idx ON t (code);
+        ALTER TABLE t ADD CONSTRAINT t_code_key UNIQUE USING INDEX t_code_idx;
+        CREATE UNIQUE INDEX CONCURRENTLY t_id_idx ON t (id);
+        ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id_idx;`);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(indexNames(schema, 't'), ['t_code_key', 't_pkey']);
+      assert.deepEqual(keyCols(index(schema, 't_code_key')), ['code']);
+      assert.equal(index(schema, 't_code_key').constraint, true);
+      assert.deepEqual(keyCols(index(schema, 't_pkey')), ['id']);
+      assert.equal(index(schema, 't_pkey').primary, true);
+    });
+
+    // BUG: tables are keyed by bare name, so auth.users and public.users (the usual Supabase layout) collapse
+    // into one: CREATE TABLE public.users replaces auth.users, and CREATE INDEX ON auth.users (email) lands on
+    // public.users, which has no email column.
+    // Repro: CREATE TABLE auth.users (id int PRIMARY KEY, email text); CREATE TABLE public.users (id int PRIMARY KEY, name text);
+    //        CREATE INDEX ON auth.users (email); → one table "users" (schema public, columns id, name) holding users_email_idx.
+    it('tables with the same name in different schemas stay apart', () => {
+      const { schema } = load(`
+        CREATE SCHEMA auth;
+        CREATE TABLE auth.users (id int PRIMARY KEY, email text);
+        CREATE TABLE public.users (id int PRIMARY KEY, name text);
+        CREATE INDEX ON auth.users (email);`);
+      // Model names are bare in the public schema and schema-qualified elsewhere.
+      const users = [...schema.tables.values()].filter((t) => t.name === 'users' || t.name === 'auth.users');
+      assert.deepEqual(users.map((t) => t.schema).sort(), ['auth', 'public']);
+      const auth = users.find((t) => t.schema === 'auth')!;
+      const pub = users.find((t) => t.schema === 'public')!;
+      assert.deepEqual([...auth.columns.keys()], ['id', 'email']);
+      assert.ok(auth.indexes.some((i) => keyCols(i).join() === 'email'));
+      assert.deepEqual([...pub.columns.keys()], ['id', 'name']);
+      assert.ok(!pub.indexes.some((i) => keyCols(i).includes('email')));
     });
 
     it('DROP TABLE removes the table and its indexes', () => {
@@ -527,6 +570,35 @@ describe('loadMigrations', () => {
         [1, 3],
       );
       assert.deepEqual(indexNames(schema, 't'), ['ok1', 'ok2']);
+    });
+
+    // BUG: the statement splitter (src/core/sql/parser.ts) treats every ATOMIC token as the start of a
+    // BEGIN ATOMIC body, so a column named atomic (a non-reserved word, valid unquoted) merges the rest of the
+    // file into one piece, of which only the first statement is parsed: every later statement is lost, silently.
+    // Repro: CREATE TABLE t (atomic int, b int); CREATE INDEX t_a ON t (atomic); CREATE INDEX t_b ON t (b);
+    //        → table t with no indexes and no problem reported.
+    it('a column named atomic does not swallow the statements after it', () => {
+      const { schema, problems } = load(`CREATE TABLE t (atomic int, b int);\nCREATE INDEX t_a ON t (atomic);\nCREATE INDEX t_b ON t (b);\n`);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(indexNames(schema, 't'), ['t_a', 't_b']);
+    });
+
+    // BUG: inside a BEGIN ATOMIC … END function body (PostgreSQL 14+), the END of a CASE expression is taken as
+    // the end of the body, so the body is split at its inner semicolon and valid SQL is reported as a
+    // parse-error (severity error: `check` exits 1).
+    // Repro: CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 ELSE 2 END; SELECT 2; END;
+    //        → parse-error "syntax error at end of input".
+    it('a BEGIN ATOMIC function body containing CASE … END is one valid statement', () => {
+      const { schema, problems } = load(`CREATE FUNCTION f() RETURNS int LANGUAGE sql
+BEGIN ATOMIC
+  SELECT CASE WHEN true THEN 1 ELSE 2 END;
+  SELECT 2;
+END;
+CREATE TABLE t (a int);
+CREATE INDEX t_a ON t (a);
+`);
+      assert.deepEqual(problems.map((p) => p.message), []);
+      assert.deepEqual(indexNames(schema, 't'), ['t_a']);
     });
 
     // BUG: statements PostgreSQL rejects when the migration runs are dropped without a word: applyStatement

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../../model/location';
 import type { ColumnDef, IndexDef, IndexKey, SchemaModel, TableDef } from '../../model/schema';
 import { columnRef, columnRefsIn, exprText, type Node, strings } from '../../sql/expr';
 import { predicateAtoms } from '../../sql/predicates';
+import { tableKey } from '../../sql/identifiers';
 import { typeNameText } from './columnTypes';
 
 export interface StatementOrigin {
@@ -13,7 +14,7 @@ export interface StatementOrigin {
 }
 
 function newTable(name: string, schemaName: string | undefined, origin: StatementOrigin): TableDef {
-  return { name, schema: schemaName ?? 'public', columns: new Map(), indexes: [], foreignKeys: [], location: origin.location };
+  return { name, schema: schemaName && schemaName !== 'public' ? schemaName : 'public', columns: new Map(), indexes: [], foreignKeys: [], location: origin.location };
 }
 
 function sortKey(elem: Node): IndexKey {
@@ -54,7 +55,7 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
       addConstraintIndex(schema, table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
     } else if (c.contype === 'CONSTR_FOREIGN') {
-      table.foreignKeys.push({ name: c.conname, columns: [def.colname], refTable: c.pktable?.relname, refColumns: strings(c.pk_attrs) });
+      table.foreignKeys.push({ name: c.conname, columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
     }
   }
   return col;
@@ -118,6 +119,17 @@ function defaultConstraintName(schema: SchemaModel, table: string, columns: stri
 
 function addConstraintIndex(schema: SchemaModel, table: TableDef, c: Node, origin: StatementOrigin): void {
   const primary = c.contype === 'CONSTR_PRIMARY';
+  if (c.indexname) {
+    // ADD CONSTRAINT … USING INDEX: the existing unique index becomes the constraint's, renamed to it.
+    const existing = table.indexes.find((i) => i.name === c.indexname);
+    if (existing) {
+      if (c.conname) existing.name = c.conname;
+      existing.constraint = true;
+      existing.primary = primary;
+      existing.unique = true;
+      return;
+    }
+  }
   const columns = strings(c.keys);
   table.indexes.push({
     name: c.conname ?? c.indexname ?? defaultConstraintName(schema, table.name, columns, primary),
@@ -141,7 +153,7 @@ function addConstraintIndex(schema: SchemaModel, table: TableDef, c: Node, origi
 function addTableConstraint(schema: SchemaModel, table: TableDef, c: Node, origin: StatementOrigin): void {
   if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(schema, table, c, origin);
   else if (c.contype === 'CONSTR_FOREIGN') {
-    table.foreignKeys.push({ name: c.conname, columns: strings(c.fk_attrs), refTable: c.pktable?.relname, refColumns: strings(c.pk_attrs) });
+    table.foreignKeys.push({ name: c.conname, columns: strings(c.fk_attrs), refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
   }
 }
 
@@ -177,7 +189,7 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
   }
   if (ast.CreateStmt) {
     const cs = ast.CreateStmt;
-    const name = cs.relation.relname;
+    const name = tableKey(cs.relation);
     if (schema.tables.has(name) && cs.if_not_exists) return;
     const table = newTable(name, cs.relation.schemaname, origin);
     schema.tables.set(name, table);
@@ -195,7 +207,7 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
 }
 
 function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): string | undefined {
-  const tableName = is.relation?.relname;
+  const tableName = tableKey(is.relation);
   const table = schema.tables.get(tableName);
   if (!table) return `CREATE INDEX on unknown table "${tableName}"`;
   const keys = (is.indexParams ?? []).map(sortKey);
@@ -227,7 +239,8 @@ function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): st
 }
 
 function drop(schema: SchemaModel, ds: Node): string | undefined {
-  const names: string[] = (ds.objects ?? []).map((o: Node) => strings(o.List?.items ?? [o]).pop()).filter(Boolean);
+  const qualified: string[][] = (ds.objects ?? []).map((o: Node) => strings(o.List?.items ?? [o]));
+  const names: string[] = qualified.map((q) => q[q.length - 1]).filter(Boolean);
   if (ds.removeType === 'OBJECT_INDEX') {
     for (const n of names) {
       const found = findIndex(schema, n);
@@ -235,7 +248,7 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
       else if (!ds.missing_ok) return `index "${n}" does not exist`;
     }
   } else if (ds.removeType === 'OBJECT_TABLE') {
-    for (const n of names) schema.tables.delete(n);
+    for (const q of qualified) schema.tables.delete(tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined }));
   } else if (ds.removeType === 'OBJECT_TYPE') {
     for (const n of names) schema.enums.delete(n);
   }
@@ -243,8 +256,8 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
 }
 
 function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): string | undefined {
-  const table = schema.tables.get(at.relation?.relname);
-  if (!table) return at.missing_ok ? undefined : `ALTER TABLE on unknown table "${at.relation?.relname}"`;
+  const table = schema.tables.get(tableKey(at.relation));
+  if (!table) return at.missing_ok ? undefined : `ALTER TABLE on unknown table "${tableKey(at.relation)}"`;
   for (const c of at.cmds ?? []) {
     const cmd = c.AlterTableCmd;
     if (!cmd) continue;
@@ -289,14 +302,14 @@ function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): str
 
 function rename(schema: SchemaModel, rs: Node): string | undefined {
   if (rs.renameType === 'OBJECT_TABLE') {
-    const t = schema.tables.get(rs.relation?.relname);
-    if (!t) return `ALTER TABLE RENAME on unknown table "${rs.relation?.relname}"`;
+    const t = schema.tables.get(tableKey(rs.relation));
+    if (!t) return `ALTER TABLE RENAME on unknown table "${tableKey(rs.relation)}"`;
     schema.tables.delete(t.name);
-    t.name = rs.newname;
+    t.name = tableKey({ relname: rs.newname, schemaname: rs.relation?.schemaname });
     for (const i of t.indexes) i.table = rs.newname;
     schema.tables.set(t.name, t);
   } else if (rs.renameType === 'OBJECT_COLUMN') {
-    const t = schema.tables.get(rs.relation?.relname);
+    const t = schema.tables.get(tableKey(rs.relation));
     const col = t?.columns.get(rs.subname);
     if (!t || !col) return `column "${rs.subname}" does not exist`;
     t.columns.delete(rs.subname);

@@ -1,0 +1,192 @@
+/**
+ * A live database as a schema source: tables, columns, enums, indexes (definition, method,
+ * predicate, validity), constraints and foreign keys from the catalog, with row estimates
+ * (pg_class.reltuples), column statistics (pg_stats) and index usage (pg_stat_user_indexes).
+ *
+ * The catalog is turned back into DDL — `CREATE TYPE … AS ENUM`, `CREATE TABLE` with
+ * `format_type` column types, `pg_get_indexdef`, `pg_get_constraintdef` — and applied with the
+ * same code that reads migrations (applyStatement), so a live index and the migration that
+ * created it come out with identical keys and predicates.
+ */
+import type { Queryable, Session } from './connection';
+import type { ColumnStats, SchemaModel } from '../model/schema';
+import { emptySchema } from '../model/schema';
+import { applyStatement } from '../schema/migrations/applyStatement';
+import { quoteAlways, tableKey } from '../sql/identifiers';
+import { initSqlParser, parseStatement } from '../sql/parser';
+import { ZERO_RANGE } from '../model/location';
+
+export interface LiveSchema {
+  /** Tables with `rowEstimate`, indexes with `stats` and `origin: 'database'`, columns with `stats`. */
+  schema: SchemaModel;
+  /** Where it was read from, without credentials. */
+  target: string;
+  serverVersion: number;
+  readAt: Date;
+  /**
+   * Since when pg_stat_user_indexes has been counting: `pg_stat_database.stats_reset`, or — when the
+   * statistics were never reset — the server's start (a lower bound: they may be older).
+   */
+  statsSince: Date;
+  statsSinceSource: 'stats_reset' | 'server start';
+  /** Column defaults as SQL expressions, table → column → expression (the data generator reads them). */
+  defaults: Map<string, Map<string, string>>;
+  /** Catalog objects the schema model could not take (and why). */
+  problems: string[];
+}
+
+/** Schemas read: the ones on the search path (what unqualified names in queries resolve to). */
+const IN_PATH = `n.nspname = ANY (pg_catalog.current_schemas(false))`;
+/** Objects that belong to an extension are not the application's schema. */
+const NOT_EXTENSION = (oid: string) => `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = ${oid} AND d.deptype = 'e')`;
+
+interface ColumnRow {
+  table: string;
+  nsp: string;
+  reltuples: number;
+  column: string | null;
+  type: string | null;
+  notnull: boolean | null;
+  generated: string | null;
+  default: string | null;
+}
+
+interface IndexRow {
+  table: string;
+  nsp: string;
+  index: string;
+  def: string;
+  primary: boolean;
+  valid: boolean;
+  contype: string | null;
+  size: string | number;
+  scans: string | number | null;
+}
+
+/** Reads the live schema in the session's READ ONLY transaction. Throws DatabaseError when the server can't be read. */
+export async function loadLiveSchema(session: Session): Promise<LiveSchema> {
+  await initSqlParser();
+  const serverVersion = await session.serverVersion();
+  return session.exclusive(async (q) => readCatalog(q, session.target, serverVersion));
+}
+
+/** The schema model's name for a table: bare in `public`, `schema.table` elsewhere. */
+function keyOf(nsp: string, table: string): string {
+  return tableKey({ relname: table, schemaname: nsp });
+}
+
+async function readCatalog(q: Queryable, target: string, serverVersion: number): Promise<LiveSchema> {
+  const enums = await q.query<{ name: string; nsp: string; labels: string[] }>(
+    `SELECT t.typname AS name, n.nspname AS nsp, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+       FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+      WHERE ${IN_PATH} AND ${NOT_EXTENSION('t.oid')}
+      GROUP BY t.typname, n.nspname ORDER BY 1`,
+  );
+  const columns = await q.query<ColumnRow>(
+    `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, a.attname AS column,
+            pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, NULLIF(a.attgenerated, '') AS generated,
+            pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
+      ORDER BY c.relname, a.attnum`,
+  );
+  const indexes = await q.query<IndexRow>(
+    `SELECT ct.relname AS table, n.nspname AS nsp, ci.relname AS index, pg_catalog.pg_get_indexdef(i.indexrelid) AS def,
+            i.indisprimary AS primary, i.indisvalid AS valid, con.contype::text AS contype,
+            pg_catalog.pg_relation_size(i.indexrelid) AS size, s.idx_scan AS scans
+       FROM pg_catalog.pg_index i
+       JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
+       JOIN pg_catalog.pg_class ct ON ct.oid = i.indrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = ct.relnamespace
+       LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
+       LEFT JOIN pg_catalog.pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
+      WHERE ct.relkind IN ('r', 'p') AND NOT ct.relispartition AND ${IN_PATH} AND ${NOT_EXTENSION('ct.oid')}
+      ORDER BY ct.relname, ci.relname`,
+  );
+  const fks = await q.query<{ table: string; nsp: string; name: string; def: string }>(
+    `SELECT c.relname AS table, n.nspname AS nsp, con.conname AS name, pg_catalog.pg_get_constraintdef(con.oid) AS def
+       FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE con.contype = 'f' AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
+      ORDER BY c.relname, con.conname`,
+  );
+  const stats = await q.query<{ table: string; nsp: string; column: string; null_frac: number; n_distinct: number; mcv: string[] | null; mcf: number[] | null }>(
+    `SELECT s.tablename AS table, s.schemaname AS nsp, s.attname AS column, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
+            s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf
+       FROM pg_catalog.pg_stats s WHERE s.schemaname = ANY (pg_catalog.current_schemas(false)) AND NOT s.inherited`,
+  );
+  const clock = await q.query<{ stats_reset: Date | null; started: Date; now: Date }>(
+    `SELECT d.stats_reset, pg_catalog.pg_postmaster_start_time() AS started, now() AS now
+       FROM pg_catalog.pg_stat_database d WHERE d.datname = current_database()`,
+  );
+
+  const schema = emptySchema();
+  const problems: string[] = [];
+  const apply = (sql: string): void => {
+    try {
+      const ast = parseStatement(sql);
+      const problem = ast ? applyStatement(schema, ast, { location: { file: target, range: ZERO_RANGE }, text: sql }) : 'empty statement';
+      if (problem) problems.push(`${problem}: ${sql}`);
+    } catch (err) {
+      problems.push(`${(err as Error).message}: ${sql}`);
+    }
+  };
+  const qualified = (nsp: string, name: string) => `${quoteAlways(nsp)}.${quoteAlways(name)}`;
+
+  for (const e of enums) apply(`CREATE TYPE ${qualified(e.nsp, e.name)} AS ENUM (${e.labels.map((l) => `'${l.replace(/'/g, "''")}'`).join(', ')})`);
+  // One row per column (a table without columns has one row with a NULL column).
+  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; cols: ColumnRow[] }>();
+  for (const c of columns) {
+    const key = keyOf(c.nsp, c.table);
+    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), cols: [] });
+    if (c.column !== null) byTable.get(key)!.cols.push(c);
+  }
+  const defaults = new Map<string, Map<string, string>>();
+  for (const [key, { nsp, table, reltuples, cols }] of byTable) {
+    const defs = cols.map((c) => `${quoteAlways(c.column!)} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.generated === 's' && c.default ? ` GENERATED ALWAYS AS (${c.default}) STORED` : ''}`);
+    apply(`CREATE TABLE ${qualified(nsp, table)} (${defs.join(', ')})`);
+    const t = schema.tables.get(key);
+    if (!t) continue;
+    // reltuples is -1 for a table never vacuumed or analyzed (PostgreSQL 14+): no estimate then.
+    if (reltuples >= 0) t.rowEstimate = reltuples;
+    defaults.set(key, new Map(cols.filter((c) => c.default !== null && c.generated !== 's').map((c) => [c.column!, c.default!])));
+  }
+  for (const ix of indexes) {
+    apply(ix.def);
+    const index = schema.tables.get(keyOf(ix.nsp, ix.table))?.indexes.find((i) => i.name === ix.index);
+    if (!index) continue;
+    index.origin = 'database';
+    index.location = undefined;
+    index.primary = ix.primary;
+    index.constraint = ix.contype !== null;
+    index.valid = ix.valid;
+    index.stats = { scans: ix.scans === null ? undefined : Number(ix.scans), sizeBytes: Number(ix.size) };
+  }
+  for (const fk of fks) apply(`ALTER TABLE ${qualified(fk.nsp, fk.table)} ADD CONSTRAINT ${quoteAlways(fk.name)} ${fk.def}`);
+  for (const s of stats) {
+    const col = schema.tables.get(keyOf(s.nsp, s.table))?.columns.get(s.column);
+    if (!col) continue;
+    const st: ColumnStats = { nullFrac: Number(s.null_frac), nDistinct: Number(s.n_distinct) };
+    if (s.mcv && s.mcf) {
+      st.mostCommonValues = s.mcv;
+      st.mostCommonFreqs = s.mcf.map(Number);
+    }
+    col.stats = st;
+  }
+  for (const t of schema.tables.values()) {
+    t.location = undefined;
+    for (const c of t.columns.values()) c.location = undefined;
+  }
+  const c = clock[0];
+  return {
+    schema,
+    target,
+    serverVersion,
+    readAt: new Date(c.now),
+    statsSince: new Date(c.stats_reset ?? c.started),
+    statsSinceSource: c.stats_reset ? 'stats_reset' : 'server start',
+    defaults,
+    problems,
+  };
+}

@@ -1,0 +1,47 @@
+/** A code lens above each query: the verdict in a few words, "Explain" and, when an index is proposed, "Add index". */
+import * as vscode from 'vscode';
+import { lensTitle } from '../present';
+import { readSettings } from '../settings';
+import type { ExtensionState } from '../state';
+import { toRange } from '../diagnostics';
+import { assessorFor } from './assess';
+import { SELECTOR } from './selector';
+
+export function registerCodeLens(state: ExtensionState): vscode.Disposable {
+  const changed = new vscode.EventEmitter<void>();
+  const provider: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    provideCodeLenses(doc) {
+      const host = state.hostFor(doc.uri);
+      if (!host?.result || !readSettings(doc.uri).codeLens) return [];
+      const assess = assessorFor(state, host);
+      const findings = host.findingsIn(doc.uri.fsPath).filter((f) => f.rule === 'missing-index' && f.fix?.sql);
+      const lenses: vscode.CodeLens[] = [];
+      const seenLines = new Set<number>();
+      for (const sv of host.verdictsIn(doc.uri.fsPath)) {
+        if (sv.shape.origin === 'migration') continue;
+        const range = toRange(sv.shape.location.range);
+        if (seenLines.has(range.start.line)) continue;
+        seenLines.add(range.start.line);
+        const at = new vscode.Range(range.start, range.start);
+        const pos = { line: range.start.line, character: range.start.character };
+        lenses.push(new vscode.CodeLens(at, { title: lensTitle(sv, assess), command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos], tooltip: 'Postgres Index Review: open the explanation' }));
+        lenses.push(new vscode.CodeLens(at, { title: 'Explain', command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos] }));
+        const f = findings.find((x) => range.contains(toRange(x.range)));
+        if (f) {
+          lenses.push(
+            new vscode.CodeLens(at, {
+              title: 'Add index',
+              command: 'pgIndexReview.addIndex',
+              arguments: [doc.uri.toString(), { line: f.range.start.line, character: f.range.start.character }],
+              tooltip: f.fix?.prisma ? `${f.fix.prisma} (model ${f.fix.model})` : f.fix?.sql,
+            }),
+          );
+        }
+      }
+      return lenses;
+    },
+  };
+  const sub = state.onDidAnalyze(() => changed.fire());
+  return vscode.Disposable.from(vscode.languages.registerCodeLensProvider(SELECTOR, provider), sub, changed);
+}

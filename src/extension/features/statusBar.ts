@@ -1,0 +1,49 @@
+/** Status bar: the finding count and the database state; clicking opens the Index Report. */
+import * as vscode from 'vscode';
+import type { DbState } from '../database';
+import type { ExtensionState } from '../state';
+
+export function dbLabel(s: DbState): string {
+  switch (s.kind) {
+    case 'untrusted':
+      return 'static only (untrusted workspace)';
+    case 'none':
+      return 'no database';
+    case 'checking':
+      return `checking ${s.target}…`;
+    case 'connected':
+      return `PostgreSQL ${s.version} · ${s.target}`;
+    case 'unreachable':
+      return `${s.target} unreachable`;
+  }
+}
+
+export function registerStatusBar(state: ExtensionState): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('pgIndexReview.status', vscode.StatusBarAlignment.Left, 20);
+  item.name = 'Postgres Index Review';
+  item.command = 'pgIndexReview.showIndexReport';
+  const update = () => {
+    const findings = state.findings();
+    const warn = findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
+    const db = state.database.state;
+    const opening = [...state.hosts.values()].some((h) => !h.result && h.busy);
+    const dbIcon = db.kind === 'connected' ? '$(database)' : db.kind === 'unreachable' ? '$(debug-disconnect)' : db.kind === 'untrusted' ? '$(shield)' : '';
+    item.text = opening ? '$(sync~spin) Index Review' : `$(checklist) ${findings.length} index finding${findings.length === 1 ? '' : 's'}${dbIcon ? ` ${dbIcon}` : ''}`;
+    const md = new vscode.MarkdownString(
+      [
+        '**Postgres Index Review**',
+        '',
+        `${findings.length} findings (${warn} warnings or errors, ${findings.length - warn} info)`,
+        '',
+        `Database: ${dbLabel(db)}${db.kind === 'unreachable' ? ` — ${db.message}` : ''}`,
+        '',
+        'Click for the Index Report.',
+      ].join('\n'),
+    );
+    item.tooltip = md;
+    item.backgroundColor = db.kind === 'unreachable' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    item.show();
+  };
+  update();
+  return vscode.Disposable.from(item, state.onDidAnalyze(update), state.database.onDidChange(update));
+}

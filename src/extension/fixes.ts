@@ -1,0 +1,173 @@
+/**
+ * The quick fixes of a finding, as WorkspaceEdits: add the proposed @@index to its model (with a
+ * Prisma migration when the workspace uses Prisma Migrate), write a migration file with the
+ * core's CREATE/DROP INDEX, remove a redundant @@index, or silence the rule by comment.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { Finding } from '../core/model/finding';
+import { addBlockAttribute, removeAttribute } from './edits/prismaSchema';
+import { commentStyleFor, ignoreFileChange, ignoreLineChange, type CommentStyle } from './edits/ignoreComment';
+import { migrationName, planMigration, type MigrationPlan } from './edits/migrationFile';
+import { offsetOfLine, type TextChange } from './edits/text';
+import type { ProjectHost } from './projectHost';
+
+export interface FixAction {
+  title: string;
+  kind: vscode.CodeActionKind;
+  edit: vscode.WorkspaceEdit;
+  preferred?: boolean;
+  /** Files the edit creates (to open afterwards). */
+  creates?: vscode.Uri[];
+}
+
+export const QUICKFIX_ADD = vscode.CodeActionKind.QuickFix.append('pgIndexReview.addIndex');
+export const QUICKFIX_DROP = vscode.CodeActionKind.QuickFix.append('pgIndexReview.dropIndex');
+export const QUICKFIX_IGNORE = vscode.CodeActionKind.QuickFix.append('pgIndexReview.ignore');
+
+/** The current text of a file: the open editor's buffer, else the disk. */
+export function currentText(file: string): string | undefined {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+  if (doc) return doc.getText();
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function positionAt(text: string, offset: number): vscode.Position {
+  const before = text.slice(0, offset);
+  const line = (before.match(/\n/g) ?? []).length;
+  return new vscode.Position(line, offset - (before.lastIndexOf('\n') + 1));
+}
+
+function applyChange(edit: vscode.WorkspaceEdit, uri: vscode.Uri, text: string, c: TextChange): void {
+  const range = new vscode.Range(positionAt(text, c.offset), positionAt(text, c.offset + c.length));
+  edit.replace(uri, range, c.text);
+}
+
+function createMigration(edit: vscode.WorkspaceEdit, plan: MigrationPlan): vscode.Uri {
+  const uri = vscode.Uri.file(plan.file);
+  edit.createFile(uri, { ignoreIfExists: false, contents: Buffer.from(plan.content, 'utf8') });
+  return uri;
+}
+
+function firstLine(sql: string): string {
+  const lines = sql.split('\n').filter((l) => !/^\s*CREATE EXTENSION/i.test(l));
+  const l = (lines[0] ?? sql).trim();
+  return l.length > 90 ? `${l.slice(0, 87)}…` : l;
+}
+
+function plan(host: ProjectHost, f: Finding, kind: 'add' | 'drop'): MigrationPlan {
+  return planMigration({
+    root: host.root,
+    migrationFiles: host.migrationFiles(),
+    name: migrationName(kind, f.index ?? 'index'),
+    sql: f.fix!.sql!,
+    table: f.table,
+    now: new Date(),
+    exists: (p) => fs.existsSync(p),
+  });
+}
+
+function usesPrismaMigrate(host: ProjectHost): boolean {
+  return host.migrationFiles().some((f) => /[\\/]\d{14}_[^\\/]+[\\/]migration\.sql$/.test(f));
+}
+
+/** The comment style at a finding: `--` when the line above it is inside embedded SQL. */
+function styleAt(host: ProjectHost, f: Finding): CommentStyle {
+  const base = commentStyleFor(f.file);
+  if (base === '--') return base;
+  const inSql = host.verdictsIn(f.file).some((sv) => sv.shape.origin === 'embedded-sql' && sv.shape.location.range.start.line < f.range.start.line && sv.shape.location.range.end.line >= f.range.start.line);
+  return inSql ? '--' : '//';
+}
+
+export function fixesFor(host: ProjectHost, f: Finding): FixAction[] {
+  const out: FixAction[] = [];
+  const fix = f.fix;
+  const prismaFile = host.project?.prismaFile;
+  const prismaMigrate = usesPrismaMigrate(host);
+  if (f.rule === 'missing-index' && fix) {
+    const prismaText = prismaFile ? currentText(prismaFile) : undefined;
+    let schemaAdded = false;
+    if (fix.prisma && fix.prismaAction === 'add' && fix.model && prismaFile && prismaText !== undefined) {
+      const r = addBlockAttribute(prismaText, fix.model, fix.prisma);
+      if ('change' in r) {
+        const uri = vscode.Uri.file(prismaFile);
+        if (prismaMigrate && fix.sql) {
+          const edit = new vscode.WorkspaceEdit();
+          applyChange(edit, uri, prismaText, r.change);
+          const p = plan(host, f, 'add');
+          const created = createMigration(edit, p);
+          out.push({ title: `Add ${fix.prisma} to model ${fix.model} and a Prisma migration`, kind: QUICKFIX_ADD, edit, preferred: true, creates: [created] });
+        }
+        const edit = new vscode.WorkspaceEdit();
+        applyChange(edit, uri, prismaText, r.change);
+        out.push({
+          title: `Add ${fix.prisma} to model ${fix.model} in schema.prisma${prismaMigrate ? ' only (then run prisma migrate dev)' : ''}`,
+          kind: QUICKFIX_ADD,
+          edit,
+          preferred: !prismaMigrate,
+        });
+        schemaAdded = true;
+      }
+    }
+    if (fix.sql) {
+      const p = plan(host, f, 'add');
+      const edit = new vscode.WorkspaceEdit();
+      const created = createMigration(edit, p);
+      out.push({
+        title: `Create a ${p.prismaLayout ? 'Prisma ' : ''}migration: ${firstLine(p.prismaLayout ? p.content.split('\n').filter((l) => !l.startsWith('--') && l.trim()).join('\n') : fix.sql)}`,
+        kind: QUICKFIX_ADD,
+        edit,
+        preferred: !schemaAdded,
+        creates: [created],
+      });
+    }
+  }
+  if ((f.rule === 'redundant-index' || f.rule === 'low-selectivity-index' || f.rule === 'unused-by-workload') && fix) {
+    if (fix.prismaAction === 'remove' && prismaFile && f.file === prismaFile) {
+      const text = currentText(prismaFile);
+      if (text !== undefined) {
+        const lines = text.split('\n');
+        const start = offsetOfLine(text, f.range.start.line) + f.range.start.character;
+        const end = offsetOfLine(text, f.range.end.line) + f.range.end.character;
+        if (lines.length > f.range.end.line) {
+          const change = removeAttribute(text, start, end);
+          const attr = text.slice(start, end).trim();
+          const uri = vscode.Uri.file(prismaFile);
+          if (prismaMigrate && fix.sql) {
+            const edit = new vscode.WorkspaceEdit();
+            applyChange(edit, uri, text, change);
+            const created = createMigration(edit, plan(host, f, 'drop'));
+            out.push({ title: `Remove ${attr} from model ${fix.model ?? ''} and drop it in a Prisma migration`.replace('  ', ' '), kind: QUICKFIX_DROP, edit, preferred: true, creates: [created] });
+          }
+          const edit = new vscode.WorkspaceEdit();
+          applyChange(edit, uri, text, change);
+          out.push({ title: `Remove ${attr} from schema.prisma${prismaMigrate ? ' only (then run prisma migrate dev)' : ''}`, kind: QUICKFIX_DROP, edit, preferred: !prismaMigrate });
+        }
+      }
+    } else if (fix.sql) {
+      const p = plan(host, f, 'drop');
+      const edit = new vscode.WorkspaceEdit();
+      const created = createMigration(edit, p);
+      out.push({ title: `Create a ${p.prismaLayout ? 'Prisma ' : ''}migration: ${firstLine(p.prismaLayout ? fix.sql.replace(/\s+CONCURRENTLY/i, '') : fix.sql)}`, kind: QUICKFIX_DROP, edit, creates: [created] });
+    }
+  }
+  const text = currentText(f.file);
+  if (text !== undefined) {
+    const style = styleAt(host, f);
+    const uri = vscode.Uri.file(f.file);
+    const line = new vscode.WorkspaceEdit();
+    applyChange(line, uri, text, ignoreLineChange(text, f.range.start.line, f.rule, style));
+    out.push({ title: `Ignore ${f.rule} on this line`, kind: QUICKFIX_IGNORE, edit: line });
+    const fileChange = ignoreFileChange(text, f.rule, commentStyleFor(f.file));
+    if (fileChange.text) {
+      const whole = new vscode.WorkspaceEdit();
+      applyChange(whole, uri, text, fileChange);
+      out.push({ title: `Ignore ${f.rule} in this file`, kind: QUICKFIX_IGNORE, edit: whole });
+    }
+  }
+  return out;
+}

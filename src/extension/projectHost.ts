@@ -1,0 +1,245 @@
+/**
+ * One workspace folder's analysis: the core Project fed with editor buffers and file-system
+ * changes, re-analysed after a debounce (a newer edit supersedes a scheduled or running pass),
+ * with results published as diagnostics. Analysis itself is the core's; this only feeds it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ShapeVerdict } from '../core/analysis/verdicts';
+import type { Finding } from '../core/model/finding';
+import type { AnalysisResult, Project } from '../core/project';
+import { classify } from '../core/workspace/files';
+import { toDiagnostic } from './diagnostics';
+import { readSettings } from './settings';
+import type { ExtensionState } from './state';
+
+export class ProjectHost implements vscode.Disposable {
+  project?: Project;
+  result?: AnalysisResult;
+  /** Message of the last failure to open the project (malformed config…). */
+  error?: string;
+  private opening?: Promise<void>;
+  private pending = new Map<string, string | null>();
+  private timer?: NodeJS.Timeout;
+  private running = 0;
+  private generation = 0;
+  private cts?: vscode.CancellationTokenSource;
+  private waiters: (() => void)[] = [];
+  private published = new Set<string>();
+  private isIgnored: (rel: string) => boolean = () => false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly state: ExtensionState,
+    readonly folder: vscode.WorkspaceFolder,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.{sql,prisma,ts,tsx,mts,cts,js,jsx,mjs,cjs}'));
+    const onDisk = (uri: vscode.Uri) => {
+      // An open editor's buffer is the truth for its file; it reports its own changes.
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+      this.enqueue(uri.fsPath, readOrNull(uri.fsPath));
+    };
+    watcher.onDidChange(onDisk, undefined, this.disposables);
+    watcher.onDidCreate(onDisk, undefined, this.disposables);
+    watcher.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
+    const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, 'pg-index-review.json'));
+    const reopen = () => void this.open();
+    configWatcher.onDidChange(reopen, undefined, this.disposables);
+    configWatcher.onDidCreate(reopen, undefined, this.disposables);
+    configWatcher.onDidDelete(reopen, undefined, this.disposables);
+    this.disposables.push(watcher, configWatcher);
+  }
+
+  get root(): string {
+    return this.folder.uri.fsPath;
+  }
+
+  get busy(): boolean {
+    return !!this.opening || !!this.timer || this.running > 0;
+  }
+
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private settle(): void {
+    if (this.busy) return;
+    const w = this.waiters;
+    this.waiters = [];
+    w.forEach((f) => f());
+  }
+
+  /** Whether the editor should track this file: inside the folder, a kind the core reads, not ignored. */
+  tracks(file: string): boolean {
+    const rel = path.relative(this.root, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    if (!classify(file)) return false;
+    return !this.isIgnored(rel.split(path.sep).join('/'));
+  }
+
+  /** (Re)opens the project from disk, then applies open editors' unsaved text. */
+  open(token?: vscode.CancellationToken): Promise<void> {
+    const run = async () => {
+      const t0 = Date.now();
+      const engine = this.state.loadEngine();
+      const settings = readSettings(this.folder.uri);
+      this.cts?.cancel();
+      const gen = ++this.generation;
+      try {
+        const project = await engine.Project.open(this.root, {
+          schema: settings.schema.length ? settings.schema.map((s) => path.resolve(this.root, s)) : undefined,
+          rows: Object.entries(settings.rows).map(([t, n]) => `${t}=${Math.round(n)}`),
+        });
+        Object.assign(project.config.rules, settings.rules);
+        this.isIgnored = engine.globMatcher([...project.config.ignore, ...settings.ignore]);
+        for (const f of [...project.files.keys()]) if (!this.tracks(f)) project.removeFile(f);
+        for (const doc of vscode.workspace.textDocuments) {
+          if (doc.uri.scheme !== 'file' || !this.tracks(doc.uri.fsPath)) continue;
+          if (project.files.get(doc.uri.fsPath)?.text !== doc.getText()) project.updateFile(doc.uri.fsPath, doc.getText());
+        }
+        if (token?.isCancellationRequested || gen !== this.generation) return;
+        this.project = project;
+        this.error = undefined;
+        this.analyze();
+        const r = this.result!;
+        this.state.log.info(
+          `${this.folder.name}: ${r.stats.files} files, ${r.stats.queries} queries, ${r.stats.tables} tables, ${r.stats.indexes} indexes → ${r.findings.length} findings in ${Date.now() - t0} ms (schema: ${r.stats.schemaSources.map((s) => path.relative(this.root, s)).join(', ') || 'none found'})`,
+        );
+        for (const s of r.stats.skipped) this.state.log.warn(`skipped ${path.relative(this.root, s.file)}: ${s.reason}`);
+      } catch (err) {
+        this.error = (err as Error).message;
+        this.state.log.error(`${this.folder.name}: ${this.error}`);
+        vscode.window.showErrorMessage(`Postgres Index Review: ${this.error}`);
+      }
+    };
+    const p = run().finally(() => {
+      if (this.opening === p) this.opening = undefined;
+      if (this.pending.size) this.arm(0);
+      this.settle();
+    });
+    this.opening = p;
+    return p;
+  }
+
+  /** An editor buffer changed or was opened. */
+  documentChanged(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme !== 'file' || !this.tracks(doc.uri.fsPath)) return;
+    if (this.project?.files.get(doc.uri.fsPath)?.text === doc.getText()) return;
+    this.enqueue(doc.uri.fsPath, doc.getText());
+  }
+
+  /** A file changed on disk through a file operation (a quick fix created a migration). */
+  fileChangedOnDisk(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+    const text = readOrNull(uri.fsPath);
+    if (text === null ? this.project?.files.has(uri.fsPath) : this.project?.files.get(uri.fsPath)?.text !== text) this.enqueue(uri.fsPath, text);
+  }
+
+  /** An editor closed: its file's text is what is on disk again. */
+  documentClosed(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme !== 'file' || !this.tracks(doc.uri.fsPath)) return;
+    const disk = readOrNull(doc.uri.fsPath);
+    if (this.project?.files.get(doc.uri.fsPath)?.text !== disk) this.enqueue(doc.uri.fsPath, disk);
+  }
+
+  /** `text` null: the file is gone. */
+  private enqueue(file: string, text: string | null): void {
+    if (text !== null && !this.tracks(file)) return;
+    this.pending.set(file, text);
+    this.cts?.cancel(); // supersedes a pass that is waiting to publish
+    this.arm(readSettings(this.folder.uri).debounceMs);
+  }
+
+  private arm(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, ms);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.opening || !this.project) return; // open() picks pending changes up when it ends
+    const changes = [...this.pending];
+    this.pending.clear();
+    const cts = new vscode.CancellationTokenSource();
+    this.cts = cts;
+    const gen = ++this.generation;
+    this.running++;
+    try {
+      let schemaChanged = false;
+      for (const [file, text] of changes) {
+        if (text === null) this.project.removeFile(file);
+        else schemaChanged = this.project.updateFile(file, text) || schemaChanged;
+      }
+      if (schemaChanged) this.state.log.debug(`${this.folder.name}: schema changed, every file re-checked`);
+      // Let a newer keystroke in before the (synchronous) analysis: it supersedes this pass.
+      await new Promise((r) => setImmediate(r));
+      if (cts.token.isCancellationRequested || gen !== this.generation) return;
+      const t0 = Date.now();
+      this.analyze();
+      this.state.log.debug(`${this.folder.name}: ${changes.length} file(s) changed → ${this.result!.findings.length} findings in ${Date.now() - t0} ms`);
+    } catch (err) {
+      this.state.log.error(`${this.folder.name}: analysis failed: ${(err as Error).stack ?? err}`);
+    } finally {
+      this.running--;
+      cts.dispose();
+      if (this.cts === cts) this.cts = undefined;
+      this.settle();
+    }
+  }
+
+  /** Runs the core's analysis now and publishes it. */
+  analyze(): AnalysisResult | undefined {
+    if (!this.project) return undefined;
+    this.result = this.project.analyze();
+    this.publish(this.result.findings);
+    this.state.fireAnalyzed();
+    return this.result;
+  }
+
+  private publish(findings: Finding[]): void {
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const f of findings) {
+      let list = byFile.get(f.file);
+      if (!list) byFile.set(f.file, (list = []));
+      list.push(toDiagnostic(f));
+    }
+    for (const file of this.published) if (!byFile.has(file)) this.state.diagnostics.delete(vscode.Uri.file(file));
+    for (const [file, diags] of byFile) this.state.diagnostics.set(vscode.Uri.file(file), diags);
+    this.published = new Set(byFile.keys());
+  }
+
+  verdictsIn(file: string): ShapeVerdict[] {
+    return this.result?.verdicts.filter((sv) => sv.shape.location.file === file) ?? [];
+  }
+
+  findingsIn(file: string): Finding[] {
+    return this.result?.findings.filter((f) => f.file === file) ?? [];
+  }
+
+  /** Absolute paths of the migration .sql files the schema came from. */
+  migrationFiles(): string[] {
+    if (!this.project) return [];
+    return [...this.project.files.values()].filter((e) => e.kind === 'migration').map((e) => e.file);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.cts?.cancel();
+    for (const file of this.published) this.state.diagnostics.delete(vscode.Uri.file(file));
+    this.disposables.forEach((d) => d.dispose());
+    this.waiters.forEach((f) => f());
+  }
+}
+
+function readOrNull(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
