@@ -14,7 +14,8 @@ const require = createRequire(import.meta.url);
 const external = ['libpg-query', '@prisma/prisma-schema-wasm', 'vscode', 'typescript'];
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, logLevel: 'warning' };
 
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' });
+// PGlite (the embedded database) loads its .wasm/.data files from beside its own modules: keep it external.
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [...external, '@electric-sql/pglite', 'pg-native'] });
 if (existsSync('src/extension/extension.ts')) {
   const production = process.env.NODE_ENV === 'production';
   const editor = { ...common, minify: production, sourcemap: production ? false : true };

@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 /** `pg-index-review`: review a codebase's PostgreSQL queries against its indexes. */
+import { applyCommand } from './commands/apply';
 import { checkCommand } from './commands/check';
+import { explainCommand } from './commands/explain';
 import { explainShapeCommand } from './commands/explainShape';
+import { lintCommand } from './commands/lint';
+import { migrationCommand } from './commands/migration';
 import { type Command, type Out, UsageError } from './io';
 import { VERSION } from './version';
 
 export { VERSION };
 
 /** Every command; --help lists them in this order. */
-export const COMMANDS: Command[] = [checkCommand, explainShapeCommand];
+export const COMMANDS: Command[] = [checkCommand, explainCommand, explainShapeCommand, migrationCommand, lintCommand, applyCommand];
 
 function usage(): string {
   const lines = ['Usage:'];

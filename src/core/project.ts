@@ -12,7 +12,9 @@ import { LineIndex } from './model/location';
 import type { QueryShape } from './model/query';
 import { emptySchema, type SchemaModel } from './model/schema';
 import { lintMigrations } from './migration/lint';
+import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
 import { RULES } from './rules/registry';
+import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
 import type { RuleContext } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
@@ -69,6 +71,9 @@ export class Project {
   private verdictCache = new WeakMap<QueryShape, ShapeVerdict>();
   private skipped: { file: string; reason: string }[] = [];
   private schemaSources: string[] = [];
+  private rowFlags: string[] = [];
+  /** The live database's schema (`check --database`), when one was read: it is then the index set. */
+  live?: LiveSchema;
 
   private constructor(
     readonly root: string,
@@ -83,6 +88,7 @@ export class Project {
     if (opts.rows?.length) applyRowFlags(config, opts.rows);
     const explicit = opts.schema?.length ? opts.schema.map((s) => path.resolve(s)) : config.schema.length ? config.schema.map((s) => path.resolve(absRoot, s)) : undefined;
     const p = new Project(absRoot, config, explicit);
+    p.rowFlags = opts.rows ?? [];
     const roots = opts.paths ? opts.paths.map((x) => path.resolve(x)) : [absRoot];
     const listing = listFiles([...roots, ...(explicit ?? [])], absRoot, config.ignore);
     if (!explicit && !(roots.length === 1 && roots[0] === absRoot)) {
@@ -147,6 +153,7 @@ export class Project {
     }
     if (this.migrationsSchema && this.prismaSchema && this.prismaSchema.tables.size > 0) this.schema = mergeSchemas(this.migrationsSchema, this.prismaSchema);
     else this.schema = this.migrationsSchema && this.migrationsSchema.tables.size > 0 ? this.migrationsSchema : (this.prismaSchema ?? emptySchema());
+    if (this.live) this.schema = overlayLiveSchema(this.live, this.schema);
   }
 
   private extract(e: FileEntry): void {
@@ -207,6 +214,24 @@ export class Project {
     }
   }
 
+  /**
+   * Makes a live database (loadLiveSchema) the index set: its tables, indexes and statistics, with
+   * the workspace's locations; its row estimates replace the configured ones, `--rows` flags still win.
+   * Drift against the workspace and the unused-index rule come with it.
+   */
+  useLiveSchema(live: LiveSchema): void {
+    this.live = live;
+    for (const t of live.schema.tables.values()) if (t.rowEstimate !== undefined) this.config.matcher.rows[t.name] = t.rowEstimate;
+    if (this.rowFlags.length) applyRowFlags(this.config, this.rowFlags);
+    this.rebuildSchema();
+    this.reextractAll();
+  }
+
+  /** The migration files the schema is built from (the embedded database loads them). */
+  migrationFiles(): { file: string; text: string }[] {
+    return [...this.files.values()].filter((e) => e.kind === 'migration' && this.isSchemaFile(e)).map((e) => ({ file: e.file, text: e.text }));
+  }
+
   shapes(): QueryShape[] {
     return [...this.files.values()].flatMap((e) => e.shapes);
   }
@@ -228,6 +253,12 @@ export class Project {
       prismaSchema: this.prismaSchema,
       migrationsSchema: this.migrationsSchema,
       prismaFile: this.prismaFile,
+      live: this.live && {
+        schema: this.live,
+        minStatsDays: this.config.unusedIndexMinDays ?? DEFAULT_UNUSED_INDEX_MIN_DAYS,
+        workspace: this.migrationsSchema ?? this.prismaSchema,
+        workspaceFile: this.schemaSources[0],
+      },
     };
     const raw: Finding[] = [...this.schemaProblems, ...[...this.files.values()].flatMap((e) => e.problems)];
     // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).

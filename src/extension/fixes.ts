@@ -49,7 +49,10 @@ function applyChange(edit: vscode.WorkspaceEdit, uri: vscode.Uri, text: string, 
 
 function createMigration(edit: vscode.WorkspaceEdit, plan: MigrationPlan): vscode.Uri {
   const uri = vscode.Uri.file(plan.file);
-  edit.createFile(uri, { ignoreIfExists: false, contents: Buffer.from(plan.content, 'utf8') });
+  // createFile + insert (not createFile's `contents`, which does not survive a round trip through
+  // vscode.executeCodeActionProvider): the new migration opens unsaved, for the user to review and save.
+  edit.createFile(uri, { ignoreIfExists: false });
+  edit.insert(uri, new vscode.Position(0, 0), plan.content);
   return uri;
 }
 

@@ -43,6 +43,10 @@ export class ProjectHost implements vscode.Disposable {
     watcher.onDidChange(onDisk, undefined, this.disposables);
     watcher.onDidCreate(onDisk, undefined, this.disposables);
     watcher.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
+    // A deleted migration folder matches no file pattern: watch the folders under migrations/ too.
+    const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/migrations/**'), true, true, false);
+    folders.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
+    this.disposables.push(folders);
     const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, 'pg-index-review.json'));
     const reopen = () => void this.open();
     configWatcher.onDidChange(reopen, undefined, this.disposables);
@@ -172,7 +176,11 @@ export class ProjectHost implements vscode.Disposable {
     try {
       let schemaChanged = false;
       for (const [file, text] of changes) {
-        if (text === null) this.project.removeFile(file);
+        if (text === null) {
+          // A deleted folder: every file under it.
+          const gone = this.project.files.has(file) ? [file] : [...this.project.files.keys()].filter((f) => f.startsWith(file + path.sep));
+          for (const f of gone) this.project.removeFile(f);
+        }
         else schemaChanged = this.project.updateFile(file, text) || schemaChanged;
       }
       if (schemaChanged) this.state.log.debug(`${this.folder.name}: schema changed, every file re-checked`);

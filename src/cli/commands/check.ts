@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { openSession } from '../../core/db/connection';
+import { loadLiveSchema } from '../../core/db/liveSchema';
 import { Project } from '../../core/project';
 import { formatText } from '../format/text';
 import { toJsonReport } from '../format/json';
@@ -27,6 +29,7 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
       quiet: { type: 'boolean' },
       'no-fixes': { type: 'boolean' },
       color: { type: 'boolean' },
+      database: { type: 'string' },
     },
   });
   const format = formatOf(values.format, ['text', 'json', 'sarif']);
@@ -34,6 +37,7 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
   const root = findWorkspaceRoot(paths[0]);
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
+  if (values.database) await useDatabase(project, values.database, err);
   const result = project.analyze();
   if (result.stats.schemaSources.length === 0) {
     err.write(`pg-index-review: no schema found in ${displayPath(root)} (schema.prisma or migrations/**/*.sql): pass --schema <schema.prisma|migrations dir>\n`);
@@ -47,10 +51,27 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
 }
 
 
+/**
+ * --database: the live database becomes the index set (with its row estimates, statistics and index
+ * usage). When it can't be read, the static analysis still runs and the reason goes to stderr.
+ */
+async function useDatabase(project: Project, url: string, err: Out): Promise<void> {
+  try {
+    const session = await openSession(url);
+    try {
+      project.useLiveSchema(await loadLiveSchema(session));
+    } finally {
+      await session.close();
+    }
+  } catch (e) {
+    err.write(`pg-index-review: could not read the database (${(e as Error).message}); checking against the workspace schema only\n`);
+  }
+}
+
 export const checkCommand: Command = {
   name: 'check',
   usage: `pg-index-review check [path…] [--schema <schema.prisma|migrations dir>]… [--format text|json|sarif]
-                      [--rows table=N]… [--config file] [--quiet] [--no-fixes]`,
+                      [--rows table=N]… [--config file] [--quiet] [--no-fixes] [--database <url>]`,
   summary:
     'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error.',
   run: (args, io) => check(args, io.out, io.err),

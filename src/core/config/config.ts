@@ -12,6 +12,8 @@ export interface Config {
   schema: string[];
   /** Glob patterns of files to skip. */
   ignore: string[];
+  /** unused-index: fewest days of index usage statistics before an index may be called unused (default 30). */
+  unusedIndexMinDays?: number;
 }
 
 export const CONFIG_FILE = 'pg-index-review.json';
@@ -48,6 +50,8 @@ export function parseConfig(raw: unknown, source: string): Config {
   c.matcher.maxSelectivity = num('maxSelectivity') ?? c.matcher.maxSelectivity;
   c.matcher.minRowsSaved = num('minRowsSaved') ?? c.matcher.minRowsSaved;
   c.matcher.serverVersion = num('serverVersion') ?? c.matcher.serverVersion;
+  const unusedDays = num('unusedIndexMinDays');
+  if (unusedDays !== undefined) c.unusedIndexMinDays = unusedDays;
   if (o.rules !== undefined) {
     if (!o.rules || typeof o.rules !== 'object') throw new Error(`${source}: "rules" must map rule ids to a severity or "off"`);
     const known = new Set(RULES.map((r) => r.id as string));

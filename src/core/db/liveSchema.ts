@@ -9,7 +9,7 @@
  * created it come out with identical keys and predicates.
  */
 import type { Queryable, Session } from './connection';
-import type { ColumnStats, SchemaModel } from '../model/schema';
+import type { ColumnStats, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
 import { quoteAlways, tableKey } from '../sql/identifiers';
@@ -189,4 +189,28 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     defaults,
     problems,
   };
+}
+
+/**
+ * The live schema as the workspace's index set: every table, column and index comes from the
+ * database; each one the workspace also declares keeps the workspace's location (its migration
+ * statement or schema.prisma attribute, so findings and fixes land where people edit), and an index
+ * only the database has points at its table's declaration. Prisma's mapping comes from the workspace.
+ */
+export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): SchemaModel {
+  const tables = new Map<string, TableDef>();
+  for (const [name, t] of live.schema.tables) {
+    const w = workspace.tables.get(name);
+    tables.set(name, {
+      ...t,
+      model: w?.model ?? t.model,
+      location: w?.location,
+      columns: new Map([...t.columns].map(([c, col]) => [c, { ...col, location: w?.columns.get(c)?.location }])),
+      indexes: t.indexes.map((i) => {
+        const twin = w?.indexes.find((x) => x.name === i.name);
+        return { ...i, location: twin?.location ?? w?.location, origin: twin?.origin === 'prisma' ? 'prisma' : i.origin };
+      }),
+    });
+  }
+  return { tables, enums: live.schema.enums, prisma: workspace.prisma };
 }

@@ -380,3 +380,23 @@ export function withConcurrently(info: Pick<StatementInfo, 'kind' | 'concurrent'
   const head = Buffer.from(info.text, 'utf8').subarray(0, idx.end).toString('utf8');
   return `${head} CONCURRENTLY${info.text.slice(head.length)}`;
 }
+
+/**
+ * An index statement made safe to run on a live table and to re-run: CONCURRENTLY added and
+ * IF NOT EXISTS / IF EXISTS added when missing. Other statements come back unchanged.
+ */
+export function robustConcurrent(info: Pick<StatementInfo, 'kind' | 'concurrent' | 'text' | 'ifExists' | 'ifNotExists'>): string {
+  const text = withConcurrently(info);
+  const guard = info.kind === 'create-index' && !info.ifNotExists ? 'IF NOT EXISTS' : info.kind === 'drop-index' && !info.ifExists ? 'IF EXISTS' : undefined;
+  if (!guard) return text;
+  let tokens: { start: number; end: number; text: string }[];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch {
+    return text;
+  }
+  const at = tokens.findIndex((t) => t.text.toUpperCase() === 'CONCURRENTLY');
+  if (at < 0) return text;
+  const head = Buffer.from(text, 'utf8').subarray(0, tokens[at].end).toString('utf8');
+  return `${head} ${guard}${text.slice(head.length)}`;
+}

@@ -7,6 +7,7 @@ export type RuleId =
   | 'redundant-index'
   | 'low-selectivity-index'
   | 'unused-by-workload'
+  | 'unused-index'
   | 'schema-drift'
   | 'parse-error'
   // Migration linter (src/core/migration/lint/)

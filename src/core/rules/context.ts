@@ -2,6 +2,18 @@ import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Finding, RuleId, Severity } from '../model/finding';
 import type { SchemaModel } from '../model/schema';
 import type { MatcherOptions } from '../matcher/options';
+import type { LiveSchema } from '../db/liveSchema';
+
+/** A live database read as the schema source (`check --database`). */
+export interface LiveContext {
+  schema: LiveSchema;
+  /** Index usage counters younger than this many days don't support an "unused" verdict. */
+  minStatsDays: number;
+  /** What the workspace declares (migrations, else schema.prisma), to report drift against. */
+  workspace?: SchemaModel;
+  /** A workspace schema file to attach findings to when nothing closer exists. */
+  workspaceFile?: string;
+}
 
 export interface RuleContext {
   schema: SchemaModel;
@@ -11,6 +23,8 @@ export interface RuleContext {
   prismaSchema?: SchemaModel;
   migrationsSchema?: SchemaModel;
   prismaFile?: string;
+  /** Present when a live database was read. */
+  live?: LiveContext;
 }
 
 export interface Rule {

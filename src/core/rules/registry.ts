@@ -7,16 +7,19 @@ import { missingIndex } from './missingIndex';
 import { redundantIndex } from './redundantIndex';
 import { schemaDrift } from './schemaDrift';
 import { unusedByWorkload } from './unusedByWorkload';
+import { unusedIndex } from './unusedIndex';
+import { liveDrift } from '../db/liveDrift';
 
 const schemaDriftRule: Rule = {
   id: 'schema-drift',
   defaultSeverity: 'warning',
-  summary: 'schema.prisma and the SQL migrations disagree about tables or indexes.',
+  summary: 'schema.prisma and the SQL migrations (or, with --database, the live database and the workspace) disagree about tables or indexes.',
   description:
     'When schema.prisma declares an index the migrations never create (or the reverse), the database differs from what the code assumes, and the next `prisma migrate dev` will try to reconcile them — possibly dropping an index that was added by hand in SQL. Indexes Prisma cannot express (partial, expression) are reported at info level.',
   run(ctx: RuleContext): Finding[] {
-    if (!ctx.prismaSchema || !ctx.migrationsSchema || !ctx.prismaFile) return [];
-    return schemaDrift(ctx.prismaSchema, ctx.migrationsSchema, ctx.prismaFile);
+    const live = ctx.live ? liveDrift(ctx.live) : [];
+    if (!ctx.prismaSchema || !ctx.migrationsSchema || !ctx.prismaFile) return live;
+    return [...schemaDrift(ctx.prismaSchema, ctx.migrationsSchema, ctx.prismaFile), ...live];
   },
 };
 
@@ -31,7 +34,7 @@ const parseErrorRule: Rule = {
 /** The migration linter's rules: their findings come from `lintMigrations`, which `Project.analyze()` runs over migration files. */
 const migrationRules: Rule[] = MIGRATION_RULES.map((r) => ({ id: r.id, defaultSeverity: r.defaultSeverity, summary: r.summary, description: r.description, run: () => [] }));
 
-export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, schemaDriftRule, parseErrorRule, ...migrationRules];
+export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, unusedIndex, schemaDriftRule, parseErrorRule, ...migrationRules];
 
 export function ruleById(id: RuleId): Rule | undefined {
   return RULES.find((r) => r.id === id);

@@ -1,0 +1,379 @@
+/**
+ * Speed figures on a large synthetic workspace (bench/synthetic/generate.ts), issue 6 §2:
+ *
+ * - analysis speed: `check` cold (a new process running dist/cli.js) and warm (in process, a
+ *   second full analysis, of an identical copy at another path so nothing from the first run is
+ *   reused but the JIT and the WASM parsers are warm);
+ * - raw parsing of the same inputs in the same process: libpg-query `parseSync` on every SQL text
+ *   (.sql files, migrations, and the SQL strings embedded in TypeScript, extracted once with
+ *   `findEmbeddedSql`) and `ts.createSourceFile` on every TypeScript file; the ratio
+ *   full analysis / raw parse (goal ≤ 1.5×);
+ * - editor latency: `project.updateFile(file, text)` + `project.analyze()` — what the extension
+ *   runs after a keystroke — for one-line edits of a 5,000-line TypeScript file, p50/p95 over
+ *   200 edits (goal p95 < 30 ms);
+ * - memory: peak RSS (`process.resourceUsage().maxRSS`) of the `check` child process;
+ * - scaling: `check` at 1×, 2×, 4×, 8× in child processes, least-squares slope (ms per file) and R².
+ *
+ * Run through `npm run bench` (bench/run.ts), or alone: `tsx bench/speed.ts [--quick] [--scales 1,2,4,8]
+ * [--reps 3] [--edits 200] [--keep]`. Writes bench/results/speed.json.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseSync } from 'libpg-query';
+import * as ts from 'typescript';
+import { Project } from '../src/core/project';
+import { findEmbeddedSql } from '../src/core/sources/typescript/embeddedSql';
+import { initSqlParser } from '../src/core/sql/parser';
+import { classify, listFiles } from '../src/core/workspace/files';
+import { generateWorkspace, type SyntheticWorkspace } from './synthetic/generate';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+export interface SpeedOptions {
+  /** Scales of the scaling series. */
+  scales: number[];
+  /** Child-process runs per scale (median). */
+  scaleReps: number;
+  /** Cold `check` runs on the large workspace (median). */
+  coldReps: number;
+  /** In-process full analyses (the first warms the JIT; median of the others). */
+  warmReps: number;
+  /** Raw-parse repetitions (median). */
+  rawReps: number;
+  edits: number;
+  seed: number;
+  /** Keep the generated workspaces (their paths are printed). */
+  keep: boolean;
+}
+
+export const DEFAULT_SPEED_OPTIONS: SpeedOptions = { scales: [1, 2, 4, 8], scaleReps: 3, coldReps: 3, warmReps: 4, rawReps: 3, edits: 200, seed: 20251001, keep: false };
+
+export function parseSpeedArgs(argv: string[], base: SpeedOptions = DEFAULT_SPEED_OPTIONS): SpeedOptions {
+  const o = { ...base };
+  const val = (name: string): string | undefined => {
+    const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+  };
+  if (argv.includes('--quick')) Object.assign(o, { scales: [0.25, 0.5, 1], scaleReps: 1, coldReps: 1, warmReps: 2, rawReps: 2, edits: 50 });
+  if (val('scales')) o.scales = val('scales')!.split(',').map(Number);
+  if (val('reps')) o.scaleReps = o.coldReps = Number(val('reps'));
+  if (val('edits')) o.edits = Number(val('edits'));
+  if (val('seed')) o.seed = Number(val('seed'));
+  if (argv.includes('--keep')) o.keep = true;
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+// ---------------------------------------------------------------------------------------------
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** Nearest-rank percentile. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** Least squares y = intercept + slope·x, with R². */
+export function linearFit(xs: number[], ys: number[]): { slope: number; intercept: number; r2: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  const intercept = my - slope * mx;
+  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  return { slope, intercept, r2 };
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const t = now();
+  const r = fn();
+  return [r, now() - t];
+}
+
+async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = now();
+  const r = await fn();
+  return [r, now() - t];
+}
+
+// ---------------------------------------------------------------------------------------------
+// `check` in a child process
+// ---------------------------------------------------------------------------------------------
+
+/** Runs dist/cli.js `check --format json` in-process of a new node, and reports its own timings. */
+const CHILD = `
+const t0 = performance.now();
+const { main } = require(process.argv[1]);
+const loaded = performance.now();
+let bytes = 0;
+const sink = { write: (s) => { bytes += s.length; } };
+main(['check', process.argv[2], '--format', 'json'], sink, sink).then((code) => {
+  const done = performance.now();
+  process.stdout.write(JSON.stringify({ code, bytes, sinceStartMs: done, loadMs: loaded - t0, checkMs: done - loaded, maxRssKb: process.resourceUsage().maxRSS }));
+});
+`;
+
+export interface ChildRun {
+  /** Wall time of the process, as the parent sees it (node start-up and module loading included). */
+  wallMs: number;
+  /** `check` itself: open, analyse, format (module loading excluded). */
+  checkMs: number;
+  maxRssMb: number;
+  code: number;
+}
+
+export function childCheck(root: string): ChildRun {
+  const t = now();
+  const r = spawnSync(process.execPath, ['-e', CHILD, CLI, root], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = now() - t;
+  if (r.status !== 0 || !r.stdout) throw new Error(`check child failed (${r.status}): ${r.stderr}`);
+  const j = JSON.parse(r.stdout) as { code: number; checkMs: number; maxRssKb: number };
+  return { wallMs, checkMs: j.checkMs, maxRssMb: j.maxRssKb / 1024, code: j.code };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measurements
+// ---------------------------------------------------------------------------------------------
+
+interface RawInputs {
+  sql: string[];
+  ts: { file: string; text: string }[];
+  embedded: number;
+}
+
+function rawInputs(root: string): RawInputs {
+  const files = listFiles([root], root, []).files;
+  const sql: string[] = [];
+  const tsFiles: { file: string; text: string }[] = [];
+  let embedded = 0;
+  for (const f of files) {
+    const k = classify(f);
+    const text = fs.readFileSync(f, 'utf8');
+    if (k === 'sql' || k === 'migration') sql.push(text);
+    else if (k === 'script') {
+      tsFiles.push({ file: f, text });
+      for (const e of findEmbeddedSql(text, f)) {
+        sql.push(e.sql);
+        embedded++;
+      }
+    }
+  }
+  return { sql, ts: tsFiles, embedded };
+}
+
+function rawParse(inputs: RawInputs): { sqlMs: number; tsMs: number } {
+  const [, sqlMs] = time(() => {
+    for (const s of inputs.sql) {
+      try {
+        parseSync(s);
+      } catch {
+        // a syntax error costs a parse too
+      }
+    }
+  });
+  const [, tsMs] = time(() => {
+    for (const x of inputs.ts) ts.createSourceFile(x.file, x.text, ts.ScriptTarget.Latest, true);
+  });
+  return { sqlMs, tsMs };
+}
+
+export interface SpeedResults {
+  machine: { cpu: string; cores: number; node: string; loadavg: number[] };
+  options: SpeedOptions;
+  workspace: { tsFiles: number; sqlFiles: number; migrations: number; embeddedSql: number; queries: number; findings: number; mb: number; generateMs: number };
+  cold: { wallMs: number[]; checkMs: number[]; maxRssMb: number[] };
+  warm: { firstMs: number; runsMs: number[]; openMs: number[]; analyzeMs: number[] };
+  raw: { sqlMs: number[]; tsMs: number[] };
+  ratio: { warmOverRaw: number };
+  editor: { file: string; lines: number; samplesMs: number[]; p50: number; p95: number; max: number };
+  scaling: { scale: number; files: number; checkMs: number[]; maxRssMb: number[] }[];
+  fit: { slopeMsPerFile: number; interceptMs: number; r2: number };
+  totalMs: number;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Promise<SpeedResults> {
+  const started = now();
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  await initSqlParser();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-bench-'));
+  const cleanup: string[] = [];
+  try {
+    // The large workspace (1×, with the 5,000-line file) and an identical copy for warm runs.
+    const [ws, generateMs] = time(() => generateWorkspace({ scale: 1, seed: opts.seed, out: path.join(tmp, 'large'), bigFile: true }));
+    const copy = path.join(tmp, 'large-copy');
+    fs.cpSync(ws.root, copy, { recursive: true });
+    cleanup.push(ws.root, copy);
+    log(`large workspace: ${ws.root} (${ws.tsFiles.length} TypeScript, ${ws.migrationFiles.length} migrations, ${ws.sqlFiles.length} .sql; generated in ${generateMs.toFixed(0)} ms)`);
+
+    // 1. Cold: new processes.
+    const cold = { wallMs: [] as number[], checkMs: [] as number[], maxRssMb: [] as number[] };
+    for (let i = 0; i < opts.coldReps; i++) {
+      const r = childCheck(ws.root);
+      cold.wallMs.push(r.wallMs);
+      cold.checkMs.push(r.checkMs);
+      cold.maxRssMb.push(r.maxRssMb);
+      log(`cold check ${i + 1}/${opts.coldReps}: ${r.wallMs.toFixed(0)} ms wall, ${r.checkMs.toFixed(0)} ms check, ${r.maxRssMb.toFixed(0)} MB`);
+    }
+
+    // 2. Warm: full analyses in this process, alternating between the two identical copies.
+    const warm = { firstMs: 0, runsMs: [] as number[], openMs: [] as number[], analyzeMs: [] as number[] };
+    let queries = 0;
+    let findings = 0;
+    for (let i = 0; i < opts.warmReps; i++) {
+      const root = i % 2 === 0 ? ws.root : copy;
+      const [p, openMs] = await timeAsync(() => Project.open(root));
+      const [r, analyzeMs] = time(() => p.analyze());
+      queries = r.stats.queries;
+      findings = r.findings.length;
+      if (i === 0) warm.firstMs = openMs + analyzeMs;
+      else {
+        warm.runsMs.push(openMs + analyzeMs);
+        warm.openMs.push(openMs);
+        warm.analyzeMs.push(analyzeMs);
+      }
+      log(`in-process analysis ${i + 1}/${opts.warmReps}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms`);
+    }
+
+    // 3. Raw parsing of the same inputs.
+    const inputs = rawInputs(ws.root);
+    const raw = { sqlMs: [] as number[], tsMs: [] as number[] };
+    rawParse(inputs); // warm-up, like the first analysis
+    for (let i = 0; i < opts.rawReps; i++) {
+      const r = rawParse(inputs);
+      raw.sqlMs.push(r.sqlMs);
+      raw.tsMs.push(r.tsMs);
+      log(`raw parse ${i + 1}/${opts.rawReps}: SQL ${r.sqlMs.toFixed(0)} ms (${inputs.sql.length} texts), TypeScript ${r.tsMs.toFixed(0)} ms (${inputs.ts.length} files)`);
+    }
+    const rawMedian = median(raw.sqlMs.map((s, i) => s + raw.tsMs[i]));
+    const warmMedian = median(warm.runsMs.length ? warm.runsMs : [warm.firstMs]);
+
+    // 4. Editor latency on the big file: cumulative one-line edits, as typed.
+    const big = ws.bigFile!;
+    const project = await Project.open(ws.root);
+    project.analyze();
+    const lines = fs.readFileSync(big, 'utf8').split('\n');
+    const samples: number[] = [];
+    for (let i = 0; i < opts.edits; i++) {
+      const ln = ws.bigFileEditLines[(i * 7) % ws.bigFileEditLines.length];
+      lines[ln] = lines[ln].replace(/take: \d+/, `take: ${11 + ((i * 13) % 89)}`);
+      const text = lines.join('\n');
+      const [, ms] = time(() => {
+        project.updateFile(big, text);
+        return project.analyze();
+      });
+      samples.push(ms);
+    }
+    const editor = { file: path.relative(ws.root, big), lines: lines.length - 1, samplesMs: samples, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples) };
+    log(`editor latency: p50 ${editor.p50.toFixed(1)} ms, p95 ${editor.p95.toFixed(1)} ms over ${samples.length} edits`);
+
+    // 5. Scaling: check in child processes at each scale (no big file).
+    const scaling: SpeedResults['scaling'] = [];
+    for (const scale of opts.scales) {
+      const w: SyntheticWorkspace = generateWorkspace({ scale, seed: opts.seed, out: path.join(tmp, `scale-${scale}`), bigFile: false });
+      const files = w.tsFiles.length + w.sqlFiles.length + w.migrationFiles.length;
+      const row = { scale, files, checkMs: [] as number[], maxRssMb: [] as number[] };
+      for (let i = 0; i < opts.scaleReps; i++) {
+        const r = childCheck(w.root);
+        row.checkMs.push(r.checkMs);
+        row.maxRssMb.push(r.maxRssMb);
+      }
+      scaling.push(row);
+      log(`scale ${scale}×: ${files} files, check ${row.checkMs.map((x) => x.toFixed(0)).join(' / ')} ms, ${median(row.maxRssMb).toFixed(0)} MB`);
+      if (!opts.keep) fs.rmSync(w.root, { recursive: true, force: true });
+    }
+    const fit = linearFit(
+      scaling.map((s) => s.files),
+      scaling.map((s) => median(s.checkMs)),
+    );
+    const mb = ws.bytes / 1024 / 1024;
+    return {
+      machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadavg: os.loadavg() },
+      options: opts,
+      workspace: { tsFiles: ws.tsFiles.length, sqlFiles: ws.sqlFiles.length, migrations: ws.migrationFiles.length, embeddedSql: inputs.embedded, queries, findings, mb, generateMs },
+      cold,
+      warm,
+      raw,
+      ratio: { warmOverRaw: warmMedian / rawMedian },
+      editor,
+      scaling,
+      fit: { slopeMsPerFile: fit.slope, interceptMs: fit.intercept, r2: fit.r2 },
+      totalMs: now() - started,
+    };
+  } finally {
+    if (opts.keep) log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export function speedTable(r: SpeedResults): [string, string][] {
+  const f0 = (x: number) => x.toFixed(0);
+  const f1 = (x: number) => x.toFixed(1);
+  const w = r.workspace;
+  const rawSql = median(r.raw.sqlMs);
+  const rawTs = median(r.raw.tsMs);
+  const rows: [string, string][] = [
+    [`large workspace: ${w.tsFiles} TS files, ${w.migrations} migrations, ${w.sqlFiles} .sql (${w.mb.toFixed(1)} MB)`, `${w.queries} queries, ${w.findings} findings`],
+    [`check, cold (new process, dist/cli.js; median of ${r.cold.wallMs.length})`, `${f0(median(r.cold.wallMs))} ms (check itself ${f0(median(r.cold.checkMs))} ms)`],
+    [`check, warm (in process, open + analyze; median of ${r.warm.runsMs.length})`, `${f0(median(r.warm.runsMs))} ms (open ${f0(median(r.warm.openMs))} + analyze ${f0(median(r.warm.analyzeMs))}; first run ${f0(r.warm.firstMs)})`],
+    [`raw parse: libpg-query on ${w.sqlFiles + w.migrations + w.embeddedSql} SQL texts + TypeScript on ${w.tsFiles} files`, `${f0(rawSql + rawTs)} ms (SQL ${f0(rawSql)} + TS ${f0(rawTs)})`],
+    ['full analysis / raw parse (goal ≤ 1.5×)', `${r.ratio.warmOverRaw.toFixed(2)}×`],
+    [`editor: one-line edit of a ${r.editor.lines}-line file → findings, p50 / p95 (${r.editor.samplesMs.length} edits; goal p95 < 30 ms)`, `${f1(r.editor.p50)} / ${f1(r.editor.p95)} ms (max ${f1(r.editor.max)})`],
+    ['peak RSS, check of the large workspace (child maxRSS)', `${f0(median(r.cold.maxRssMb))} MB`],
+  ];
+  for (const s of r.scaling) rows.push([`scaling ${s.scale}×: ${s.files} files (median of ${s.checkMs.length})`, `${f0(median(s.checkMs))} ms, ${f0(median(s.maxRssMb))} MB`]);
+  rows.push(['scaling fit: check ms = a + slope × files', `slope ${r.fit.slopeMsPerFile.toFixed(3)} ms/file, a ${f0(r.fit.interceptMs)} ms, R² ${r.fit.r2.toFixed(4)}`]);
+  rows.push(['speed bench wall time', `${(r.totalMs / 1000).toFixed(0)} s`]);
+  return rows;
+}
+
+export function printTable(title: string, rows: [string, string][]): void {
+  const w = Math.max(...rows.map((x) => x[0].length));
+  console.log(title);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+}
+
+export function writeSpeedResults(r: SpeedResults): string {
+  const dir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'speed.json');
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...r, editor: { ...r.editor, samplesMs: r.editor.samplesMs.map((x) => Math.round(x * 100) / 100) } }, null, 2) + '\n');
+  return file;
+}
+
+if (require.main === module) {
+  runSpeed(parseSpeedArgs(process.argv.slice(2)))
+    .then((r) => {
+      printTable(`machine: ${r.machine.cpu} × ${r.machine.cores}, node ${r.machine.node}, load ${r.machine.loadavg.map((x) => x.toFixed(1)).join(' ')}`, speedTable(r));
+      console.log(`wrote ${path.relative(ROOT, writeSpeedResults(r))}`);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { findDatabaseUrl } from '../../core/db/connection';
+import { applyMigration, type ApplyEvent, type ApplyResult, formatBytes, parseDuration, type StepPreview } from '../../core/migration/apply';
+import { initSqlParser } from '../../core/sql/parser';
+import { displayPath } from '../format/paths';
+import { type Command, type Out, formatOf, UsageError } from '../io';
+import { VERSION } from '../version';
+
+function previewText(steps: StepPreview[], target: string): string {
+  const lines = [`Dry run on ${target}:`];
+  for (const s of steps) {
+    const sql = s.sql.replace(/\s+/g, ' ');
+    lines.push(`  [${s.ordinal + 1}] line ${s.line}${s.action === 'skip' ? ' (skip: done earlier)' : ''}: ${sql.length > 150 ? `${sql.slice(0, 147)}…` : sql}`);
+    const facts: string[] = [];
+    if (s.table) facts.push(`table "${s.table}"${s.tableBytes !== undefined ? ` ${formatBytes(s.tableBytes)}, ~${s.tableRows} rows` : ' (not there yet)'}`);
+    if (s.lock) facts.push(`lock ${s.lock} (${s.lockEffect})`);
+    if (s.index) facts.push(`index "${s.index}": ${s.indexState === 'absent' ? 'does not exist' : `${s.indexState}, ${formatBytes(s.indexBytes)}`}`);
+    if (facts.length) lines.push(`      ${facts.join('; ')}`);
+    if (s.changed) lines.push(`      runs as written but ${s.changed}`);
+    if (s.note) lines.push(`      note: ${s.note}`);
+  }
+  return lines.join('\n');
+}
+
+function eventText(e: ApplyEvent): string | undefined {
+  switch (e.type) {
+    case 'start':
+      return `Applying ${e.total - e.resumeFrom} statement${e.total - e.resumeFrom === 1 ? '' : 's'}${e.resumeFrom ? ` (resuming after statement ${e.resumeFrom})` : ''}:`;
+    case 'step-start':
+      return `  [${e.step.ordinal + 1}] ${e.step.runAs.replace(/\s+/g, ' ').slice(0, 120)}`;
+    case 'progress': {
+      const p = e.progress;
+      const pct = p.blocksTotal ? ` ${Math.round((100 * p.blocksDone) / p.blocksTotal)}% of blocks` : p.tuplesTotal ? ` ${Math.round((100 * p.tuplesDone) / p.tuplesTotal)}% of tuples` : '';
+      const lockers = p.lockersTotal ? ` (waiting for ${p.lockersTotal - p.lockersDone} of ${p.lockersTotal} transactions)` : '';
+      return `      … ${p.phase}${pct}${lockers}`;
+    }
+    case 'step-done':
+      return `      done in ${e.ms} ms`;
+    case 'cleanup':
+      return e.dropped ? `      dropped INVALID index "${e.index}" (left by a failed build)` : `      could not drop INVALID index "${e.index}": ${e.error}`;
+    default:
+      return undefined;
+  }
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await new Promise((resolve) => rl.question(question, resolve));
+  } finally {
+    rl.close();
+  }
+}
+
+function resultText(r: ApplyResult): string {
+  const lines = [r.message];
+  if (r.status === 'failed' || r.status === 'cancelled') {
+    for (const s of r.steps) if (s.status !== 'not-run') lines.push(`  [${s.ordinal + 1}] ${s.status}: ${s.sql.replace(/\s+/g, ' ').slice(0, 100)}`);
+  }
+  return lines.join('\n');
+}
+
+async function apply(args: string[], out: Out, err: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      database: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      yes: { type: 'boolean' },
+      confirm: { type: 'string' },
+      'allow-database': { type: 'string', multiple: true },
+      prisma: { type: 'boolean' },
+      'lock-timeout': { type: 'string' },
+      'statement-timeout': { type: 'string' },
+      'keep-as-written': { type: 'boolean' },
+      restart: { type: 'boolean' },
+      format: { type: 'string' },
+    },
+  });
+  const format = formatOf(values.format, ['text', 'json']);
+  if (positionals.length !== 1) throw new UsageError('apply takes one migration file');
+  const file = path.resolve(positionals[0]);
+  if (!fs.existsSync(file)) throw new UsageError(`migration not found: ${positionals[0]}`);
+  const found = findDatabaseUrl(process.cwd(), values.database);
+  if (!found) throw new UsageError('no database: pass --database <url>, or set DATABASE_URL (environment, .env or prisma/.env)');
+  const lockTimeoutMs = parseDuration(values['lock-timeout']);
+  const statementTimeoutMs = parseDuration(values['statement-timeout']);
+  if (values['lock-timeout'] && !lockTimeoutMs) throw new UsageError('--lock-timeout expects a duration such as 5s');
+  if (values['statement-timeout'] && !statementTimeoutMs) throw new UsageError('--statement-timeout expects a duration such as 1h');
+  await initSqlParser();
+  const allowed = [...(values['allow-database'] ?? []), ...(process.env.PG_INDEX_REVIEW_ALLOWED_DATABASES ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
+  const common = {
+    file,
+    text: fs.readFileSync(file, 'utf8'),
+    url: found.url,
+    allowedDatabases: allowed,
+    confirm: values.confirm,
+    lockTimeoutMs,
+    statementTimeoutMs,
+    prisma: values.prisma,
+    addConcurrently: !values['keep-as-written'],
+    restart: values.restart,
+    toolVersion: VERSION,
+  };
+  const text = format === 'text';
+  // Always the dry run first.
+  const preview = await applyMigration({ ...common, dryRun: true });
+  if (text && preview.preview) out.write(`${previewText(preview.preview, preview.target)}\n`);
+  if (preview.status !== 'dry-run' || values['dry-run']) {
+    if (text) out.write(`${preview.message}\n`);
+    else out.write(`${JSON.stringify(preview, null, 2)}\n`);
+    return preview.status === 'refused' ? 1 : 0;
+  }
+  if (!values.yes) {
+    if (!process.stdin.isTTY) {
+      err.write(`pg-index-review: not applied: confirm with --yes (or run in a terminal to be asked)\n`);
+      return 1;
+    }
+    const answer = await ask(`Apply ${displayPath(file)} to ${preview.target}? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      out.write('not applied\n');
+      return 1;
+    }
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    err.write('\ncancelling the running statement…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await applyMigration({ ...common, signal: controller.signal, onEvent: text ? (e) => {
+      const line = e.type === 'preview' ? undefined : eventText(e);
+      if (line) out.write(`${line}\n`);
+    } : undefined });
+    if (text) out.write(`${resultText(r)}\n`);
+    else out.write(`${JSON.stringify(r, null, 2)}\n`);
+    return r.status === 'applied' || r.status === 'already-applied' ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+export const applyCommand: Command = {
+  name: 'apply',
+  usage: `pg-index-review apply <migration.sql> [--database <url>] [--dry-run] [--yes] [--confirm <dbname>] [--allow-database <name>]…
+                      [--prisma] [--lock-timeout 5s] [--statement-timeout 1h] [--keep-as-written] [--restart] [--format text|json]`,
+  summary:
+    'Applies a migration to a live database safely: shows a dry run first (statement, table, lock level, sizes, whether the index exists), then runs one statement at a time outside a transaction (CONCURRENTLY added to index statements) with lock_timeout/statement_timeout and build progress; on failure or Ctrl-C stops, drops INVALID indexes left by the failed build and says which statements ran; records the migration in index_review.applied_migrations (a second run is a no-op, a failed run resumes). Databases whose name or host looks like production need --confirm <dbname>. Exit code 0: applied or already applied.',
+  run: (args, io) => apply(args, io.out, io.err),
+};

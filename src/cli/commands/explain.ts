@@ -1,0 +1,132 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DatabaseError, findDatabaseUrl, openSession, type Session } from '../../core/db/connection';
+import { closeEmbeddedDatabase, getEmbeddedDatabase } from '../../core/db/embedded/pglite';
+import { explainStatement, renderExplain, StatementError, type ExplainResult } from '../../core/db/explain';
+import { Project } from '../../core/project';
+import { CONFIG_FILE } from '../../core/config/config';
+import { type Command, type Out, formatOf, UsageError } from '../io';
+
+/** The folder holding pg-index-review.json (or a package.json / prisma folder) above `start`, else `start`'s folder. */
+export function workspaceRoot(start: string): string {
+  let dir = path.resolve(start);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
+  for (const marker of [CONFIG_FILE, 'package.json', 'prisma']) {
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (fs.existsSync(path.join(d, marker))) return d;
+      if (d === path.dirname(d)) break;
+    }
+  }
+  return dir;
+}
+
+/** The SQL statement of `file` that covers 1-based `line`. */
+async function statementAt(file: string, line: number, project: Project): Promise<string> {
+  const abs = path.resolve(file);
+  const shapes = project.shapes().filter((s) => s.location.file === abs && s.location.range.start.line <= line - 1 && line - 1 <= s.location.range.end.line);
+  const sql = shapes.find((s) => s.origin !== 'prisma');
+  if (sql) return sql.text;
+  if (shapes.length) throw new UsageError(`${file}:${line} is a Prisma Client call (${shapes[0].label}): it has no SQL text to explain`);
+  throw new UsageError(`no SQL statement at ${file}:${line}`);
+}
+
+export interface Target {
+  session: Session;
+  /** How it was chosen, for the first line of the output. */
+  source: string;
+  close(): Promise<void>;
+}
+
+/** --database, else DATABASE_URL (environment, .env, prisma/.env), else the embedded database for the workspace. */
+export async function openTarget(root: string, values: { database?: string; embedded?: boolean; timeout?: string }, project: () => Promise<Project>): Promise<Target> {
+  const found = values.embedded ? undefined : findDatabaseUrl(root, values.database);
+  if (found) {
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout must be a number of milliseconds');
+    const session = await openSession(found.url, { statementTimeoutMs: timeout });
+    return { session, source: found.source === 'configuration' ? '--database' : found.source, close: () => session.close() };
+  }
+  const p = await project();
+  if (!p.migrationFiles().length) throw new UsageError(`no database configured (--database, DATABASE_URL) and no migrations under ${root} to build the embedded database from`);
+  const db = await getEmbeddedDatabase(p);
+  return { session: db.session, source: 'embedded database', close: () => closeEmbeddedDatabase() };
+}
+
+function toJson(r: ExplainResult): unknown {
+  return {
+    version: 1,
+    target: r.target,
+    embedded: r.embedded,
+    serverVersion: r.serverVersion,
+    analyzed: r.analyzed,
+    generic: r.generic ?? null,
+    transaction: r.transaction,
+    writes: r.writes,
+    notes: r.notes,
+    chosenIndex: r.chosenIndex ?? null,
+    indexes: r.summary.indexes,
+    seqScans: r.summary.seqScans,
+    expensive: r.summary.flagged.flatMap((n) => n.flags.map((f) => ({ kind: f.kind, node: n.nodeType, relation: n.relation ?? null, message: f.message }))),
+    totalCost: r.summary.totalCost,
+    planningMs: r.summary.planningMs ?? null,
+    executionMs: r.summary.executionMs ?? null,
+    plan: r.plan,
+    raw: r.raw,
+  };
+}
+
+async function explain(args: string[], out: Out, err: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      file: { type: 'string' },
+      line: { type: 'string' },
+      database: { type: 'string' },
+      embedded: { type: 'boolean' },
+      analyze: { type: 'boolean' },
+      param: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      rows: { type: 'string', multiple: true },
+      config: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+  });
+  const format = formatOf(values.format, ['text', 'json']);
+  if (values.file ? positionals.length > 0 : positionals.length !== 1) throw new UsageError('explain takes one SQL string, or --file <file> --line <n>');
+  if (values.file && !values.line) throw new UsageError('--file needs --line <n>');
+  if (values.file && !fs.existsSync(values.file)) throw new UsageError(`file not found: ${values.file}`);
+  const line = values.line === undefined ? undefined : Number(values.line);
+  if (line !== undefined && !(Number.isInteger(line) && line > 0)) throw new UsageError('--line must be a line number (1, 2, …)');
+  const root = workspaceRoot(values.file ?? process.cwd());
+  let opened: Project | undefined;
+  const project = async () => (opened ??= await Project.open(root, { paths: values.file ? [values.file] : undefined, rows: values.rows, configFile: values.config }));
+  const sql = values.file ? await statementAt(values.file, line!, await project()) : positionals[0];
+  let target: Target | undefined;
+  try {
+    target = await openTarget(root, values, project);
+    const result = await explainStatement(target.session, sql, { analyze: values.analyze, params: values.param });
+    if (format === 'json') out.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
+    else out.write(`${renderExplain(result)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof StatementError) throw new UsageError(e.message);
+    if (e instanceof DatabaseError) {
+      err.write(`pg-index-review: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await target?.close();
+  }
+}
+
+export const explainCommand: Command = {
+  name: 'explain',
+  usage: `pg-index-review explain "<sql>" | --file <file> --line <n>  [--database <url> | --embedded] [--analyze] [--param <value>]…
+                        [--format text|json] [--rows table=N]… [--config file] [--timeout ms]`,
+  summary:
+    "Runs EXPLAIN on a database: --database, else DATABASE_URL (environment, .env, prisma/.env), else an embedded PostgreSQL (PGlite) loaded with the workspace's migrations and synthetic rows. Statements with $1…$n get their generic plan. --analyze runs the statement: reads in a READ ONLY transaction, anything that can write inside a transaction that is rolled back (and the output says so). Prints the plan tree, the index chosen and the expensive nodes. Exit code 0: explained, 1: the database could not be reached or refused the statement, 2: usage or input error.",
+  run: (args, io) => explain(args, io.out, io.err),
+};

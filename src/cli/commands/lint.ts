@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { lintMigrationHistory, type Runner } from '../../core/migration/lint';
+import { emptySchema, type SchemaModel } from '../../core/model/schema';
+import type { AnalysisResult } from '../../core/project';
+import { loadPrismaSchema } from '../../core/schema/prisma/loadPrismaSchema';
+import { initSqlParser } from '../../core/sql/parser';
+import { toJsonReport } from '../format/json';
+import { displayPath } from '../format/paths';
+import { toSarif } from '../format/sarif';
+import { type Command, type Out, formatOf, UsageError } from '../io';
+import { VERSION } from '../version';
+import { existing } from './check';
+
+function sqlFiles(p: string): string[] {
+  const abs = path.resolve(p);
+  if (!fs.statSync(abs).isDirectory()) return [abs];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const f = path.join(abs, e.name);
+    if (e.isDirectory()) out.push(...sqlFiles(f));
+    else if (/\.sql$/i.test(e.name)) out.push(f);
+  }
+  return out;
+}
+
+async function lint(args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      schema: { type: 'string', multiple: true },
+      runner: { type: 'string' },
+      format: { type: 'string' },
+      'no-fixes': { type: 'boolean' },
+    },
+  });
+  const format = formatOf(values.format, ['text', 'json', 'sarif']);
+  const runner = values.runner as Runner | undefined;
+  if (runner && !['prisma', 'single-query', 'statements'].includes(runner)) throw new UsageError('--runner must be prisma, single-query or statements');
+  if (!positionals.length) throw new UsageError('lint takes the migration files or folders to check');
+  await initSqlParser();
+  const targets = existing(positionals, 'path').flatMap(sqlFiles);
+  const history: string[] = [];
+  let schemaBefore: SchemaModel | undefined;
+  for (const s of values.schema ? existing(values.schema, 'schema') : []) {
+    if (/\.prisma$/.test(s)) {
+      const loaded = loadPrismaSchema(fs.readFileSync(s, 'utf8'), path.resolve(s));
+      schemaBefore = loaded.schema;
+    } else history.push(...sqlFiles(s));
+  }
+  const targetSet = new Set(targets);
+  const files = [...new Set([...history, ...targets])].map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
+  const { findings, files: walked } = lintMigrationHistory(files, { schemaBefore: history.length ? undefined : (schemaBefore ?? emptySchema()), runner, report: (f) => targetSet.has(f) });
+  const result: AnalysisResult = {
+    findings,
+    verdicts: [],
+    schema: walked[walked.length - 1]?.after ?? emptySchema(),
+    stats: { files: targets.length, queries: 0, tables: 0, indexes: 0, skipped: [], schemaSources: [...history, ...(values.schema ?? []).filter((s) => s.endsWith('.prisma'))] },
+  };
+  if (format === 'json') out.write(`${JSON.stringify({ ...toJsonReport(result), runners: walked.filter((f) => f.report).map((f) => ({ file: displayPath(f.file), runner: f.runner, reason: f.runnerReason, role: f.role })) }, null, 2)}\n`);
+  else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(result, VERSION), null, 2)}\n`);
+  else {
+    const lines: string[] = [];
+    for (const f of walked.filter((x) => x.report)) lines.push(`${displayPath(f.file)}: ${f.role}${f.rollbackOf ? ` of ${f.rollbackOf.name}` : ''}, ${f.statements.length} statements, runner ${f.runner} (${f.runnerReason})`);
+    for (const f of findings) {
+      lines.push(`${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${f.message}${f.sqlstate ? ` [${f.sqlstate}]` : ''}`);
+      if (!values['no-fixes'] && f.fix?.sql) for (const l of f.fix.sql.split('\n')) lines.push(`    fix: ${l}`);
+    }
+    const count = (s: string) => findings.filter((f) => f.severity === s).length;
+    lines.push(`${findings.length} finding${findings.length === 1 ? '' : 's'} (${count('error')} error, ${count('warning')} warning, ${count('info') + count('hint')} info) in ${targets.length} file${targets.length === 1 ? '' : 's'}.`);
+    out.write(`${lines.join('\n')}\n`);
+  }
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+export const lintCommand: Command = {
+  name: 'lint',
+  usage: 'pg-index-review lint <migration.sql|dir>… [--schema <migrations dir|schema.prisma>]… [--runner prisma|single-query|statements] [--format text|json|sarif] [--no-fixes]',
+  summary:
+    'Lints SQL migrations against the schema at each point of the history: missing CONCURRENTLY, statements that cannot run in the transaction the runner opens, columns that do not exist after case folding, duplicate and prefix indexes, missing IF [NOT] EXISTS, lock_timeout and statement_timeout, table rewrites, locks held across slow statements, rollbacks that do not restore the index set. Exit code 1 when a statement would fail.',
+  run: (args, io) => lint(args, io.out),
+};

@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { GenerateError, generateOptimizationMigration, writeGenerated } from '../../core/migration/generate';
+import { Project } from '../../core/project';
+import { displayPath } from '../format/paths';
+import { type Command, type Out, UsageError } from '../io';
+import { VERSION } from '../version';
+import { existing } from './check';
+
+async function migration(args: string[], out: Out, err: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      schema: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      prisma: { type: 'boolean' },
+      timestamp: { type: 'string' },
+      'min-severity': { type: 'string' },
+      'lock-timeout': { type: 'string' },
+      'statement-timeout': { type: 'string' },
+      rows: { type: 'string', multiple: true },
+      config: { type: 'string' },
+      stdout: { type: 'boolean' },
+    },
+  });
+  const minSeverity = values['min-severity'] ?? 'warning';
+  if (minSeverity !== 'warning' && minSeverity !== 'info') throw new UsageError('--min-severity must be warning or info');
+  const paths = existing(positionals.length ? positionals : ['.'], 'path');
+  const schema = values.schema ? existing(values.schema, 'schema') : undefined;
+  const first = path.resolve(paths[0]);
+  const root = fs.statSync(first).isDirectory() ? first : path.dirname(first);
+  const outDir = values.out ?? 'migrations';
+  const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
+  const result = project.analyze();
+  // The command as shown in the files: relative paths, options in a fixed order.
+  const shownArgs = [
+    ...paths.map((p) => displayPath(path.resolve(p))),
+    ...(schema ?? []).flatMap((s) => ['--schema', displayPath(path.resolve(s))]),
+    '--out',
+    displayPath(path.resolve(outDir)),
+    ...(values.prisma ? ['--prisma'] : []),
+    ...(values.timestamp ? ['--timestamp', values.timestamp] : []),
+    ...(minSeverity !== 'warning' ? ['--min-severity', minSeverity] : []),
+  ];
+  let g;
+  try {
+    g = generateOptimizationMigration(project, result, {
+      outDir,
+      timestamp: values.timestamp,
+      minSeverity,
+      prisma: values.prisma,
+      lockTimeout: values['lock-timeout'],
+      statementTimeout: values['statement-timeout'],
+      command: `pg-index-review migration ${shownArgs.join(' ')}`,
+      toolVersion: VERSION,
+    });
+  } catch (e) {
+    if (e instanceof GenerateError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (values.stdout) {
+    out.write(g.files[0].text);
+    return 0;
+  }
+  const written = writeGenerated(g);
+  const p = g.plan;
+  out.write(`${g.name}: ${p.creates.length} new index${p.creates.length === 1 ? '' : 'es'}, ${p.drops.length} dropped, on ${p.tables.length} tables.\n`);
+  for (const c of p.creates) out.write(`  + ${c.index.table}.${c.index.name} (${c.serves.length} quer${c.serves.length === 1 ? 'y' : 'ies'}${c.merged.length ? `, merges ${c.merged.length} other proposal${c.merged.length === 1 ? '' : 's'}` : ''})\n`);
+  for (const d of p.drops) out.write(`  - ${d.index.table}.${d.index.name} (${d.reason})\n`);
+  for (const k of p.kept) out.write(`  = ${k.index.table}.${k.index.name} kept: ${k.why}\n`);
+  const warn = g.residual.missing.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
+  out.write(`After it, the analysis finds ${g.residual.redundant.length} redundant indexes and ${warn} missing-index warnings (${g.residual.missing.length - warn} info-level proposals left out).\n`);
+  for (const f of written) out.write(`wrote ${displayPath(f)}\n`);
+  for (const w of g.warnings) err.write(`warning: ${w}\n`);
+  return 0;
+}
+
+export const migrationCommand: Command = {
+  name: 'migration',
+  usage: `pg-index-review migration [path…] [--schema …]… [--out dir] [--prisma] [--timestamp YYYYMMDDHHMMSS]
+                          [--min-severity warning|info] [--lock-timeout 5s] [--statement-timeout 1h] [--stdout]`,
+  summary:
+    'Turns the findings into one optimization migration: creates the proposed indexes (merged, so one composite index serves several queries) before dropping the redundant and low-selectivity ones, CONCURRENTLY, with lock_timeout/statement_timeout and ANALYZE; writes <timestamp>_index_optimization.sql, its _rollback.sql and a README explaining each statement. --prisma also edits schema.prisma and writes a Prisma-layout migration.',
+  run: (args, io) => migration(args, io.out, io.err),
+};

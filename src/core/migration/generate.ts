@@ -1,0 +1,156 @@
+/**
+ * `pg-index-review migration`: a Project's findings → the optimization migration, its rollback,
+ * its README and (with `prisma`) the schema.prisma edits and a Prisma-layout migration.
+ * Output is deterministic: the timestamp comes from an option or from the latest migration of
+ * the workspace (plus one second), never from the clock.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineIndex } from '../model/location';
+import type { IndexDef } from '../model/schema';
+import type { AnalysisResult, Project } from '../project';
+import { parseSqlDocument } from '../sql/parser';
+import { planOptimization, residualFindings, type OptimizationPlan, type Residual } from './plan';
+import { editPrismaSchema, type PrismaSchemaChange } from './prisma';
+import { renderMigration, renderPrismaMigration } from './render';
+import { describeStatement, robustConcurrent } from './statements';
+
+export interface GenerateOptions {
+  /** Folder the migration, rollback and README go to (absolute or relative to the cwd). */
+  outDir: string;
+  /** `YYYYMMDDHHMMSS`; default: the workspace's latest migration timestamp + 1 s. */
+  timestamp?: string;
+  minSeverity?: 'warning' | 'info';
+  /** Also edit schema.prisma and write prisma/migrations/<timestamp>_index_optimization/migration.sql. */
+  prisma?: boolean;
+  lockTimeout?: string;
+  statementTimeout?: string;
+  /** The command line shown in the generated headers. */
+  command: string;
+  toolVersion: string;
+}
+
+export interface GeneratedFile {
+  path: string;
+  text: string;
+  kind: 'migration' | 'rollback' | 'readme' | 'prisma-migration' | 'prisma-schema';
+}
+
+export interface GeneratedMigration {
+  name: string;
+  timestamp: string;
+  plan: OptimizationPlan;
+  residual: Residual;
+  files: GeneratedFile[];
+  prisma?: PrismaSchemaChange;
+  warnings: string[];
+}
+
+export class GenerateError extends Error {}
+
+const STAMP = /^(\d{14})(?:_|$)/;
+export const MIGRATION_SUFFIX = '_index_optimization';
+
+/** The latest `YYYYMMDDHHMMSS` prefix among migration names (our own optimization migrations excluded). */
+export function latestTimestamp(files: string[]): string | undefined {
+  let best: string | undefined;
+  for (const f of files) {
+    const parts = f.split(/[\\/]/);
+    const base = parts[parts.length - 1];
+    const name = /^(migration|up)\.sql$/i.test(base) ? parts[parts.length - 2] : base.replace(/\.sql$/i, '');
+    if (!name || name.endsWith(MIGRATION_SUFFIX) || name.endsWith(`${MIGRATION_SUFFIX}_rollback`)) continue;
+    const m = STAMP.exec(name);
+    if (m && (!best || m[1] > best)) best = m[1];
+  }
+  return best;
+}
+
+export function nextTimestamp(ts: string): string {
+  const d = new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14) + 1));
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+function slash(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+export function generateOptimizationMigration(project: Project, result: AnalysisResult, opts: GenerateOptions): GeneratedMigration {
+  const outDir = path.resolve(opts.outDir);
+  const migrationFiles = [...project.files.values()].filter((e) => e.kind === 'migration').map((e) => e.file);
+  let timestamp = opts.timestamp;
+  if (timestamp !== undefined && !/^\d{14}$/.test(timestamp)) throw new GenerateError(`--timestamp must be YYYYMMDDHHMMSS (14 digits), got "${timestamp}"`);
+  if (!timestamp) {
+    const latest = latestTimestamp(migrationFiles);
+    if (!latest) throw new GenerateError('no migration with a YYYYMMDDHHMMSS timestamp in the workspace to date the new one from: pass --timestamp YYYYMMDDHHMMSS');
+    timestamp = nextTimestamp(latest);
+  }
+  const name = `${timestamp}${MIGRATION_SUFFIX}`;
+  const ruleContext = {
+    schema: result.schema,
+    verdicts: result.verdicts,
+    options: project.config.matcher,
+    prismaSchema: project.prismaSchema,
+    migrationsSchema: project.migrationsSchema,
+    prismaFile: project.prismaFile,
+  };
+  const plan = planOptimization({ schema: result.schema, verdicts: result.verdicts, findings: result.findings, options: project.config.matcher, ruleContext }, { minSeverity: opts.minSeverity });
+  const residual = residualFindings(plan, project.shapes(), project.config.matcher);
+
+  const originalCreate = (index: IndexDef): string | undefined => {
+    const def = project.migrationsSchema?.tables.get(index.table)?.indexes.find((i) => i.name === index.name);
+    const loc = def?.location;
+    const entry = loc && project.files.get(loc.file);
+    if (!loc || !entry) return undefined;
+    const li = new LineIndex(entry.text);
+    const text = entry.text.slice(li.offset(loc.range.start), li.offset(loc.range.end));
+    const [stmt] = parseSqlDocument(text);
+    if (!stmt?.ast?.IndexStmt) return undefined;
+    return `${robustConcurrent(describeStatement(stmt, 0))};`;
+  };
+  const workspace = slash(path.relative(path.dirname(outDir), project.root)) || '.';
+  const ctx = {
+    name,
+    toolVersion: opts.toolVersion,
+    command: opts.command,
+    rel: (f: string) => slash(path.relative(outDir, f)),
+    originalCreate,
+    lockTimeout: opts.lockTimeout ?? '5s',
+    statementTimeout: opts.statementTimeout ?? '1h',
+    stats: { queries: result.stats.queries, indexes: result.stats.indexes, tables: result.stats.tables },
+    residual,
+    workspace,
+  };
+  const rendered = renderMigration(plan, ctx);
+  const files: GeneratedFile[] = [
+    { path: path.join(outDir, `${name}.sql`), text: rendered.sql, kind: 'migration' },
+    { path: path.join(outDir, `${name}_rollback.sql`), text: rendered.rollback, kind: 'rollback' },
+    { path: path.join(outDir, 'README.md'), text: rendered.readme, kind: 'readme' },
+  ];
+  const warnings: string[] = [];
+  let prisma: PrismaSchemaChange | undefined;
+  if (opts.prisma) {
+    const prismaFile = project.prismaFile;
+    const mapping = result.schema.prisma ?? project.prismaSchema?.prisma;
+    if (!prismaFile || !project.prismaSchema || !mapping) throw new GenerateError('--prisma: no schema.prisma in the workspace');
+    const prismaDir = path.dirname(prismaFile);
+    const text = project.files.get(prismaFile)?.text ?? fs.readFileSync(prismaFile, 'utf8');
+    prisma = editPrismaSchema(text, plan, project.prismaSchema, mapping);
+    files.push({ path: prismaFile, text: prisma.text, kind: 'prisma-schema' });
+    files.push({ path: path.join(prismaDir, 'migrations', name, 'migration.sql'), text: renderPrismaMigration(plan, { ...ctx, rel: (f: string) => slash(path.relative(path.join(prismaDir, 'migrations', name), f)) }, `${name}.sql`), kind: 'prisma-migration' });
+    warnings.push(
+      `prisma/migrations/${name}/migration.sql has no CONCURRENTLY: Prisma migrate runs the file as one transaction, where CONCURRENTLY fails (25001); each CREATE INDEX blocks writes and each DROP INDEX blocks reads of its table until the file commits. On a live database run \`pg-index-review apply ${slash(path.relative(process.cwd(), path.join(prismaDir, 'migrations', name, 'migration.sql')))} --prisma --database …\` instead: it adds CONCURRENTLY, runs one statement at a time and records the migration in _prisma_migrations.`,
+    );
+    for (const s of prisma.sqlOnly) warnings.push(`"${s.index.name}" is not declared in schema.prisma: ${s.why}.`);
+  }
+  return { name, timestamp, plan, residual, files, prisma, warnings };
+}
+
+/** Writes the generated files (creating folders); returns the paths written. */
+export function writeGenerated(g: GeneratedMigration): string[] {
+  for (const f of g.files) {
+    fs.mkdirSync(path.dirname(f.path), { recursive: true });
+    fs.writeFileSync(f.path, f.text);
+  }
+  return g.files.map((f) => f.path);
+}
