@@ -24,7 +24,7 @@ export async function uiSmoke({ vsix = path.join(repo, 'pg-index-review.vsix'), 
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'share'), XDG_CACHE_HOME: path.join(home, 'cache') },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const server = await startCodeServer({ workspace: ws.dir, extensionsDir: extDir, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.hover.delay': 100 } });
+  const server = await startCodeServer({ workspace: ws.dir, extensionsDir: extDir, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.hover.delay': 100, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' } });
   const browser = await launchBrowser({ width: 1400, height: 900 });
   const shots = [];
   try {
@@ -40,11 +40,13 @@ export async function uiSmoke({ vsix = path.join(repo, 'pg-index-review.vsix'), 
     await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15_000 });
     await page.keyboard.press('Enter');
     await page.waitForSelector('.monaco-editor .view-lines', { timeout: 15_000 });
+    // Code lenses render a moment after the editor; the screenshots should show them.
+    await page.waitForSelector('.codelens-decoration', { timeout: 20_000 }).catch(() => process.stderr.write('ui smoke: no code lens rendered\n'));
     await page.keyboard.press('Control+Shift+M');
     await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 30_000 });
     await page.waitForTimeout(800);
     const problems = await page.locator('.markers-panel').innerText();
-    if (!/missing-index/.test(problems) || !/pg-index-review/.test(problems)) throw new Error(`the Problems panel does not show our diagnostics:\n${problems.slice(0, 2000)}`);
+    if (!/(missing|redundant)-index/.test(problems) || !/pg-index-review/.test(problems)) throw new Error(`the Problems panel does not show our diagnostics:\n${problems.slice(0, 2000)}`);
     shots.push(path.join(artifacts, 'problems-panel.png'));
     await page.screenshot({ path: shots[shots.length - 1] });
     // Hover on the PendingTransactions query (line 40 of sql/reports.sql).

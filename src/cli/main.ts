@@ -4,6 +4,7 @@ import { applyCommand } from './commands/apply';
 import { checkCommand } from './commands/check';
 import { explainCommand } from './commands/explain';
 import { explainShapeCommand } from './commands/explainShape';
+import { whatifCommand } from './commands/whatif';
 import { lintCommand } from './commands/lint';
 import { migrationCommand } from './commands/migration';
 import { type Command, type Out, UsageError } from './io';
@@ -12,7 +13,7 @@ import { VERSION } from './version';
 export { VERSION };
 
 /** Every command; --help lists them in this order. */
-export const COMMANDS: Command[] = [checkCommand, explainCommand, explainShapeCommand, migrationCommand, lintCommand, applyCommand];
+export const COMMANDS: Command[] = [checkCommand, explainCommand, whatifCommand, explainShapeCommand, migrationCommand, lintCommand, applyCommand];
 
 function usage(): string {
   const lines = ['Usage:'];

@@ -15,13 +15,13 @@ import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
 import { RULES } from './rules/registry';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
-import type { RuleContext } from './rules/context';
+import type { Rule, RuleContext } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
 import { shapesFromSqlText } from './shapes/fromSql';
 import { extractFromTypeScript } from './sources/typescript/extract';
 import { initSqlParser } from './sql/parser';
-import { classify, listFiles, type FileKind } from './workspace/files';
+import { classify, isRollbackFile, listFiles, type FileKind } from './workspace/files';
 import { mergeSchemas } from './workspace/mergeSchemas';
 
 export interface ProjectOptions {
@@ -42,6 +42,18 @@ interface FileEntry {
   shapes: QueryShape[];
   problems: Finding[];
   suppressions: Suppressions;
+  /** What analyze() derived from this file alone; dropped when the file is extracted again. */
+  analysis?: FileAnalysis;
+}
+
+/** A file's share of an analysis, valid for one schema generation. */
+interface FileAnalysis {
+  generation: number;
+  verdicts: ShapeVerdict[];
+  /** The file's problems, filtered (rule levels, suppressions); undefined when one is about another file. */
+  problems?: Finding[];
+  /** Per `'verdict'`-scoped rule, its findings for this file's verdicts: raw, and filtered unless one is about another file. */
+  rules: Map<string, { raw: Finding[]; filtered?: Finding[] }>;
 }
 
 export interface AnalysisResult {
@@ -69,6 +81,15 @@ export class Project {
   private schemaProblems: Finding[] = [];
   /** Verdicts depend only on the shape, the schema and the options: kept until the schema changes. */
   private verdictCache = new WeakMap<QueryShape, ShapeVerdict>();
+  /** Bumped whenever the schema (or the matcher options) may have changed: per-file analyses and schema-rule findings older than this are stale. */
+  private generation = 0;
+  /** Findings of `'schema'`-scoped rules for the current generation. */
+  private schemaRuleFindings = new Map<string, Finding[]>();
+  /** lintMigrations' findings for exactly these migration entries (an edit replaces the entry). */
+  private lintCache?: { entries: FileEntry[]; findings: Finding[] };
+  /** Report order of file names and rule ids (see sortFindings). */
+  private fileRanks = new Map<string, number>();
+  private ruleRanks = new Map<string, number>();
   private skipped: { file: string; reason: string }[] = [];
   private schemaSources: string[] = [];
   private rowFlags: string[] = [];
@@ -130,9 +151,11 @@ export class Project {
   private rebuildSchema(): void {
     const schemaFiles = [...this.files.values()].filter((e) => this.isSchemaFile(e));
     const prismaFiles = schemaFiles.filter((e) => e.kind === 'prisma-schema').sort((a, b) => prismaRank(a.file) - prismaRank(b.file));
-    const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration');
+    const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration' && !isRollbackFile(e.file));
     this.schemaProblems = [];
     this.verdictCache = new WeakMap();
+    this.generation++;
+    this.schemaRuleFindings = new Map();
     this.prismaSchema = undefined;
     this.migrationsSchema = undefined;
     this.prismaFile = undefined;
@@ -159,6 +182,7 @@ export class Project {
   private extract(e: FileEntry): void {
     e.shapes = [];
     e.problems = [];
+    e.analysis = undefined;
     try {
       if (e.kind === 'sql') {
         const r = shapesFromSqlText(e.text, { file: e.file, origin: 'sql-file', lines: new LineIndex(e.text), schema: this.schema });
@@ -236,19 +260,18 @@ export class Project {
     return [...this.files.values()].flatMap((e) => e.shapes);
   }
 
+  /**
+   * Verdicts and findings for the whole workspace. What depends on one file alone (its verdicts,
+   * its problems, the findings of `'verdict'`-scoped rules, all filtered) is kept with the file,
+   * what depends on the schema alone (`'schema'`-scoped rules) until the schema changes, and the
+   * migration lint until a migration changes; the other rules run every time. The result is the
+   * same as running everything afresh: findings come in the same order, then are sorted the same way.
+   */
   analyze(): AnalysisResult {
-    const shapes = this.shapes();
-    const verdicts = shapes.map((shape) => {
-      let v = this.verdictCache.get(shape);
-      if (!v) {
-        v = verdictsFor([shape], this.schema, this.config.matcher)[0];
-        this.verdictCache.set(shape, v);
-      }
-      return v;
-    });
-    const ctx: RuleContext = {
+    const entries = [...this.files.values()];
+    const base: RuleContext = {
       schema: this.schema,
-      verdicts,
+      verdicts: [],
       options: this.config.matcher,
       prismaSchema: this.prismaSchema,
       migrationsSchema: this.migrationsSchema,
@@ -260,29 +283,53 @@ export class Project {
         workspaceFile: this.schemaSources[0],
       },
     };
-    const raw: Finding[] = [...this.schemaProblems, ...[...this.files.values()].flatMap((e) => e.problems)];
-    // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
-    raw.push(...lintMigrations([...this.files.values()].filter((e) => e.kind === 'migration' && this.isSchemaFile(e)).map((e) => ({ file: e.file, text: e.text }))));
-    for (const rule of RULES) {
-      if (this.config.rules[rule.id] === 'off') continue;
-      raw.push(...rule.run(ctx));
-    }
+    const rules = RULES.filter((r) => this.config.rules[r.id] !== 'off');
+    const perVerdict = rules.filter((r) => r.scope === 'verdict');
+    const analyses = entries.map((e) => this.fileAnalysis(e, base, perVerdict));
+    const verdicts: ShapeVerdict[] = [];
+    for (const a of analyses) for (const v of a.verdicts) verdicts.push(v);
+    const ctx: RuleContext = { ...base, verdicts };
+
+    // In the order the findings were always gathered: schema problems, file problems, migration lint, rules.
     const findings: Finding[] = [];
-    for (const f of raw) {
-      const level = this.config.rules[f.rule];
-      if (level === 'off') continue;
-      const entry = this.files.get(f.file);
-      if (entry && isSuppressed(f, entry.suppressions, statementLines(entry.shapes, f))) continue;
-      findings.push(level ? { ...f, severity: level } : f);
+    const keep = (list: Finding[]) => {
+      for (const f of list) {
+        const g = this.filterFinding(f);
+        if (g) findings.push(g);
+      }
+    };
+    const add = (list: Finding[]) => {
+      for (const f of list) findings.push(f);
+    };
+    keep(this.schemaProblems);
+    analyses.forEach((a, i) => (a.problems ? add(a.problems) : keep(entries[i].problems)));
+    // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
+    const migrations = entries.filter((e) => e.kind === 'migration' && this.isSchemaFile(e));
+    if (!this.lintCache || !sameEntries(this.lintCache.entries, migrations)) {
+      this.lintCache = { entries: migrations, findings: lintMigrations(migrations.map((e) => ({ file: e.file, text: e.text }))) };
     }
-    findings.sort(compareFindings);
+    keep(this.lintCache.findings);
+    for (const rule of rules) {
+      if (rule.scope === 'verdict') {
+        for (const a of analyses) {
+          const r = a.rules.get(rule.id)!;
+          if (r.filtered) add(r.filtered);
+          else keep(r.raw);
+        }
+      } else if (rule.scope === 'schema') {
+        let list = this.schemaRuleFindings.get(rule.id);
+        if (!list) this.schemaRuleFindings.set(rule.id, (list = rule.run(ctx)));
+        keep(list);
+      } else keep(rule.run(ctx));
+    }
+    this.sortFindings(findings);
     return {
       findings,
       verdicts,
       schema: this.schema,
       stats: {
         files: this.files.size,
-        queries: shapes.length,
+        queries: verdicts.length,
         tables: this.schema.tables.size,
         indexes: [...this.schema.tables.values()].reduce((n, t) => n + t.indexes.length, 0),
         skipped: this.skipped,
@@ -290,6 +337,88 @@ export class Project {
       },
     };
   }
+
+  private verdictOf(shape: QueryShape): ShapeVerdict {
+    let v = this.verdictCache.get(shape);
+    if (!v) {
+      v = verdictsFor([shape], this.schema, this.config.matcher)[0];
+      this.verdictCache.set(shape, v);
+    }
+    return v;
+  }
+
+  /** The file's verdicts and findings, computed once per file text and schema generation. */
+  private fileAnalysis(e: FileEntry, base: RuleContext, rules: Rule[]): FileAnalysis {
+    if (e.analysis && e.analysis.generation === this.generation) return e.analysis;
+    const verdicts = e.shapes.map((s) => this.verdictOf(s));
+    // Filtering reads the suppressions and queries of the finding's file: kept only when that is this file.
+    const filtered = (list: Finding[]): Finding[] | undefined => {
+      if (!list.every((f) => f.file === e.file)) return undefined;
+      const out: Finding[] = [];
+      for (const f of list) {
+        const g = this.filterFinding(f, e);
+        if (g) out.push(g);
+      }
+      return out;
+    };
+    const byRule = new Map<string, { raw: Finding[]; filtered?: Finding[] }>();
+    if (verdicts.length) {
+      const ctx: RuleContext = { ...base, verdicts };
+      for (const rule of rules) {
+        const raw = rule.run(ctx);
+        byRule.set(rule.id, { raw, filtered: filtered(raw) });
+      }
+    } else for (const rule of rules) byRule.set(rule.id, { raw: [], filtered: [] });
+    e.analysis = { generation: this.generation, verdicts, problems: filtered(e.problems), rules: byRule };
+    return e.analysis;
+  }
+
+  /** The finding as reported (its rule's configured level), or undefined when the rule is off or a comment suppresses it. */
+  private filterFinding(f: Finding, entry: FileEntry | undefined = this.files.get(f.file)): Finding | undefined {
+    const level = this.config.rules[f.rule];
+    if (level === 'off') return undefined;
+    if (entry && isSuppressed(f, entry.suppressions, statementLines(entry.shapes, f))) return undefined;
+    return level ? { ...f, severity: level } : f;
+  }
+
+  /**
+   * Sorts like `findings.sort(compareFindings)` (a stable sort), with the file names and rule ids
+   * ranked once by the same collation instead of compared with localeCompare every time.
+   */
+  private sortFindings(findings: Finding[]): void {
+    const rankOf = (ranks: Map<string, number>, names: (f: Finding) => string): Map<string, number> => {
+      for (const f of findings) if (!ranks.has(names(f))) return collationRanks([...ranks.keys(), ...findings.map(names)]);
+      return ranks;
+    };
+    const files = (this.fileRanks = rankOf(this.fileRanks, (f) => f.file));
+    const rules = (this.ruleRanks = rankOf(this.ruleRanks, (f) => f.rule));
+    findings.sort(
+      (a, b) =>
+        files.get(a.file)! - files.get(b.file)! ||
+        a.range.start.line - b.range.start.line ||
+        a.range.start.character - b.range.start.character ||
+        rules.get(a.rule)! - rules.get(b.rule)!,
+    );
+  }
+}
+
+function sameEntries(a: FileEntry[], b: FileEntry[]): boolean {
+  return a.length === b.length && a.every((e, i) => e === b[i]);
+}
+
+/** The collation String.prototype.localeCompare uses (no locale, no options). */
+const COLLATOR = new Intl.Collator();
+
+/** Ranks strings in localeCompare order; strings that compare equal share a rank. */
+function collationRanks(names: string[]): Map<string, number> {
+  const sorted = [...new Set(names)].sort(COLLATOR.compare);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  sorted.forEach((n, i) => {
+    if (i > 0 && COLLATOR.compare(sorted[i - 1], n) !== 0) rank++;
+    ranks.set(n, rank);
+  });
+  return ranks;
 }
 
 /** First lines of the queries of a file whose range contains the finding's start. */

@@ -17,3 +17,5 @@ export function globMatcher(globs: string[]): (rel: string) => boolean {
   if (!globs.length) return () => false;
   return picomatch(globs, { dot: true });
 }
+export { generateOptimizationMigration, writeGenerated, GenerateError } from '../core/migration/generate';
+export { applyMigration, checkTarget, formatBytes } from '../core/migration/apply';

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openSession } from '../../src/core/db/connection';
 import { seedDatabase, type SeedOptions, type SeedResult } from '../../src/core/db/embedded/seed';
+import type { IndexDef, SchemaModel, TableDef } from '../../src/core/model/schema';
+import { normalizeType } from '../../src/core/rules/schemaDrift';
 import type { MigrationFile } from '../../src/core/schema/migrations/loadMigrations';
 import { LMS } from '../helpers/paths';
 import type { PgCluster } from '../support/pgCluster';
@@ -34,3 +36,26 @@ export async function loadSample(cluster: PgCluster, database = 'lms', opts: See
     await session.close();
   }
 }
+
+/** What must agree between the two sources, in a form deepEqual compares. */
+export function comparable(schema: SchemaModel) {
+  const index = (i: IndexDef) => ({
+    name: i.name,
+    method: i.method,
+    unique: i.unique,
+    primary: i.primary,
+    keys: i.keys.map((k) => ({ column: k.column, expression: k.expression, desc: k.desc, nullsFirst: k.nullsFirst, opclass: k.opclass })),
+    include: i.include,
+    predicate: i.predicate ?? null,
+  });
+  const table = (t: TableDef) => ({
+    columns: [...t.columns.values()].map((c) => ({ name: c.name, type: normalizeType(c), nullable: c.nullable, enumName: c.enumName })).sort((a, b) => a.name.localeCompare(b.name)),
+    indexes: t.indexes.map(index).sort((a, b) => a.name.localeCompare(b.name)),
+    foreignKeys: t.foreignKeys.map((f) => ({ ...f })).sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')),
+  });
+  return {
+    enums: [...schema.enums.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    tables: Object.fromEntries([...schema.tables.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([n, t]) => [n, table(t)])),
+  };
+}
+

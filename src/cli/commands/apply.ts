@@ -17,6 +17,7 @@ function previewText(steps: StepPreview[], target: string): string {
     const facts: string[] = [];
     if (s.table) facts.push(`table "${s.table}"${s.tableBytes !== undefined ? ` ${formatBytes(s.tableBytes)}, ~${s.tableRows} rows` : ' (not there yet)'}`);
     if (s.lock) facts.push(`lock ${s.lock} (${s.lockEffect})`);
+    if (s.heldBy?.length) facts.push(`other sessions hold ${s.heldBy.join(', ')} on it now`);
     if (s.index) facts.push(`index "${s.index}": ${s.indexState === 'absent' ? 'does not exist' : `${s.indexState}, ${formatBytes(s.indexBytes)}`}`);
     if (facts.length) lines.push(`      ${facts.join('; ')}`);
     if (s.changed) lines.push(`      runs as written but ${s.changed}`);
@@ -85,7 +86,10 @@ async function apply(args: string[], out: Out, err: Out): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('apply takes one migration file');
   const file = path.resolve(positionals[0]);
   if (!fs.existsSync(file)) throw new UsageError(`migration not found: ${positionals[0]}`);
-  const found = findDatabaseUrl(process.cwd(), values.database);
+  // Like the rest of the product: --database, else DATABASE_URL in the environment, else the .env / prisma/.env
+  // of the current folder or of the workspace holding the migration (its folder and the folders above it).
+  let found = findDatabaseUrl(process.cwd(), values.database);
+  for (let d = path.dirname(file); !found && d !== path.dirname(d); d = path.dirname(d)) found = findDatabaseUrl(d, undefined, {});
   if (!found) throw new UsageError('no database: pass --database <url>, or set DATABASE_URL (environment, .env or prisma/.env)');
   const lockTimeoutMs = parseDuration(values['lock-timeout']);
   const statementTimeoutMs = parseDuration(values['statement-timeout']);
@@ -109,6 +113,7 @@ async function apply(args: string[], out: Out, err: Out): Promise<number> {
   const text = format === 'text';
   // Always the dry run first.
   const preview = await applyMigration({ ...common, dryRun: true });
+  if (text) out.write(`Database: ${preview.target} (connection string from ${found.source})\n`);
   if (text && preview.preview) out.write(`${previewText(preview.preview, preview.target)}\n`);
   if (preview.status !== 'dry-run' || values['dry-run']) {
     if (text) out.write(`${preview.message}\n`);

@@ -5,21 +5,8 @@ import { DatabaseError, findDatabaseUrl, openSession, type Session } from '../..
 import { closeEmbeddedDatabase, getEmbeddedDatabase } from '../../core/db/embedded/pglite';
 import { explainStatement, renderExplain, StatementError, type ExplainResult } from '../../core/db/explain';
 import { Project } from '../../core/project';
-import { CONFIG_FILE } from '../../core/config/config';
+import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, formatOf, UsageError } from '../io';
-
-/** The folder holding pg-index-review.json (or a package.json / prisma folder) above `start`, else `start`'s folder. */
-export function workspaceRoot(start: string): string {
-  let dir = path.resolve(start);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
-  for (const marker of [CONFIG_FILE, 'package.json', 'prisma']) {
-    for (let d = dir; ; d = path.dirname(d)) {
-      if (fs.existsSync(path.join(d, marker))) return d;
-      if (d === path.dirname(d)) break;
-    }
-  }
-  return dir;
-}
 
 /** The SQL statement of `file` that covers 1-based `line`. */
 async function statementAt(file: string, line: number, project: Project): Promise<string> {
@@ -39,7 +26,7 @@ export interface Target {
 }
 
 /** --database, else DATABASE_URL (environment, .env, prisma/.env), else the embedded database for the workspace. */
-export async function openTarget(root: string, values: { database?: string; embedded?: boolean; timeout?: string }, project: () => Promise<Project>): Promise<Target> {
+export async function openTarget(root: string, values: { database?: string; embedded?: boolean; timeout?: string; scale?: string }, project: () => Promise<Project>): Promise<Target> {
   const found = values.embedded ? undefined : findDatabaseUrl(root, values.database);
   if (found) {
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
@@ -49,7 +36,9 @@ export async function openTarget(root: string, values: { database?: string; embe
   }
   const p = await project();
   if (!p.migrationFiles().length) throw new UsageError(`no database configured (--database, DATABASE_URL) and no migrations under ${root} to build the embedded database from`);
-  const db = await getEmbeddedDatabase(p);
+  const scale = values.scale === undefined ? undefined : Number(values.scale);
+  if (scale !== undefined && !(scale > 0 && scale <= 1)) throw new UsageError('--scale must be a fraction of the configured rows, in (0, 1]');
+  const db = await getEmbeddedDatabase(p, scale === undefined ? {} : { scale });
   return { session: db.session, source: 'embedded database', close: () => closeEmbeddedDatabase() };
 }
 
@@ -91,6 +80,7 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
       rows: { type: 'string', multiple: true },
       config: { type: 'string' },
       timeout: { type: 'string' },
+      scale: { type: 'string' },
     },
   });
   const format = formatOf(values.format, ['text', 'json']);
@@ -99,7 +89,7 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
   if (values.file && !fs.existsSync(values.file)) throw new UsageError(`file not found: ${values.file}`);
   const line = values.line === undefined ? undefined : Number(values.line);
   if (line !== undefined && !(Number.isInteger(line) && line > 0)) throw new UsageError('--line must be a line number (1, 2, …)');
-  const root = workspaceRoot(values.file ?? process.cwd());
+  const root = findWorkspaceRoot(values.file ?? process.cwd());
   let opened: Project | undefined;
   const project = async () => (opened ??= await Project.open(root, { paths: values.file ? [values.file] : undefined, rows: values.rows, configFile: values.config }));
   const sql = values.file ? await statementAt(values.file, line!, await project()) : positionals[0];
@@ -125,8 +115,8 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
 export const explainCommand: Command = {
   name: 'explain',
   usage: `pg-index-review explain "<sql>" | --file <file> --line <n>  [--database <url> | --embedded] [--analyze] [--param <value>]…
-                        [--format text|json] [--rows table=N]… [--config file] [--timeout ms]`,
+                        [--format text|json] [--rows table=N]… [--config file] [--timeout ms] [--scale 0.01]`,
   summary:
-    "Runs EXPLAIN on a database: --database, else DATABASE_URL (environment, .env, prisma/.env), else an embedded PostgreSQL (PGlite) loaded with the workspace's migrations and synthetic rows. Statements with $1…$n get their generic plan. --analyze runs the statement: reads in a READ ONLY transaction, anything that can write inside a transaction that is rolled back (and the output says so). Prints the plan tree, the index chosen and the expensive nodes. Exit code 0: explained, 1: the database could not be reached or refused the statement, 2: usage or input error.",
+    "Runs EXPLAIN on a database: --database, else DATABASE_URL (environment, .env, prisma/.env), else an embedded PostgreSQL (PGlite) loaded with the workspace's migrations and synthetic rows (--scale of the configured row counts, default 1/100). Statements with $1…$n get their generic plan. --analyze runs the statement: reads in a READ ONLY transaction, anything that can write inside a transaction that is rolled back (and the output says so). Prints the plan tree, the index chosen and the expensive nodes. Exit code 0: explained, 1: the database could not be reached or refused the statement, 2: usage or input error.",
   run: (args, io) => explain(args, io.out, io.err),
 };

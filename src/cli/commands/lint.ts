@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { isSuppressed, readSuppressions } from '../../core/analysis/suppressions';
 import { lintMigrationHistory, type Runner } from '../../core/migration/lint';
 import { emptySchema, type SchemaModel } from '../../core/model/schema';
 import type { AnalysisResult } from '../../core/project';
@@ -53,7 +54,13 @@ async function lint(args: string[], out: Out): Promise<number> {
   }
   const targetSet = new Set(targets);
   const files = [...new Set([...history, ...targets])].map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
-  const { findings, files: walked } = lintMigrationHistory(files, { schemaBefore: history.length ? undefined : (schemaBefore ?? emptySchema()), runner, report: (f) => targetSet.has(f) });
+  const { findings: all, files: walked } = lintMigrationHistory(files, { schemaBefore: history.length ? undefined : (schemaBefore ?? emptySchema()), runner, report: (f) => targetSet.has(f) });
+  // `-- pg-index-review-ignore …` comments work here as in `check`.
+  const byFile = new Map(walked.map((f) => [f.file, { f, s: readSuppressions(f.text) }]));
+  const findings = all.filter((x) => {
+    const e = byFile.get(x.file);
+    return !e || !isSuppressed(x, e.s, x.statement ? [e.f.lines.position(x.statement.start).line] : []);
+  });
   const result: AnalysisResult = {
     findings,
     verdicts: [],

@@ -23,6 +23,7 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
       rows: { type: 'string', multiple: true },
       config: { type: 'string' },
       stdout: { type: 'boolean' },
+      check: { type: 'boolean' },
     },
   });
   const minSeverity = values['min-severity'] ?? 'warning';
@@ -64,6 +65,13 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
     out.write(g.files[0].text);
     return 0;
   }
+  if (values.check) {
+    // CI: the files on disk must be what the tool generates now.
+    const stale = g.files.filter((f) => !fs.existsSync(f.path) || fs.readFileSync(f.path, 'utf8') !== f.text);
+    for (const f of stale) out.write(`${fs.existsSync(f.path) ? 'differs' : 'missing'}: ${displayPath(f.path)}\n`);
+    out.write(stale.length ? `${stale.length} generated file${stale.length === 1 ? ' is' : 's are'} out of date: regenerate with ${g.files[0] ? `\`${shownArgs.length ? `pg-index-review migration ${shownArgs.join(' ')}` : ''}\`` : ''}\n` : `${g.files.length} generated files are up to date\n`);
+    return stale.length ? 1 : 0;
+  }
   const written = writeGenerated(g);
   const p = g.plan;
   out.write(`${g.name}: ${p.creates.length} new index${p.creates.length === 1 ? '' : 'es'}, ${p.drops.length} dropped, on ${p.tables.length} tables.\n`);
@@ -80,8 +88,8 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
 export const migrationCommand: Command = {
   name: 'migration',
   usage: `pg-index-review migration [path…] [--schema …]… [--out dir] [--prisma] [--timestamp YYYYMMDDHHMMSS]
-                          [--min-severity warning|info] [--lock-timeout 5s] [--statement-timeout 1h] [--stdout]`,
+                          [--min-severity warning|info] [--lock-timeout 5s] [--statement-timeout 1h] [--stdout] [--check]`,
   summary:
-    'Turns the findings into one optimization migration: creates the proposed indexes (merged, so one composite index serves several queries) before dropping the redundant and low-selectivity ones, CONCURRENTLY, with lock_timeout/statement_timeout and ANALYZE; writes <timestamp>_index_optimization.sql, its _rollback.sql and a README explaining each statement. --prisma also edits schema.prisma and writes a Prisma-layout migration.',
+    'Turns the findings into one optimization migration: creates the proposed indexes (merged, so one composite index serves several queries) before dropping the redundant and low-selectivity ones, CONCURRENTLY, with lock_timeout/statement_timeout and ANALYZE; writes <timestamp>_index_optimization.sql, its _rollback.sql and a README explaining each statement. --prisma also edits schema.prisma and writes a Prisma-layout migration. --check exits 1 when the files on disk differ from what it would write.',
   run: (args, io) => migration(args, io.out, io.err),
 };

@@ -12,9 +12,11 @@ export interface PlanThresholds {
   filterRemovedRows: number;
   /** Estimated and actual rows differing by this factor or more is marked. */
   misestimateFactor: number;
+  /** An explicit Sort of at least this many input rows (or one that spills to disk) is marked. */
+  sortRows: number;
 }
 
-export const DEFAULT_THRESHOLDS: PlanThresholds = { seqScanRows: 10_000, filterRemovedRows: 1_000, misestimateFactor: 10 };
+export const DEFAULT_THRESHOLDS: PlanThresholds = { seqScanRows: 10_000, filterRemovedRows: 1_000, misestimateFactor: 10, sortRows: 100 };
 
 export type PlanFlagKind = 'seq-scan' | 'sort' | 'filter' | 'misestimate';
 
@@ -51,6 +53,8 @@ export interface PlanNode {
   rowsRemovedByFilter?: number;
   /** Rows the node read from its table (sequential scans), when known. */
   rowsScanned?: number;
+  /** Rows a Sort node sorts: its input (actual when analyzed, else estimated). */
+  rowsSorted?: number;
   subplanName?: string;
   parentRelationship?: string;
   flags: PlanFlag[];
@@ -129,6 +133,7 @@ export function summarizePlan(explainJson: unknown, tableRows: Map<string, numbe
       actualTimeMs: num(p['Actual Total Time']),
       rowsRemovedByFilter: num(p['Rows Removed by Filter']),
       subplanName: p['Subplan Name'],
+      rowsSorted: p['Node Type'] === 'Sort' && p.Plans?.[0] ? (num(p.Plans[0]['Actual Rows']) ?? num(p.Plans[0]['Plan Rows']) ?? 0) * (num(p.Plans[0]['Actual Loops']) ?? 1) : undefined,
       parentRelationship: p['Parent Relationship'],
       flags: [],
       children: [],
@@ -140,7 +145,9 @@ export function summarizePlan(explainJson: unknown, tableRows: Map<string, numbe
     }
     if (node.nodeType === 'Seq Scan' && node.relation && !seqScans.includes(node.relation)) seqScans.push(node.relation);
     const below = node.nodeType === 'Bitmap Heap Scan' ? node.relation : /^Bitmap(And|Or)$/.test(node.nodeType) ? bitmapRelation : undefined;
-    const early = stopsEarly || node.nodeType === 'Limit' || node.operation === 'Semi' || node.operation === 'Anti';
+    // A Sort, Hash or hashed/plain Aggregate reads all its input whatever happens above it.
+    const drains = node.nodeType === 'Sort' || node.nodeType === 'Hash' || (node.nodeType === 'Aggregate' && node.operation !== 'Sorted');
+    const early = (stopsEarly && !drains) || node.nodeType === 'Limit' || node.operation === 'Semi' || node.operation === 'Anti';
     node.children = ((p.Plans as Raw[] | undefined) ?? []).map((c) => convert(c, below, early));
     return node;
   };
@@ -173,9 +180,9 @@ function flag(n: PlanNode, tableRows: Map<string, number>, th: PlanThresholds, s
     if (rows >= th.seqScanRows) n.flags.push({ kind: 'seq-scan', message: `sequential scan reads ~${fmtRows(rows)} rows of ${n.relation}${loops > 1 ? ` (${loops} loops)` : ''}` });
   }
   if (n.nodeType === 'Sort') {
-    const rows = n.actualRows !== undefined ? n.actualRows * loops : n.estRows;
+    const rows = n.rowsSorted ?? n.estRows;
     const disk = /disk/i.test(n.sortMethod ?? '');
-    n.flags.push({ kind: 'sort', message: `explicit sort of ~${fmtRows(rows)} rows${n.sortKey?.length ? ` by ${n.sortKey.join(', ')}` : ''}${disk ? ', spilled to disk' : ''}` });
+    if (rows >= th.sortRows || disk) n.flags.push({ kind: 'sort', message: `explicit sort of ~${fmtRows(rows)} rows${n.sortKey?.length ? ` by ${n.sortKey.join(', ')}` : ''}${disk ? ', spilled to disk' : ''}` });
   }
   if (n.rowsRemovedByFilter !== undefined) {
     const removed = n.rowsRemovedByFilter * loops;

@@ -15,9 +15,10 @@ import type { RuleContext } from '../rules/context';
 export interface CheckOptions extends WhatIfOptions {
   /**
    * Where to settle what the main session can't: a HypoPG "not used" for a partial index, a GIN
-   * proposal, a server without HypoPG. Normally the embedded database.
+   * proposal, a server without HypoPG. Normally the embedded database; a function is only called
+   * (once) when something needs settling.
    */
-  confirm?: Session;
+  confirm?: Session | (() => Promise<Session>);
 }
 
 export interface ProposalCheck {
@@ -40,7 +41,17 @@ function withSql(s: QueryShape): boolean {
 }
 
 /** Every missing-index proposal of the workspace, proved or downgraded by the planner. */
+/** `opts.confirm` as a once-only getter. */
+function confirmer(opts: CheckOptions): (() => Promise<Session>) | undefined {
+  const c = opts.confirm;
+  if (!c) return undefined;
+  if (typeof c !== 'function') return async () => c;
+  let p: Promise<Session> | undefined;
+  return () => (p ??= c());
+}
+
 export async function checkMissingIndexes(project: Project, session: Session, opts: CheckOptions = {}): Promise<ProposalCheck[]> {
+  const confirm = confirmer(opts);
   const analysis = project.analyze();
   const ctx: RuleContext = { schema: project.schema, verdicts: analysis.verdicts, options: project.config.matcher };
   const groups = new Map<string, { proposal: ProposedIndex; severity: 'warning' | 'info'; shapes: QueryShape[] }>();
@@ -68,8 +79,8 @@ export async function checkMissingIndexes(project: Project, session: Session, op
     let confirmation: WhatIfResult | undefined;
     let verdict = result.verdict;
     let reason = result.reason;
-    if ((verdict === 'unconfirmed' || verdict === 'unavailable') && opts.confirm) {
-      confirmation = await whatIfIndex(opts.confirm, candidate, statements, opts);
+    if ((verdict === 'unconfirmed' || verdict === 'unavailable') && confirm) {
+      confirmation = await whatIfIndex(await confirm(), candidate, statements, opts);
       if (confirmation.verdict !== 'unavailable') {
         verdict = confirmation.verdict;
         reason = result.verdict === 'unconfirmed' ? `${result.reason}; with a real index, ${confirmation.reason}` : confirmation.reason;
@@ -89,6 +100,7 @@ export interface RedundantCheck {
 
 /** Every redundant index of the workspace: do the statements reading its table get worse without it? */
 export async function checkRedundantIndexes(project: Project, session: Session, opts: CheckOptions = {}): Promise<RedundantCheck[]> {
+  const confirm = confirmer(opts);
   const analysis = project.analyze();
   const shapes = project.shapes().filter(withSql);
   const out: RedundantCheck[] = [];
@@ -98,23 +110,24 @@ export async function checkRedundantIndexes(project: Project, session: Session, 
     seen.add(f.index);
     const statements = [...new Set(shapes.filter((s) => s.accesses.some((a) => a.table === f.table)).map((s) => s.text))];
     let result = await whatIfWithoutIndex(session, f.index, statements, opts);
-    if (result.verdict === 'unavailable' && opts.confirm) result = await whatIfWithoutIndex(opts.confirm, f.index, statements, opts);
+    if (result.verdict === 'unavailable' && confirm && statements.length) result = await whatIfWithoutIndex(await confirm(), f.index, statements, opts);
     out.push({ index: f.index, table: f.table, statements, result });
   }
   return out;
 }
 
 /**
- * Findings with the planner's word added: a missing-index proposal the planner would not use drops to
- * `info` and says why; a confirmed one says so; a redundant index whose removal makes plans worse
+ * Findings with the planner's word added: a missing-index proposal the planner would not use (or
+ * would use for no saving) drops to `info` and says why; a confirmed one says so; a redundant index whose removal makes plans worse
  * drops to `info`.
  */
 export function applyChecks(findings: Finding[], proposals: ProposalCheck[], redundant: RedundantCheck[] = []): Finding[] {
   return findings.map((f) => {
     if (f.rule === 'missing-index') {
-      const c = proposals.find((p) => p.proposal.name === f.index && p.proposal.table === f.table);
+      // Two proposals may share a name (ASC and DESC variants): the fix SQL tells them apart.
+      const c = proposals.find((p) => p.proposal.sql === f.fix?.sql) ?? proposals.find((p) => p.proposal.name === f.index && p.proposal.table === f.table);
       if (!c) return f;
-      if (c.verdict === 'not-used') return { ...f, severity: 'info', message: `${f.message} Downgraded: ${c.reason}.` };
+      if (c.verdict === 'not-used' || c.verdict === 'no-gain') return { ...f, severity: 'info', message: `${f.message} Downgraded: ${c.reason}.` };
       if (c.verdict === 'helps') return { ...f, message: `${f.message} Confirmed: ${c.reason}.` };
       return { ...f, message: `${f.message} (Not checked against a planner: ${c.reason}.)` };
     }

@@ -83,7 +83,15 @@ export interface QueryComparison {
   error?: string;
 }
 
-export type WhatIfVerdict = 'helps' | 'not-used' | 'unconfirmed' | 'unavailable';
+/**
+ * `helps`: the planner uses it and the plan gets cheaper; `no-gain`: it would use it for no saving;
+ * `not-used`: it keeps its plan; `unconfirmed`: HypoPG said not used for a partial index (it misjudges
+ * those); `unavailable`: nothing here can simulate it.
+ */
+export type WhatIfVerdict = 'helps' | 'no-gain' | 'not-used' | 'unconfirmed' | 'unavailable';
+
+/** PostgreSQL's fuzz factor for comparing path costs (STD_FUZZ_FACTOR). */
+const FUZZ = 1.01;
 
 export interface WhatIfResult {
   index: IndexCandidate;
@@ -195,8 +203,11 @@ export async function whatIfIndex(session: Session, candidate: IndexCandidate, s
   const ok = queries.filter((x) => !x.error);
   if (!ok.length) return { ...base, method, queries, verdict: 'unavailable', reason: `none of the statements could be explained: ${queries[0]?.error ?? 'no statements'}` };
   if (used) {
-    const best = ok.filter((x) => x.usesIndex).map(costs).join(', ');
-    return { ...base, method, queries, used, verdict: 'helps', reason: `the planner on ${session.target} uses it (cost ${best})` };
+    const users = ok.filter((x) => x.usesIndex);
+    // The planner treats paths within 1% as equally cheap: it may pick the index for no gain.
+    const gains = users.some((x) => x.after!.totalCost < x.before!.totalCost / FUZZ);
+    if (gains) return { ...base, method, queries, used, verdict: 'helps', reason: `the planner on ${session.target} uses it (cost ${users.map(costs).join(', ')})` };
+    return { ...base, method, queries, used, verdict: 'no-gain', reason: `the planner on ${session.target} would use it, but the plan gets no cheaper (cost ${users.map(costs).join(', ')})` };
   }
   const keeps = ok[0].after!.indexes.length ? `keeps using ${ok[0].after!.indexes.map((i) => `"${i}"`).join(', ')}` : `keeps a sequential scan of ${ok[0].after!.seqScans.join(', ') || candidate.table}`;
   if (hypo && candidate.partial) {

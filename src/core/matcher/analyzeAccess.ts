@@ -1,7 +1,8 @@
 /** Evaluates every index of a table for one access and picks the path the planner would likely take. */
-import type { TableAccess } from '../model/query';
+import type { PredicateAtom } from '../model/predicate';
+import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
-import { coversColumns, keyName, matchKeys, orderMatch, partialUsable, requiredOrder } from './btree';
+import { constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, type SelectivityContext } from './selectivity';
 import type { AccessVerdict, IndexUse } from './types';
@@ -38,12 +39,28 @@ function filterAtoms(access: TableAccess) {
   return atoms;
 }
 
+/** What every index evaluation of one access needs, computed once per access. */
+interface AccessFacts {
+  selAll: number;
+  constant: Set<string>;
+  required: OrderItem[];
+  eq: Map<string, PredicateAtom[]>;
+}
+
+function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts {
+  const constant = constantColumns(access);
+  return { selAll: combinedSelectivity(ctx, filterAtoms(access)), constant, required: requiredOrder(access, constant), eq: equalityAtoms(access) };
+}
+
 export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext): IndexUse {
+  return evaluateWith(index, access, ctx, accessFacts(access, ctx));
+}
+
+function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityContext, facts: AccessFacts): IndexUse {
   const rows = ctx.rows;
-  const all = filterAtoms(access);
-  const selAll = combinedSelectivity(ctx, all);
+  const selAll = facts.selAll;
   const matched = rows * selAll;
-  const needsSort = requiredOrder(access).length > 0;
+  const needsSort = facts.required.length > 0;
   const base: IndexUse = {
     index,
     usable: false,
@@ -73,8 +90,8 @@ export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: Selecti
   }
   if (index.method !== 'btree') return { ...base, reason: `${index.method} indexes are not modelled` };
 
-  const km = matchKeys(index, access);
-  const order = orderMatch(index, access);
+  const km = matchKeys(index, access, facts.eq);
+  const order = orderMatch(index, access, facts.constant, facts.required);
   const indexOnly = coversColumns(index, access);
   const limit = limitRows(access);
   const condSel = combinedSelectivity(ctx, [...km.conditions, ...(index.predicate ?? [])]);
@@ -166,12 +183,13 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
     };
   }
   const ctx = selectivityContext(schema, table, opts);
-  const selAll = combinedSelectivity(ctx, filterAtoms(access));
+  const facts = accessFacts(access, ctx);
+  const selAll = facts.selAll;
   const matched = rows * selAll;
   const limit = limitRows(access);
   const seqRows = !needsSort && limit !== undefined ? Math.min(rows, limit / Math.max(selAll, 1e-9)) : rows;
   const seqScanCost = seqRows + (needsSort ? sortCost(matched) : 0);
-  const candidates = [...table.indexes, ...extra].map((i) => evaluateIndex(i, access, ctx));
+  const candidates = [...table.indexes, ...extra].map((i) => evaluateWith(i, access, ctx, facts));
   // Trigram indexes on each OR-ed column combine through a BitmapOr.
   if (bitmapOrCovered(access, candidates)) {
     for (const u of candidates) {

@@ -60,8 +60,8 @@ export function rangeAtoms(access: TableAccess, key?: IndexKey): Map<string, Pre
   return m;
 }
 
-export function matchKeys(index: IndexDef, access: TableAccess): KeyMatch {
-  const eq = equalityAtoms(access);
+/** `eq`: equalityAtoms(access), when the caller already has it. */
+export function matchKeys(index: IndexDef, access: TableAccess, eq: Map<string, PredicateAtom[]> = equalityAtoms(access)): KeyMatch {
   const out: KeyMatch = { equalityColumns: [], conditions: [] };
   for (const key of index.keys) {
     const name = keyName(key);
@@ -93,17 +93,23 @@ export function constantColumns(access: TableAccess): Set<string> {
   return s;
 }
 
-export function requiredOrder(access: TableAccess): OrderItem[] {
-  const constant = constantColumns(access);
+export function requiredOrder(access: TableAccess, constant: Set<string> = constantColumns(access)): OrderItem[] {
+  if (access.orderBy.length === 0) return [];
   return access.orderBy.filter((o) => !constant.has(o.column));
 }
 
-/** Whether a scan of the index returns rows in the required order; `backward` when scanned in reverse. */
-export function orderMatch(index: IndexDef, access: TableAccess): { sorted: boolean; backward: boolean } {
-  const required = requiredOrder(access);
+/**
+ * Whether a scan of the index returns rows in the required order; `backward` when scanned in reverse.
+ * `constant` and `required`: constantColumns(access) and requiredOrder(access), when the caller has them.
+ */
+export function orderMatch(
+  index: IndexDef,
+  access: TableAccess,
+  constant: Set<string> = constantColumns(access),
+  required: OrderItem[] = requiredOrder(access, constant),
+): { sorted: boolean; backward: boolean } {
   if (required.length === 0) return { sorted: true, backward: false };
   if (index.method !== 'btree') return { sorted: false, backward: false };
-  const constant = constantColumns(access);
   let direction: boolean | undefined; // true = forward
   let ki = 0;
   for (const item of required) {
@@ -123,11 +129,13 @@ export function orderMatch(index: IndexDef, access: TableAccess): { sorted: bool
 
 export function coversColumns(index: IndexDef, access: TableAccess): boolean {
   if (access.columnsRead === '*' || access.kind !== 'select') return false;
-  const have = new Set([...index.keys.map(keyName), ...index.include]);
-  return access.columnsRead.every((c) => have.has(c));
+  const cols = access.columnsRead;
+  // Every column read must be a key or INCLUDE column (no Set for the usual handful of columns).
+  return cols.every((c) => index.keys.some((k) => keyName(k) === c) || index.include.includes(c));
 }
 
 export function partialUsable(index: IndexDef, access: TableAccess): boolean {
+  if (!index.predicate || index.predicate.length === 0) return true;
   return predicateImplied(
     access.predicates.map((p) => p.atom),
     index.predicate,

@@ -14,16 +14,45 @@ import { atomSelectivity, combinedSelectivity, type SelectivityContext } from '.
 import type { ProposedIndex } from './types';
 
 export function proposeIndex(access: TableAccess, schema: SchemaModel, table: TableDef, ctx: SelectivityContext): ProposedIndex | undefined {
-  const btree = proposeBtree(access, table, ctx);
-  const text = proposeText(access, table, ctx);
-  if (!text) return btree && finish(btree, table, schema);
-  if (!btree) return finish(text, table, schema);
-  // Prefer the B-tree when its conditions alone are selective enough to make the text match cheap.
-  const btreeSel = combinedSelectivity(ctx, btree.conditions);
-  return finish(btreeSel <= 0.01 ? btree : text, table, schema);
+  const draft = draftIndex(access, table, ctx);
+  return draft && finishDraft(draft, table, schema);
 }
 
-interface Draft {
+/**
+ * The index proposeIndex would propose, before it is named and written out as SQL and Prisma:
+ * enough to evaluate it (draftAsIndex); finishDraft turns it into the ProposedIndex.
+ */
+export function draftIndex(access: TableAccess, table: TableDef, ctx: SelectivityContext): Draft | undefined {
+  const btree = proposeBtree(access, table, ctx);
+  const text = proposeText(access, table, ctx);
+  if (!text) return btree;
+  if (!btree) return text;
+  // Prefer the B-tree when its conditions alone are selective enough to make the text match cheap.
+  const btreeSel = combinedSelectivity(ctx, btree.conditions);
+  return btreeSel <= 0.01 ? btree : text;
+}
+
+/**
+ * The draft as an index definition the matcher can evaluate: what proposalAsIndex(finishDraft(d))
+ * gives, except for the name and the predicate text, which evaluateIndex only quotes in reasons.
+ */
+export function draftAsIndex(d: Draft, table: TableDef): IndexDef {
+  return {
+    name: '',
+    table: table.name,
+    method: d.method,
+    keys: d.keys,
+    include: [],
+    unique: false,
+    primary: false,
+    constraint: false,
+    predicate: d.predicate.length ? d.predicate : undefined,
+    valid: true,
+    origin: 'migration',
+  };
+}
+
+export interface Draft {
   method: 'btree' | 'gin';
   keys: IndexKey[];
   predicate: PredicateAtom[];
@@ -191,7 +220,7 @@ function prismaAttribute(draft: Draft, table: TableDef, schema: SchemaModel, nam
   return { prisma: `@@index([${parts.join(', ')}]${type}${map})` };
 }
 
-function finish(draft: Draft, table: TableDef, schema: SchemaModel): ProposedIndex {
+export function finishDraft(draft: Draft, table: TableDef, schema: SchemaModel): ProposedIndex {
   const predicateText = draft.predicate.length ? draft.predicate.map(atomSql).join(' AND ') : undefined;
   const name = indexName(table, draft.keys, !!predicateText);
   let sql = createIndexSql({ name, table: table.name, method: draft.method, keys: draft.keys, include: [], unique: false, predicateText });

@@ -34,5 +34,15 @@ export interface Rule {
   summary: string;
   /** Why it matters and what to do, for docs and hovers. */
   description: string;
+  /**
+   * What the findings depend on, so `Project.analyze()` can keep them between analyses:
+   * - `'verdict'`: the findings for a list of verdicts are the findings for each verdict in turn,
+   *   from that verdict, `schema` and `options` alone (run per file, kept until the file or the
+   *   schema changes);
+   * - `'schema'`: `schema`, `options` and the schema sources only, never `verdicts` (kept until the
+   *   schema changes).
+   * Absent: the rule runs on every analysis with every verdict.
+   */
+  scope?: 'verdict' | 'schema';
   run(ctx: RuleContext): Finding[];
 }

@@ -7,6 +7,7 @@ import type { Rule, RuleContext } from './context';
 export const lowSelectivityIndex: Rule = {
   id: 'low-selectivity-index',
   defaultSeverity: 'warning',
+  scope: 'schema',
   summary: 'A single-column index on a boolean or low-cardinality enum.',
   description:
     'An index on a column with a handful of values returns a large share of the table for most values, so the planner prefers a sequential scan and the index only costs writes. If one value is rare and queried (PENDING payments, incomplete lessons), a partial index on the columns those queries filter or sort by, WHERE column = that value, is smaller and faster.',

@@ -3,7 +3,7 @@ import type { Range } from '../model/location';
 import type { AccessVerdict, ProposedIndex } from '../matcher/types';
 import { evaluateIndex, fmt, selectivityContext } from '../matcher/analyzeAccess';
 import { requiredOrder } from '../matcher/btree';
-import { proposalAsIndex, proposeIndex } from '../matcher/propose';
+import { draftAsIndex, draftIndex, finishDraft } from '../matcher/propose';
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Rule, RuleContext } from './context';
 
@@ -35,9 +35,10 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   if (!table || access.kind === 'insert') return undefined;
   if (v.rows < ctx.options.minRows) return undefined;
   const sctx = selectivityContext(ctx.schema, table, ctx.options);
-  const proposal = proposeIndex(access, ctx.schema, table, sctx);
-  if (!proposal) return undefined;
-  const use = evaluateIndex(proposalAsIndex(proposal), access, sctx);
+  // Named and written out (SQL, Prisma) only when it is proposed.
+  const draft = draftIndex(access, table, sctx);
+  if (!draft) return undefined;
+  const use = evaluateIndex(draftAsIndex(draft, table), access, sctx);
   if (!use.usable) return undefined;
   // A unique index matched on every key already returns at most one row.
   if (v.best && v.best.index.unique && !v.best.index.predicate && v.best.equalityColumns.length === v.best.index.keys.length) return undefined;
@@ -56,13 +57,13 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
     if (saved < ctx.options.minRowsSaved) return undefined;
     // Below warning level, a copy of the index in use that only adds a partial predicate is not worth its upkeep.
     const usedKeys = v.best?.equalityColumns ?? [];
-    const sameKeys = proposal.keys.length === usedKeys.length && proposal.keys.every((k, i) => k.column === usedKeys[i]);
+    const sameKeys = draft.keys.length === usedKeys.length && draft.keys.every((k, i) => k.column === usedKeys[i]);
     if (sameKeys && !sortFixed) return undefined;
   }
   const parts: string[] = [];
   if (rowsNow - use.rowsRead >= 1) parts.push(`read ${approx(use.rowsRead)} instead of ${approx(rowsNow)} rows`);
   if (sortFixed) parts.push(`return them already in ORDER BY order (no sort of ${approx(sortedRows)} rows)`);
-  return { proposal, severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith: use.rowsRead, sortAvoided: sortFixed };
+  return { proposal: finishDraft(draft, table, ctx.schema), severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith: use.rowsRead, sortAvoided: sortFixed };
 }
 
 function approx(n: number): string {
@@ -91,6 +92,7 @@ function keysText(p: ProposedIndex): string {
 export const missingIndex: Rule = {
   id: 'missing-index',
   defaultSeverity: 'warning',
+  scope: 'verdict',
   summary: 'A query has no index that serves its filter, join or sort.',
   description:
     'PostgreSQL can use a B-tree index for the leading columns compared with =/IN/IS NULL, then one range column, and can return rows in index order when the ORDER BY matches the remaining key columns in the same or fully reversed direction. When no index does that for a query on a large table, it reads and sorts far more rows than it returns. The fix proposes the index (equality, then range or sort columns; constant boolean/enum filters as a partial-index predicate), as SQL and as a Prisma @@index.',

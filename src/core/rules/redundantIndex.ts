@@ -31,6 +31,7 @@ export function redundantIndexes(indexes: IndexDef[]): Map<IndexDef, Redundancy>
 export const redundantIndex: Rule = {
   id: 'redundant-index',
   defaultSeverity: 'warning',
+  scope: 'schema',
   summary: 'An index duplicates another or is a leading prefix of one.',
   description:
     'A B-tree index whose key columns are the leading columns of another index on the same table (same method, same partial predicate) serves no query the other cannot serve, yet every INSERT and UPDATE pays to maintain it. Unique and primary-key indexes enforce rules and are never proposed for removal.',

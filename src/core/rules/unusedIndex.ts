@@ -37,7 +37,7 @@ export const unusedIndex: Rule = {
     const out: Finding[] = [];
     for (const table of ctx.schema.tables.values()) {
       for (const index of table.indexes) {
-        if (index.primary || index.unique || index.constraint || index.stats === undefined) continue;
+        if (index.stats === undefined) continue;
         const location = index.location ?? table.location ?? (live.workspaceFile ? { file: live.workspaceFile, range: ZERO_RANGE } : undefined);
         if (!location) continue;
         const bytes = size(index.stats.sizeBytes);
@@ -52,7 +52,7 @@ export const unusedIndex: Rule = {
           });
           continue;
         }
-        if (index.stats.scans !== 0 || !oldEnough) continue;
+        if (index.primary || index.unique || index.constraint || index.stats.scans !== 0 || !oldEnough) continue;
         out.push({
           ...base,
           severity: 'warning',

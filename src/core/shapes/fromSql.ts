@@ -1,10 +1,10 @@
 /** SQL text → query shapes: which tables a statement reads or writes and how it filters and sorts them. */
-import { scanSync } from 'libpg-query';
 import type { Finding } from '../model/finding';
 import type { LineIndex, Range } from '../model/location';
 import { emptyAccess, type AccessKind, type QueryOrigin, type QueryShape, type TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
 import { columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
+import { lexSql, type SqlToken } from '../sql/lexer';
 import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
 import { predicateAtoms, type ColumnResolver } from '../sql/predicates';
 import { tableKey } from '../sql/identifiers';
@@ -49,7 +49,7 @@ class Scope {
 
 /** Per-statement state: where the statement sits in the host file, and its tokens for end offsets. */
 class StatementContext {
-  private tokens?: { start: number; end: number; text: string }[];
+  private tokens?: SqlToken[];
   readonly accesses: TableAccess[] = [];
 
   constructor(
@@ -85,12 +85,13 @@ class StatementContext {
   private tokenEnd(byteOffset: number): number {
     if (!this.tokens) {
       try {
-        this.tokens = scanSync(this.stmt.text).tokens;
+        // The split of the document usually lexed the statement already.
+        this.tokens = this.stmt.tokens ?? lexSql(this.stmt.text);
       } catch {
         this.tokens = [];
       }
     }
-    const i = this.tokens.findIndex((t) => t.start === byteOffset);
+    const i = tokenStartingAt(this.tokens, byteOffset);
     if (i < 0) return byteOffset + 1;
     let depth = 0;
     for (let j = i; j < this.tokens.length; j++) {
@@ -101,6 +102,20 @@ class StatementContext {
     }
     return this.tokens[this.tokens.length - 1].end;
   }
+}
+
+/** Index of the token starting at `byteOffset` (tokens are in order), or -1. */
+function tokenStartingAt(tokens: SqlToken[], byteOffset: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = tokens[mid].start;
+    if (s === byteOffset) return mid;
+    if (s < byteOffset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: QueryShape[]; problems: Finding[] } {

@@ -1,4 +1,5 @@
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { loadModule, parseSync } from 'libpg-query';
+import { lexSqlWithOffsets, type SqlToken } from './lexer';
 
 /** One statement of a SQL document, with its offsets in the document's UTF-16 text. */
 export interface ParsedStatement {
@@ -10,6 +11,11 @@ export interface ParsedStatement {
   /** Converts a UTF-8 byte offset inside `text` (as the parser reports it) to a document offset. */
   toDocOffset(byteOffset: number): number;
   error?: { message: string; offset: number };
+  /**
+   * The tokens of `text` (UTF-8 byte offsets in `text`, exactly as libpg-query's scanSync would
+   * give them for `text`), when splitting the document already lexed them.
+   */
+  tokens?: SqlToken[];
 }
 
 let loaded: Promise<void> | undefined;
@@ -64,22 +70,35 @@ interface Piece {
   end: number;
 }
 
-/** Splits a document at top-level semicolons using the real PostgreSQL lexer. */
-function splitStatements(text: string): Piece[] {
-  const toChar = byteToCharMapper(text);
-  let tokens: { start: number; end: number; text: string }[];
+interface Split {
+  pieces: Piece[];
+  /** The document's tokens and their UTF-16 offsets (absent when there was no need to lex, or on a lexer error). */
+  tokens?: SqlToken[];
+  chars?: number[];
+}
+
+/** Splits a document at top-level semicolons using PostgreSQL's lexer rules (see ./lexer). */
+function splitStatements(text: string): Split {
+  // No semicolon anywhere: a single piece, whatever the tokens are.
+  if (!text.includes(';')) return { pieces: [{ start: 0, end: text.length }] };
+  let lexed: { tokens: SqlToken[]; chars?: number[] };
   try {
-    tokens = scanSync(text).tokens;
+    lexed = lexSqlWithOffsets(text);
   } catch {
-    return naiveSplit(text);
+    return { pieces: naiveSplit(text) };
   }
+  const { tokens } = lexed;
+  const toChar = lexed.chars ? undefined : byteToCharMapper(text);
+  const charStart = (k: number) => (lexed.chars ? lexed.chars[2 * k] : toChar!(tokens[k].start));
+  const charEnd = (k: number) => (lexed.chars ? lexed.chars[2 * k + 1] : toChar!(tokens[k].end));
   const pieces: Piece[] = [];
   let start = 0;
   // BEGIN ATOMIC … END function bodies contain semicolons; CASE … END nests inside them.
   let inBody = false;
   let caseDepth = 0;
   let prev = '';
-  for (const t of tokens) {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
     const word = t.text.toLowerCase();
     if (!inBody && word === 'atomic' && prev === 'begin') inBody = true;
     else if (inBody && word === 'case') caseDepth++;
@@ -89,12 +108,43 @@ function splitStatements(text: string): Piece[] {
     }
     prev = word;
     if (t.text === ';' && !inBody) {
-      pieces.push({ start, end: toChar(t.start) });
-      start = toChar(t.end);
+      pieces.push({ start, end: charStart(k) });
+      start = charEnd(k);
     }
   }
   pieces.push({ start, end: text.length });
-  return pieces;
+  return { pieces, tokens, chars: lexed.chars };
+}
+
+/**
+ * The tokens lying in each piece, re-based on the piece's first byte; undefined for a piece a
+ * token straddles (white space JavaScript trims but PostgreSQL reads as part of a token).
+ */
+function tokensOfPieces(text: string, split: Split, pieces: Piece[]): (SqlToken[] | undefined)[] {
+  const out: (SqlToken[] | undefined)[] = [];
+  const { tokens, chars } = split;
+  if (!tokens || !chars) return pieces.map(() => undefined);
+  let k = 0;
+  let byteAt = 0;
+  let charAt = 0;
+  for (const p of pieces) {
+    byteAt += Buffer.byteLength(text.slice(charAt, p.start));
+    charAt = p.start;
+    while (k < tokens.length && chars[2 * k + 1] <= p.start) k++;
+    const mine: SqlToken[] = [];
+    let ok = true;
+    let j = k;
+    for (; j < tokens.length && chars[2 * j] < p.end; j++) {
+      if (chars[2 * j] < p.start || chars[2 * j + 1] > p.end) {
+        ok = false;
+        break;
+      }
+      const t = tokens[j];
+      mine.push({ start: t.start - byteAt, end: t.end - byteAt, text: t.text });
+    }
+    out.push(ok ? mine : undefined);
+  }
+  return out;
 }
 
 function naiveSplit(text: string): Piece[] {
@@ -146,22 +196,29 @@ function errorMessage(err: unknown): string {
 export function parseSqlDocument(text: string): ParsedStatement[] {
   assertReady();
   const out: ParsedStatement[] = [];
-  for (const raw of splitStatements(text)) {
+  const split = splitStatements(text);
+  const pieces: Piece[] = [];
+  for (const raw of split.pieces) {
     const p = trimPiece(text, raw);
-    if (!p) continue;
+    if (p) pieces.push(p);
+  }
+  const pieceTokens = tokensOfPieces(text, split, pieces);
+  pieces.forEach((p, i) => {
     const pieceText = text.slice(p.start, p.end);
     const toChar = byteToCharMapper(pieceText);
     const toDocOffset = (b: number) => p.start + toChar(b);
     try {
       const result = parseSync(pieceText) as { stmts?: { stmt: Record<string, any> }[] };
       const stmts = result.stmts ?? [];
-      if (stmts.length === 0) continue; // only comments
-      out.push({ ast: stmts[0].stmt, start: p.start, end: p.end, text: pieceText, toDocOffset });
+      if (stmts.length === 0) return; // only comments
+      const stmt: ParsedStatement = { ast: stmts[0].stmt, start: p.start, end: p.end, text: pieceText, toDocOffset };
+      if (pieceTokens[i]) stmt.tokens = pieceTokens[i];
+      out.push(stmt);
     } catch (err) {
       const offset = p.start + errorOffset(err, pieceText);
       out.push({ start: p.start, end: p.end, text: pieceText, toDocOffset, error: { message: errorMessage(err), offset } });
     }
-  }
+  });
   return out;
 }
 

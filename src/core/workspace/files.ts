@@ -17,6 +17,11 @@ export function classify(file: string): FileKind | undefined {
   return undefined;
 }
 
+/** A rollback script beside the migrations (`…_rollback.sql`, `down.sql`): undoes, never applied forward. */
+export function isRollbackFile(file: string): boolean {
+  return /(^|[\/_.-])(rollback|down)\.sql$/i.test(file.replace(/\\/g, '/'));
+}
+
 export interface WalkResult {
   files: string[];
   /** Files passed over (too large, unreadable), with the reason. */

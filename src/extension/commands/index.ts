@@ -4,6 +4,7 @@ import type { ExtensionState } from '../state';
 import { addIndex } from './addIndex';
 import { analyzeWorkspace } from './analyzeWorkspace';
 import { EXPLAIN_SCHEME, ExplainDocuments, explainQuery } from './explainQuery';
+import { applyMigrationCommand, generateMigration } from './migration';
 import { openFile, revealLocation } from './navigation';
 import { showIndexReport } from './showIndexReport';
 
@@ -16,6 +17,8 @@ export function registerCommands(state: ExtensionState): vscode.Disposable {
     reg('pgIndexReview.explainQuery', (uri?: string | vscode.Uri, pos?: { line: number; character: number }) => explainQuery(state, explainDocs, uri, pos)),
     reg('pgIndexReview.configureDatabase', () => state.database.configure()),
     reg('pgIndexReview.showIndexReport', () => showIndexReport(state).then(() => undefined)),
+    reg('pgIndexReview.generateMigration', (choice?: { prisma?: boolean; minSeverity?: 'warning' | 'info' }) => generateMigration(state, choice)),
+    reg('pgIndexReview.applyMigration', (file?: string | vscode.Uri) => applyMigrationCommand(state, file)),
     reg('pgIndexReview.addIndex', (uri: string, at: { line: number; character: number }) => addIndex(state, uri, at)),
     reg('pgIndexReview.revealLocation', revealLocation),
     reg('pgIndexReview.openFile', openFile),

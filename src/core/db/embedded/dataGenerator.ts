@@ -60,6 +60,9 @@ export function parentsFirst(schema: SchemaModel): TableDef[] {
   return out;
 }
 
+/** Stands for a parent's row number in a value expression, until the expression picking it replaces it. */
+const ROW = '\u0000row\u0000';
+
 /** `1 + floor(random() * n)`: a row number of a table with n rows. */
 function pick(n: number): string {
   return `(1 + floor(random() * ${Math.max(1, n)}))::int`;
@@ -118,8 +121,8 @@ function finiteDomain(schema: SchemaModel, table: TableDef, col: ColumnDef, rows
     const refCol = parent?.columns.get(fk.refColumns[0]);
     const n = rows.get(fk.refTable);
     if (parent && refCol && n !== undefined) {
-      const v = keyedValue(parent, refCol, 'K');
-      if (v) return { size: n, value: (k) => v.replace(/\bK\b/g, `(${k})`) };
+      const v = keyedValue(parent, refCol, ROW);
+      if (v) return { size: n, value: (k) => v.split(ROW).join(`(${k})`) };
     }
     return undefined;
   }
@@ -202,8 +205,8 @@ function columnValue(schema: SchemaModel, table: TableDef, col: ColumnDef, rows:
     if (fk.refTable === table.name) {
       // A self-reference points at an earlier (or the same) row of the statement.
       const refCol = table.columns.get(fk.refColumns[0]);
-      const v = refCol && keyedValue(table, refCol, 'K');
-      return v?.replace(/\bK\b/g, '(1 + floor(random() * g))::int');
+      const v = refCol && keyedValue(table, refCol, ROW);
+      return v?.split(ROW).join('(1 + floor(random() * g))::int');
     }
     const fin = finiteDomain(schema, table, col, rows);
     return fin ? fin.value(pick(fin.size)) : undefined;

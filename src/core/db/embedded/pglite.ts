@@ -1,22 +1,17 @@
 /**
  * The embedded default: with no database configured, EXPLAIN and what-if run on PGlite
- * (PostgreSQL 18 compiled to WASM, in this process) loaded with the workspace's migrations and
- * synthetic rows (dataGenerator.ts).
+ * (PostgreSQL 18 compiled to WASM, in this process), built from the workspace's migrations and
+ * synthetic rows by seed.ts (row counts: configured × 1/100, at least 1000 a table — see there).
  *
- * Row counts: the configured counts (`pg-index-review.json` "rows", `--rows`; `defaultRows` for
- * the others) × `scale`, default 1/100, but at least `minRows` (1000, or the configured count when
- * smaller): small tables keep their real size, where the planner's choices are most size-sensitive. 1/100 keeps the sample
- * workspace at ~150k rows — a few seconds to generate and ~0.5 GB of memory — while the larger
- * tables stay big enough (10k–100k rows) for index scans to beat sequential scans where they do in
- * production. Absolute costs are smaller than production's; plan shapes mostly agree (see
- * bench/planAgreement.ts). `statement_timeout` has no effect in PGlite: it is single-threaded.
- *
- * Created lazily, cached per process (one instance at a time: each takes ~400 MB), the data is
- * generated once per schema and row counts.
+ * Created lazily and cached per process: one instance at a time (each takes ~0.5 GB), rebuilt when
+ * the migrations or the row counts change. PGlite is single-threaded and runs on the caller's
+ * thread: `statement_timeout` has no effect, and an editor should call it off its UI thread.
  */
 import { createHash } from 'node:crypto';
 import { sessionOver, type Session, type SessionDriver } from '../connection';
 import { DEFAULT_SCALE, scaleText, seedDatabase, type SeedOptions } from './seed';
+
+export { DEFAULT_SCALE };
 import type { MigrationFile } from '../../schema/migrations/loadMigrations';
 import { sortMigrations } from '../../schema/migrations/loadMigrations';
 import type { SchemaModel } from '../../model/schema';

@@ -152,7 +152,8 @@ export async function applyMigration(opts: ApplyOptions): Promise<ApplyResult> {
 
   // Where a previous run got to, and the preview.
   let resumeFrom = 0;
-  const read = await openSession(opts.url, { readOnly: true });
+  // A short lock_timeout: the preview reads catalogs, and must not queue behind another session's lock.
+  const read = await openSession(opts.url, { readOnly: true, lockTimeoutMs: 200 });
   try {
     const rec = await readRecord(read, name);
     if (opts.prisma && (await prismaApplied(read, name))) return { ...base, status: 'already-applied', message: `${name} is already recorded as applied in _prisma_migrations: nothing to do` };
@@ -166,6 +167,9 @@ export async function applyMigration(opts: ApplyOptions): Promise<ApplyResult> {
     }
     base.preview = await previewSteps(read, steps, resumeFrom);
     emit({ type: 'preview', steps: base.preview, target });
+  } catch (err) {
+    const e = err as DatabaseError;
+    return { ...base, status: 'failed', error: { message: redact(e.message ?? String(err), opts.url), code: e.code }, message: `nothing applied: could not read ${target}: ${redact(e.message ?? String(err), opts.url)}` };
   } finally {
     await read.close();
   }

@@ -15,6 +15,8 @@ export interface StepPreview {
   /** Table size (heap + indexes + TOAST) and estimated rows, when the table exists. */
   tableBytes?: number;
   tableRows?: number;
+  /** Locks other sessions hold on the table right now (the statement may have to wait for them). */
+  heldBy?: string[];
   index?: string;
   /** For CREATE/DROP INDEX: the index as it is now. */
   indexState?: 'absent' | 'valid' | 'invalid';
@@ -33,24 +35,39 @@ interface IndexRow {
   def: string;
 }
 
+/**
+ * Catalog reads only (relpages, pg_index), never the relation itself: a dry run must not queue
+ * behind a lock another session holds on the table (pg_relation_size would).
+ */
 export async function indexState(q: Queryable, name: string): Promise<IndexRow | undefined> {
-  const rows = await q.query<IndexRow>(
-    `SELECT c.relname AS index, t.relname AS table, i.indisvalid AS valid, pg_relation_size(c.oid)::text AS bytes, pg_get_indexdef(c.oid) AS def
+  const rows = await q.query<IndexRow & { oid: string }>(
+    `SELECT c.oid::text AS oid, c.relname AS index, t.relname AS table, i.indisvalid AS valid, (c.relpages::bigint * current_setting('block_size')::bigint)::text AS bytes
        FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relname = $1 AND n.nspname = ANY (current_schemas(false))`,
     [name],
   );
-  return rows[0];
+  const row = rows[0];
+  if (!row) return undefined;
+  // pg_get_indexdef locks the table: with another session holding ACCESS EXCLUSIVE it would wait, so it may fail.
+  try {
+    row.def = (await q.query<{ def: string }>('SELECT pg_get_indexdef($1::oid) AS def', [row.oid]))[0]?.def ?? '';
+  } catch {
+    row.def = '';
+  }
+  return row;
 }
 
-export async function tableSize(q: Queryable, table: string): Promise<{ bytes: number; rows: number } | undefined> {
-  const rows = await q.query<{ bytes: string; rows: string }>(
-    `SELECT pg_total_relation_size(c.oid)::text AS bytes, GREATEST(c.reltuples, 0)::bigint::text AS rows
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+export async function tableSize(q: Queryable, table: string): Promise<{ bytes: number; rows: number; heldBy: string[] } | undefined> {
+  const rows = await q.query<{ bytes: string; rows: string; held: string[] | null }>(
+    `SELECT ((c.relpages + COALESCE(tc.relpages, 0) + COALESCE((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0))::bigint
+              * current_setting('block_size')::bigint)::text AS bytes,
+            GREATEST(c.reltuples, 0)::bigint::text AS rows,
+            (SELECT array_agg(DISTINCT l.mode || ' (pid ' || l.pid || ')') FROM pg_locks l WHERE l.relation = c.oid AND l.granted AND l.pid <> pg_backend_pid()) AS held
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
       WHERE c.relname = $1 AND c.relkind IN ('r', 'p') AND n.nspname = ANY (current_schemas(false))`,
     [table],
   );
-  return rows[0] ? { bytes: Number(rows[0].bytes), rows: Number(rows[0].rows) } : undefined;
+  return rows[0] ? { bytes: Number(rows[0].bytes), rows: Number(rows[0].rows), heldBy: rows[0].held ?? [] } : undefined;
 }
 
 export async function previewSteps(q: Queryable, steps: Step[], resumeFrom: number): Promise<StepPreview[]> {
@@ -65,7 +82,7 @@ export async function previewSteps(q: Queryable, steps: Step[], resumeFrom: numb
       p.indexState = st ? (st.valid ? 'valid' : 'invalid') : 'absent';
       if (st) {
         p.indexBytes = Number(st.bytes);
-        p.indexDefinition = st.def;
+        if (st.def) p.indexDefinition = st.def;
         p.table = st.table;
       }
       if (s.info.kind === 'create-index' && st?.valid) p.note = 'the index already exists: IF NOT EXISTS makes this a no-op';
@@ -87,6 +104,7 @@ export async function previewSteps(q: Queryable, steps: Step[], resumeFrom: numb
       if (size) {
         p.tableBytes = size.bytes;
         p.tableRows = size.rows;
+        if (size.heldBy.length) p.heldBy = size.heldBy;
       }
     }
     out.push(p);

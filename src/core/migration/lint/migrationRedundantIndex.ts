@@ -39,6 +39,7 @@ export const migrationRedundantIndex: MigrationRule = {
     const out: MigrationFinding[] = [];
     // A rollback recreates what the migration dropped, redundant or not: that is its job.
     if (f.role === 'rollback') return out;
+    const leftRedundant = new Set<string>();
     f.statements.forEach((s, i) => {
       if (s.kind !== 'create-index' || s.applyError) return;
       if (s.indexNames[0] && s.before.tables.get(s.ast?.IndexStmt?.relation?.relname)?.indexes.some((x) => x.name === s.indexNames[0])) return; // IF NOT EXISTS no-op
@@ -84,7 +85,8 @@ export const migrationRedundantIndex: MigrationRule = {
       for (const e of existing) {
         if (e.location?.file === f.file) continue;
         const stillThere = f.after.tables.get(idx.table)?.indexes.some((x) => x.name === e.name);
-        if (!stillThere || !finalIdx || redundancy(e, finalIdx)?.of !== finalIdx) continue;
+        if (!stillThere || !finalIdx || redundancy(e, finalIdx)?.of !== finalIdx || leftRedundant.has(e.name)) continue;
+        leftRedundant.add(e.name);
         out.push(
           statementFinding(this.id, 'info', f, s, `${describe(idx)} makes the existing ${describe(e)}${where(e, f)} redundant (it is a leading prefix of the new index), but the migration keeps it: drop it here too, after this statement.`, {
             table: idx.table,

@@ -29,7 +29,8 @@
  * interpolation: string literals and string constants in scope are inlined, anything else becomes a `$n` placeholder and marks the SQL `dynamic`;
  * `'a' + 'b'` concatenations are followed the same way.
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import { LineIndex, type Range } from '../../model/location';
 import { unwrap } from './literals';
 import { declarationScope, resolveConstInitializer } from './scope';

@@ -7,7 +7,8 @@
  * findings, except for SQL with statically unknown parts (`dynamic`), where the
  * error may be an artefact of our placeholders.
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import type { Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
 import type { QueryShape } from '../../model/query';

@@ -2,7 +2,8 @@
  * Helpers that read values out of TypeScript syntax without a type checker:
  * literal values, object-literal properties, receiver names.
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import type { Literal } from '../../model/predicate';
 import { resolveConstInitializer } from './scope';
 

@@ -17,7 +17,8 @@
  * fields named in its `select`), aggregate() the fields named in
  * `_sum`/`_avg`/`_min`/`_max`/`_count`, groupBy() its `by` fields and those.
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import { emptyAccess, type AccessKind, type LocatedAtom, type TableAccess } from '../../model/query';
 import { asArray, asObject, boolValue, getProp, isUndefinedValue, objectProps, stringValue } from './literals';
 import { applyOrderAndPaging } from './prismaOrder';

@@ -15,7 +15,8 @@
  * Calls inside `prisma.$transaction([...])` and `$transaction(async (tx) => …)`
  * are ordinary calls found by the same walk.
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import type { QueryShape } from '../../model/query';
 import { emptyAccess } from '../../model/query';
 import { receiverName, unwrap } from './literals';

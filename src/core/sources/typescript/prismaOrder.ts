@@ -16,7 +16,8 @@
  *   cursor fields become the order (Prisma orders by the cursor for stable
  *   pagination).
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import type { CompareOp } from '../../model/predicate';
 import type { LocatedAtom, OrderItem, TableAccess } from '../../model/query';
 import { asArray, asObject, getProp, literalOf, numberValue, objectProps, stringValue, unwrap } from './literals';

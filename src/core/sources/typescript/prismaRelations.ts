@@ -2,7 +2,8 @@
  * Prisma models as seen from Prisma Client calls: field → column mapping and
  * relation links (which columns of which tables a relation equates).
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import type { LineIndex, Range } from '../../model/location';
 import { emptyAccess, type LocatedAtom, type TableAccess } from '../../model/query';
 import type { PrismaField, PrismaMapping, PrismaModel, SchemaModel } from '../../model/schema';

@@ -35,7 +35,8 @@
  * - `NOT` of a single atom negates it (= → not-equal, IS NULL ↔ IS NOT NULL,
  *   LIKE ↔ NOT LIKE); anything larger is an `other` atom.
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 import type { Literal, PredicateAtom } from '../../model/predicate';
 import { literalText } from '../../model/predicate';
 import type { LocatedAtom, TableAccess } from '../../model/query';

@@ -6,7 +6,8 @@
  * catch variable) shadows it and resolves to undefined. `var` declared in a
  * nested block is not hoisted here (rare in code that builds SQL).
  */
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 
 function bindsName(name: ts.BindingName | undefined, text: string): boolean {
   if (!name) return false;

@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 
 /** Script kind from the file name: .tsx/.jsx enable JSX, .js/.mjs/.cjs/.jsx are JavaScript. */
 export function scriptKindFor(file: string): ts.ScriptKind {

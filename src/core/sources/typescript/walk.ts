@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import ts = require('typescript');
 
 /**
  * Pre-order traversal with an explicit stack, so deeply nested syntax (long

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { openSession } from '../../src/core/db/connection';
+import { loadLiveSchema, type LiveSchema } from '../../src/core/db/liveSchema';
+import { atomSelectivity } from '../../src/core/matcher/selectivity';
+import { Project } from '../../src/core/project';
+import { loadMigrations, type MigrationFile } from '../../src/core/schema/migrations/loadMigrations';
+import { initSqlParser } from '../../src/core/sql/parser';
+import { runMain } from '../helpers/cli';
+import { LMS } from '../helpers/paths';
+import { freePort, PgCluster } from '../support/pgCluster';
+import { comparable, loadSample, sampleMigrations } from './sample';
+
+/** Partial, expression, INCLUDE, DESC NULLS LAST, operator-class and GIN indexes the sample lacks. */
+const EXTRA: MigrationFile = {
+  file: '/virtual/prisma/migrations/20251101000000_extra_indexes/migration.sql',
+  text: `
+CREATE INDEX "courses_published_createdAt_idx" ON "courses" ("createdAt" DESC) WHERE "published" = true;
+CREATE INDEX "enrollments_active_user_idx" ON "enrollments" ("userId") WHERE "status" = 'ACTIVE' AND "completedAt" IS NULL;
+CREATE INDEX "users_lower_email_idx" ON "users" (lower("email"));
+CREATE INDEX "course_progress_incomplete_idx" ON "course_progress" ("lastAccessedAt") WHERE "progressPercent" < 100;
+CREATE INDEX "transactions_metadata_idx" ON "transactions" USING gin ("metadata");
+CREATE INDEX "quiz_attempts_user_started_idx" ON "quiz_attempts" ("userId", "startedAt" DESC NULLS LAST) INCLUDE ("score");
+CREATE INDEX "courses_slug_pattern_idx" ON "courses" ("slug" text_pattern_ops);
+`,
+};
+
+const DAY = 86_400_000;
+
+/** The same live schema, as if its statistics were `days` old. */
+function agedBy(live: LiveSchema, days: number): LiveSchema {
+  return { ...live, statsSince: new Date(live.readAt.getTime() - days * DAY), statsSinceSource: 'stats_reset' };
+}
+
+describe('the live index set (throwaway PostgreSQL 15)', function () {
+  this.timeout(120_000);
+  let cluster: PgCluster;
+  let live: LiveSchema;
+  let generated: Map<string, number>;
+
+  before(async () => {
+    await initSqlParser();
+    cluster = await PgCluster.start();
+    generated = (await loadSample(cluster, 'lms', undefined, [EXTRA])).rows;
+    // One index gets used (and the counters flushed); the others keep idx_scan = 0.
+    cluster.psql(`SELECT pg_stat_force_next_flush(); SET enable_seqscan = off; SELECT count(*) FROM lesson_progress WHERE "lessonId" = 'x'`, 'lms');
+    const session = await openSession(cluster.url('lms'));
+    try {
+      live = await loadLiveSchema(session);
+    } finally {
+      await session.close();
+    }
+  });
+  after(() => cluster?.stop());
+
+  it('equals the migrations-derived schema: tables, columns, enums, index names, keys, predicates, foreign keys', () => {
+    const fromMigrations = loadMigrations([...sampleMigrations(), EXTRA]).schema;
+    assert.deepEqual(comparable(live.schema), comparable(fromMigrations));
+    assert.deepEqual(live.problems, []);
+    const partial = live.schema.tables.get('enrollments')!.indexes.find((i) => i.name === 'enrollments_active_user_idx')!;
+    assert.equal(partial.predicate?.length, 2);
+    assert.equal(live.schema.tables.get('users')!.indexes.find((i) => i.name === 'users_lower_email_idx')!.keys[0].expression !== undefined, true);
+  });
+
+  it('reads validity, constraints, sizes and usage of indexes, row estimates and column statistics', () => {
+    const users = live.schema.tables.get('users')!;
+    const pkey = users.indexes.find((i) => i.name === 'users_pkey')!;
+    assert.equal(pkey.primary && pkey.constraint && pkey.valid, true);
+    assert.equal(pkey.origin, 'database');
+    assert.ok((pkey.stats?.sizeBytes ?? 0) > 0);
+    const used = live.schema.tables.get('lesson_progress')!.indexes.find((i) => i.name === 'lesson_progress_lessonId_idx')!;
+    assert.ok((used.stats?.scans ?? 0) > 0, 'the index the query used has idx_scan > 0');
+    for (const [table, rows] of generated) assert.equal(live.schema.tables.get(table)!.rowEstimate, rows, table);
+    const status = live.schema.tables.get('enrollments')!.columns.get('status')!.stats!;
+    assert.ok(status.mostCommonValues?.includes('ACTIVE'));
+    assert.ok(status.nDistinct > 0 && status.nDistinct <= 4);
+    assert.equal(live.statsSinceSource, 'server start');
+    assert.ok(live.readAt.getTime() - live.statsSince.getTime() < DAY);
+  });
+
+  it('feeds its statistics to the matcher: an equality on a most common value has its measured share', () => {
+    const enrollments = live.schema.tables.get('enrollments')!;
+    const stats = enrollments.columns.get('status')!.stats!;
+    const share = stats.mostCommonFreqs![stats.mostCommonValues!.indexOf('ACTIVE')];
+    const ctx = { schema: live.schema, table: enrollments, rows: enrollments.rowEstimate!, rowsOf: () => 1000 };
+    assert.equal(atomSelectivity(ctx, { kind: 'compare', column: 'status', op: '=', value: { kind: 'string', value: 'ACTIVE' } }), share);
+  });
+
+  describe('unused-index', () => {
+    const unused = (p: Project) => p.analyze().findings.filter((f) => f.rule === 'unused-index');
+
+    it('says nothing while the statistics are younger than the configured period (default 30 days)', async () => {
+      const p = await Project.open(LMS);
+      p.useLiveSchema(live);
+      assert.deepEqual(unused(p), []);
+      p.useLiveSchema(agedBy(live, 29));
+      assert.deepEqual(unused(p), []);
+    });
+
+    it('reports never-scanned, non-unique indexes once the statistics are old enough, with the reset time', async () => {
+      const p = await Project.open(LMS);
+      p.useLiveSchema(agedBy(live, 45));
+      const found = unused(p);
+      const names = found.map((f) => f.index);
+      assert.ok(names.includes('quizzes_createdAt_idx'), names.join());
+      assert.ok(!names.includes('lesson_progress_lessonId_idx'), 'a used index is not reported');
+      for (const f of found) {
+        const index = p.schema.tables.get(f.table!)!.indexes.find((i) => i.name === f.index)!;
+        assert.equal(index.unique, false, `${f.index}: unique indexes are never reported`);
+        assert.match(f.message, /has not been scanned once on 127\.0\.0\.1:\d+\/lms since \d{4}-\d\d-\d\d \(last statistics reset\), 45 days of statistics/);
+        assert.ok(f.file.endsWith('.prisma') || f.file.endsWith('.sql'), 'located in the workspace');
+        assert.match(f.fix?.sql ?? '', /^DROP INDEX CONCURRENTLY IF EXISTS/);
+      }
+    });
+
+    it('takes its period from pg-index-review.json ("unusedIndexMinDays")', async () => {
+      const p = await Project.open(LMS);
+      p.config.unusedIndexMinDays = 0;
+      p.useLiveSchema(live);
+      assert.ok(unused(p).length > 0);
+    });
+
+    it('uses the live row estimates for the verdicts', async () => {
+      const p = await Project.open(LMS);
+      p.useLiveSchema(live);
+      assert.equal(p.config.matcher.rows.lesson_progress, generated.get('lesson_progress'));
+      assert.equal(p.schema.tables.get('users')!.indexes.find((i) => i.name === 'users_email_key')!.location?.file.endsWith('schema.prisma'), true, 'workspace locations kept');
+    });
+  });
+
+  describe('check --database', () => {
+    before(async () => {
+      await loadSample(cluster, 'drifted');
+      cluster.psql(`DROP INDEX "quizzes_createdAt_idx"; CREATE INDEX "users_name_handmade_idx" ON users (name)`, 'drifted');
+      try {
+        cluster.psql(`CREATE UNIQUE INDEX CONCURRENTLY "users_role_unique_idx" ON users (role)`, 'drifted');
+      } catch {
+        // duplicate roles: the build fails and leaves an INVALID index behind, which is the point
+      }
+    });
+
+    it('reports drift between the live database and the migrations, and INVALID indexes', async () => {
+      const r = await runMain(['check', LMS, '--database', cluster.url('drifted'), '--format', 'json']);
+      assert.equal(r.stderr, '');
+      const findings: { rule: string; index?: string; message: string }[] = JSON.parse(r.stdout).findings;
+      const drift = findings.filter((f) => f.rule === 'schema-drift' && / on 127\.0\.0\.1/.test(f.message));
+      assert.ok(drift.some((f) => f.index === 'quizzes_createdAt_idx' && /does not exist on/.test(f.message)), JSON.stringify(drift, null, 1));
+      assert.ok(drift.some((f) => f.index === 'users_name_handmade_idx' && /no migration creates it/.test(f.message)));
+      assert.ok(findings.some((f) => f.rule === 'unused-index' && f.index === 'users_role_unique_idx' && /INVALID/.test(f.message)));
+      assert.ok(!r.stdout.includes(PgCluster.PASSWORD));
+    });
+
+    it('a database that is down: one message on stderr, the static analysis still runs', async () => {
+      const port = await freePort();
+      const r = await runMain(['check', LMS, '--database', `postgresql://postgres:${PgCluster.PASSWORD}@127.0.0.1:${port}/x`, '--format', 'json']);
+      assert.match(r.stderr, /could not read the database \(.*ECONNREFUSED.*\); checking against the workspace schema only/);
+      assert.ok(!r.stderr.includes(PgCluster.PASSWORD));
+      const plain = await runMain(['check', LMS, '--format', 'json']);
+      assert.equal(r.code, plain.code);
+      assert.deepEqual(JSON.parse(r.stdout).findings, JSON.parse(plain.stdout).findings);
+    });
+  });
+});

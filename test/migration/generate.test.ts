@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateOptimizationMigration, latestTimestamp, nextTimestamp, type GeneratedMigration } from '../../src/core/migration/generate';
+import { lintMigrationHistory } from '../../src/core/migration/lint';
+import { prismaIndexAttribute } from '../../src/core/migration/prisma';
+import { describeStatements } from '../../src/core/migration/statements';
+import { keyName } from '../../src/core/matcher/btree';
+import type { IndexKey } from '../../src/core/model/schema';
+import { Project } from '../../src/core/project';
+import { loadPrismaSchema } from '../../src/core/schema/prisma/loadPrismaSchema';
+import { initSqlParser } from '../../src/core/sql/parser';
+import { runMain } from '../helpers/cli';
+import { LMS, LMS_MIGRATION, REPO } from '../helpers/paths';
+
+const OUT = path.join(REPO, 'migrations');
+const NAME = '20251001205347_index_optimization';
+
+function keys(i: { keys: IndexKey[] }): string {
+  return i.keys.map((k) => `${keyName(k)}${k.desc ? ' DESC' : ''}`).join(', ');
+}
+
+describe('migration generator', () => {
+  let project: Project;
+  let g: GeneratedMigration;
+  before(async () => {
+    await initSqlParser();
+    project = await Project.open(LMS);
+    g = generateOptimizationMigration(project, project.analyze(), { outDir: OUT, command: 'test', toolVersion: 'test' });
+  });
+
+  it('ships migrations/ exactly as the tool generates it (regenerate with `pg-index-review migration examples/lms --out migrations`)', async () => {
+    const r = await runMain(['migration', 'examples/lms', '--out', 'migrations', '--check']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const f of [`${NAME}.sql`, `${NAME}_rollback.sql`, 'README.md']) assert.ok(fs.existsSync(path.join(OUT, f)), f);
+  });
+
+  it('dates the migration from the workspace’s latest migration, never from the clock', () => {
+    assert.equal(latestTimestamp([LMS_MIGRATION]), '20251001205346');
+    assert.equal(nextTimestamp('20251231235959'), '20260101000000');
+    assert.equal(g.name, NAME);
+    const again = generateOptimizationMigration(project, project.analyze(), { outDir: OUT, command: 'test', toolVersion: 'test', timestamp: '20990101000000' });
+    assert.equal(again.name, '20990101000000_index_optimization');
+  });
+
+  it('merges proposals: one composite index per query family, prefixes with the same predicate dropped', () => {
+    const created = new Map(g.plan.creates.map((c) => [c.index.name, c]));
+    const role = created.get('users_role_createdAt_idx');
+    assert.ok(role, 'users (role, createdAt DESC)');
+    assert.equal(keys(role.index), 'role, createdAt DESC');
+    // Serves both "users by role" and "users by role, newest first".
+    assert.ok(role.serves.length >= 2);
+    assert.ok(role.serves.some((d) => d.verdict.access.orderBy.length > 0) && role.serves.every((d) => d.verdict.access.predicates.some((p) => 'column' in p.atom && p.atom.column === 'role')));
+    // (difficulty) WHERE published is a leading prefix of (difficulty, featured DESC, createdAt DESC) WHERE published.
+    const catalog = created.get('courses_difficulty_featured_createdAt_part_idx');
+    assert.ok(catalog?.merged.some((p) => keys(p) === 'difficulty' && p.predicateText === catalog.index.predicateText));
+    assert.ok(!g.plan.creates.some((c) => c.index.table === 'courses' && keys(c.index) === 'difficulty'));
+    // (status, createdAt) and (status, createdAt DESC) become one index.
+    assert.equal(g.plan.creates.filter((c) => c.index.table === 'transactions' && c.index.keys[0]?.column === 'status').length, 1);
+  });
+
+  it('leaves nothing redundant and no missing-index warning behind', () => {
+    assert.deepEqual(g.residual.redundant.map((r) => r.index.name), []);
+    assert.deepEqual(g.residual.missing.filter((f) => f.severity === 'warning' || f.severity === 'error').map((f) => f.index), []);
+    for (const c of g.plan.creates) {
+      assert.ok(!project.schema.tables.get(c.index.table)!.indexes.some((i) => i.name === c.index.name), `${c.index.name} is new`);
+    }
+  });
+
+  it('drops the redundant and low-selectivity indexes, and keeps unique and constraint indexes', () => {
+    const dropped = g.plan.drops.map((d) => d.index.name).sort();
+    for (const n of ['users_email_idx', 'courses_slug_idx', 'transactions_providerTxnId_idx', 'certificates_certificateNo_idx', 'enrollments_userId_idx', 'course_progress_userId_idx', 'lesson_progress_progressId_idx', 'transactions_status_idx', 'media_type_idx']) assert.ok(dropped.includes(n), n);
+    assert.ok(g.plan.drops.every((d) => !d.index.unique && !d.index.constraint && !d.index.primary));
+    assert.ok(!dropped.includes('course_progress_progressPercent_idx'), 'the plan calls it low-cardinality; the workload uses it and it is not low-selectivity');
+    // The low-selectivity index the pending-payments queries use is replaced by a new one that starts with the same column.
+    assert.equal(g.plan.drops.find((d) => d.index.name === 'transactions_status_idx')?.coveredBy?.name, 'transactions_status_createdAt_idx');
+  });
+
+  it('writes PostgreSQL-correct SQL: quoted names, CONCURRENTLY IF [NOT] EXISTS, timeouts first, creates before drops, ANALYZE, no transaction block', () => {
+    const sql = g.files[0].text;
+    const stmts = describeStatements(sql);
+    assert.ok(stmts.every((s) => s.kind !== 'syntax-error'));
+    assert.deepEqual(
+      stmts.slice(0, 2).map((s) => [s.kind, s.setting?.name]),
+      [
+        ['set', 'lock_timeout'],
+        ['set', 'statement_timeout'],
+      ],
+    );
+    assert.ok(!stmts.some((s) => s.kind === 'begin' || s.kind === 'commit' || s.kind === 'vacuum'));
+    const creates = stmts.filter((s) => s.kind === 'create-index');
+    const drops = stmts.filter((s) => s.kind === 'drop-index');
+    assert.equal(creates.length, g.plan.creates.length);
+    assert.ok(creates.every((s) => /^CREATE INDEX CONCURRENTLY IF NOT EXISTS "[^"]+" ON "[^"]+"/.test(s.text)));
+    assert.ok(drops.every((s) => /^DROP INDEX CONCURRENTLY IF EXISTS "[^"]+"$/.test(s.text)));
+    assert.ok(Math.max(...creates.map((s) => s.ordinal)) < Math.min(...drops.map((s) => s.ordinal)), 'every replacement exists before anything is dropped');
+    const analyzed = stmts.filter((s) => s.kind === 'analyze').map((s) => s.locks[0].table);
+    assert.deepEqual(analyzed, g.plan.tables);
+    assert.ok(stmts.findIndex((s) => s.kind === 'create-extension') < stmts.findIndex((s) => /gin_trgm_ops/.test(s.text)));
+  });
+
+  it('lints clean, and its rollback restores the index set (per the linter’s replay)', () => {
+    const sources = [LMS_MIGRATION, path.join(OUT, `${NAME}.sql`), path.join(OUT, `${NAME}_rollback.sql`)].map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
+    const r = lintMigrationHistory(sources, { report: (f) => f !== LMS_MIGRATION });
+    assert.deepEqual(r.findings.map((f) => `${f.rule}: ${f.message}`), []);
+    const rb = r.files.find((f) => f.role === 'rollback')!;
+    assert.equal(rb.rollbackOf?.name, NAME);
+  });
+
+  it('recreates dropped indexes from their original definitions', () => {
+    const rb = g.files[1].text;
+    assert.match(rb, /CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_idx" ON "users"\("email"\);/);
+    assert.match(rb, /DROP INDEX CONCURRENTLY IF EXISTS "users_role_createdAt_idx";/);
+  });
+
+  it('explains each statement with the finding it comes from in README.md', () => {
+    const readme = g.files[2].text;
+    let n = 0;
+    for (const c of g.plan.creates) assert.ok(readme.includes(`] \`${c.index.name}\``), c.index.name), n++;
+    for (const d of g.plan.drops) assert.ok(readme.includes(`drop \`${d.index.name}\``), d.index.name), n++;
+    assert.equal(n, g.plan.creates.length + g.plan.drops.length);
+    assert.match(readme, /From \*\*missing-index\*\*/);
+    assert.match(readme, /From \*\*redundant-index\*\*/);
+    assert.match(readme, /From \*\*low-selectivity-index\*\*/);
+    assert.match(readme, /\[`\.\.\/examples\/lms\/src\/services\/users\.ts:\d+`\]\(\.\.\/examples\/lms\/src\/services\/users\.ts#L\d+\)/);
+  });
+
+  it('renders @@index through @map and sort, and says why Prisma cannot declare partial indexes', () => {
+    const media = project.schema.tables.get('media')!;
+    const mapping = project.schema.prisma!;
+    const idx = { name: 'media_uploaded_by_createdAt_idx', table: 'media', method: 'btree', keys: [{ column: 'uploaded_by', desc: false, nullsFirst: false }, { column: 'createdAt', desc: true, nullsFirst: true }], include: [], unique: false, primary: false, constraint: false, valid: true, origin: 'migration' as const };
+    assert.equal(prismaIndexAttribute(idx, media, mapping).attribute, '@@index([uploadedById, createdAt(sort: Desc)], map: "media_uploaded_by_createdAt_idx")');
+    assert.match(prismaIndexAttribute({ ...idx, predicateText: '"published"', predicate: [] }, media, mapping).why ?? '', /partial index/);
+  });
+
+  describe('--prisma on a copy of the sample', () => {
+    let dir: string;
+    let run: Awaited<ReturnType<typeof runMain>>;
+    before(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-prisma-'));
+      fs.cpSync(LMS, dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
+      run = await runMain(['migration', dir, '--out', path.join(dir, 'optimization'), '--prisma']);
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('edits schema.prisma: @@index lines added to the right models with map and sort, dropped ones removed; Prisma’s engine accepts it', () => {
+      assert.equal(run.code, 0, run.stderr);
+      const text = fs.readFileSync(path.join(dir, 'prisma', 'schema.prisma'), 'utf8');
+      const model = (name: string) => /model (\w+) \{[\s\S]*?\n\}/g.exec(text.slice(text.indexOf(`model ${name} {`)))![0];
+      assert.match(model('User'), /@@index\(\[role, createdAt\(sort: Desc\)\], map: "users_role_createdAt_idx"\)/);
+      assert.doesNotMatch(model('User'), /@@index\(\[email\]\)/);
+      assert.match(model('Media'), /@@index\(\[type, createdAt\(sort: Desc\)\], map: "media_type_createdAt_idx"\)/);
+      assert.doesNotMatch(model('Media'), /@@index\(\[type\]\)/);
+      assert.match(model('Course'), /@@index\(\[title\(ops: raw\("gin_trgm_ops"\)\), description\(ops: raw\("gin_trgm_ops"\)\)\], type: Gin, map: "courses_title_description_idx"\)/);
+      assert.match(model('Course'), /\/\/ pg-index-review: "courses_price_createdAt_part_idx" exists in SQL only — a partial index/);
+      // The new lines sit before @@map.
+      assert.ok(model('User').indexOf('users_role_createdAt_idx') < model('User').indexOf('@@map'));
+      const loaded = loadPrismaSchema(text, path.join(dir, 'prisma', 'schema.prisma'));
+      assert.deepEqual(loaded.problems.filter((p) => p.severity === 'error').map((p) => p.message), []);
+      assert.ok(loaded.schema.tables.get('users')!.indexes.some((i) => i.name === 'users_role_createdAt_idx'));
+    });
+
+    it('writes prisma/migrations/<timestamp>_index_optimization/migration.sql that runs in Prisma’s transaction', () => {
+      const file = path.join(dir, 'prisma', 'migrations', NAME, 'migration.sql');
+      const text = fs.readFileSync(file, 'utf8');
+      assert.doesNotMatch(text.replace(/^--.*$/gm, ''), /CONCURRENTLY|VACUUM|BEGIN|COMMIT/);
+      assert.match(text, /^SET LOCAL lock_timeout = '5s';$/m);
+      const r = lintMigrationHistory(
+        [
+          { file: path.join(dir, 'prisma', 'migrations', '20251001205346_init', 'migration.sql'), text: fs.readFileSync(LMS_MIGRATION, 'utf8') },
+          { file, text },
+        ],
+        { report: (f) => f === file },
+      );
+      assert.equal(r.files[1].runner, 'prisma');
+      assert.deepEqual(r.findings.filter((f) => f.severity === 'error').map((f) => f.message), []);
+      assert.match(run.stderr, /has no CONCURRENTLY: Prisma migrate runs the file as one transaction/);
+    });
+
+    it('leaves a workspace the analysis finds consistent: no drift between schema.prisma and the migrations, nothing redundant', async () => {
+      const p = await Project.open(dir);
+      const findings = p.analyze().findings;
+      assert.deepEqual(findings.filter((f) => f.rule === 'schema-drift' && f.severity !== 'info').map((f) => f.message), []);
+      assert.deepEqual(findings.filter((f) => f.rule === 'redundant-index' || f.rule === 'low-selectivity-index').map((f) => f.index), []);
+      assert.deepEqual(findings.filter((f) => f.rule === 'missing-index' && f.severity === 'warning').map((f) => f.index), []);
+    });
+  });
+});

@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { RuleId } from '../../src/core/model/finding';
+import { lintMigrationHistory, MIGRATION_RULES, type MigrationFinding } from '../../src/core/migration/lint';
+import { withConcurrently, describeStatements } from '../../src/core/migration/statements';
+import { Project } from '../../src/core/project';
+import { RULES } from '../../src/core/rules/registry';
+import { initSqlParser } from '../../src/core/sql/parser';
+import { REPO } from '../helpers/paths';
+
+const BASE = `
+CREATE TABLE "users" ("id" text PRIMARY KEY, "email" text NOT NULL, "role" text NOT NULL, "createdAt" timestamp NOT NULL, "progressPercent" int NOT NULL DEFAULT 0);
+CREATE UNIQUE INDEX "users_email_key" ON "users" ("email");
+CREATE INDEX "users_role_idx" ON "users" ("role");
+`;
+const BASE_FILE = '/ws/db/20240101000000_base.sql';
+const PLAIN = '/ws/db/20240102000000_change.sql';
+const PRISMA = '/ws/prisma/migrations/20240102000000_change/migration.sql';
+
+function lint(sql: string, opts: { file?: string; rollback?: string } = {}): MigrationFinding[] {
+  const file = opts.file ?? PLAIN;
+  const sources = [{ file: BASE_FILE, text: BASE }, { file, text: sql }];
+  if (opts.rollback !== undefined) sources.push({ file: file.replace(/\.sql$/, '_rollback.sql'), text: opts.rollback });
+  return lintMigrationHistory(sources, { report: (f) => f !== BASE_FILE }).findings;
+}
+
+function only(findings: MigrationFinding[], rule: RuleId): MigrationFinding[] {
+  return findings.filter((f) => f.rule === rule);
+}
+
+/** Header that satisfies the timeout rules, for cases about other rules. */
+const T = `SET lock_timeout = '5s';\nSET statement_timeout = '1h';\n`;
+
+describe('migration linter', () => {
+  before(() => initSqlParser());
+
+  it('registers every rule with a README anchor, in RuleId and the rule registry', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    for (const r of MIGRATION_RULES) {
+      assert.ok(RULES.some((x) => x.id === r.id), `${r.id} in the registry`);
+      assert.ok(readme.includes(`<a id="${r.id}"></a>`), `README anchor for ${r.id}`);
+    }
+    assert.equal(new Set(MIGRATION_RULES.map((r) => r.id)).size, MIGRATION_RULES.length);
+  });
+
+  describe('require-concurrent-index-creation', () => {
+    it('fires on CREATE INDEX on an existing table, with the CONCURRENTLY statement as fix', () => {
+      const [f] = only(lint(`${T}CREATE INDEX IF NOT EXISTS "users_createdAt_idx" ON "users" ("createdAt");`), 'require-concurrent-index-creation');
+      assert.ok(f);
+      assert.equal(f.fix?.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_idx" ON "users" ("createdAt");');
+    });
+    it('does not fire with CONCURRENTLY, nor on a table created in the same file', () => {
+      assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "users" ("createdAt");`), 'require-concurrent-index-creation'), []);
+      assert.deepEqual(only(lint(`CREATE TABLE "t" ("id" int);\nCREATE INDEX "t_id_idx" ON "t" ("id");`), 'require-concurrent-index-creation'), []);
+    });
+  });
+
+  describe('require-concurrent-index-deletion', () => {
+    it('fires on DROP INDEX of an existing table’s index', () => {
+      const [f] = only(lint(`${T}DROP INDEX IF EXISTS "users_role_idx";`), 'require-concurrent-index-deletion');
+      assert.equal(f?.fix?.sql, 'DROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";');
+    });
+    it('does not fire on DROP INDEX CONCURRENTLY', () => {
+      assert.deepEqual(only(lint(`${T}DROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";`), 'require-concurrent-index-deletion'), []);
+    });
+  });
+
+  describe('cannot-run-in-transaction', () => {
+    it('fires on CONCURRENTLY and VACUUM in a file Prisma runs as one transaction (25001)', () => {
+      const fs2 = only(lint(`CREATE INDEX CONCURRENTLY "a" ON "users" ("createdAt");\nVACUUM ANALYZE;`, { file: PRISMA }), 'cannot-run-in-transaction');
+      assert.deepEqual(
+        fs2.map((f) => [f.range.start.line, f.sqlstate]),
+        [
+          [0, '25001'],
+          [1, '25001'],
+        ],
+      );
+      assert.equal(fs2[1].fix?.sql, 'ANALYZE;');
+    });
+    it('fires inside an explicit BEGIN … COMMIT', () => {
+      assert.equal(only(lint(`BEGIN;\nCREATE INDEX CONCURRENTLY "a" ON "users" ("createdAt");\nCOMMIT;`), 'cannot-run-in-transaction').length, 1);
+    });
+    it('does not fire statement by statement, nor in a one-statement Prisma migration', () => {
+      assert.deepEqual(only(lint(`CREATE INDEX CONCURRENTLY "a" ON "users" ("createdAt");\nVACUUM ANALYZE;`), 'cannot-run-in-transaction'), []);
+      assert.deepEqual(only(lint(`CREATE INDEX CONCURRENTLY "a" ON "users" ("createdAt");`, { file: PRISMA }), 'cannot-run-in-transaction'), []);
+    });
+  });
+
+  describe('unknown-column', () => {
+    it('fires on an unquoted camelCase column, explains the case folding and quotes it in the fix (42703)', () => {
+      const [f] = only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "x" ON "users" ("role") WHERE progressPercent < 100;`), 'unknown-column');
+      assert.ok(f);
+      assert.equal(f.sqlstate, '42703');
+      assert.match(f.message, /column "progresspercent" does not exist/);
+      assert.match(f.message, /"progressPercent"/);
+      assert.equal(f.fix?.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "x" ON "users" ("role") WHERE "progressPercent" < 100;');
+      assert.equal(f.range.start.line, 2, 'points at the identifier');
+    });
+    it('checks INCLUDE lists and keys too', () => {
+      assert.equal(only(lint(`${T}CREATE INDEX CONCURRENTLY "x" ON "users" ("role") INCLUDE (createdAt);`), 'unknown-column').length, 1);
+      assert.equal(only(lint(`${T}CREATE INDEX CONCURRENTLY "x" ON "users" ("nope");`), 'unknown-column').length, 1);
+    });
+    it('does not fire on quoted or lower-case columns that exist', () => {
+      assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY "x" ON "users" (role, lower(email)) WHERE "progressPercent" < 100;`), 'unknown-column'), []);
+    });
+  });
+
+  describe('migration-redundant-index', () => {
+    it('fires on a duplicate of an index that exists at that point', () => {
+      const [f] = only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_idx" ON "users" ("email");`), 'migration-redundant-index');
+      assert.match(f.message, /duplicates UNIQUE "users_email_key"/);
+    });
+    it('fires on an index a later statement of the file makes redundant, and notes an existing one the migration leaves redundant', () => {
+      const fs2 = only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_idx" ON "users" ("createdAt");\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_role_idx" ON "users" ("createdAt", "role");\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "users_role_createdAt_idx" ON "users" ("role", "createdAt");`), 'migration-redundant-index');
+      assert.ok(fs2.some((f) => f.index === 'users_createdAt_idx' && /which this file creates later/.test(f.message)));
+      assert.ok(fs2.some((f) => f.severity === 'info' && f.index === 'users_role_idx'));
+    });
+    it('fires (info) on a key column its own predicate pins', () => {
+      assert.ok(only(lint(`${T}CREATE INDEX CONCURRENTLY "x" ON "users" ("createdAt", "role") WHERE "role" = 'ADMIN';`), 'migration-redundant-index').some((f) => /fixed by its own predicate/.test(f.message)));
+    });
+    it('does not fire on a new, distinct index', () => {
+      assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_idx" ON "users" ("createdAt");`), 'migration-redundant-index'), []);
+    });
+  });
+
+  describe('prefer-robust-stmts', () => {
+    it('fires on CREATE INDEX without IF NOT EXISTS in a file that runs statement by statement', () => {
+      const [f] = only(lint(`${T}CREATE INDEX CONCURRENTLY "a" ON "users" ("createdAt");`), 'prefer-robust-stmts');
+      assert.equal(f?.fix?.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "users" ("createdAt");');
+      assert.equal(only(lint(`${T}DROP INDEX CONCURRENTLY "users_role_idx";`), 'prefer-robust-stmts').length, 1);
+    });
+    it('does not fire with IF [NOT] EXISTS, nor in a file that runs as one transaction', () => {
+      assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "users" ("createdAt");`), 'prefer-robust-stmts'), []);
+      assert.deepEqual(only(lint(`${T}CREATE INDEX "a" ON "users" ("createdAt");`, { file: PRISMA }), 'prefer-robust-stmts'), []);
+    });
+  });
+
+  describe('require-lock-timeout', () => {
+    it('fires once per file on statements taking write-blocking locks without lock_timeout', () => {
+      const fs2 = only(lint(`DROP INDEX IF EXISTS "users_role_idx";\nCREATE INDEX IF NOT EXISTS "b" ON "users" ("createdAt");`), 'require-lock-timeout');
+      assert.equal(fs2.length, 1);
+      assert.equal(fs2[0].related.length, 1);
+      assert.equal(fs2[0].fix?.sql, "SET lock_timeout = '5s';");
+    });
+    it('does not fire after SET lock_timeout, nor for CONCURRENTLY (SHARE UPDATE EXCLUSIVE blocks no reads or writes)', () => {
+      assert.deepEqual(only(lint(`SET lock_timeout = '2s';\nDROP INDEX IF EXISTS "users_role_idx";`), 'require-lock-timeout'), []);
+      assert.deepEqual(only(lint(`DROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";`), 'require-lock-timeout'), []);
+    });
+    it('ignores SET LOCAL outside a transaction block (it has no effect there)', () => {
+      assert.equal(only(lint(`SET LOCAL lock_timeout = '2s';\nDROP INDEX IF EXISTS "users_role_idx";`), 'require-lock-timeout').length, 1);
+      assert.deepEqual(only(lint(`SET LOCAL lock_timeout = '2s';\nDROP INDEX IF EXISTS "users_role_idx";`, { file: PRISMA }), 'require-lock-timeout'), []);
+    });
+  });
+
+  describe('require-statement-timeout', () => {
+    it('fires on an index build without statement_timeout', () => {
+      assert.equal(only(lint(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "users" ("createdAt");`), 'require-statement-timeout').length, 1);
+    });
+    it('does not fire after SET statement_timeout, or when it only builds on new tables', () => {
+      assert.deepEqual(only(lint(`SET statement_timeout = '30min';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "users" ("createdAt");`), 'require-statement-timeout'), []);
+      assert.deepEqual(only(lint(`CREATE TABLE "t" ("id" int);\nCREATE INDEX "t_id_idx" ON "t" ("id");`), 'require-statement-timeout'), []);
+    });
+  });
+
+  describe('rollback-mismatch', () => {
+    const migration = `${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_idx" ON "users" ("createdAt" DESC);\nDROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";`;
+    it('does not fire when the rollback restores the index set', () => {
+      const rb = `${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_role_idx" ON "users" ("role");\nDROP INDEX CONCURRENTLY IF EXISTS "users_createdAt_idx";`;
+      assert.deepEqual(only(lint(migration, { rollback: rb }), 'rollback-mismatch'), []);
+    });
+    it('fires for an index not recreated, one left in place, and one recreated differently', () => {
+      const missing = only(lint(migration, { rollback: `${T}DROP INDEX CONCURRENTLY IF EXISTS "users_createdAt_idx";` }), 'rollback-mismatch');
+      assert.equal(missing.length, 1);
+      assert.match(missing[0].message, /does not recreate "users_role_idx"/);
+      assert.equal(missing[0].fix?.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_role_idx" ON "users" ("role");');
+      const left = only(lint(migration, { rollback: `${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_role_idx" ON "users" ("role");` }), 'rollback-mismatch');
+      assert.match(left[0].message, /leaves "users_createdAt_idx"/);
+      const different = only(lint(migration, { rollback: `${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_role_idx" ON "users" ("role" DESC);\nDROP INDEX CONCURRENTLY IF EXISTS "users_createdAt_idx";` }), 'rollback-mismatch');
+      assert.match(different[0].message, /recreates "users_role_idx" as .*DESC/);
+    });
+  });
+
+  describe('drop-index-noop', () => {
+    it('fires on DROP INDEX IF EXISTS of an index that does not exist at that point (with the case-folding hint)', () => {
+      assert.equal(only(lint(`${T}DROP INDEX CONCURRENTLY IF EXISTS "users_nope_idx";`), 'drop-index-noop').length, 1);
+      const [f] = only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_idx" ON "users" ("createdAt");\nDROP INDEX CONCURRENTLY IF EXISTS users_createdAt_idx;`), 'drop-index-noop');
+      assert.match(f.message, /"users_createdat_idx" does not exist.*"users_createdAt_idx" exists/);
+    });
+    it('does not fire when the index exists', () => {
+      assert.deepEqual(only(lint(`${T}DROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";`), 'drop-index-noop'), []);
+    });
+  });
+
+  describe('table-rewrite', () => {
+    it('fires on a stored generated column, a volatile default and a type change', () => {
+      const fs2 = only(
+        lint(`${T}ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "sv" tsvector GENERATED ALWAYS AS (to_tsvector('english', "email")) STORED;\nALTER TABLE "users" ADD COLUMN IF NOT EXISTS "token" uuid DEFAULT gen_random_uuid();\nALTER TABLE "users" ALTER COLUMN "progressPercent" TYPE bigint;`),
+        'table-rewrite',
+      );
+      assert.deepEqual(
+        fs2.map((f) => f.range.start.line),
+        [2, 3, 4],
+      );
+      assert.match(fs2[0].message, /GENERATED ALWAYS AS/);
+    });
+    it('does not fire on a stable default or a binary-coercible type change', () => {
+      assert.deepEqual(only(lint(`${T}ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "seenAt" timestamptz DEFAULT now();\nALTER TABLE "users" ALTER COLUMN "role" TYPE text;`), 'table-rewrite'), []);
+    });
+  });
+
+  describe('lock-held-in-transaction', () => {
+    it('fires where a blocking lock is taken before slow statements of the same transaction', () => {
+      const fs2 = only(lint(`${T}BEGIN;\nDROP INDEX "users_role_idx";\nCREATE INDEX "users_createdAt_idx" ON "users" ("createdAt");\nCOMMIT;`), 'lock-held-in-transaction');
+      assert.equal(fs2.length, 1);
+      assert.equal(fs2[0].range.start.line, 3);
+      assert.match(fs2[0].message, /ACCESS EXCLUSIVE on "users"/);
+    });
+    it('does not fire when the lock-taking statement comes last, or outside a transaction', () => {
+      assert.deepEqual(only(lint(`${T}BEGIN;\nCREATE INDEX "users_createdAt_idx" ON "users" ("createdAt");\nDROP INDEX "users_role_idx";\nCOMMIT;`), 'lock-held-in-transaction'), []);
+      assert.deepEqual(only(lint(`${T}DROP INDEX "users_role_idx";\nCREATE INDEX "users_createdAt_idx" ON "users" ("createdAt");`), 'lock-held-in-transaction'), []);
+    });
+  });
+
+  describe('transaction-nesting', () => {
+    it('fires on a nested BEGIN and on BEGIN in a Prisma migration', () => {
+      assert.equal(only(lint(`BEGIN;\nBEGIN;\nCOMMIT;`), 'transaction-nesting').length, 1);
+      assert.equal(only(lint(`BEGIN;\nCREATE TABLE "t" ("id" int);\nCOMMIT;`, { file: PRISMA }), 'transaction-nesting').length, 1);
+    });
+    it('does not fire on one BEGIN … COMMIT run statement by statement', () => {
+      assert.deepEqual(only(lint(`BEGIN;\nCREATE TABLE "t" ("id" int);\nCOMMIT;`), 'transaction-nesting'), []);
+    });
+  });
+
+  it('adds CONCURRENTLY after INDEX without touching the rest', () => {
+    const [c, d] = describeStatements(`CREATE UNIQUE INDEX "a" ON "t" ("x");\nDROP INDEX IF EXISTS "a";`);
+    assert.equal(withConcurrently(c), 'CREATE UNIQUE INDEX CONCURRENTLY "a" ON "t" ("x")');
+    assert.equal(withConcurrently(d), 'DROP INDEX CONCURRENTLY IF EXISTS "a"');
+  });
+
+  it('reaches the check output through Project.analyze for a workspace’s migrations', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-lint-'));
+    try {
+      const m = path.join(dir, 'prisma', 'migrations');
+      fs.mkdirSync(path.join(m, '20240101000000_init'), { recursive: true });
+      fs.mkdirSync(path.join(m, '20240102000000_idx'), { recursive: true });
+      fs.writeFileSync(path.join(m, '20240101000000_init', 'migration.sql'), `CREATE TABLE "users" ("id" text PRIMARY KEY, "progressPercent" int NOT NULL);`);
+      fs.writeFileSync(path.join(m, '20240102000000_idx', 'migration.sql'), `CREATE INDEX "users_p_idx" ON "users" ("id") WHERE progressPercent < 100;\nVACUUM ANALYZE;`);
+      const p = await Project.open(dir);
+      const rules = p.analyze().findings.map((f) => f.rule);
+      for (const r of ['unknown-column', 'cannot-run-in-transaction', 'require-concurrent-index-creation'] as RuleId[]) assert.ok(rules.includes(r), `${r} in ${rules.join(', ')}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says nothing about the sample’s init migration (every index is on a table it creates)', async () => {
+    const p = await Project.open(path.join(REPO, 'examples', 'lms'));
+    const migrationRules = new Set<string>(MIGRATION_RULES.map((r) => r.id));
+    assert.deepEqual(p.analyze().findings.filter((f) => migrationRules.has(f.rule)), []);
+  });
+});
