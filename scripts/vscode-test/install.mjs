@@ -21,10 +21,26 @@ function log(msg) {
   process.stderr.write(`vscode-test: ${msg}\n`);
 }
 
-function npmInstall(prefix, spec, env) {
+/** The npm CLI script of the npm on PATH, so it can be run under another Node. */
+function npmCli() {
+  const candidates = [
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    path.join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm', 'bin', 'npm-cli.js'),
+  ];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`npm-cli.js not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/**
+ * `npm install` run by `node` (default: this Node). code-server's install scripts check the Node
+ * version they run under, and npm runs them with the Node that runs npm, so its install must run
+ * under Node 24.
+ */
+function npmInstall(prefix, spec, env, node = process.execPath) {
   mkdirSync(prefix, { recursive: true });
   if (!existsSync(path.join(prefix, 'package.json'))) writeFileSync(path.join(prefix, 'package.json'), '{ "private": true }\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', '--prefix', prefix, spec], { stdio: ['ignore', 'inherit', 'inherit'], env });
+  execFileSync(node, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', '--prefix', prefix, spec], { stdio: ['ignore', 'inherit', 'inherit'], env });
 }
 
 export function install() {
@@ -42,7 +58,7 @@ export function install() {
       // node-gyp can't download headers here: build native modules against the Node we installed.
       npm_config_nodedir: nodeHome,
     };
-    npmInstall(csDir, `code-server@${CODE_SERVER_VERSION}`, env);
+    npmInstall(csDir, `code-server@${CODE_SERVER_VERSION}`, env, nodeBin);
     writeFileSync(marker, `${new Date().toISOString()}\n`);
   }
   const version = readFileSync(path.join(csDir, 'node_modules', 'code-server', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1];
