@@ -5,8 +5,12 @@
 //   @prisma/prisma-schema-wasm, typescript, pg) bundled in, loaded by the extension on first use;
 //   the .wasm files are copied beside it (both packages load them from their own __dirname), so
 //   the .vsix needs no node_modules.
+// - dist/embedded-worker.js: the embedded database's thread (PGlite + the seeding and EXPLAIN code,
+//   libpg-query bundled in). PGlite stays external: it loads its .wasm/.data/contrib files from beside
+//   its own modules, so the files it needs are copied to dist/node_modules/@electric-sql/pglite, where
+//   Node's resolution finds them from dist/ (in the .vsix as in the repository).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -28,10 +32,40 @@ if (existsSync('src/extension/extension.ts')) {
     external: ['vscode', 'pg-native', '@electric-sql/pglite'],
     logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
   });
+  await build({
+    ...editor,
+    entryPoints: ['src/extension/embeddedWorker.ts'],
+    outfile: 'dist/embedded-worker.js',
+    external: ['vscode', 'pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*'],
+    logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
+  });
+  copyPglite();
   mkdirSync('dist', { recursive: true });
   const wasm = [
     path.join(path.dirname(require.resolve('libpg-query')), 'libpg-query.wasm'),
     path.join(path.dirname(require.resolve('@prisma/prisma-schema-wasm')), 'prisma_schema_build_bg.wasm'),
   ];
   for (const f of wasm) copyFileSync(f, path.join('dist', path.basename(f)));
+}
+
+/**
+ * The part of @electric-sql/pglite the embedded database loads: its CommonJS entry, the PostgreSQL
+ * WASM module, its data file and initdb, and the contrib extensions src/core/db/embedded/pglite.ts
+ * registers (each a small .cjs and the .tar.gz it points at) — about 16 MB of the package's 27.
+ */
+function copyPglite() {
+  const pkgDir = path.resolve(path.dirname(require.resolve('@electric-sql/pglite')), '..');
+  const dest = path.join('dist', 'node_modules', '@electric-sql', 'pglite');
+  rmSync(dest, { recursive: true, force: true });
+  const files = ['package.json', 'LICENSE', 'dist/index.cjs', 'dist/pglite.wasm', 'dist/pglite.data', 'dist/initdb.wasm'];
+  const used = new Set([...readFileSync('src/core/db/embedded/pglite.ts', 'utf8').matchAll(/@electric-sql\/pglite\/contrib\/([\w-]+)/g)].map((m) => m[1]));
+  for (const name of used) {
+    const cjs = `dist/contrib/${name}.cjs`;
+    files.push(cjs);
+    for (const m of readFileSync(path.join(pkgDir, cjs), 'utf8').matchAll(/new URL\("\.\.\/([\w.-]+\.tar\.gz)"/g)) files.push(`dist/${m[1]}`);
+  }
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
+    copyFileSync(path.join(pkgDir, f), path.join(dest, f));
+  }
 }

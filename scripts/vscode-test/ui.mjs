@@ -1,6 +1,7 @@
 // UI smoke test: installs the packaged .vsix into code-server, opens a copy of examples/lms in
-// headless chromium, and saves screenshots of the Problems panel and of a hover on a query to
-// test-artifacts/. Fails unless both show our diagnostics / verdict.
+// headless chromium, and saves screenshots of the Problems panel, of a hover on a query and of the
+// same hover with the embedded database's plan to test-artifacts/. Fails unless they show our
+// diagnostics / verdict / the plan labelled as the embedded database's.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -49,7 +50,10 @@ export async function uiSmoke({ vsix = path.join(repo, 'pg-index-review.vsix'), 
     if (!/(missing|redundant)-index/.test(problems) || !/pg-index-review/.test(problems)) throw new Error(`the Problems panel does not show our diagnostics:\n${problems.slice(0, 2000)}`);
     shots.push(path.join(artifacts, 'problems-panel.png'));
     await page.screenshot({ path: shots[shots.length - 1] });
-    // Hover on the PendingTransactions query (line 40 of sql/reports.sql).
+    // Hover on the PendingTransactions query (line 40 of sql/reports.sql), with the panel closed so
+    // the editor (and the hover) have the window's height.
+    await page.keyboard.press('Control+J');
+    await page.waitForTimeout(300);
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+G');
     await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
@@ -63,7 +67,39 @@ export async function uiSmoke({ vsix = path.join(repo, 'pg-index-review.vsix'), 
     await page.waitForTimeout(500);
     const text = await hover.first().innerText();
     if (!/transactions_status_idx/.test(text)) throw new Error(`the hover does not show the verdict:\n${text}`);
+    const marker = 'EXPLAIN (embedded database, synthetic data)';
+    if (!text.includes('Preparing the embedded database') && !text.includes(marker)) throw new Error(`the first hover does not say the embedded database is being prepared:\n${text}`);
     shots.push(path.join(artifacts, 'hover.png'));
+    await page.screenshot({ path: shots[shots.length - 1] });
+    // No database is configured: the first hover started the embedded database (PGlite, on its own
+    // thread) and said so; hovering again once it is built shows its plan, labelled as synthetic data.
+    const end = Date.now() + 200_000;
+    let planText = text;
+    while (!planText.includes(marker)) {
+      if (Date.now() > end) throw new Error(`no embedded plan in the hover after 200 s:\n${planText}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1500);
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      await hover.first().waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(300);
+      planText = await hover.first().innerText();
+    }
+    if (!/EXPLAIN on embedded PGlite \(synthetic data/.test(planText) || !/transactions_status_idx/.test(planText)) throw new Error(`the embedded plan is not labelled as such:\n${planText}`);
+    // Scroll the hover to the plan's heading for the screenshot.
+    const scrolled = await page.evaluate((heading) => {
+      for (const h of document.querySelectorAll('.monaco-hover')) {
+        const el = [...h.querySelectorAll('p')].find((e) => e.textContent?.includes(heading));
+        if (el && h.getBoundingClientRect().height > 0) {
+          el.scrollIntoView({ block: 'start' });
+          return true;
+        }
+      }
+      return false;
+    }, '(embedded database, synthetic data)');
+    if (!scrolled) process.stderr.write('ui smoke: could not scroll the hover to the plan\n');
+    await page.waitForTimeout(500);
+    shots.push(path.join(artifacts, 'hover-embedded-plan.png'));
     await page.screenshot({ path: shots[shots.length - 1] });
     return shots;
   } finally {

@@ -7,13 +7,14 @@ import { explainShapeCommand } from './commands/explainShape';
 import { whatifCommand } from './commands/whatif';
 import { lintCommand } from './commands/lint';
 import { migrationCommand } from './commands/migration';
+import { reportCommand } from './commands/report';
 import { type Command, type Out, UsageError } from './io';
 import { VERSION } from './version';
 
 export { VERSION };
 
 /** Every command; --help lists them in this order. */
-export const COMMANDS: Command[] = [checkCommand, explainCommand, whatifCommand, explainShapeCommand, migrationCommand, lintCommand, applyCommand];
+export const COMMANDS: Command[] = [checkCommand, explainCommand, whatifCommand, explainShapeCommand, migrationCommand, lintCommand, applyCommand, reportCommand];
 
 function usage(): string {
   const lines = ['Usage:'];

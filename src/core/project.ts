@@ -19,7 +19,7 @@ import type { Rule, RuleContext } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
 import { shapesFromSqlText } from './shapes/fromSql';
-import { extractFromTypeScript } from './sources/typescript/extract';
+import { extractFromTypeScript, reextractTypeScript, type TypeScriptReuse } from './sources/typescript/extract';
 import { initSqlParser } from './sql/parser';
 import { classify, isRollbackFile, listFiles, type FileKind } from './workspace/files';
 import { mergeSchemas } from './workspace/mergeSchemas';
@@ -33,6 +33,8 @@ export interface ProjectOptions {
   rows?: string[];
   /** Config file to read instead of `<root>/pg-index-review.json`. */
   configFile?: string;
+  /** Glob patterns to leave out in addition to the config's (the editor leaves `.env` files out of untrusted workspaces). */
+  ignore?: string[];
 }
 
 interface FileEntry {
@@ -42,6 +44,8 @@ interface FileEntry {
   shapes: QueryShape[];
   problems: Finding[];
   suppressions: Suppressions;
+  /** For a script: its extraction by top-level statement, to redo only what an edit touches. */
+  reuse?: TypeScriptReuse;
   /** What analyze() derived from this file alone; dropped when the file is extracted again. */
   analysis?: FileAnalysis;
 }
@@ -83,6 +87,8 @@ export class Project {
   private verdictCache = new WeakMap<QueryShape, ShapeVerdict>();
   /** Bumped whenever the schema (or the matcher options) may have changed: per-file analyses and schema-rule findings older than this are stale. */
   private generation = 0;
+  /** Findings of `'verdict'`-scoped rules for one verdict, by rule (verdicts are per shape and schema generation). */
+  private verdictFindings = new WeakMap<ShapeVerdict, Map<string, Finding[]>>();
   /** Findings of `'schema'`-scoped rules for the current generation. */
   private schemaRuleFindings = new Map<string, Finding[]>();
   /** lintMigrations' findings for exactly these migration entries (an edit replaces the entry). */
@@ -111,7 +117,7 @@ export class Project {
     const p = new Project(absRoot, config, explicit);
     p.rowFlags = opts.rows ?? [];
     const roots = opts.paths ? opts.paths.map((x) => path.resolve(x)) : [absRoot];
-    const listing = listFiles([...roots, ...(explicit ?? [])], absRoot, config.ignore);
+    const listing = listFiles([...roots, ...(explicit ?? [])], absRoot, opts.ignore?.length ? [...config.ignore, ...opts.ignore] : config.ignore);
     if (!explicit && !(roots.length === 1 && roots[0] === absRoot)) {
       // Analysing part of a workspace: its schema still comes from the whole workspace.
       const schemaFiles = listFiles([absRoot], absRoot, config.ignore).files.filter((f) => {
@@ -179,9 +185,11 @@ export class Project {
     if (this.live) this.schema = overlayLiveSchema(this.live, this.schema);
   }
 
-  private extract(e: FileEntry): void {
+  /** Extracts the file's shapes; `prev`: the entry it replaces, whose extraction may be partly reused. */
+  private extract(e: FileEntry, prev?: FileEntry): void {
     e.shapes = [];
     e.problems = [];
+    e.reuse = undefined;
     e.analysis = undefined;
     try {
       if (e.kind === 'sql') {
@@ -189,9 +197,10 @@ export class Project {
         e.shapes = r.shapes;
         e.problems = r.problems;
       } else if (e.kind === 'script') {
-        const r = extractFromTypeScript(e.text, e.file, this.schema);
+        const r = (prev?.reuse && reextractTypeScript(prev.reuse, e.text, e.file, this.schema)) || extractFromTypeScript(e.text, e.file, this.schema);
         e.shapes = r.shapes;
         e.problems = r.problems;
+        e.reuse = r.reuse;
       }
     } catch (err) {
       e.problems = [
@@ -216,6 +225,7 @@ export class Project {
     const abs = path.resolve(file);
     const kind = classify(abs);
     if (!kind) return false;
+    const prev = this.files.get(abs);
     const e = this.entry(abs, text);
     this.files.set(abs, e);
     if (this.isSchemaFile(e)) {
@@ -223,7 +233,7 @@ export class Project {
       this.reextractAll();
       return true;
     }
-    this.extract(e);
+    this.extract(e, prev?.kind === e.kind ? prev : undefined);
     return false;
   }
 
@@ -282,6 +292,8 @@ export class Project {
         workspace: this.migrationsSchema ?? this.prismaSchema,
         workspaceFile: this.schemaSources[0],
       },
+      files: entries.filter((e) => e.kind === 'env' || e.kind === 'prisma-schema' || e.kind === 'script').map((e) => ({ file: e.file, kind: e.kind as 'env' | 'prisma-schema' | 'script', text: e.text })),
+      appInstances: this.config.appInstances,
     };
     const rules = RULES.filter((r) => this.config.rules[r.id] !== 'off');
     const perVerdict = rules.filter((r) => r.scope === 'verdict');
@@ -362,13 +374,19 @@ export class Project {
       return out;
     };
     const byRule = new Map<string, { raw: Finding[]; filtered?: Finding[] }>();
-    if (verdicts.length) {
-      const ctx: RuleContext = { ...base, verdicts };
-      for (const rule of rules) {
-        const raw = rule.run(ctx);
-        byRule.set(rule.id, { raw, filtered: filtered(raw) });
+    for (const rule of rules) {
+      // A 'verdict' rule's findings for the file are its findings for each verdict in turn: kept per verdict, so
+      // after an edit only the queries that changed are looked at again.
+      const raw: Finding[] = [];
+      for (const v of verdicts) {
+        let mine = this.verdictFindings.get(v);
+        if (!mine) this.verdictFindings.set(v, (mine = new Map()));
+        let list = mine.get(rule.id);
+        if (!list) mine.set(rule.id, (list = rule.run({ ...base, verdicts: [v] })));
+        for (const f of list) raw.push(f);
       }
-    } else for (const rule of rules) byRule.set(rule.id, { raw: [], filtered: [] });
+      byRule.set(rule.id, { raw, filtered: filtered(raw) });
+    }
     e.analysis = { generation: this.generation, verdicts, problems: filtered(e.problems), rules: byRule };
     return e.analysis;
   }
@@ -386,19 +404,16 @@ export class Project {
    * ranked once by the same collation instead of compared with localeCompare every time.
    */
   private sortFindings(findings: Finding[]): void {
-    const rankOf = (ranks: Map<string, number>, names: (f: Finding) => string): Map<string, number> => {
-      for (const f of findings) if (!ranks.has(names(f))) return collationRanks([...ranks.keys(), ...findings.map(names)]);
-      return ranks;
-    };
-    const files = (this.fileRanks = rankOf(this.fileRanks, (f) => f.file));
-    const rules = (this.ruleRanks = rankOf(this.ruleRanks, (f) => f.rule));
-    findings.sort(
-      (a, b) =>
-        files.get(a.file)! - files.get(b.file)! ||
-        a.range.start.line - b.range.start.line ||
-        a.range.start.character - b.range.start.character ||
-        rules.get(a.rule)! - rules.get(b.rule)!,
-    );
+    let files = this.fileRanks;
+    let rules = this.ruleRanks;
+    for (const f of findings) {
+      if (!files.has(f.file)) files = this.fileRanks = collationRanks([...files.keys(), ...findings.map((x) => x.file)]);
+      if (!rules.has(f.rule)) rules = this.ruleRanks = collationRanks([...rules.keys(), ...findings.map((x) => x.rule)]);
+    }
+    // Sort keys computed once per finding, ties left in gathering order (Array.prototype.sort is stable).
+    const keyed = findings.map((f) => ({ f, file: files.get(f.file)!, line: f.range.start.line, ch: f.range.start.character, rule: rules.get(f.rule)! }));
+    keyed.sort((a, b) => a.file - b.file || a.line - b.line || a.ch - b.ch || a.rule - b.rule);
+    for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i].f;
   }
 }
 

@@ -3,10 +3,12 @@
  * password from SecretStorage, else DATABASE_URL / .env the way Prisma finds it), and whether the
  * server answers. In an untrusted workspace nothing here reads a URL or opens a connection.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Session } from '../core/db/connection';
 import type { ExplainResult } from '../core/db/explain';
-import { SECTION } from './settings';
+import { EmbeddedDatabase } from './embedded';
+import { readSettings, SECTION } from './settings';
 import type { ExtensionState } from './state';
 
 export type DbState =
@@ -31,6 +33,14 @@ export function splitPassword(url: string): { url: string; password?: string } {
   }
 }
 
+/** Where a plan comes from: the configured database, or the embedded one (synthetic data). */
+export interface PlanRequest {
+  source: 'database' | 'embedded';
+  result: Promise<ExplainResult>;
+  /** The embedded database is still being built (the first time): the plan is seconds away. */
+  preparing: boolean;
+}
+
 export class Database implements vscode.Disposable {
   state: DbState = { kind: 'none' };
   private readonly emitter = new vscode.EventEmitter<DbState>();
@@ -38,9 +48,12 @@ export class Database implements vscode.Disposable {
   private seq = 0;
   /** Connection attempts made (for the log and the tests). */
   attempts = 0;
+  /** PGlite on its own thread, for plans when no database is configured (see embedded.ts). */
+  readonly embedded: EmbeddedDatabase;
 
   constructor(private readonly ext: ExtensionState) {
     if (!vscode.workspace.isTrusted) this.state = { kind: 'untrusted' };
+    this.embedded = new EmbeddedDatabase(ext.log, path.join(__dirname, 'embedded-worker.js'));
   }
 
   private set(s: DbState): void {
@@ -48,6 +61,8 @@ export class Database implements vscode.Disposable {
       this.plans.clear();
       void this.closeSession();
     }
+    // A real database makes the embedded one (and its ~0.5 GB) unnecessary.
+    if (s.kind !== 'none') this.embedded.close(s.kind === 'untrusted' ? 'the workspace is not trusted' : 'a database is configured');
     this.state = s;
     this.emitter.fire(s);
   }
@@ -71,6 +86,7 @@ export class Database implements vscode.Disposable {
   /** Re-reads where the database is and checks that it answers (read-only session, short timeouts). */
   async refresh(): Promise<DbState> {
     const seq = ++this.seq;
+    if (!readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).embedded) this.embedded.close('turned off (pgIndexReview.database.embedded)');
     if (!vscode.workspace.isTrusted) {
       this.set({ kind: 'untrusted' });
       return this.state;
@@ -202,9 +218,25 @@ export class Database implements vscode.Disposable {
     return p;
   }
 
+  /**
+   * The plan of one statement of `uri`'s workspace folder: from the connected database, else — in a
+   * trusted workspace with no database configured, `database.embedded` on and migrations to build it
+   * from — from the embedded database, started in the background on first use. Undefined: no plan.
+   */
+  planFor(uri: vscode.Uri, sql: string): PlanRequest | undefined {
+    if (!vscode.workspace.isTrusted) return undefined;
+    const real = this.explain(sql);
+    if (real) return { source: 'database', result: real, preparing: false };
+    if (this.state.kind !== 'none' || !readSettings(uri).embedded) return undefined;
+    const host = this.ext.hostFor(uri);
+    if (!host?.project || !host.result || !host.project.migrationFiles().length) return undefined;
+    return { source: 'embedded', ...this.embedded.explain(host.project, sql, host.result) };
+  }
+
   dispose(): void {
     if (this.sessionTimer) clearTimeout(this.sessionTimer);
     void this.closeSession();
+    this.embedded.dispose();
     this.emitter.dispose();
   }
 }

@@ -19,3 +19,8 @@ export function globMatcher(globs: string[]): (rel: string) => boolean {
 }
 export { generateOptimizationMigration, writeGenerated, GenerateError } from '../core/migration/generate';
 export { applyMigration, checkTarget, formatBytes } from '../core/migration/apply';
+// Production insight: the index health report, Prisma's SQL, the plan view.
+export { buildHealthReport } from '../core/report/healthReport';
+export { renderReportHtml } from '../core/report/render/html';
+export { renderReportMarkdown } from '../core/report/render/markdown';
+export { prismaStatements } from '../core/db/prismaSql';

@@ -11,6 +11,8 @@ import { registerCodeLens } from './features/codeLens';
 import { registerHover } from './features/hover';
 import { registerIndexTree } from './features/indexTree';
 import { registerStatusBar } from './features/statusBar';
+import { registerProductionInsight } from './features/productionInsight';
+import { registerPlanView } from './planView/register';
 import { SECTION } from './settings';
 import { ExtensionState } from './state';
 import { testApi, type TestApi } from './testApi';
@@ -23,6 +25,8 @@ const FEATURES: ((state: ExtensionState) => vscode.Disposable)[] = [
   registerCodeLens,
   registerIndexTree,
   registerStatusBar,
+  registerProductionInsight,
+  registerPlanView,
 ];
 
 export function activate(context: vscode.ExtensionContext): TestApi {

@@ -34,7 +34,7 @@ export class ProjectHost implements vscode.Disposable {
     private readonly state: ExtensionState,
     readonly folder: vscode.WorkspaceFolder,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.{sql,prisma,ts,tsx,mts,cts,js,jsx,mjs,cjs}'));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/{*.sql,*.prisma,*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs,.env,.env.*}'));
     const onDisk = (uri: vscode.Uri) => {
       // An open editor's buffer is the truth for its file; it reports its own changes.
       if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
@@ -79,7 +79,10 @@ export class ProjectHost implements vscode.Disposable {
   tracks(file: string): boolean {
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
-    if (!classify(file)) return false;
+    const kind = classify(file);
+    if (!kind) return false;
+    // Connection settings (.env files, for pool-advice) are read only in a trusted workspace.
+    if (kind === 'env' && !vscode.workspace.isTrusted) return false;
     return !this.isIgnored(rel.split(path.sep).join('/'));
   }
 
@@ -95,6 +98,8 @@ export class ProjectHost implements vscode.Disposable {
         const project = await engine.Project.open(this.root, {
           schema: settings.schema.length ? settings.schema.map((s) => path.resolve(this.root, s)) : undefined,
           rows: Object.entries(settings.rows).map(([t, n]) => `${t}=${Math.round(n)}`),
+          // An untrusted workspace's .env files are never read (they hold connection strings).
+          ignore: vscode.workspace.isTrusted ? undefined : ['**/.env', '**/.env.*'],
         });
         Object.assign(project.config.rules, settings.rules);
         this.isIgnored = engine.globMatcher([...project.config.ignore, ...settings.ignore]);

@@ -1,7 +1,7 @@
 /**
  * The extension's settings (package.json `contributes.configuration`, prefix `pgIndexReview`).
  * Each is read here and nowhere else; docs/settings flow: package.json → readSettings() →
- * ProjectHost.open() (schema, rows, rules, ignore) / Database (url) / features (codeLens, debounce).
+ * ProjectHost.open() (schema, rows, rules, ignore) / Database (url, embedded) / features (codeLens, debounce).
  */
 import * as vscode from 'vscode';
 import type { RuleSetting } from '../core/config/config';
@@ -19,6 +19,8 @@ export interface Settings {
   ignore: string[];
   /** Connection URL without a password (the password lives in SecretStorage). */
   databaseUrl: string;
+  /** Plans from the embedded database (PGlite) when no database is configured (trusted workspaces only). */
+  embedded: boolean;
   codeLens: boolean;
   debounceMs: number;
 }
@@ -38,6 +40,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     rules,
     ignore: strings('ignore'),
     databaseUrl: (c.get<string>('database.url') ?? '').trim(),
+    embedded: c.get<boolean>('database.embedded') ?? true,
     codeLens: c.get<boolean>('codeLens.enabled') ?? true,
     debounceMs: Math.max(0, c.get<number>('diagnostics.debounceMs') ?? 300),
   };

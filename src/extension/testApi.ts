@@ -3,11 +3,21 @@
  * (`vscode.extensions.getExtension(id).exports`). Not a public API.
  */
 import type { DbState } from './database';
+import type { EmbeddedStatus } from './embedded';
 import type { ExtensionState } from './state';
 
 export interface TestApi {
   whenIdle(): Promise<void>;
-  status(): { findings: number; database: DbState; databaseAttempts: number; activatedAt: number; firstDiagnosticsAt?: number; trusted: boolean };
+  status(): {
+    findings: number;
+    database: DbState;
+    databaseAttempts: number;
+    /** The embedded database: its state and how many times it was built since activation. */
+    embedded: { kind: EmbeddedStatus['kind']; builds: number; rows?: number; buildMs?: number; hostStallMs?: number };
+    activatedAt: number;
+    firstDiagnosticsAt?: number;
+    trusted: boolean;
+  };
 }
 
 export function testApi(state: ExtensionState): TestApi {
@@ -17,9 +27,16 @@ export function testApi(state: ExtensionState): TestApi {
       findings: state.findings().length,
       database: state.database.state,
       databaseAttempts: state.database.attempts,
+      embedded: embeddedStatus(state),
       activatedAt: state.activatedAt,
       firstDiagnosticsAt: state.firstDiagnosticsAt,
       trusted: state.trusted,
     }),
   };
+}
+
+function embeddedStatus(state: ExtensionState): ReturnType<TestApi['status']>['embedded'] {
+  const e = state.database.embedded;
+  const s = e.status;
+  return { kind: s.kind, builds: e.builds, ...(s.kind === 'ready' ? { rows: s.info.rows, buildMs: s.info.timings.totalMs, hostStallMs: s.hostStallMs } : {}) };
 }

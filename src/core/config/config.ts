@@ -14,6 +14,8 @@ export interface Config {
   ignore: string[];
   /** unused-index: fewest days of index usage statistics before an index may be called unused (default 30). */
   unusedIndexMinDays?: number;
+  /** pool-advice: how many instances of the application connect to the database (each with its own pools). */
+  appInstances?: number;
 }
 
 export const CONFIG_FILE = 'pg-index-review.json';
@@ -52,6 +54,11 @@ export function parseConfig(raw: unknown, source: string): Config {
   c.matcher.serverVersion = num('serverVersion') ?? c.matcher.serverVersion;
   const unusedDays = num('unusedIndexMinDays');
   if (unusedDays !== undefined) c.unusedIndexMinDays = unusedDays;
+  if (o.appInstances !== undefined) {
+    const n = o.appInstances;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10_000) throw new Error(`${source}: "appInstances" must be a whole number of application instances, at least 1 (got ${JSON.stringify(n)})`);
+    c.appInstances = n;
+  }
   if (o.rules !== undefined) {
     if (!o.rules || typeof o.rules !== 'object') throw new Error(`${source}: "rules" must map rule ids to a severity or "off"`);
     const known = new Set(RULES.map((r) => r.id as string));

@@ -9,6 +9,8 @@
  * created it come out with identical keys and predicates.
  */
 import type { Queryable, Session } from './connection';
+import { readServerSettings, type ServerSettings } from './serverSettings';
+import { readStatStatements, type StatStatements } from './statStatements';
 import type { ColumnStats, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
@@ -33,6 +35,10 @@ export interface LiveSchema {
   defaults: Map<string, Map<string, string>>;
   /** Catalog objects the schema model could not take (and why). */
   problems: string[];
+  /** Connection limits (connection-pool advice). */
+  server?: ServerSettings;
+  /** pg_stat_statements, when the server has it (slow-query mapping, pool timeouts). */
+  statements?: StatStatements;
 }
 
 /** Schemas read: the ones on the search path (what unqualified names in queries resolve to). */
@@ -121,6 +127,9 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
        FROM pg_catalog.pg_stat_database d WHERE d.datname = current_database()`,
   );
 
+  const server = await readServerSettings(q).catch(() => undefined);
+  const statements = await readStatStatements(q, serverVersion).catch((err: Error) => ({ available: false, reason: err.message, statements: [], totalExecMs: 0 }));
+
   const schema = emptySchema();
   const problems: string[] = [];
   const apply = (sql: string): void => {
@@ -188,6 +197,8 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     statsSinceSource: c.stats_reset ? 'stats_reset' : 'server start',
     defaults,
     problems,
+    server,
+    statements,
   };
 }
 

@@ -10,6 +10,9 @@ export type RuleId =
   | 'unused-index'
   | 'schema-drift'
   | 'parse-error'
+  // Production insight (src/core/rules/pool/, src/core/rules/slowQuery.ts)
+  | 'pool-advice'
+  | 'slow-query'
   // Migration linter (src/core/migration/lint/)
   | 'require-concurrent-index-creation'
   | 'require-concurrent-index-deletion'

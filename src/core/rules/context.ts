@@ -15,6 +15,13 @@ export interface LiveContext {
   workspaceFile?: string;
 }
 
+/** A workspace file's text, for rules that read files rather than queries (connection settings). */
+export interface WorkspaceText {
+  file: string;
+  kind: 'env' | 'prisma-schema' | 'script';
+  text: string;
+}
+
 export interface RuleContext {
   schema: SchemaModel;
   verdicts: ShapeVerdict[];
@@ -25,6 +32,10 @@ export interface RuleContext {
   prismaFile?: string;
   /** Present when a live database was read. */
   live?: LiveContext;
+  /** `.env*` files, schema.prisma and scripts (connection settings: pool-advice). */
+  files?: WorkspaceText[];
+  /** How many instances of the application run (`appInstances` in pg-index-review.json). */
+  appInstances?: number;
 }
 
 export interface Rule {

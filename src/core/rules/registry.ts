@@ -9,10 +9,13 @@ import { schemaDrift } from './schemaDrift';
 import { unusedByWorkload } from './unusedByWorkload';
 import { unusedIndex } from './unusedIndex';
 import { liveDrift } from '../db/liveDrift';
+import { poolAdviceRule } from './pool/poolAdvice';
+import { slowQuery } from './slowQuery';
 
 const schemaDriftRule: Rule = {
   id: 'schema-drift',
   defaultSeverity: 'warning',
+  scope: 'schema',
   summary: 'schema.prisma and the SQL migrations (or, with --database, the live database and the workspace) disagree about tables or indexes.',
   description:
     'When schema.prisma declares an index the migrations never create (or the reverse), the database differs from what the code assumes, and the next `prisma migrate dev` will try to reconcile them — possibly dropping an index that was added by hand in SQL. Indexes Prisma cannot express (partial, expression) are reported at info level.',
@@ -34,7 +37,7 @@ const parseErrorRule: Rule = {
 /** The migration linter's rules: their findings come from `lintMigrations`, which `Project.analyze()` runs over migration files. */
 const migrationRules: Rule[] = MIGRATION_RULES.map((r) => ({ id: r.id, defaultSeverity: r.defaultSeverity, summary: r.summary, description: r.description, run: () => [] }));
 
-export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, unusedIndex, schemaDriftRule, parseErrorRule, ...migrationRules];
+export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, unusedIndex, schemaDriftRule, parseErrorRule, poolAdviceRule, slowQuery, ...migrationRules];
 
 export function ruleById(id: RuleId): Rule | undefined {
   return RULES.find((r) => r.id === id);

@@ -21,10 +21,14 @@ export const unusedByWorkload: Rule = {
     const used = indexesUsedByWorkload(ctx);
     const out: Finding[] = [];
     for (const table of ctx.schema.tables.values()) {
-      const redundant = redundantIndexes(table.indexes);
-      const fkLeads = new Set(table.foreignKeys.map((f) => f.columns[0]));
+      // Runs on every analysis: the pairwise redundancy check only for tables with an index left to report.
+      let redundant: Map<IndexDef, unknown> | undefined;
+      let fkLeads: Set<string> | undefined;
       for (const index of table.indexes) {
-        if (used.has(index) || index.unique || index.primary || !index.location || redundant.has(index)) continue;
+        if (used.has(index) || index.unique || index.primary || !index.location) continue;
+        redundant ??= redundantIndexes(table.indexes);
+        if (redundant.has(index)) continue;
+        fkLeads ??= new Set(table.foreignKeys.map((f) => f.columns[0]));
         if (index.keys[0] && fkLeads.has(keyName(index.keys[0]))) continue;
         out.push({
           rule: 'unused-by-workload',

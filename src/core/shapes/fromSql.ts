@@ -66,12 +66,17 @@ class StatementContext {
     let min = Infinity;
     let max = -1;
     const visit = (x: unknown): void => {
-      if (Array.isArray(x)) return x.forEach(visit);
+      if (Array.isArray(x)) {
+        for (const y of x) visit(y);
+        return;
+      }
       if (!x || typeof x !== 'object') return;
-      for (const [k, v] of Object.entries(x as Node)) {
+      const obj = x as Node;
+      for (const k of Object.keys(obj)) {
+        const v = obj[k];
         if (k === 'location' && typeof v === 'number' && v >= 0) {
-          min = Math.min(min, v);
-          max = Math.max(max, v);
+          if (v < min) min = v;
+          if (v > max) max = v;
         } else if (typeof v === 'object') visit(v);
       }
     };

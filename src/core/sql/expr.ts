@@ -72,9 +72,14 @@ export function walk(n: unknown, fn: (node: Node, type: string) => boolean | voi
     return;
   }
   if (!n || typeof n !== 'object') return;
-  for (const [k, v] of Object.entries(n as Node)) {
-    if (/^[A-Z]/.test(k) && v && typeof v === 'object' && !Array.isArray(v)) {
-      if (fn(n as Node, k) === false) continue;
+  const node = n as Node;
+  for (const k of Object.keys(node)) {
+    const v = node[k];
+    if (!v || typeof v !== 'object') continue; // nothing below a scalar
+    const c = k.charCodeAt(0);
+    if (c >= 65 && c <= 90 && !Array.isArray(v)) {
+      // A `{Type: …}` node (node types start with an upper-case letter).
+      if (fn(node, k) === false) continue;
     }
     walk(v, fn);
   }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 
-export type FileKind = 'prisma-schema' | 'migration' | 'sql' | 'script';
+export type FileKind = 'prisma-schema' | 'migration' | 'sql' | 'script' | 'env';
 
 const SCRIPT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 /** Files larger than this are skipped: generated bundles, dumps. */
@@ -14,6 +14,8 @@ export function classify(file: string): FileKind | undefined {
   if (f.endsWith('.prisma')) return 'prisma-schema';
   if (/\.sql$/i.test(f)) return /(^|\/)migrations\//.test(f) ? 'migration' : 'sql';
   if (SCRIPT.test(f) && !/\.d\.[cm]?ts$/.test(f)) return 'script';
+  // Connection settings (DATABASE_URL, pool sizes): read by the pool-advice rule, no queries in them.
+  if (/(^|\/)\.env(\.[\w.-]+)?$/.test(f)) return 'env';
   return undefined;
 }
 

@@ -1,12 +1,16 @@
 /**
  * Explain Query at Cursor: a read-only markdown document (virtual, scheme pg-index-review-explain)
- * with the query shape and the matcher's verdict per table, every candidate index and the proposal.
+ * with the query shape and the matcher's verdict per table, every candidate index and the proposal,
+ * then the plan from the configured database or the embedded one (updated in place when it arrives).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ExplainResult } from '../../core/db/explain';
 import { explainMarkdown } from '../present';
+import { SECTION } from '../settings';
 import type { ExtensionState } from '../state';
 import { assessorFor } from '../features/assess';
+import { documentPlanSection, failedText, pendingText, within } from '../features/planMarkdown';
 
 export const EXPLAIN_SCHEME = 'pg-index-review-explain';
 
@@ -44,21 +48,23 @@ export async function explainQuery(state: ExtensionState, docs: ExplainDocuments
   const engine = state.loadEngine();
   const text = explainMarkdown(sv, assessorFor(state, found.host), path.relative(found.host.root, sv.shape.location.file), engine.atomSql);
   const name = `${path.basename(sv.shape.location.file)}-${sv.shape.location.range.start.line + 1}.md`;
-  let text2 = text;
-  const sql = sv.shape.origin === 'sql-file' || sv.shape.origin === 'embedded-sql' ? sv.shape.text : undefined;
-  const plan = sql ? state.database.explain(sql) : undefined;
-  if (plan) {
-    try {
-      const r = await plan;
-      text2 += `\n## EXPLAIN on the database\n\n\`\`\`text\n${engine.renderExplain(r)}\n\`\`\`\n`;
-    } catch (err) {
-      text2 += `\n## EXPLAIN on the database\n\nFailed: ${(err as Error).message}\n`;
-    }
-  }
   const target = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${name}`, query: `${Date.now()}` });
-  docs.set(target, text2);
+  // The plan (configured or embedded database) joins the static explanation: at once when it comes
+  // within the hover's time limit, else the document says it is coming and is updated when it does.
+  const sql = sv.shape.origin === 'sql-file' || sv.shape.origin === 'embedded-sql' ? sv.shape.text : undefined;
+  const plan = sql ? state.database.planFor(uri, sql) : undefined;
+  const withPlan = (r: ExplainResult | Error | 'timeout') => `${text}\n${documentPlanSection(engine, plan!, r, state.database.embedded.status)}`;
+  if (plan) {
+    const limit = vscode.workspace.getConfiguration(SECTION, uri).get<number>('database.hoverTimeoutMs', 1500);
+    const r = plan.preparing ? 'timeout' : await within(plan.result, limit);
+    docs.set(target, withPlan(r));
+    // The embedded database and the session have their own time limits: the plan always settles.
+    if (r === 'timeout') void plan.result.then(withPlan, withPlan).then((t) => docs.set(target, t));
+  } else docs.set(target, text);
   const doc = await vscode.workspace.openTextDocument(target);
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  // The visual plan (src/extension/planView/), SQL or a Prisma call's main query, when a database can plan it.
+  void vscode.commands.executeCommand('pgIndexReview.showPlan', uri.toString(), { line: pos.line, character: pos.character }, 0, { quiet: true });
   return target;
 }

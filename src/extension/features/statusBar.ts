@@ -1,7 +1,22 @@
 /** Status bar: the finding count and the database state; clicking opens the Index Report. */
 import * as vscode from 'vscode';
 import type { DbState } from '../database';
+import type { EmbeddedStatus } from '../embedded';
+import { readSettings } from '../settings';
 import type { ExtensionState } from '../state';
+
+function embeddedLabel(s: EmbeddedStatus): string {
+  switch (s.kind) {
+    case 'off':
+      return 'not started (starts on the first hover of a query)';
+    case 'starting':
+      return 'preparing…';
+    case 'ready':
+      return `PostgreSQL ${s.info.serverVersion}, ${s.info.rows.toLocaleString('en-US')} synthetic rows`;
+    case 'failed':
+      return s.message;
+  }
+}
 
 export function dbLabel(s: DbState): string {
   switch (s.kind) {
@@ -37,6 +52,7 @@ export function registerStatusBar(state: ExtensionState): vscode.Disposable {
         '',
         `Database: ${dbLabel(db)}${db.kind === 'unreachable' ? ` — ${db.message}` : ''}`,
         '',
+        ...(db.kind === 'none' && readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).embedded ? [`Plans from the embedded database: ${embeddedLabel(state.database.embedded.status)}`, ''] : []),
         'Click for the Index Report.',
       ].join('\n'),
     );
@@ -45,5 +61,5 @@ export function registerStatusBar(state: ExtensionState): vscode.Disposable {
     item.show();
   };
   update();
-  return vscode.Disposable.from(item, state.onDidAnalyze(update), state.database.onDidChange(update));
+  return vscode.Disposable.from(item, state.onDidAnalyze(update), state.database.onDidChange(update), state.database.embedded.onDidChange(update));
 }

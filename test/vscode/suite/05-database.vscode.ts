@@ -11,6 +11,8 @@ describe('database (trusted workspace)', () => {
       await config.update('database.url', `postgresql://tester@127.0.0.1:${rec.port}/lms`, vscode.ConfigurationTarget.Workspace);
       await waitFor(() => rec.connections() > 0, 'a connection to the fake database');
       await waitFor(() => a.status().database.kind === 'unreachable', 'the status to say the database is unreachable');
+      // A configured database replaces the embedded one (04-embedded built it): its thread is ended.
+      assert.equal(a.status().embedded.kind, 'off');
     } finally {
       await config.update('database.url', undefined, vscode.ConfigurationTarget.Workspace);
       await rec.close();

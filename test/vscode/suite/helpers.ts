@@ -8,7 +8,15 @@ export const EXTENSION_ID = 'pg-index-review.pg-index-review';
 
 export interface Api {
   whenIdle(): Promise<void>;
-  status(): { findings: number; database: { kind: string }; databaseAttempts: number; activatedAt: number; firstDiagnosticsAt?: number; trusted: boolean };
+  status(): {
+    findings: number;
+    database: { kind: string };
+    databaseAttempts: number;
+    embedded: { kind: 'off' | 'starting' | 'ready' | 'failed'; builds: number; rows?: number; buildMs?: number; hostStallMs?: number };
+    activatedAt: number;
+    firstDiagnosticsAt?: number;
+    trusted: boolean;
+  };
 }
 
 export function root(): string {

@@ -34,7 +34,7 @@ import ts = require('typescript');
 import { LineIndex, type Range } from '../../model/location';
 import { unwrap } from './literals';
 import { declarationScope, resolveConstInitializer } from './scope';
-import { parseSource } from './scriptKind';
+import { parseAndIndex } from './scriptKind';
 import { cookChecked, SqlTextBuilder, startsWithSqlKeyword } from './sqlText';
 import { walk } from './walk';
 
@@ -125,6 +125,8 @@ interface Candidate {
   root: ts.Node;
   sql: EmbeddedSql;
   consumed: ts.Node[];
+  /** Blocks (or the file) searched for `push` calls onto a const array. */
+  scopes: ts.Node[];
   /** Set when the whole text came from a resolved constant: that constant's initializer. */
   source?: ts.Node;
   order: number;
@@ -134,6 +136,8 @@ interface Candidate {
 class Build {
   readonly b = new SqlTextBuilder();
   readonly consumed: ts.Node[] = [];
+  /** Scopes listElements searched: the text depends on everything in them. */
+  readonly scopes: ts.Node[] = [];
   /** Characters that came from literal text (not placeholders). */
   literalChars = 0;
   private readonly resolving = new Set<ts.Node>();
@@ -293,6 +297,7 @@ class Build {
     const scope = init ? declarationScope(init) : undefined;
     if (!init || !arr || !ts.isArrayLiteralExpression(arr) || !scope) return undefined;
     const out: ts.Expression[] = [...arr.elements];
+    this.scopes.push(scope);
     walk(scope, (n) => {
       if (!ts.isCallExpression(n)) return;
       const callee = unwrap(n.expression);
@@ -360,6 +365,14 @@ export class EmbeddedSqlCollector {
     }
   }
 
+  /**
+   * For each candidate (reported or not): its expression and the other nodes its text or its
+   * being reported depends on (fragments it consumed, the constant it came from, scopes searched).
+   */
+  dependencies(): { root: ts.Node; nodes: ts.Node[] }[] {
+    return this.candidates.map((c) => ({ root: c.root, nodes: [...c.consumed, ...c.scopes, ...(c.source ? [c.source] : [])] }));
+  }
+
   finish(): EmbeddedSql[] {
     const consumed = new Set<ts.Node>();
     for (const c of this.candidates) for (const n of c.consumed) consumed.add(n);
@@ -384,6 +397,7 @@ export class EmbeddedSqlCollector {
     this.candidates.push({
       root,
       consumed: build.consumed,
+      scopes: build.scopes,
       source,
       order: start,
       sql: {
@@ -467,9 +481,9 @@ export class EmbeddedSqlCollector {
 /** Every embedded SQL statement of a file, in source order. */
 export function findEmbeddedSql(text: string, file: string): EmbeddedSql[] {
   try {
-    const sf = parseSource(text, file);
+    const { sf, calls } = parseAndIndex(text, file);
     const collector = new EmbeddedSqlCollector(sf, new LineIndex(text));
-    walk(sf, (n) => collector.visit(n));
+    for (const n of calls) collector.visit(n);
     return collector.finish();
   } catch {
     return [];

@@ -17,7 +17,7 @@ import { shapesFromSqlText } from '../../shapes/fromSql';
 import { EmbeddedSqlCollector, type EmbeddedSql } from './embeddedSql';
 import { prismaShapeFor } from './prismaCalls';
 import { enumLookup, type PrismaContext } from './prismaRelations';
-import { parseSource } from './scriptKind';
+import { parseAndIndex, type IndexedSource } from './scriptKind';
 import { walk } from './walk';
 
 export { scriptKindFor } from './scriptKind';
@@ -31,6 +31,35 @@ export interface ExtractOptions {
 export interface TypeScriptExtraction {
   shapes: QueryShape[];
   problems: Finding[];
+  /**
+   * What reextractTypeScript needs to redo only the function an edit falls in; absent when the file
+   * had syntax errors or parts whose extraction depends on other top-level statements.
+   */
+  reuse?: TypeScriptReuse;
+}
+
+/** The extraction of a file, by top-level statement (see reextractTypeScript). */
+export interface TypeScriptReuse {
+  text: string;
+  lines: LineIndex;
+  schema: SchemaModel;
+  toShapes: typeof shapesFromSqlText;
+  /** `text` with every top-level function declaration blanked (line breaks kept, offsets unchanged). */
+  blanked: string;
+  statements: TopLevel[];
+  /** Per embedded SQL text, in file order: its statement and what came of it. */
+  embedded: { stmt: number; shapes: QueryShape[]; problems: Finding[] }[];
+  /** Per Prisma call, in file order. */
+  prisma: { stmt: number; shape: QueryShape }[];
+}
+
+interface TopLevel {
+  /** From the first token (getStart) to the end. */
+  start: number;
+  end: number;
+  kind: ts.SyntaxKind;
+  /** A function declaration's body: offsets of its `{` and `}`. */
+  body?: { open: number; close: number };
 }
 
 export function extractFromTypeScript(
@@ -39,21 +68,54 @@ export function extractFromTypeScript(
   schema: SchemaModel,
   options: ExtractOptions = {},
 ): TypeScriptExtraction {
-  const shapes: QueryShape[] = [];
-  const problems: Finding[] = [];
   const lines = new LineIndex(text);
-  const { prisma: prismaShapes, embedded } = collectWithRecovery(text, file, schema, lines);
+  const collected = collectWithRecovery(text, file, schema, lines);
   const toShapes = options.sqlToShapes ?? shapesFromSqlText;
-  for (const e of embedded) {
-    try {
-      const r = toShapes(e.sql, { file, origin: 'embedded-sql', lines, mapOffset: e.mapOffset, schema });
-      shapes.push(...r.shapes);
-      problems.push(...(e.dynamic ? r.problems.filter((p) => p.rule !== 'parse-error') : r.problems));
-    } catch {
-      // a failure in one statement doesn't lose the others
+  const embedded = collected.embedded.map((e) => ({ start: e.start, ...embeddedShapes(e, file, schema, lines, toShapes) }));
+  const result = assemble(
+    embedded,
+    collected.prisma.map((p) => p.shape),
+  );
+  const clean = collected.clean;
+  if (clean && !clean.crossLinks) {
+    const statements = topLevel(clean.sf);
+    if (statements && !duplicateTopLevelNames(clean.sf)) {
+      const stmtOf = (offset: number) => statementAt(statements, offset);
+      result.reuse = {
+        text,
+        lines,
+        schema,
+        toShapes,
+        blanked: blankFunctions(text, statements, -1),
+        statements,
+        embedded: embedded.map((e) => ({ stmt: stmtOf(e.start), shapes: e.shapes, problems: e.problems })),
+        prisma: collected.prisma.map((p) => ({ stmt: stmtOf(p.start), shape: p.shape })),
+      };
     }
   }
-  shapes.push(...prismaShapes);
+  return result;
+}
+
+/** Shapes and problems of one embedded SQL text. */
+function embeddedShapes(e: EmbeddedSql, file: string, schema: SchemaModel, lines: LineIndex, toShapes: typeof shapesFromSqlText): { shapes: QueryShape[]; problems: Finding[] } {
+  try {
+    const r = toShapes(e.sql, { file, origin: 'embedded-sql', lines, mapOffset: e.mapOffset, schema });
+    return { shapes: r.shapes, problems: e.dynamic ? r.problems.filter((p) => p.rule !== 'parse-error') : r.problems };
+  } catch {
+    // a failure in one statement doesn't lose the others
+    return { shapes: [], problems: [] };
+  }
+}
+
+/** The file's shapes (embedded SQL first, then Prisma calls, stably sorted by position) and problems. */
+function assemble(embedded: { shapes: QueryShape[]; problems: Finding[] }[], prisma: QueryShape[]): TypeScriptExtraction {
+  const shapes: QueryShape[] = [];
+  const problems: Finding[] = [];
+  for (const e of embedded) {
+    shapes.push(...e.shapes);
+    problems.push(...e.problems);
+  }
+  shapes.push(...prisma);
   shapes.sort(
     (a, b) =>
       a.location.range.start.line - b.location.range.start.line ||
@@ -62,33 +124,227 @@ export function extractFromTypeScript(
   return { shapes, problems };
 }
 
+/**
+ * The extraction of `text` from that of an earlier text of the same file, when the edit between
+ * them lies inside the body of one top-level function declaration and keeps the number of lines:
+ * only that function is extracted again, from a parse of the text with every other function
+ * declaration blanked (offsets and lines unchanged); the other statements' shapes are reused as
+ * they are. Undefined when that can't give what extractFromTypeScript would (the edit crosses a
+ * function's braces, adds or removes lines, shares a line with another statement, introduces a
+ * syntax error or a dependency on another statement): extract the whole file then.
+ */
+export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: string, schema: SchemaModel, options: ExtractOptions = {}): TypeScriptExtraction | undefined {
+  const toShapes = options.sqlToShapes ?? shapesFromSqlText;
+  if (prev.schema !== schema || prev.toShapes !== toShapes) return undefined;
+  const old = prev.text;
+  // The edit: old[p, oldEnd) became text[p, newEnd).
+  const min = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let suffix = 0;
+  while (suffix < min - p && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const oldEnd = old.length - suffix;
+  const newEnd = text.length - suffix;
+  const delta = text.length - old.length;
+  const ti = statementAt(prev.statements, p);
+  const t = prev.statements[ti];
+  if (!t?.body || p <= t.body.open || oldEnd > t.body.close) return undefined;
+  if (lineBreaks(old, p, oldEnd) !== lineBreaks(text, p, newEnd)) return undefined;
+  const firstLine = prev.lines.position(p).line;
+  const lastLine = prev.lines.position(oldEnd).line;
+  if (ti > 0 && prev.lines.position(prev.statements[ti - 1].end).line >= firstLine) return undefined;
+  if (ti + 1 < prev.statements.length && prev.lines.position(prev.statements[ti + 1].start).line <= lastLine) return undefined;
+
+  // Parse the new text with the other functions blanked, and check it has the expected statements.
+  const tEnd = t.end + delta;
+  const blanked = prev.blanked.slice(0, t.start) + text.slice(t.start, tEnd) + prev.blanked.slice(t.end);
+  let indexed: IndexedSource;
+  try {
+    indexed = parseAndIndex(blanked, file);
+  } catch {
+    return undefined;
+  }
+  const sf = indexed.sf;
+  if (firstSyntaxError(sf) !== undefined) return undefined;
+  const shift = (x: number) => (x >= t.end ? x + delta : x);
+  const statements: TopLevel[] = prev.statements.map((st) => (st === t ? { ...st, end: tEnd, body: { open: st.body!.open, close: st.body!.close + delta } } : { ...st, start: shift(st.start), end: shift(st.end), body: st.body && { open: shift(st.body.open), close: shift(st.body.close) } }));
+  const kept = statements.filter((st, i) => i === ti || st.kind !== ts.SyntaxKind.FunctionDeclaration);
+  if (sf.statements.length !== kept.length) return undefined;
+  for (let i = 0; i < kept.length; i++) {
+    const node = sf.statements[i];
+    const want = kept[i];
+    if (node.kind !== want.kind || node.getStart(sf) !== want.start || node.end !== want.end) return undefined;
+  }
+  const fresh = topLevelOf(sf.statements[kept.indexOf(statements[ti])], sf);
+  if (!fresh.body || fresh.body.open !== statements[ti].body!.open || fresh.body.close !== statements[ti].body!.close) return undefined;
+
+  // Extract the function again.
+  const lines = new LineIndex(text);
+  const ctx: PrismaContext = { sf, lines, schema, mapping: schema.prisma, enums: enumLookup(schema) };
+  const collector = new EmbeddedSqlCollector(sf, lines);
+  const prismaByStart = new Map<number, QueryShape>();
+  const inside = (n: ts.Node) => n.pos >= t.start && n.end <= tEnd;
+  try {
+    for (const node of indexed.calls) {
+      if (!inside(node)) continue;
+      collector.visit(node);
+      if (ts.isCallExpression(node)) {
+        const shape = prismaShapeFor(ctx, file, node);
+        if (shape) prismaByStart.set(lines.offset(shape.location.range.start), shape);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  for (const d of collector.dependencies()) for (const n of d.nodes) if (ts.isSourceFile(n) || !inside(n)) return undefined;
+  let found: EmbeddedSql[];
+  try {
+    found = collector.finish();
+  } catch {
+    return undefined;
+  }
+  const embeddedByStart = new Map<number, EmbeddedSql>();
+  for (const e of found) embeddedByStart.set(e.start, e);
+  const sorted = <T>(m: Map<number, T>): T[] => [...m.entries()].sort((x, y) => x[0] - y[0]).map(([, v]) => v);
+  const embeddedHere = sorted(embeddedByStart).map((e) => ({ stmt: ti, ...embeddedShapes(e, file, schema, lines, toShapes) }));
+  const prismaHere = sorted(prismaByStart).map((shape) => ({ stmt: ti, shape }));
+
+  const embedded = [...prev.embedded.filter((e) => e.stmt < ti), ...embeddedHere, ...prev.embedded.filter((e) => e.stmt > ti)];
+  const prisma = [...prev.prisma.filter((e) => e.stmt < ti), ...prismaHere, ...prev.prisma.filter((e) => e.stmt > ti)];
+  const result = assemble(
+    embedded,
+    prisma.map((x) => x.shape),
+  );
+  result.reuse = {
+    text,
+    lines,
+    schema,
+    toShapes,
+    blanked: prev.blanked.slice(0, t.start) + blank(text, t.start, tEnd) + prev.blanked.slice(t.end),
+    statements,
+    embedded,
+    prisma,
+  };
+  return result;
+}
+
+/** Number of line breaks (\n and \r) in text[from, to). */
+function lineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) n++;
+  }
+  return n;
+}
+
+function topLevelOf(st: ts.Statement, sf: ts.SourceFile): TopLevel {
+  const out: TopLevel = { start: st.getStart(sf), end: st.end, kind: st.kind };
+  if (ts.isFunctionDeclaration(st) && st.body) out.body = { open: st.body.getStart(sf), close: st.body.end - 1 };
+  return out;
+}
+
+/** The top-level statements, or undefined when their spans overlap (never for a parse without errors). */
+function topLevel(sf: ts.SourceFile): TopLevel[] | undefined {
+  const out = sf.statements.map((st) => topLevelOf(st, sf));
+  for (let i = 1; i < out.length; i++) if (out[i].start < out[i - 1].end) return undefined;
+  return out;
+}
+
+/** Index of the statement whose span holds `offset`, else of the last one starting before it (-1 when none). */
+function statementAt(statements: TopLevel[], offset: number): number {
+  let lo = 0;
+  let hi = statements.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (statements[mid].start <= offset) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/**
+ * Whether two top-level declarations bind the same name. Blanking a function declaration changes
+ * what scope.ts finds for its name only when another declaration binds it too.
+ */
+function duplicateTopLevelNames(sf: ts.SourceFile): boolean {
+  const seen = new Set<string>();
+  let dup = false;
+  const add = (name: string) => {
+    if (seen.has(name)) dup = true;
+    seen.add(name);
+  };
+  const addBinding = (name: ts.BindingName) => {
+    if (ts.isIdentifier(name)) add(name.text);
+    else for (const el of name.elements) if (ts.isBindingElement(el)) addBinding(el.name);
+  };
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) addBinding(d.name);
+    else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isModuleDeclaration(st)) && st.name && ts.isIdentifier(st.name)) add(st.name.text);
+    else if (ts.isImportDeclaration(st) && st.importClause) {
+      const c = st.importClause;
+      if (c.name) add(c.name.text);
+      const nb = c.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) add(nb.name.text);
+      if (nb && ts.isNamedImports(nb)) for (const e of nb.elements) add(e.name.text);
+    } else if (ts.isImportEqualsDeclaration(st)) add(st.name.text);
+  }
+  return dup;
+}
+
+/** `text` with the characters of [from, to) other than line breaks replaced by spaces. */
+function blank(text: string, from: number, to: number): string {
+  return text.slice(from, to).replace(/[^\r\n]/g, ' ');
+}
+
+/** `text` with every top-level function declaration but the one at index `except` blanked. */
+function blankFunctions(text: string, statements: TopLevel[], except: number): string {
+  const parts: string[] = [];
+  let at = 0;
+  statements.forEach((st, i) => {
+    if (i === except || st.kind !== ts.SyntaxKind.FunctionDeclaration) return;
+    parts.push(text.slice(at, st.start), blank(text, st.start, st.end));
+    at = st.end;
+  });
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
 interface PassResult {
   prisma: QueryShape[];
   embedded: EmbeddedSql[];
+  sf?: ts.SourceFile;
+  /** See crossLinks. */
+  crossLinks: boolean;
   /** Offset of the first syntax error TypeScript reported, if any. */
   firstError?: number;
 }
 
 /** One parse of `text` (which has the same offsets as the file) and everything found in it. */
 function runPass(text: string, file: string, schema: SchemaModel, lines: LineIndex): PassResult {
-  const result: PassResult = { prisma: [], embedded: [] };
-  let sf: ts.SourceFile;
+  const result: PassResult = { prisma: [], embedded: [], crossLinks: false };
+  let indexed: IndexedSource;
   try {
-    sf = parseSource(text, file);
+    indexed = parseAndIndex(text, file);
   } catch {
     return result;
   }
+  const sf = indexed.sf;
   result.firstError = firstSyntaxError(sf);
   const ctx: PrismaContext = { sf, lines, schema, mapping: schema.prisma, enums: enumLookup(schema) };
   const embedded = new EmbeddedSqlCollector(sf, lines);
   try {
-    walk(sf, (node) => {
+    // The collectors only look at calls and tagged templates: visit those, in the order a walk would.
+    for (const node of indexed.calls) {
       embedded.visit(node);
       if (ts.isCallExpression(node)) {
         const shape = prismaShapeFor(ctx, file, node);
         if (shape) result.prisma.push(shape);
       }
-    });
+    }
   } catch {
     // keep what was found before the failure
   }
@@ -97,7 +353,23 @@ function runPass(text: string, file: string, schema: SchemaModel, lines: LineInd
   } catch {
     result.embedded = [];
   }
+  result.sf = sf;
+  result.crossLinks = crossLinks(sf, embedded);
   return result;
+}
+
+/** Whether a candidate's text (or its being reported) depends on a node in another top-level statement. */
+function crossLinks(sf: ts.SourceFile, collector: EmbeddedSqlCollector): boolean {
+  const top = (n: ts.Node): ts.Node | undefined => {
+    let cur: ts.Node = n;
+    while (cur.parent && cur.parent !== sf) cur = cur.parent;
+    return cur.parent === sf ? cur : undefined;
+  };
+  for (const d of collector.dependencies()) {
+    const home = top(d.root);
+    for (const n of d.nodes) if (n === sf || top(n) !== home) return true;
+  }
+  return false;
 }
 
 /** Offset of the first parse diagnostic (TypeScript keeps them on the source file). */
@@ -153,7 +425,8 @@ function collectWithRecovery(
   file: string,
   schema: SchemaModel,
   lines: LineIndex,
-): { prisma: QueryShape[]; embedded: EmbeddedSql[] } {
+): { prisma: { start: number; shape: QueryShape }[]; embedded: EmbeddedSql[]; clean?: { sf: ts.SourceFile; crossLinks: boolean } } {
+  let clean: { sf: ts.SourceFile; crossLinks: boolean } | undefined;
   const prisma = new Map<number, QueryShape>();
   const embedded = new Map<number, EmbeddedSql>();
   // Each pass re-parses the whole text: fewer for very large files.
@@ -173,11 +446,17 @@ function collectWithRecovery(
       if (start >= from) prisma.set(start, start < stop ? clipShape(s, text, lines, stop) : s);
     }
     for (const e of r.embedded) if (e.start >= from) embedded.set(e.start, e);
+    // One pass over the whole text without a syntax error: the extraction can be reused by statement.
+    if (pass === 0 && r.firstError === undefined && r.sf) clean = { sf: r.sf, crossLinks: r.crossLinks };
     if (stop === Infinity) break;
     from = stop;
   }
   const byStart = <T>(m: Map<number, T>): T[] => [...m.entries()].sort((x, y) => x[0] - y[0]).map(([, v]) => v);
-  return { prisma: byStart(prisma), embedded: byStart(embedded) };
+  return {
+    prisma: [...prisma.entries()].sort((x, y) => x[0] - y[0]).map(([start, shape]) => ({ start, shape })),
+    embedded: byStart(embedded),
+    clean,
+  };
 }
 
 /** A call that runs into the next recovery point (the one being typed) ends where its line ends. */

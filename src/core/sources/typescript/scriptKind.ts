@@ -21,5 +21,38 @@ export function scriptKindFor(file: string): ts.ScriptKind {
 
 /** Parses a file with parent pointers set (no type checker, no program). */
 export function parseSource(text: string, file: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
+  return parseAndIndex(text, file).sf;
+}
+
+export interface IndexedSource {
+  sf: ts.SourceFile;
+  /** Every call and tagged template expression, in pre-order (the order `walk` visits them). */
+  calls: (ts.CallExpression | ts.TaggedTemplateExpression)[];
+}
+
+/**
+ * Parses a file and sets every node's parent pointer, collecting the call and tagged template
+ * expressions on the way: one traversal instead of TypeScript's own parent pass plus a walk.
+ * JSDoc comments are not parsed (nothing here reads them).
+ */
+export function parseAndIndex(text: string, file: string): IndexedSource {
+  const sf = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
+  const calls: IndexedSource['calls'] = [];
+  const stack: ts.Node[] = [sf];
+  const children: ts.Node[] = [];
+  let parent: ts.Node = sf;
+  const collect = (child: ts.Node): undefined => {
+    (child as { parent: ts.Node }).parent = parent;
+    children.push(child);
+    return undefined;
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.kind === ts.SyntaxKind.CallExpression || node.kind === ts.SyntaxKind.TaggedTemplateExpression) calls.push(node as IndexedSource['calls'][number]);
+    parent = node;
+    children.length = 0;
+    ts.forEachChild(node, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return { sf, calls };
 }
