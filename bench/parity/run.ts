@@ -14,6 +14,7 @@
  * verdicts; writes bench/results/parity.json. Always exits 0 (a measurement, not a test: the test
  * suite's test/parity/parity.test.ts has the threshold).
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -142,6 +143,11 @@ async function main(): Promise<void> {
     smallScale,
   };
 
+  if (!PgCluster.available()) {
+    // A fresh clone: install PostgreSQL 15 (and HypoPG) from Debian's packages the way `npm test` does.
+    log('PostgreSQL 15 is not installed: running scripts/setup-test-env.sh');
+    execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-test-env.sh')], { stdio: 'inherit' });
+  }
   const cluster = await PgCluster.start({ settings: SERVER_SETTINGS });
   try {
     // 1. PostgreSQL 15 at scale.

@@ -10,7 +10,7 @@ import { applyRowFlags, CONFIG_FILE, defaultConfig, parseConfig, type Config } f
 import type { Finding } from './model/finding';
 import { LineIndex } from './model/location';
 import type { QueryShape } from './model/query';
-import { emptySchema, type SchemaModel } from './model/schema';
+import { emptySchema, type IndexDef, type SchemaModel } from './model/schema';
 import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
 import { RULES } from './rules/registry';
@@ -44,6 +44,8 @@ interface FileEntry {
   shapes: QueryShape[];
   problems: Finding[];
   suppressions: Suppressions;
+  /** Which queries contain a position (for suppressions), built when first needed. */
+  spans?: ShapeSpans;
   /** For a script: its extraction by top-level statement, to redo only what an edit touches. */
   reuse?: TypeScriptReuse;
   /** What analyze() derived from this file alone; dropped when the file is extracted again. */
@@ -52,12 +54,18 @@ interface FileEntry {
 
 /** A file's share of an analysis, valid for one schema generation. */
 interface FileAnalysis {
+  file: string;
   generation: number;
   verdicts: ShapeVerdict[];
   /** The file's problems, filtered (rule levels, suppressions); undefined when one is about another file. */
   problems?: Finding[];
   /** Per `'verdict'`-scoped rule, its findings for this file's verdicts: raw, and filtered unless one is about another file. */
   rules: Map<string, { raw: Finding[]; filtered?: Finding[] }>;
+  /** The indexes this file's queries can use (see indexesUsedByWorkload). */
+  used: IndexDef[];
+  /** How many findings the kept (filtered) lists hold, and those findings in report order once asked for. */
+  keptCount: number;
+  sorted?: Finding[];
 }
 
 export interface AnalysisResult {
@@ -93,7 +101,9 @@ export class Project {
   private schemaRuleFindings = new Map<string, Finding[]>();
   /** lintMigrations' findings for exactly these migration entries (an edit replaces the entry). */
   private lintCache?: { entries: FileEntry[]; findings: Finding[] };
-  /** Report order of file names and rule ids (see sortFindings). */
+  /** Every file's verdicts and the indexes they can use, for these file analyses. */
+  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef> };
+  /** Report order of file names and rule ids (see orderFindings). */
   private fileRanks = new Map<string, number>();
   private ruleRanks = new Map<string, number>();
   private skipped: { file: string; reason: string }[] = [];
@@ -191,6 +201,7 @@ export class Project {
     e.problems = [];
     e.reuse = undefined;
     e.analysis = undefined;
+    e.spans = undefined;
     try {
       if (e.kind === 'sql') {
         const r = shapesFromSqlText(e.text, { file: e.file, origin: 'sql-file', lines: new LineIndex(e.text), schema: this.schema });
@@ -298,23 +309,36 @@ export class Project {
     const rules = RULES.filter((r) => this.config.rules[r.id] !== 'off');
     const perVerdict = rules.filter((r) => r.scope === 'verdict');
     const analyses = entries.map((e) => this.fileAnalysis(e, base, perVerdict));
-    const verdicts: ShapeVerdict[] = [];
-    for (const a of analyses) for (const v of a.verdicts) verdicts.push(v);
-    const ctx: RuleContext = { ...base, verdicts };
+    // All verdicts and the indexes they use: gathered again only when a file's analysis changed.
+    let workload = this.workload;
+    if (!workload || workload.analyses.length !== analyses.length || workload.analyses.some((a, i) => a !== analyses[i])) {
+      const verdicts: ShapeVerdict[] = [];
+      const used = new Set<IndexDef>();
+      for (const a of analyses) {
+        for (const v of a.verdicts) verdicts.push(v);
+        for (const i of a.used) used.add(i);
+      }
+      workload = this.workload = { analyses, verdicts, used };
+    }
+    const verdicts = workload.verdicts;
+    const ctx: RuleContext = { ...base, verdicts, usedIndexes: workload.used };
 
     // In the order the findings were always gathered: schema problems, file problems, migration lint, rules.
     const findings: Finding[] = [];
+    /** Where a file's kept lists went in `findings` (see orderFindings). */
+    const runs: Run[] = [];
     const keep = (list: Finding[]) => {
       for (const f of list) {
         const g = this.filterFinding(f);
         if (g) findings.push(g);
       }
     };
-    const add = (list: Finding[]) => {
+    const add = (list: Finding[], owner: FileAnalysis) => {
+      if (list.length) runs.push({ from: findings.length, to: findings.length + list.length, owner });
       for (const f of list) findings.push(f);
     };
     keep(this.schemaProblems);
-    analyses.forEach((a, i) => (a.problems ? add(a.problems) : keep(entries[i].problems)));
+    analyses.forEach((a, i) => (a.problems ? add(a.problems, a) : keep(entries[i].problems)));
     // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
     const migrations = entries.filter((e) => e.kind === 'migration' && this.isSchemaFile(e));
     if (!this.lintCache || !sameEntries(this.lintCache.entries, migrations)) {
@@ -325,7 +349,7 @@ export class Project {
       if (rule.scope === 'verdict') {
         for (const a of analyses) {
           const r = a.rules.get(rule.id)!;
-          if (r.filtered) add(r.filtered);
+          if (r.filtered) add(r.filtered, a);
           else keep(r.raw);
         }
       } else if (rule.scope === 'schema') {
@@ -334,10 +358,9 @@ export class Project {
         keep(list);
       } else keep(rule.run(ctx));
     }
-    this.sortFindings(findings);
     return {
-      findings,
-      verdicts,
+      findings: this.orderFindings(findings, runs),
+      verdicts: [...verdicts],
       schema: this.schema,
       stats: {
         files: this.files.size,
@@ -387,7 +410,12 @@ export class Project {
       }
       byRule.set(rule.id, { raw, filtered: filtered(raw) });
     }
-    e.analysis = { generation: this.generation, verdicts, problems: filtered(e.problems), rules: byRule };
+    const used = new Set<IndexDef>();
+    for (const v of verdicts) for (const a of v.accesses) for (const c of a.candidates) if (c.usable) used.add(c.index);
+    const problems = filtered(e.problems);
+    let keptCount = problems?.length ?? 0;
+    for (const r of byRule.values()) keptCount += r.filtered?.length ?? 0;
+    e.analysis = { file: e.file, generation: this.generation, verdicts, problems, rules: byRule, used: [...used], keptCount };
     return e.analysis;
   }
 
@@ -395,26 +423,71 @@ export class Project {
   private filterFinding(f: Finding, entry: FileEntry | undefined = this.files.get(f.file)): Finding | undefined {
     const level = this.config.rules[f.rule];
     if (level === 'off') return undefined;
-    if (entry && isSuppressed(f, entry.suppressions, statementLines(entry.shapes, f))) return undefined;
+    if (entry && isSuppressed(f, entry.suppressions, (entry.spans ??= new ShapeSpans(entry.shapes)).startLinesAt(f.range.start))) return undefined;
     return level ? { ...f, severity: level } : f;
   }
 
   /**
-   * Sorts like `findings.sort(compareFindings)` (a stable sort), with the file names and rule ids
-   * ranked once by the same collation instead of compared with localeCompare every time.
+   * `findings` sorted like `findings.sort(compareFindings)` (a stable sort): by file, line, character
+   * and rule, ties in gathering order. File names and rule ids are ranked once by the collation
+   * localeCompare uses. A file whose findings are exactly its kept lists (`runs`: a query file) gets
+   * them in the order sorted once and kept; the findings of other files are sorted afresh.
    */
-  private sortFindings(findings: Finding[]): void {
+  private orderFindings(findings: Finding[], runs: Run[]): Finding[] {
     let files = this.fileRanks;
     let rules = this.ruleRanks;
     for (const f of findings) {
       if (!files.has(f.file)) files = this.fileRanks = collationRanks([...files.keys(), ...findings.map((x) => x.file)]);
       if (!rules.has(f.rule)) rules = this.ruleRanks = collationRanks([...rules.keys(), ...findings.map((x) => x.rule)]);
     }
-    // Sort keys computed once per finding, ties left in gathering order (Array.prototype.sort is stable).
-    const keyed = findings.map((f) => ({ f, file: files.get(f.file)!, line: f.range.start.line, ch: f.range.start.character, rule: rules.get(f.rule)! }));
-    keyed.sort((a, b) => a.file - b.file || a.line - b.line || a.ch - b.ch || a.rule - b.rule);
-    for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i].f;
+    const byPosition = (a: { f: Finding; i: number }, b: { f: Finding; i: number }) =>
+      a.f.range.start.line - b.f.range.start.line || a.f.range.start.character - b.f.range.start.character || rules.get(a.f.rule)! - rules.get(b.f.rule)! || a.i - b.i;
+    // Group by file rank (files whose names compare equal share a group, as they would in the sort).
+    // Ranks are 0, 1, 2…: groups indexed by rank come out in order.
+    const groupRuns: (Run[] | undefined)[] = [];
+    const groupSingles: (number[] | undefined)[] = [];
+    const single = (i: number) => {
+      const rank = files.get(findings[i].file)!;
+      (groupSingles[rank] ??= []).push(i);
+    };
+    let next = 0;
+    for (const r of runs) {
+      for (; next < r.from; next++) single(next);
+      (groupRuns[files.get(r.owner.file)!] ??= []).push(r);
+      next = r.to;
+    }
+    for (; next < findings.length; next++) single(next);
+    const out: Finding[] = [];
+    const ranks = Math.max(groupRuns.length, groupSingles.length);
+    for (let rank = 0; rank < ranks; rank++) {
+      const g = { runs: groupRuns[rank] ?? [], singles: groupSingles[rank] ?? [] };
+      if (g.runs.length === 0 && g.singles.length === 0) continue;
+      const owner = g.runs[0]?.owner;
+      const kept = g.singles.length === 0 && g.runs.every((r) => r.owner === owner) && g.runs.reduce((n, r) => n + r.to - r.from, 0) === owner?.keptCount;
+      if (kept && owner) {
+        owner.sorted ??= g.runs
+          .flatMap((r) => findings.slice(r.from, r.to))
+          .map((f, i) => ({ f, i }))
+          .sort(byPosition)
+          .map((x) => x.f);
+        for (const f of owner.sorted) out.push(f);
+        continue;
+      }
+      const members: { f: Finding; i: number }[] = [];
+      for (const r of g.runs) for (let i = r.from; i < r.to; i++) members.push({ f: findings[i], i });
+      for (const i of g.singles) members.push({ f: findings[i], i });
+      members.sort(byPosition);
+      for (const m of members) out.push(m.f);
+    }
+    return out;
   }
+}
+
+/** A stretch of the gathered findings that is one of a file's kept lists. */
+interface Run {
+  from: number;
+  to: number;
+  owner: FileAnalysis;
 }
 
 function sameEntries(a: FileEntry[], b: FileEntry[]): boolean {
@@ -436,11 +509,49 @@ function collationRanks(names: string[]): Map<string, number> {
   return ranks;
 }
 
-/** First lines of the queries of a file whose range contains the finding's start. */
-function statementLines(shapes: QueryShape[], f: Finding): number[] {
-  const p = f.range.start;
-  const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return shapes.filter((s) => before(s.location.range.start, p) && before(p, s.location.range.end)).map((s) => s.location.range.start.line);
+type Pos = { line: number; character: number };
+
+function atOrBefore(a: Pos, b: Pos): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
+/** A file's queries by position, to find those whose range contains a position (a suppression's statement). */
+class ShapeSpans {
+  /** Per query (in file order, when sorted by start): the furthest end of it and the queries before it. */
+  private readonly reach?: Pos[];
+
+  constructor(private readonly shapes: QueryShape[]) {
+    let sorted = true;
+    for (let i = 1; i < shapes.length && sorted; i++) sorted = atOrBefore(shapes[i - 1].location.range.start, shapes[i].location.range.start);
+    if (!sorted) return;
+    this.reach = [];
+    let far: Pos | undefined;
+    for (const s of shapes) {
+      const end = s.location.range.end;
+      far = far && atOrBefore(end, far) ? far : end;
+      this.reach.push(far);
+    }
+  }
+
+  /** First lines of the queries whose range contains `p`, in file order. */
+  startLinesAt(p: Pos): number[] {
+    const contains = (s: QueryShape) => atOrBefore(s.location.range.start, p) && atOrBefore(p, s.location.range.end);
+    if (!this.reach) return this.shapes.filter(contains).map((s) => s.location.range.start.line);
+    // The last query starting at or before p, then back while an earlier query may still reach p.
+    let lo = 0;
+    let hi = this.shapes.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (atOrBefore(this.shapes[mid].location.range.start, p)) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const lines: number[] = [];
+    for (let j = k; j >= 0 && atOrBefore(p, this.reach[j]); j--) if (contains(this.shapes[j])) lines.push(this.shapes[j].location.range.start.line);
+    return lines.reverse();
+  }
 }
 
 function prismaRank(file: string): number {

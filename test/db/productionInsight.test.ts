@@ -282,6 +282,11 @@ describe('production insight (PostgreSQL 15 + pg_stat_statements)', function () 
     const r = JSON.parse(json.stdout) as HealthReport;
     assert.equal(r.version, 1);
     assert.ok(r.tables.every((t) => !t.location || !path.isAbsolute(t.location.file)), 'paths are relative');
+    // `check --database` carries the same statements as slow-query findings on their code.
+    const check = await runMain(['check', LMS, '--database', url, '--format', 'json']);
+    const slow = (JSON.parse(check.stdout) as { findings: { rule: string; file: string; message: string }[] }).findings.filter((f) => f.rule === 'slow-query');
+    assert.ok(slow.length >= 10, `${slow.length} slow-query findings`);
+    assert.ok(slow.every((f) => /^#\d+ by (total|mean) time: .* on 127\.0\.0\.1:\d+\/lms\./.test(f.message) && f.file.includes('examples/lms/')), slow[0]?.message);
     const bad = await runMain(['report', LMS, '--database', url.replace(String(cluster.port), '1')]);
     assert.equal(bad.code, 1);
     assert.ok(!bad.stderr.includes(PgCluster.PASSWORD));

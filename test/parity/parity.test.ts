@@ -21,7 +21,7 @@ const SCALE = 0.03;
 const IDS = [
   // agreements that guard the rules
   'eq-composite-both',
-  'eq-second-column-only',
+  'eq-unique-pair',
   'range-after-eq',
   'range-no-index',
   'order-fwd-limit',

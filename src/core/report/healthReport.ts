@@ -23,7 +23,7 @@ import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from '../rules/unusedIndex';
 import { accessVerdictText } from '../rules/slowQuery';
 import { keyName } from '../matcher/btree';
 import { readCatalogStats, type BloatEstimate, type CatalogStats, type SessionRow } from './catalog';
-import { StatementIndex, type MatchHow } from './statementMatch';
+import { accessesOf, StatementIndex, type MatchHow } from './statementMatch';
 
 export const REPORT_VERSION = 1;
 
@@ -488,13 +488,15 @@ function slowQueriesOf(project: Project, live: LiveSchema, result: AnalysisResul
           f.file === c.shape.location.file &&
           (f.range.start.line > r.start.line || (f.range.start.line === r.start.line && f.range.start.character >= r.start.character)) &&
           (f.range.start.line < r.end.line || (f.range.start.line === r.end.line && f.range.start.character <= r.end.character));
-        const proposal = missing.find(inside);
+        const accesses = sv ? accessesOf(c, sv.accesses) : [];
+        const tables = new Set(accesses.map((v) => v.access.table));
+        const proposal = missing.find((f) => inside(f) && (!f.table || tables.has(f.table)));
         return {
           label: c.shape.label,
           origin: c.shape.origin,
           ...(c.purpose && c.purpose !== 'main query' ? { purpose: c.purpose } : {}),
           location: loc(c.shape.location)!,
-          verdict: (sv?.accesses ?? []).filter((v) => v.access.kind !== 'insert').map(accessVerdictText),
+          verdict: accesses.filter((v) => v.access.kind !== 'insert').map(accessVerdictText),
           ...(proposal?.fix?.sql ? { proposal: { sql: proposal.fix.sql, ...(proposal.fix.prisma ? { prisma: proposal.fix.prisma } : {}) } } : {}),
           approximate: c.approximate,
         };

@@ -34,6 +34,8 @@ export interface WorkspaceStatement {
   sql: string;
   /** For a Prisma call: which of its statements this is (main query, a relation load). */
   purpose?: string;
+  /** For a Prisma call: the indexes into `shape.accesses` this statement covers (all of them otherwise). */
+  accesses?: number[];
   /** Prisma SQL rendered from an incomplete reading of the call. */
   approximate: boolean;
   fingerprint?: string;
@@ -151,6 +153,7 @@ export function statementsOf(shape: QueryShape, schema: SchemaModel, prismaSchem
       shape,
       sql: s.sql,
       purpose: s.purpose,
+      accesses: s.accesses,
       approximate: s.approximate,
       fingerprint: fingerprintOf(s.sql),
     }));
@@ -219,6 +222,11 @@ export class StatementIndex {
   match(stats: StatStatement[]): StatementMatch[] {
     return stats.map((statement) => ({ statement, ...this.lookup(statement.query) }));
   }
+}
+
+/** The table accesses a workspace statement makes (a Prisma relation load: its own, not the whole call's). */
+export function accessesOf<T>(w: WorkspaceStatement, all: T[]): T[] {
+  return w.accesses ? w.accesses.map((i) => all[i]).filter((x): x is T => x !== undefined) : all;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -1,6 +1,6 @@
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Finding, RuleId, Severity } from '../model/finding';
-import type { SchemaModel } from '../model/schema';
+import type { IndexDef, SchemaModel } from '../model/schema';
 import type { MatcherOptions } from '../matcher/options';
 import type { LiveSchema } from '../db/liveSchema';
 
@@ -36,6 +36,11 @@ export interface RuleContext {
   files?: WorkspaceText[];
   /** How many instances of the application run (`appInstances` in pg-index-review.json). */
   appInstances?: number;
+  /**
+   * The indexes some verdict's candidates can use (what `indexesUsedByWorkload` computes from
+   * `verdicts`), when the caller keeps it up to date more cheaply.
+   */
+  usedIndexes?: ReadonlySet<IndexDef>;
 }
 
 export interface Rule {

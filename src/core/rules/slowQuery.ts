@@ -7,7 +7,7 @@
 import type { Finding } from '../model/finding';
 import type { Range } from '../model/location';
 import type { StatStatement } from '../db/statStatements';
-import { StatementIndex, type MatchHow, type StatementMatch } from '../report/statementMatch';
+import { accessesOf, StatementIndex, type MatchHow, type StatementMatch } from '../report/statementMatch';
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { AccessVerdict } from '../matcher/types';
 import { assessMissingIndex } from './missingIndex';
@@ -75,7 +75,7 @@ export function slowQueryFindings(ctx: RuleContext, top = SLOW_QUERY_TOP): { mat
     if (!m.candidates.length || Math.min(s.rankByTotal, s.rankByMean) > top) continue;
     for (const ws of m.candidates) {
       const sv = verdictOf.get(ws.shape);
-      const verdicts = sv ? sv.accesses.filter((v) => v.access.kind !== 'insert') : [];
+      const verdicts = sv ? accessesOf(ws, sv.accesses).filter((v) => v.access.kind !== 'insert') : [];
       const proposals = verdicts.map((v) => ({ v, m: assessMissingIndex(v, ctx) })).filter((x) => x.m);
       const warn = proposals.some((p) => p.m!.severity === 'warning');
       const others = m.candidates.length - 1;

@@ -68,7 +68,7 @@ ul.items { list-style: none; padding: 0; margin: 0; } ul.items > li { padding: 6
 details.why { border: none; padding: 0; margin: 0; background: transparent; } details.why > summary { padding: 0; font-size: .85em; color: var(--muted); } details.why[open] > summary { border: none; margin: 0; }
 .kind { text-transform: uppercase; font-size: .75em; letter-spacing: .03em; margin-right: 6px; }
 .queries { margin: 0; padding-left: 0; list-style: none; font-size: .92em; } .queries li { margin: 1px 0; overflow-wrap: anywhere; }
-td.q { min-width: 220px; max-width: 420px; } td.def { max-width: 380px; overflow-wrap: anywhere; }
+td.q { min-width: 220px; max-width: 420px; } td.def { min-width: 250px; max-width: 380px; } td.def .mono { overflow-wrap: anywhere; }
 .meter { height: 14px; width: 100%; max-width: 520px; background: var(--bar-bg); border-radius: 7px; overflow: hidden; display: flex; margin: 6px 0; }
 .meter > span { height: 100%; } .meter .s-active { background: var(--bar); } .meter .s-idle { background: var(--muted); opacity: .5; } .meter .s-txn { background: var(--warn); } .meter .s-other { background: var(--bar2); }
 footer { margin-top: 24px; color: var(--muted); font-size: .85em; }

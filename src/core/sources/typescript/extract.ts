@@ -44,8 +44,8 @@ export interface TypeScriptReuse {
   lines: LineIndex;
   schema: SchemaModel;
   toShapes: typeof shapesFromSqlText;
-  /** `text` with every top-level function declaration blanked (line breaks kept, offsets unchanged). */
-  blanked: string;
+  /** `text` with every blankable top-level statement blanked (line breaks kept, offsets unchanged), once needed. */
+  blanked?: string;
   statements: TopLevel[];
   /** Per embedded SQL text, in file order: its statement and what came of it. */
   embedded: { stmt: number; shapes: QueryShape[]; problems: Finding[] }[];
@@ -86,7 +86,6 @@ export function extractFromTypeScript(
         lines,
         schema,
         toShapes,
-        blanked: blankFunctions(text, statements, -1),
         statements,
         embedded: embedded.map((e) => ({ stmt: stmtOf(e.start), shapes: e.shapes, problems: e.problems })),
         prisma: collected.prisma.map((p) => ({ stmt: stmtOf(p.start), shape: p.shape })),
@@ -157,7 +156,8 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
 
   // Parse the new text with the other functions blanked, and check it has the expected statements.
   const tEnd = t.end + delta;
-  const blanked = prev.blanked.slice(0, t.start) + text.slice(t.start, tEnd) + prev.blanked.slice(t.end);
+  const template = (prev.blanked ??= blankStatements(old, prev.statements, -1));
+  const blanked = template.slice(0, t.start) + text.slice(t.start, tEnd) + template.slice(t.end);
   let indexed: IndexedSource;
   try {
     indexed = parseAndIndex(blanked, file);
@@ -168,15 +168,15 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   if (firstSyntaxError(sf) !== undefined) return undefined;
   const shift = (x: number) => (x >= t.end ? x + delta : x);
   const statements: TopLevel[] = prev.statements.map((st) => (st === t ? { ...st, end: tEnd, body: { open: st.body!.open, close: st.body!.close + delta } } : { ...st, start: shift(st.start), end: shift(st.end), body: st.body && { open: shift(st.body.open), close: shift(st.body.close) } }));
-  const kept = statements.filter((st, i) => i === ti || st.kind !== ts.SyntaxKind.FunctionDeclaration);
+  // (Ends, not starts: a start is found by skipping the blanked text before it.)
+  const kept = statements.filter((st, i) => i === ti || !blankable(st.kind));
   if (sf.statements.length !== kept.length) return undefined;
   for (let i = 0; i < kept.length; i++) {
     const node = sf.statements[i];
-    const want = kept[i];
-    if (node.kind !== want.kind || node.getStart(sf) !== want.start || node.end !== want.end) return undefined;
+    if (node.kind !== kept[i].kind || node.end !== kept[i].end) return undefined;
   }
-  const fresh = topLevelOf(sf.statements[kept.indexOf(statements[ti])], sf);
-  if (!fresh.body || fresh.body.open !== statements[ti].body!.open || fresh.body.close !== statements[ti].body!.close) return undefined;
+  const fn = sf.statements[kept.indexOf(statements[ti])];
+  if (!ts.isFunctionDeclaration(fn) || !fn.body || fn.body.getStart(sf) !== statements[ti].body!.open || fn.body.end - 1 !== statements[ti].body!.close) return undefined;
 
   // Extract the function again.
   const lines = new LineIndex(text);
@@ -220,7 +220,7 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
     lines,
     schema,
     toShapes,
-    blanked: prev.blanked.slice(0, t.start) + blank(text, t.start, tEnd) + prev.blanked.slice(t.end),
+    blanked: template.slice(0, t.start) + blank(text, t.start, tEnd) + template.slice(t.end),
     statements,
     embedded,
     prisma,
@@ -295,17 +295,27 @@ function duplicateTopLevelNames(sf: ts.SourceFile): boolean {
   return dup;
 }
 
+/**
+ * Top-level statements that can be blanked when extracting another one: all but those whose
+ * contents scope.ts reads (const initializers) or that bind names (variables, imports). Function,
+ * class, enum and namespace names only shadow, and no other declaration binds them (see
+ * duplicateTopLevelNames); interfaces and types bind no value.
+ */
+function blankable(kind: ts.SyntaxKind): boolean {
+  return kind !== ts.SyntaxKind.VariableStatement && kind !== ts.SyntaxKind.ImportDeclaration && kind !== ts.SyntaxKind.ImportEqualsDeclaration;
+}
+
 /** `text` with the characters of [from, to) other than line breaks replaced by spaces. */
 function blank(text: string, from: number, to: number): string {
   return text.slice(from, to).replace(/[^\r\n]/g, ' ');
 }
 
-/** `text` with every top-level function declaration but the one at index `except` blanked. */
-function blankFunctions(text: string, statements: TopLevel[], except: number): string {
+/** `text` with every blankable top-level statement but the one at index `except` blanked. */
+function blankStatements(text: string, statements: TopLevel[], except: number): string {
   const parts: string[] = [];
   let at = 0;
   statements.forEach((st, i) => {
-    if (i === except || st.kind !== ts.SyntaxKind.FunctionDeclaration) return;
+    if (i === except || !blankable(st.kind)) return;
     parts.push(text.slice(at, st.start), blank(text, st.start, st.end));
     at = st.end;
   });
