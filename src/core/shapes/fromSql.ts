@@ -365,12 +365,13 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: 
     conj.joins.push(...more.joins);
     conj.subqueries.push(...more.subqueries);
   }
+  let owners: Map<number, Node> | undefined;
   for (const a of conj.atoms) {
     const found = findBinding(scope, a.binding);
     if (!found?.local) continue;
     const access = found.binding.access;
     if (!access) continue;
-    access.predicates.push({ atom: a.atom, range: a.location >= 0 ? locatedRange(sc, a.location, c, a) : undefined });
+    access.predicates.push({ atom: a.atom, range: a.location >= 0 ? locatedRange(sc, (owners ??= conjunctOwners(c)), a) : undefined });
   }
   const driving = scope.first();
   for (const j of conj.joins) {
@@ -493,20 +494,24 @@ function applyOrderAndLimit(scope: Scope, sc: StatementContext, c: ClauseSet, re
   }
 }
 
-function locatedRange(sc: StatementContext, _location: number, c: ClauseSet, a: { location: number }): Range | undefined {
-  // Predicate atoms point at their operator; find the conjunct node that owns that location for a full range.
-  const owners = [c.where, ...c.extraQuals];
-  let best: Node | undefined;
-  for (const root of owners) {
+/**
+ * For each location in the WHERE clause and join conditions, the first node (in walk order) that
+ * starts there and is not a column reference or constant: what a predicate atom's location belongs to.
+ */
+function conjunctOwners(c: ClauseSet): Map<number, Node> {
+  const owners = new Map<number, Node>();
+  for (const root of [c.where, ...c.extraQuals]) {
     walk(root, (node, type) => {
-      if (best) return false;
-      if (node[type]?.location === a.location && type !== 'ColumnRef' && type !== 'A_Const') {
-        best = node;
-        return false;
-      }
+      const loc = node[type]?.location;
+      if (typeof loc === 'number' && type !== 'ColumnRef' && type !== 'A_Const' && !owners.has(loc)) owners.set(loc, node);
     });
   }
-  return sc.nodeRange(best ?? { X: { location: a.location } });
+  return owners;
+}
+
+function locatedRange(sc: StatementContext, owners: Map<number, Node>, a: { location: number }): Range | undefined {
+  // Predicate atoms point at their operator; the conjunct node that owns that location gives a full range.
+  return sc.nodeRange(owners.get(a.location) ?? { X: { location: a.location } });
 }
 
 export { columnRefsIn };

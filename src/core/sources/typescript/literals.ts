@@ -11,16 +11,16 @@ import { resolveConstInitializer } from './scope';
 export function unwrap(e: ts.Expression): ts.Expression {
   let cur = e;
   for (;;) {
-    if (
-      ts.isParenthesizedExpression(cur) ||
-      ts.isAsExpression(cur) ||
-      ts.isSatisfiesExpression(cur) ||
-      ts.isNonNullExpression(cur) ||
-      ts.isTypeAssertionExpression(cur)
-    ) {
-      cur = cur.expression;
-    } else {
-      return cur;
+    switch (cur.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+        cur = (cur as ts.ParenthesizedExpression | ts.AsExpression | ts.SatisfiesExpression | ts.NonNullExpression | ts.TypeAssertion).expression;
+        break;
+      default:
+        return cur;
     }
   }
 }
@@ -124,7 +124,16 @@ export interface Prop {
 }
 
 /** Static properties of an object literal, in source order. Spreads, methods and accessors are skipped. */
+/** objectProps per object literal (syntax trees don't change once parsed). */
+const propsOf = new WeakMap<ts.ObjectLiteralExpression, Prop[]>();
+
 export function objectProps(obj: ts.ObjectLiteralExpression): Prop[] {
+  let out = propsOf.get(obj);
+  if (!out) propsOf.set(obj, (out = readProps(obj)));
+  return out;
+}
+
+function readProps(obj: ts.ObjectLiteralExpression): Prop[] {
   const out: Prop[] = [];
   for (const p of obj.properties) {
     if (ts.isPropertyAssignment(p)) {

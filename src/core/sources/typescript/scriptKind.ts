@@ -39,20 +39,24 @@ export function parseAndIndex(text: string, file: string): IndexedSource {
   const sf = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
   const calls: IndexedSource['calls'] = [];
   const stack: ts.Node[] = [sf];
-  const children: ts.Node[] = [];
   let parent: ts.Node = sf;
   const collect = (child: ts.Node): undefined => {
     (child as { parent: ts.Node }).parent = parent;
-    children.push(child);
+    stack.push(child);
     return undefined;
   };
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.kind === ts.SyntaxKind.CallExpression || node.kind === ts.SyntaxKind.TaggedTemplateExpression) calls.push(node as IndexedSource['calls'][number]);
     parent = node;
-    children.length = 0;
+    // Children go on the stack, then are reversed in place so the first is visited first.
+    const from = stack.length;
     ts.forEachChild(node, collect);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    for (let i = from, j = stack.length - 1; i < j; i++, j--) {
+      const x = stack[i];
+      stack[i] = stack[j];
+      stack[j] = x;
+    }
   }
   return { sf, calls };
 }
