@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: speed figures for the analysis core on the bundled sample.
- * Prints a table and writes bench/results/core.json. Figures, not pass/fail.
+ * `npm run bench`: speed figures for the analysis core, on the bundled sample (bench/results/core.json)
+ * and on a large synthetic workspace (bench/speed.ts → bench/results/speed.json). Prints tables.
+ * Figures, not pass/fail. `npm run bench -- --speed-only | --core-only | --quick | --scales 1,2 …`.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import { parseSync } from 'libpg-query';
 import * as ts from 'typescript';
 import { Project } from '../src/core/project';
 import { initSqlParser } from '../src/core/sql/parser';
+import { parseSpeedArgs, printTable, runSpeed, speedTable, writeSpeedResults } from './speed';
 
 const ROOT = path.resolve(__dirname, '..');
 const SAMPLE = path.join(ROOT, 'examples', 'lms');
@@ -26,6 +28,17 @@ function time<T>(fn: () => T): [T, number] {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (!argv.includes('--speed-only')) await sample();
+  if (argv.includes('--core-only')) return;
+  const r = await runSpeed(parseSpeedArgs(argv));
+  console.log('');
+  printTable(`large synthetic workspace — machine: ${r.machine.cpu} × ${r.machine.cores}, node ${r.machine.node}`, speedTable(r));
+  console.log(`wrote ${path.relative(ROOT, writeSpeedResults(r))}`);
+}
+
+/** The bundled sample (examples/lms). */
+async function sample(): Promise<void> {
   const rows: [string, string][] = [];
   const results: Record<string, number> = {};
 

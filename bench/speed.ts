@@ -63,7 +63,7 @@ export interface SpeedOptions {
   keep: boolean;
 }
 
-export const DEFAULT_SPEED_OPTIONS: SpeedOptions = { scales: [1, 2, 4, 8], scaleReps: 3, coldReps: 3, warmReps: 4, rawReps: 3, edits: 200, lineEdits: 30, seed: 20251001, budgetSeconds: 180, keep: false };
+export const DEFAULT_SPEED_OPTIONS: SpeedOptions = { scales: [1, 2, 4, 8], scaleReps: 3, coldReps: 3, warmReps: 4, rawReps: 3, edits: 200, lineEdits: 30, seed: 20251001, budgetSeconds: 200, keep: false };
 
 export function parseSpeedArgs(argv: string[], base: SpeedOptions = DEFAULT_SPEED_OPTIONS): SpeedOptions {
   const o = { ...base };
@@ -225,16 +225,18 @@ function rawParse(inputs: RawInputs): { sqlMs: number; tsMs: number; tsBareMs: n
 }
 
 export interface SpeedResults {
-  machine: { cpu: string; cores: number; node: string; loadavg: number[] };
+  machine: { cpu: string; cores: number; node: string; loadavgBefore: number[]; loadavgAfter: number[] };
   options: SpeedOptions;
   workspace: { tsFiles: number; sqlFiles: number; migrations: number; embeddedSql: number; queries: number; findings: number; mb: number; generateMs: number };
-  cold: { wallMs: number[]; checkMs: number[]; maxRssMb: number[] };
+  cold: { wallMs: number[]; checkMs: number[]; cpuMs: number[]; maxRssMb: number[] };
   warm: { firstMs: number; runsMs: number[]; openMs: number[]; analyzeMs: number[] };
-  raw: { sqlMs: number[]; tsMs: number[] };
-  ratio: { warmOverRaw: number };
-  editor: { file: string; lines: number; samplesMs: number[]; p50: number; p95: number; max: number };
-  scaling: { scale: number; files: number; checkMs: number[]; maxRssMb: number[] }[];
-  fit: { slopeMsPerFile: number; interceptMs: number; r2: number };
+  /** lintMigrations alone on the workspace's migrations (part of every full analysis). */
+  migrationLintMs: number;
+  raw: { sqlMs: number[]; tsMs: number[]; tsBareMs: number[] };
+  ratio: { warmOverRaw: number; warmOverBareRaw: number };
+  editor: { file: string; lines: number; samplesMs: number[]; p50: number; p95: number; max: number; lineEdits: { samplesMs: number[]; p50: number; p95: number } };
+  scaling: { scale: number; files: number; checkMs: number[]; cpuMs: number[]; maxRssMb: number[]; skipped?: string }[];
+  fit: { slopeMsPerFile: number; interceptMs: number; r2: number; points: number };
   totalMs: number;
 }
 
@@ -242,28 +244,33 @@ function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
+function p(samples: number[]): { samplesMs: number[]; p50: number; p95: number } {
+  return { samplesMs: samples, p50: percentile(samples, 50), p95: percentile(samples, 95) };
+}
+
 export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Promise<SpeedResults> {
   const started = now();
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  const loadavgBefore = os.loadavg();
+  if (!fs.existsSync(CLI) || !fs.existsSync(ENGINE)) throw new Error('dist/cli.js or dist/engine.js is missing: run `npm run build` first');
+  const { Project: EngineProject } = engine();
   await initSqlParser();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-bench-'));
-  const cleanup: string[] = [];
   try {
     // The large workspace (1×, with the 5,000-line file) and an identical copy for warm runs.
     const [ws, generateMs] = time(() => generateWorkspace({ scale: 1, seed: opts.seed, out: path.join(tmp, 'large'), bigFile: true }));
     const copy = path.join(tmp, 'large-copy');
     fs.cpSync(ws.root, copy, { recursive: true });
-    cleanup.push(ws.root, copy);
     log(`large workspace: ${ws.root} (${ws.tsFiles.length} TypeScript, ${ws.migrationFiles.length} migrations, ${ws.sqlFiles.length} .sql; generated in ${generateMs.toFixed(0)} ms)`);
 
     // 1. Cold: new processes.
-    const cold = { wallMs: [] as number[], checkMs: [] as number[], maxRssMb: [] as number[] };
+    const cold = { wallMs: [] as number[], checkMs: [] as number[], cpuMs: [] as number[], maxRssMb: [] as number[] };
     for (let i = 0; i < opts.coldReps; i++) {
-      const r = childCheck(ws.root);
+      const r = childCheck(ws.root)!;
       cold.wallMs.push(r.wallMs);
       cold.checkMs.push(r.checkMs);
+      cold.cpuMs.push(r.cpuMs);
       cold.maxRssMb.push(r.maxRssMb);
-      log(`cold check ${i + 1}/${opts.coldReps}: ${r.wallMs.toFixed(0)} ms wall, ${r.checkMs.toFixed(0)} ms check, ${r.maxRssMb.toFixed(0)} MB`);
+      log(`cold check ${i + 1}/${opts.coldReps}: ${r.wallMs.toFixed(0)} ms wall, ${r.checkMs.toFixed(0)} ms check, ${r.cpuMs.toFixed(0)} ms CPU, ${r.maxRssMb.toFixed(0)} MB`);
     }
 
     // 2. Warm: full analyses in this process, alternating between the two identical copies.
@@ -272,8 +279,8 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
     let findings = 0;
     for (let i = 0; i < opts.warmReps; i++) {
       const root = i % 2 === 0 ? ws.root : copy;
-      const [p, openMs] = await timeAsync(() => Project.open(root));
-      const [r, analyzeMs] = time(() => p.analyze());
+      const [proj, openMs] = await timeAsync(() => EngineProject.open(root));
+      const [r, analyzeMs] = time(() => proj.analyze());
       queries = r.stats.queries;
       findings = r.findings.length;
       if (i === 0) warm.firstMs = openMs + analyzeMs;
@@ -284,70 +291,104 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
       }
       log(`in-process analysis ${i + 1}/${opts.warmReps}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms`);
     }
+    const sources = ws.migrationFiles.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
+    const [, migrationLintMs] = time(() => lintMigrations(sources));
+    log(`migration lint alone: ${migrationLintMs.toFixed(0)} ms`);
 
     // 3. Raw parsing of the same inputs.
     const inputs = rawInputs(ws.root);
-    const raw = { sqlMs: [] as number[], tsMs: [] as number[] };
+    const raw = { sqlMs: [] as number[], tsMs: [] as number[], tsBareMs: [] as number[] };
     rawParse(inputs); // warm-up, like the first analysis
     for (let i = 0; i < opts.rawReps; i++) {
       const r = rawParse(inputs);
       raw.sqlMs.push(r.sqlMs);
       raw.tsMs.push(r.tsMs);
-      log(`raw parse ${i + 1}/${opts.rawReps}: SQL ${r.sqlMs.toFixed(0)} ms (${inputs.sql.length} texts), TypeScript ${r.tsMs.toFixed(0)} ms (${inputs.ts.length} files)`);
+      raw.tsBareMs.push(r.tsBareMs);
+      log(`raw parse ${i + 1}/${opts.rawReps}: SQL ${r.sqlMs.toFixed(0)} ms (${inputs.sql.length} texts), TypeScript ${r.tsMs.toFixed(0)} ms (bare ${r.tsBareMs.toFixed(0)} ms; ${inputs.ts.length} files)`);
     }
-    const rawMedian = median(raw.sqlMs.map((s, i) => s + raw.tsMs[i]));
+    const rawMedian = median(raw.sqlMs.map((x, i) => x + raw.tsMs[i]));
+    const bareMedian = median(raw.sqlMs.map((x, i) => x + raw.tsBareMs[i]));
     const warmMedian = median(warm.runsMs.length ? warm.runsMs : [warm.firstMs]);
 
-    // 4. Editor latency on the big file: cumulative one-line edits, as typed.
+    // 4. Editor latency on the big file: cumulative one-line edits, as typed, then edits that add a line.
     const big = ws.bigFile!;
-    const project = await Project.open(ws.root);
+    const project = await EngineProject.open(ws.root);
     project.analyze();
     const lines = fs.readFileSync(big, 'utf8').split('\n');
-    const samples: number[] = [];
-    for (let i = 0; i < opts.edits; i++) {
-      const ln = ws.bigFileEditLines[(i * 7) % ws.bigFileEditLines.length];
-      lines[ln] = lines[ln].replace(/take: \d+/, `take: ${11 + ((i * 13) % 89)}`);
-      const text = lines.join('\n');
+    const keystroke = (text: string): number => {
       const [, ms] = time(() => {
         project.updateFile(big, text);
         return project.analyze();
       });
-      samples.push(ms);
+      return ms;
+    };
+    const samples: number[] = [];
+    for (let i = 0; i < opts.edits; i++) {
+      const ln = ws.bigFileEditLines[(i * 7) % ws.bigFileEditLines.length];
+      lines[ln] = lines[ln].replace(/take: \d+/, `take: ${11 + ((i * 13) % 89)}`);
+      samples.push(keystroke(lines.join('\n')));
     }
-    const editor = { file: path.relative(ws.root, big), lines: lines.length - 1, samplesMs: samples, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples) };
-    log(`editor latency: p50 ${editor.p50.toFixed(1)} ms, p95 ${editor.p95.toFixed(1)} ms over ${samples.length} edits`);
+    const lineSamples: number[] = [];
+    for (let i = 0; i < opts.lineEdits; i++) {
+      const ln = ws.bigFileEditLines[(i * 11) % ws.bigFileEditLines.length];
+      lines.splice(ln + 1, 0, `    // note ${i}`);
+      lineSamples.push(keystroke(lines.join('\n')));
+      lines.splice(ln + 1, 1);
+    }
+    const editor = { file: path.relative(ws.root, big), lines: lines.length - 1, ...p(samples), max: Math.max(...samples), lineEdits: p(lineSamples) };
+    log(`editor latency: p50 ${editor.p50.toFixed(1)} ms, p95 ${editor.p95.toFixed(1)} ms over ${samples.length} one-line edits; line added: p50 ${editor.lineEdits.p50.toFixed(1)} ms`);
 
-    // 5. Scaling: check in child processes at each scale (no big file).
+    // 5. Scaling: check in child processes at each scale (no big file), within the time budget: one run per
+    // scale first, more (up to scaleReps) while the budget still covers one run of each larger scale,
+    // predicted linearly from this one (a faster-growing analysis would overrun the budget anyway).
     const scaling: SpeedResults['scaling'] = [];
-    for (const scale of opts.scales) {
-      const w: SyntheticWorkspace = generateWorkspace({ scale, seed: opts.seed, out: path.join(tmp, `scale-${scale}`), bigFile: false });
-      const files = w.tsFiles.length + w.sqlFiles.length + w.migrationFiles.length;
-      const row = { scale, files, checkMs: [] as number[], maxRssMb: [] as number[] };
-      for (let i = 0; i < opts.scaleReps; i++) {
-        const r = childCheck(w.root);
-        row.checkMs.push(r.checkMs);
-        row.maxRssMb.push(r.maxRssMb);
-      }
+    const budgetEnd = now() + opts.budgetSeconds * 1000;
+    let skipping: string | undefined;
+    for (const [k, scale] of opts.scales.entries()) {
+      const row: SpeedResults['scaling'][number] = { scale, files: 0, checkMs: [], cpuMs: [], maxRssMb: [] };
       scaling.push(row);
-      log(`scale ${scale}×: ${files} files, check ${row.checkMs.map((x) => x.toFixed(0)).join(' / ')} ms, ${median(row.maxRssMb).toFixed(0)} MB`);
+      const prev = [...scaling].reverse().find((x) => x.checkMs.length);
+      const predicted = prev ? (median(prev.checkMs) * scale) / prev.scale : 0;
+      if (!skipping && now() + predicted > budgetEnd) skipping = `skipped: ~${(predicted / 1000).toFixed(0)} s per run would overrun the ${opts.budgetSeconds} s budget`;
+      if (skipping) {
+        row.skipped = skipping;
+        log(`scale ${scale}×: ${skipping}`);
+        continue;
+      }
+      const w: SyntheticWorkspace = generateWorkspace({ scale, seed: opts.seed, out: path.join(tmp, `scale-${scale}`), bigFile: false });
+      row.files = w.tsFiles.length + w.sqlFiles.length + w.migrationFiles.length;
+      for (let i = 0; i < opts.scaleReps; i++) {
+        const r = childCheck(w.root, Math.round(Math.max(10_000, budgetEnd - now())));
+        if (!r) {
+          skipping = row.skipped = `timed out after the ${opts.budgetSeconds} s budget`;
+          break;
+        }
+        row.checkMs.push(r.checkMs);
+        row.cpuMs.push(r.cpuMs);
+        row.maxRssMb.push(r.maxRssMb);
+        const rest = opts.scales.slice(k + 1).reduce((t, s2) => t + (r.checkMs * s2) / scale + 2_000 * s2, 0);
+        if (now() + r.checkMs + rest > budgetEnd) break;
+      }
+      log(`scale ${scale}×: ${row.files} files, check ${row.checkMs.map((x) => x.toFixed(0)).join(' / ')} ms, ${median(row.maxRssMb).toFixed(0)} MB${row.skipped ? ` (${row.skipped})` : ''}`);
       if (!opts.keep) fs.rmSync(w.root, { recursive: true, force: true });
     }
+    const measured = scaling.filter((x) => x.checkMs.length && !x.skipped);
     const fit = linearFit(
-      scaling.map((s) => s.files),
-      scaling.map((s) => median(s.checkMs)),
+      measured.map((x) => x.files),
+      measured.map((x) => median(x.checkMs)),
     );
-    const mb = ws.bytes / 1024 / 1024;
     return {
-      machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadavg: os.loadavg() },
+      machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadavgBefore, loadavgAfter: os.loadavg() },
       options: opts,
-      workspace: { tsFiles: ws.tsFiles.length, sqlFiles: ws.sqlFiles.length, migrations: ws.migrationFiles.length, embeddedSql: inputs.embedded, queries, findings, mb, generateMs },
+      workspace: { tsFiles: ws.tsFiles.length, sqlFiles: ws.sqlFiles.length, migrations: ws.migrationFiles.length, embeddedSql: inputs.embedded, queries, findings, mb: ws.bytes / 1024 / 1024, generateMs },
       cold,
       warm,
+      migrationLintMs,
       raw,
-      ratio: { warmOverRaw: warmMedian / rawMedian },
+      ratio: { warmOverRaw: warmMedian / rawMedian, warmOverBareRaw: warmMedian / bareMedian },
       editor,
       scaling,
-      fit: { slopeMsPerFile: fit.slope, interceptMs: fit.intercept, r2: fit.r2 },
+      fit: { slopeMsPerFile: fit.slope, interceptMs: fit.intercept, r2: fit.r2, points: measured.length },
       totalMs: now() - started,
     };
   } finally {
@@ -362,18 +403,24 @@ export function speedTable(r: SpeedResults): [string, string][] {
   const w = r.workspace;
   const rawSql = median(r.raw.sqlMs);
   const rawTs = median(r.raw.tsMs);
+  const rawBare = median(r.raw.tsBareMs);
   const rows: [string, string][] = [
     [`large workspace: ${w.tsFiles} TS files, ${w.migrations} migrations, ${w.sqlFiles} .sql (${w.mb.toFixed(1)} MB)`, `${w.queries} queries, ${w.findings} findings`],
-    [`check, cold (new process, dist/cli.js; median of ${r.cold.wallMs.length})`, `${f0(median(r.cold.wallMs))} ms (check itself ${f0(median(r.cold.checkMs))} ms)`],
+    [`check, cold (new process, dist/cli.js; median of ${r.cold.wallMs.length})`, `${f0(median(r.cold.wallMs))} ms (check itself ${f0(median(r.cold.checkMs))} ms, CPU ${f0(median(r.cold.cpuMs))} ms)`],
     [`check, warm (in process, open + analyze; median of ${r.warm.runsMs.length})`, `${f0(median(r.warm.runsMs))} ms (open ${f0(median(r.warm.openMs))} + analyze ${f0(median(r.warm.analyzeMs))}; first run ${f0(r.warm.firstMs)})`],
-    [`raw parse: libpg-query on ${w.sqlFiles + w.migrations + w.embeddedSql} SQL texts + TypeScript on ${w.tsFiles} files`, `${f0(rawSql + rawTs)} ms (SQL ${f0(rawSql)} + TS ${f0(rawTs)})`],
-    ['full analysis / raw parse (goal ≤ 1.5×)', `${r.ratio.warmOverRaw.toFixed(2)}×`],
+    [`  of which the migration linter (lintMigrations alone, ${w.migrations} files)`, `${f0(r.migrationLintMs)} ms`],
+    [`raw parse: libpg-query on ${w.sqlFiles + w.migrations + w.embeddedSql} SQL texts + TypeScript on ${w.tsFiles} files`, `${f0(rawSql + rawTs)} ms (SQL ${f0(rawSql)} + TS ${f0(rawTs)}; TS bare ${f0(rawBare)})`],
+    ['full analysis / raw parse (goal ≤ 1.5×)', `${r.ratio.warmOverRaw.toFixed(2)}× (${r.ratio.warmOverBareRaw.toFixed(2)}× over the bare parse)`],
     [`editor: one-line edit of a ${r.editor.lines}-line file → findings, p50 / p95 (${r.editor.samplesMs.length} edits; goal p95 < 30 ms)`, `${f1(r.editor.p50)} / ${f1(r.editor.p95)} ms (max ${f1(r.editor.max)})`],
+    [`editor: edit adding a line (full re-extraction of the file), p50 / p95 (${r.editor.lineEdits.samplesMs.length} edits)`, `${f1(r.editor.lineEdits.p50)} / ${f1(r.editor.lineEdits.p95)} ms`],
     ['peak RSS, check of the large workspace (child maxRSS)', `${f0(median(r.cold.maxRssMb))} MB`],
   ];
-  for (const s of r.scaling) rows.push([`scaling ${s.scale}×: ${s.files} files (median of ${s.checkMs.length})`, `${f0(median(s.checkMs))} ms, ${f0(median(s.maxRssMb))} MB`]);
-  rows.push(['scaling fit: check ms = a + slope × files', `slope ${r.fit.slopeMsPerFile.toFixed(3)} ms/file, a ${f0(r.fit.interceptMs)} ms, R² ${r.fit.r2.toFixed(4)}`]);
-  rows.push(['speed bench wall time', `${(r.totalMs / 1000).toFixed(0)} s`]);
+  for (const s of r.scaling) {
+    if (s.skipped && !s.checkMs.length) rows.push([`scaling ${s.scale}×`, s.skipped]);
+    else rows.push([`scaling ${s.scale}×: ${s.files} files (median of ${s.checkMs.length})`, `${f0(median(s.checkMs))} ms (CPU ${f0(median(s.cpuMs))} ms), ${f0(median(s.maxRssMb))} MB${s.skipped ? `; ${s.skipped}` : ''}`]);
+  }
+  rows.push([`scaling fit over ${r.fit.points} scales: check ms = a + slope × files`, `slope ${r.fit.slopeMsPerFile.toFixed(3)} ms/file, a ${f0(r.fit.interceptMs)} ms, R² ${r.fit.r2.toFixed(4)}`]);
+  rows.push(['speed bench wall time', `${(r.totalMs / 1000).toFixed(0)} s (load average ${r.machine.loadavgBefore.map(f1).join(' ')} → ${r.machine.loadavgAfter.map(f1).join(' ')})`]);
   return rows;
 }
 
@@ -394,7 +441,7 @@ export function writeSpeedResults(r: SpeedResults): string {
 if (require.main === module) {
   runSpeed(parseSpeedArgs(process.argv.slice(2)))
     .then((r) => {
-      printTable(`machine: ${r.machine.cpu} × ${r.machine.cores}, node ${r.machine.node}, load ${r.machine.loadavg.map((x) => x.toFixed(1)).join(' ')}`, speedTable(r));
+      printTable(`machine: ${r.machine.cpu} × ${r.machine.cores}, node ${r.machine.node}`, speedTable(r));
       console.log(`wrote ${path.relative(ROOT, writeSpeedResults(r))}`);
     })
     .catch((e) => {

@@ -95,8 +95,8 @@ export class Project {
   private verdictCache = new WeakMap<QueryShape, ShapeVerdict>();
   /** Bumped whenever the schema (or the matcher options) may have changed: per-file analyses and schema-rule findings older than this are stale. */
   private generation = 0;
-  /** Findings of `'verdict'`-scoped rules for one verdict, by rule (verdicts are per shape and schema generation). */
-  private verdictFindings = new WeakMap<ShapeVerdict, Map<string, Finding[]>>();
+  /** Findings of each `'verdict'`-scoped rule for one verdict (verdicts are per shape and schema generation). */
+  private verdictFindings = new Map<string, WeakMap<ShapeVerdict, Finding[]>>();
   /** Findings of `'schema'`-scoped rules for the current generation. */
   private schemaRuleFindings = new Map<string, Finding[]>();
   /** lintMigrations' findings for exactly these migration entries (an edit replaces the entry). */
@@ -401,11 +401,11 @@ export class Project {
       // A 'verdict' rule's findings for the file are its findings for each verdict in turn: kept per verdict, so
       // after an edit only the queries that changed are looked at again.
       const raw: Finding[] = [];
+      let kept = this.verdictFindings.get(rule.id);
+      if (!kept) this.verdictFindings.set(rule.id, (kept = new WeakMap()));
       for (const v of verdicts) {
-        let mine = this.verdictFindings.get(v);
-        if (!mine) this.verdictFindings.set(v, (mine = new Map()));
-        let list = mine.get(rule.id);
-        if (!list) mine.set(rule.id, (list = rule.run({ ...base, verdicts: [v] })));
+        let list = kept.get(v);
+        if (!list) kept.set(v, (list = rule.run({ ...base, verdicts: [v] })));
         for (const f of list) raw.push(f);
       }
       byRule.set(rule.id, { raw, filtered: filtered(raw) });

@@ -124,16 +124,7 @@ export interface Prop {
 }
 
 /** Static properties of an object literal, in source order. Spreads, methods and accessors are skipped. */
-/** objectProps per object literal (syntax trees don't change once parsed). */
-const propsOf = new WeakMap<ts.ObjectLiteralExpression, Prop[]>();
-
 export function objectProps(obj: ts.ObjectLiteralExpression): Prop[] {
-  let out = propsOf.get(obj);
-  if (!out) propsOf.set(obj, (out = readProps(obj)));
-  return out;
-}
-
-function readProps(obj: ts.ObjectLiteralExpression): Prop[] {
   const out: Prop[] = [];
   for (const p of obj.properties) {
     if (ts.isPropertyAssignment(p)) {

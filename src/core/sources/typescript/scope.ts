@@ -24,19 +24,7 @@ function declaresInList(list: ts.VariableDeclarationList, text: string): boolean
 
 type Found = { init: ts.Expression } | 'shadowed' | undefined;
 
-/** lookInStatements per statement list and name (syntax trees don't change once parsed). */
-const found = new WeakMap<readonly ts.Statement[], Map<string, Found>>();
-
 function lookInStatements(statements: readonly ts.Statement[], text: string): Found {
-  let byName = found.get(statements);
-  if (!byName) found.set(statements, (byName = new Map()));
-  if (byName.has(text)) return byName.get(text);
-  const r = lookUp(statements, text);
-  byName.set(text, r);
-  return r;
-}
-
-function lookUp(statements: readonly ts.Statement[], text: string): Found {
   for (const st of statements) {
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
