@@ -12,6 +12,7 @@
  */
 import type { PlanNode, PlanSummary } from '../../core/db/planSummary';
 import { nodeTitle } from '../../core/db/planSummary';
+import { webviewClickScript } from '../../core/report/render/html';
 
 export interface PlanViewInput {
   /** What was explained: `prisma.user.findMany — users.ts:19`. */
@@ -213,17 +214,7 @@ ${input.notes.map((n) => `<div class="note">${esc(n)}</div>`).join('')}
   });
   const script = o.standalone
     ? ''
-    : `<script nonce="${o.nonce}">
-const vscode = acquireVsCodeApi();
-document.addEventListener('click', (e) => {
-  const b = e.target.closest('button[data-action]');
-  if (b) { vscode.postMessage({ type: b.getAttribute('data-action') }); return; }
-  const a = e.target.closest('a[data-loc]');
-  if (!a) return;
-  e.preventDefault();
-  vscode.postMessage({ type: 'reveal', ...JSON.parse(a.getAttribute('data-loc')) });
-});
-</script>`;
+    : webviewClickScript(o.nonce);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">

@@ -181,12 +181,32 @@ describe('typescript/reextract (incremental re-extraction)', () => {
     }
   });
 
-  it('declines edits outside a function body, edits that add lines, and syntax errors', () => {
+  it('moves the queries after an edit that adds or removes lines', () => {
+    const schema = lmsSchema();
+    const text = serviceFile(12);
+    const first = extractFromTypeScript(text, FILE, schema);
+    const prev = first.reuse!;
+    assert.ok(text.includes('take: 16,'));
+    for (const [what, next] of [
+      ['a line added', text.replace('take: 16,', 'take: 16,\n    // more\n')],
+      ['a line removed', text.replace("    orderBy: { createdAt: 'desc' },\n    take: 16,", "    orderBy: { createdAt: 'desc' }, take: 16,")],
+      ['lines added to SQL', text.replace('ORDER BY e."enrolledAt" DESC\n    LIMIT ${PAGE_SIZE}\n  `\n}\n\nexport async function published9', 'ORDER BY\n      e."enrolledAt" DESC\n\n    LIMIT ${PAGE_SIZE}\n  `\n}\n\nexport async function published9')],
+    ] as const) {
+      assert.notEqual(next, text, what);
+      const quick = reextractTypeScript(prev, next, FILE, schema);
+      assert.ok(quick, what);
+      same(quick, extractFromTypeScript(next, FILE, schema), what);
+      // Queries before the edit keep their objects (and so their verdicts); those after it are moved copies.
+      assert.equal(quick.shapes[0], first.shapes[0], `${what}: first query`);
+      assert.notEqual(quick.shapes[quick.shapes.length - 1], first.shapes[first.shapes.length - 1], `${what}: last query`);
+    }
+  });
+
+  it('declines edits outside a function body and syntax errors', () => {
     const schema = lmsSchema();
     const text = serviceFile(12);
     const prev = extractFromTypeScript(text, FILE, schema).reuse!;
     assert.equal(reextractTypeScript(prev, text.replace('const PAGE_SIZE = 25', 'const PAGE_SIZE = 26'), FILE, schema), undefined, 'a top-level constant');
-    assert.equal(reextractTypeScript(prev, text.replace('take: 10,', 'take: 10,\n'), FILE, schema), undefined, 'a new line');
     assert.equal(reextractTypeScript(prev, text.replace('take: 10,', 'take: (10,'), FILE, schema), undefined, 'a syntax error');
     assert.equal(reextractTypeScript(prev, text.replace('export async function listUsers0(', 'export async function listUsersX('), FILE, schema), undefined, 'a function header');
     assert.equal(reextractTypeScript(prev, text.replace('take: 10,', 'take: 11,'), FILE, lmsSchema()), undefined, 'another schema');

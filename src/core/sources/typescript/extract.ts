@@ -125,12 +125,11 @@ function assemble(embedded: { shapes: QueryShape[]; problems: Finding[] }[], pri
 
 /**
  * The extraction of `text` from that of an earlier text of the same file, when the edit between
- * them lies inside the body of one top-level function declaration and keeps the number of lines:
- * only that function is extracted again, from a parse of the text with every other function
+ * them lies inside the body of one top-level function declaration: only that function is extracted again, from a parse of the text with every other function
  * declaration blanked (offsets and lines unchanged); the other statements' shapes are reused as
- * they are. Undefined when that can't give what extractFromTypeScript would (the edit crosses a
- * function's braces, adds or removes lines, shares a line with another statement, introduces a
- * syntax error or a dependency on another statement): extract the whole file then.
+ * they are, moved by the lines the edit added or removed. Undefined when that can't give what
+ * extractFromTypeScript would (the edit crosses a function's braces, shares a line with another
+ * statement, introduces a syntax error or a dependency on another statement): extract the whole file then.
  */
 export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: string, schema: SchemaModel, options: ExtractOptions = {}): TypeScriptExtraction | undefined {
   const toShapes = options.sqlToShapes ?? shapesFromSqlText;
@@ -148,7 +147,8 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   const ti = statementAt(prev.statements, p);
   const t = prev.statements[ti];
   if (!t?.body || p <= t.body.open || oldEnd > t.body.close) return undefined;
-  if (lineBreaks(old, p, oldEnd) !== lineBreaks(text, p, newEnd)) return undefined;
+  // Lines added or removed move everything after the edit down or up (LineIndex counts \n only).
+  const lineDelta = newlines(text, p, newEnd) - newlines(old, p, oldEnd);
   const firstLine = prev.lines.position(p).line;
   const lastLine = prev.lines.position(oldEnd).line;
   if (ti > 0 && prev.lines.position(prev.statements[ti - 1].end).line >= firstLine) return undefined;
@@ -209,8 +209,19 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   const embeddedHere = sorted(embeddedByStart).map((e) => ({ stmt: ti, ...embeddedShapes(e, file, schema, lines, toShapes) }));
   const prismaHere = sorted(prismaByStart).map((shape) => ({ stmt: ti, shape }));
 
-  const embedded = [...prev.embedded.filter((e) => e.stmt < ti), ...embeddedHere, ...prev.embedded.filter((e) => e.stmt > ti)];
-  const prisma = [...prev.prisma.filter((e) => e.stmt < ti), ...prismaHere, ...prev.prisma.filter((e) => e.stmt > ti)];
+  // The other statements' shapes and problems: as they were, moved by the lines the edit added or removed.
+  const move = <T>(x: T): T => (lineDelta === 0 ? x : moveLines(x, lastLine, lineDelta));
+  const moveShape = (shape: QueryShape): QueryShape => {
+    const moved = move(shape);
+    if (moved === shape) return shape;
+    const start = moved.location.range.start;
+    return { ...moved, id: `${moved.location.file}:${start.line + 1}:${start.character + 1}` };
+  };
+  const others = <T extends { stmt: number }>(list: T[], at: (x: T) => T, before: boolean) => list.filter((e) => (before ? e.stmt < ti : e.stmt > ti)).map(at);
+  const movedEmbedded = (e: TypeScriptReuse['embedded'][number]) => ({ stmt: e.stmt, shapes: e.shapes.map(moveShape), problems: e.problems.map(move) });
+  const movedPrisma = (e: TypeScriptReuse['prisma'][number]) => ({ stmt: e.stmt, shape: moveShape(e.shape) });
+  const embedded = [...others(prev.embedded, movedEmbedded, true), ...embeddedHere, ...others(prev.embedded, movedEmbedded, false)];
+  const prisma = [...others(prev.prisma, movedPrisma, true), ...prismaHere, ...others(prev.prisma, movedPrisma, false)];
   const result = assemble(
     embedded,
     prisma.map((x) => x.shape),
@@ -228,14 +239,39 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   return result;
 }
 
-/** Number of line breaks (\n and \r) in text[from, to). */
-function lineBreaks(text: string, from: number, to: number): number {
+/** Number of \n in text[from, to). */
+function newlines(text: string, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) n++;
-  }
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
   return n;
+}
+
+/**
+ * `x` with every position ({ line, character }) below line `after` moved by `delta` lines: copies of
+ * what changes, the objects themselves where nothing does (a query that didn't move keeps its verdict).
+ */
+function moveLines<T>(x: T, after: number, delta: number): T {
+  const visit = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const c = visit(v[i]);
+        if (c !== v[i]) (out ??= v.slice())[i] = c;
+      }
+      return out ?? v;
+    }
+    if (!v || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 2 && typeof o.line === 'number' && typeof o.character === 'number') return o.line > after ? { line: o.line + delta, character: o.character } : o;
+    let out: Record<string, unknown> | undefined;
+    for (const k of keys) {
+      const c = visit(o[k]);
+      if (c !== o[k]) (out ??= { ...o })[k] = c;
+    }
+    return out ?? o;
+  };
+  return visit(x) as T;
 }
 
 function topLevelOf(st: ts.Statement, sf: ts.SourceFile): TopLevel {
