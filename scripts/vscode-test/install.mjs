@@ -52,8 +52,12 @@ export function install() {
   const marker = path.join(csDir, '.installed');
   if (!existsSync(marker) || !existsSync(codeServerEntry)) {
     log(`installing code-server@${CODE_SERVER_VERSION} into ${csDir} (about 1.5 minutes)`);
+    // When this runs under `npm test`, the outer npm's npm_* variables (npm_config_user_agent
+    // names Node 20) would override the inner npm's config; code-server's postinstall reads the
+    // Node version from that user agent and refuses. Drop them.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
     const env = {
-      ...process.env,
+      ...inherited,
       PATH: `${path.dirname(nodeBin)}:${process.env.PATH}`,
       // node-gyp can't download headers here: build native modules against the Node we installed.
       npm_config_nodedir: nodeHome,
