@@ -15,7 +15,7 @@ import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
 import { RULES } from './rules/registry';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
-import type { Rule, RuleContext } from './rules/context';
+import type { Rule, RuleContext, WorkspaceText } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
 import { shapesFromSqlText } from './shapes/fromSql';
@@ -46,6 +46,8 @@ interface FileEntry {
   suppressions: Suppressions;
   /** Which queries contain a position (for suppressions), built when first needed. */
   spans?: ShapeSpans;
+  /** The entry as RuleContext.files gives it. */
+  asText?: WorkspaceText;
   /** For a script: its extraction by top-level statement, to redo only what an edit touches. */
   reuse?: TypeScriptReuse;
   /** What analyze() derived from this file alone; dropped when the file is extracted again. */
@@ -100,7 +102,9 @@ export class Project {
   /** Findings of `'schema'`-scoped rules for the current generation. */
   private schemaRuleFindings = new Map<string, Finding[]>();
   /** lintMigrations' findings for exactly these migration entries (an edit replaces the entry). */
-  private lintCache?: { entries: FileEntry[]; findings: Finding[] };
+  private lintCache?: { entries: FileEntry[]; findings: Finding[]; kept?: Finding[] };
+  /** The texts rules may read (`RuleContext.files`), for these entries. */
+  private texts?: { entries: FileEntry[]; files: WorkspaceText[] };
   /** Every file's verdicts and the indexes they can use, for these file analyses. */
   private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef> };
   /** Report order of file names and rule ids (see orderFindings). */
@@ -303,7 +307,7 @@ export class Project {
         workspace: this.migrationsSchema ?? this.prismaSchema,
         workspaceFile: this.schemaSources[0],
       },
-      files: entries.filter((e) => e.kind === 'env' || e.kind === 'prisma-schema' || e.kind === 'script').map((e) => ({ file: e.file, kind: e.kind as 'env' | 'prisma-schema' | 'script', text: e.text })),
+      files: this.workspaceTexts(entries),
       appInstances: this.config.appInstances,
     };
     const rules = RULES.filter((r) => this.config.rules[r.id] !== 'off');
@@ -344,7 +348,14 @@ export class Project {
     if (!this.lintCache || !sameEntries(this.lintCache.entries, migrations)) {
       this.lintCache = { entries: migrations, findings: lintMigrations(migrations.map((e) => ({ file: e.file, text: e.text }))) };
     }
-    keep(this.lintCache.findings);
+    // Filtered once while the migration files stay the same (their suppressions come with them).
+    const lint = this.lintCache;
+    if (!lint.kept) {
+      const mine = new Set(lint.entries.map((e) => e.file));
+      if (lint.findings.every((f) => mine.has(f.file))) lint.kept = lint.findings.map((f) => this.filterFinding(f)).filter((f): f is Finding => f !== undefined);
+    }
+    if (lint.kept) for (const f of lint.kept) findings.push(f);
+    else keep(lint.findings);
     for (const rule of rules) {
       if (rule.scope === 'verdict') {
         for (const a of analyses) {
@@ -371,6 +382,18 @@ export class Project {
         schemaSources: this.schemaSources,
       },
     };
+  }
+
+  private workspaceTexts(entries: FileEntry[]): WorkspaceText[] {
+    if (this.texts && sameEntries(this.texts.entries, entries)) return this.texts.files;
+    const files: WorkspaceText[] = [];
+    for (const e of entries) {
+      if (e.kind !== 'env' && e.kind !== 'prisma-schema' && e.kind !== 'script') continue;
+      e.asText ??= { file: e.file, kind: e.kind, text: e.text };
+      files.push(e.asText);
+    }
+    this.texts = { entries, files };
+    return files;
   }
 
   private verdictOf(shape: QueryShape): ShapeVerdict {

@@ -125,8 +125,11 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
   const reason = opts.runner ? 'as configured' : detected.reason;
   const lines = new LineIndex(src.text);
   const parsed = parseSqlDocument(src.text);
-  const schema = cloneSchema(start);
-  const before = cloneSchema(start);
+  // Copy-on-write: snapshotBefore replaces each table (and enum) a statement can touch by a copy before
+  // applyStatement changes it, so `start` (the previous file's `after`) is never modified: share it.
+  const schema: SchemaModel = { tables: new Map(start.tables), enums: new Map(start.enums) };
+  if (start.prisma) schema.prisma = start.prisma;
+  const before = start;
   const implicit = (runner === 'prisma' || runner === 'single-query') && parsed.length > 1;
   const statements: LintStatement[] = [];
   const newTables = new Set<string>();

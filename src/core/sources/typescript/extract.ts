@@ -137,10 +137,8 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   const old = prev.text;
   // The edit: old[p, oldEnd) became text[p, newEnd).
   const min = Math.min(old.length, text.length);
-  let p = 0;
-  while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  let suffix = 0;
-  while (suffix < min - p && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const p = commonPrefix(old, text, min);
+  const suffix = commonSuffix(old, text, min - p);
   const oldEnd = old.length - suffix;
   const newEnd = text.length - suffix;
   const delta = text.length - old.length;
@@ -237,6 +235,25 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
     prisma,
   };
   return result;
+}
+
+/** Stretch compared natively at once when looking for where two texts start to differ. */
+const CHUNK = 4096;
+
+/** Length of the common prefix of a and b (at most max): whole chunks first, then character by character. */
+function commonPrefix(a: string, b: string, max: number): number {
+  let n = 0;
+  while (n + CHUNK <= max && a.substring(n, n + CHUNK) === b.substring(n, n + CHUNK)) n += CHUNK;
+  while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/** Length of the common suffix of a and b (at most max). */
+function commonSuffix(a: string, b: string, max: number): number {
+  let n = 0;
+  while (n + CHUNK <= max && a.substring(a.length - n - CHUNK, a.length - n) === b.substring(b.length - n - CHUNK, b.length - n)) n += CHUNK;
+  while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
 }
 
 /** Number of \n in text[from, to). */
