@@ -6,6 +6,7 @@ import type { Finding } from '../core/model/finding';
 import type { SourceLocation } from '../core/model/location';
 import type { IndexDef } from '../core/model/schema';
 import type { AnalysisResult } from '../core/project';
+import { howUsed } from '../core/analysis/howUsed';
 
 export interface QueryUse {
   label: string;
@@ -41,14 +42,6 @@ export function indexDefinition(i: IndexDef): string {
   return `${kind}${method}(${keys})${i.include.length ? ` INCLUDE (${i.include.join(', ')})` : ''}${i.predicateText ? ` WHERE ${i.predicateText}` : ''}`;
 }
 
-export function howUsed(u: { equalityColumns: string[]; rangeColumn?: string; sortAvoided: boolean; indexOnly: boolean }): string {
-  const parts: string[] = [];
-  if (u.equalityColumns.length) parts.push(`equality on ${u.equalityColumns.join(', ')}`);
-  if (u.rangeColumn) parts.push(`range on ${u.rangeColumn}`);
-  if (u.sortAvoided) parts.push('delivers the ORDER BY');
-  if (u.indexOnly) parts.push('index-only');
-  return parts.join('; ') || 'scan in index order';
-}
 
 export function buildOverview(r: AnalysisResult): TableOverview[] {
   const tables: TableOverview[] = [];

@@ -6,7 +6,7 @@ import type { ShapeVerdict } from '../core/analysis/verdicts';
 import type { AccessVerdict } from '../core/matcher/types';
 import type { PredicateAtom } from '../core/model/predicate';
 import type { MissingIndexAssessment } from '../core/rules/missingIndex';
-import { howUsed } from './overview';
+import { howUsed } from '../core/analysis/howUsed';
 
 export type Assess = (v: AccessVerdict) => MissingIndexAssessment | undefined;
 

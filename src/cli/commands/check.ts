@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSession } from '../../core/db/connection';
 import { loadLiveSchema } from '../../core/db/liveSchema';
@@ -7,25 +5,19 @@ import { Project } from '../../core/project';
 import { formatText } from '../format/text';
 import { toJsonReport } from '../format/json';
 import { toSarif } from '../format/sarif';
-import { type Command, type Out, formatOf, UsageError } from '../io';
+import { type Command, type Out, formatOf } from '../io';
+import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { VERSION } from '../version';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { displayPath } from '../format/paths';
-
-export function existing(paths: string[], what: string): string[] {
-  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${what} not found: ${p}`);
-  return paths;
-}
 
 async function check(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
-      schema: { type: 'string', multiple: true },
-      format: { type: 'string' },
-      rows: { type: 'string', multiple: true },
-      config: { type: 'string' },
+      ...WORKSPACE_OPTIONS,
+      ...SCHEMA_OPTION,
       quiet: { type: 'boolean' },
       'no-fixes': { type: 'boolean' },
       color: { type: 'boolean' },

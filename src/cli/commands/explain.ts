@@ -7,6 +7,7 @@ import { explainStatement, renderExplain, StatementError, type ExplainResult } f
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, formatOf, UsageError } from '../io';
+import { TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 
 /** The SQL statement of `file` that covers 1-based `line`. */
 async function statementAt(file: string, line: number, project: Project): Promise<string> {
@@ -72,15 +73,10 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
     options: {
       file: { type: 'string' },
       line: { type: 'string' },
-      database: { type: 'string' },
-      embedded: { type: 'boolean' },
+      ...WORKSPACE_OPTIONS,
+      ...TARGET_OPTIONS,
       analyze: { type: 'boolean' },
       param: { type: 'string', multiple: true },
-      format: { type: 'string' },
-      rows: { type: 'string', multiple: true },
-      config: { type: 'string' },
-      timeout: { type: 'string' },
-      scale: { type: 'string' },
     },
   });
   const format = formatOf(values.format, ['text', 'json']);

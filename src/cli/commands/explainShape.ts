@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { explainShape, type ExplainShapeResult } from '../../core/analysis/explainShape';
 import { Project } from '../../core/project';
 import { type Command, type Out, formatOf, UsageError } from '../io';
-import { existing } from './check';
+import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 
 async function explain(args: string[], out: Out): Promise<number> {
@@ -12,10 +10,8 @@ async function explain(args: string[], out: Out): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      schema: { type: 'string', multiple: true },
-      format: { type: 'string' },
-      rows: { type: 'string', multiple: true },
-      config: { type: 'string' },
+      ...WORKSPACE_OPTIONS,
+      ...SCHEMA_OPTION,
     },
   });
   const format = formatOf(values.format, ['text', 'json']);

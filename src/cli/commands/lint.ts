@@ -12,7 +12,7 @@ import { displayPath } from '../format/paths';
 import { toSarif } from '../format/sarif';
 import { type Command, type Out, formatOf, UsageError } from '../io';
 import { VERSION } from '../version';
-import { existing } from './check';
+import { existing } from '../options';
 
 function sqlFiles(p: string): string[] {
   const abs = path.resolve(p);

@@ -6,7 +6,7 @@ import { Project } from '../../core/project';
 import { displayPath } from '../format/paths';
 import { type Command, type Out, UsageError } from '../io';
 import { VERSION } from '../version';
-import { existing } from './check';
+import { existing } from '../options';
 
 async function migration(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -11,7 +11,7 @@ import { renderReportText } from '../../core/report/render/text';
 import { rel } from '../../core/report/render/format';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, formatOf, UsageError } from '../io';
-import { existing } from './check';
+import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 
 /** `60s`, `2m`, `500ms`, `1500` (ms). */
 function duration(v: string | undefined, flag: string): number | undefined {
@@ -32,12 +32,10 @@ async function report(args: string[], out: Out, err: Out): Promise<number> {
     args,
     allowPositionals: true,
     options: {
+      ...WORKSPACE_OPTIONS,
+      ...SCHEMA_OPTION,
       database: { type: 'string' },
-      format: { type: 'string' },
       out: { type: 'string', short: 'o' },
-      schema: { type: 'string', multiple: true },
-      rows: { type: 'string', multiple: true },
-      config: { type: 'string' },
       'long-running': { type: 'string' },
       'unused-days': { type: 'string' },
       timeout: { type: 'string' },

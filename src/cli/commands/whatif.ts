@@ -6,6 +6,7 @@ import { checkMissingIndexes, checkRedundantIndexes, type ProposalCheck, type Re
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, formatOf, UsageError } from '../io';
+import { TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 import { openTarget, type Target } from './explain';
 
 function text(target: Target, proposals: ProposalCheck[], redundant: RedundantCheck[]): string {
@@ -24,14 +25,9 @@ async function whatif(args: string[], out: Out, err: Out): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      database: { type: 'string' },
-      embedded: { type: 'boolean' },
+      ...WORKSPACE_OPTIONS,
+      ...TARGET_OPTIONS,
       'no-confirm': { type: 'boolean' },
-      format: { type: 'string' },
-      rows: { type: 'string', multiple: true },
-      config: { type: 'string' },
-      scale: { type: 'string' },
-      timeout: { type: 'string' },
     },
   });
   const format = formatOf(values.format, ['text', 'json']);

@@ -24,6 +24,8 @@ import { accessVerdictText } from '../rules/slowQuery';
 import { keyName } from '../matcher/btree';
 import { readCatalogStats, type BloatEstimate, type CatalogStats, type SessionRow } from './catalog';
 import { accessesOf, StatementIndex, type MatchHow } from './statementMatch';
+import { howUsed } from '../analysis/howUsed';
+import type { StatStatement } from '../db/statStatements';
 
 export const REPORT_VERSION = 1;
 
@@ -158,17 +160,8 @@ export interface SlowStatementCandidate {
   approximate: boolean;
 }
 
-export interface SlowStatementReport {
-  queryid: string;
-  query: string;
-  calls: number;
-  totalMs: number;
-  meanMs: number;
-  maxMs: number;
-  rows: number;
-  rankByTotal: number;
-  rankByMean: number;
-  shareOfTotal: number;
+/** A pg_stat_statements entry (buffer counts aside) and where the workspace sends it from. */
+export interface SlowStatementReport extends Omit<StatStatement, 'sharedBlksHit' | 'sharedBlksRead'> {
   how?: MatchHow;
   candidates: SlowStatementCandidate[];
 }
@@ -239,6 +232,10 @@ function reportFinding(f: Finding): ReportFinding {
   };
 }
 
+function withoutBuffers({ sharedBlksHit: _hit, sharedBlksRead: _read, ...rest }: StatStatement): Omit<StatStatement, 'sharedBlksHit' | 'sharedBlksRead'> {
+  return rest;
+}
+
 function bloatInfo(b: BloatEstimate | undefined): BloatInfo | undefined {
   return b ? { bytes: b.bloatBytes, ratio: b.ratio, unreliable: b.unreliable } : undefined;
 }
@@ -247,14 +244,6 @@ function iso(d: Date | undefined): string | undefined {
   return d ? d.toISOString() : undefined;
 }
 
-function howUsed(u: { equalityColumns: string[]; rangeColumn?: string; sortAvoided: boolean; indexOnly: boolean }): string {
-  const parts: string[] = [];
-  if (u.equalityColumns.length) parts.push(`equality on ${u.equalityColumns.join(', ')}`);
-  if (u.rangeColumn) parts.push(`range on ${u.rangeColumn}`);
-  if (u.sortAvoided) parts.push('delivers the ORDER BY');
-  if (u.indexOnly) parts.push('index-only');
-  return parts.join('; ') || 'scan in index order';
-}
 
 /** Reads the database and analyses the workspace against it; the session stays open (the caller closes it). */
 export async function buildHealthReport(project: Project, session: Session, opts: HealthReportOptions = {}): Promise<HealthReport> {
@@ -470,16 +459,7 @@ function slowQueriesOf(project: Project, live: LiveSchema, result: AnalysisResul
   const missing = result.findings.filter((f) => f.rule === 'missing-index');
   const statements = index.match(st.statements).map(
     (m): SlowStatementReport => ({
-      queryid: m.statement.queryid,
-      query: m.statement.query,
-      calls: m.statement.calls,
-      totalMs: m.statement.totalMs,
-      meanMs: m.statement.meanMs,
-      maxMs: m.statement.maxMs,
-      rows: m.statement.rows,
-      rankByTotal: m.statement.rankByTotal,
-      rankByMean: m.statement.rankByMean,
-      shareOfTotal: m.statement.shareOfTotal,
+      ...withoutBuffers(m.statement),
       how: m.how,
       candidates: m.candidates.map((c) => {
         const sv = verdictOf.get(c.shape);
