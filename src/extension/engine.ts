@@ -11,6 +11,7 @@ export { assessMissingIndex } from '../core/rules/missingIndex';
 export { atomSql } from '../core/matcher/propose';
 export { openSession, findDatabaseUrl, redact, redactUrl, describeTarget } from '../core/db/connection';
 export { explainStatement, renderExplain } from '../core/db/explain';
+export { comparePlan, disagreementText } from '../core/analysis/planAgreement';
 
 /** A matcher for workspace-relative paths (forward slashes). */
 export function globMatcher(globs: string[]): (rel: string) => boolean {

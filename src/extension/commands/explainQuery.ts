@@ -53,7 +53,7 @@ export async function explainQuery(state: ExtensionState, docs: ExplainDocuments
   // within the hover's time limit, else the document says it is coming and is updated when it does.
   const sql = sv.shape.origin === 'sql-file' || sv.shape.origin === 'embedded-sql' ? sv.shape.text : undefined;
   const plan = sql ? state.database.planFor(uri, sql) : undefined;
-  const withPlan = (r: ExplainResult | Error | 'timeout') => `${text}\n${documentPlanSection(engine, plan!, r, state.database.embedded.status)}`;
+  const withPlan = (r: ExplainResult | Error | 'timeout') => `${text}\n${documentPlanSection(engine, plan!, r, state.database.embedded.status, sv)}`;
   if (plan) {
     const limit = vscode.workspace.getConfiguration(SECTION, uri).get<number>('database.hoverTimeoutMs', 1500);
     const r = plan.preparing ? 'timeout' : await within(plan.result, limit);

@@ -31,7 +31,7 @@ export function registerHover(state: ExtensionState): vscode.Disposable {
         if (token.isCancellationRequested) return undefined;
         if (r === 'timeout') parts.push(pendingText(plan, 'hover'));
         else if (r instanceof Error) parts.push(failedText(plan, r));
-        else parts.push(hoverPlanSection(state.loadEngine(), r, state.database.embedded.status));
+        else parts.push(hoverPlanSection(state.loadEngine(), r, state.database.embedded.status, sv));
       }
       const md = new vscode.MarkdownString(parts.join('\n\n---\n\n'));
       md.isTrusted = { enabledCommands: ['pgIndexReview.explainQuery', 'pgIndexReview.configureDatabase'] };

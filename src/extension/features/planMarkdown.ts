@@ -3,6 +3,7 @@
  * (`**EXPLAIN** (database)`) or the embedded one's, always labelled as synthetic data, plus what to
  * say while it is on its way or when it failed.
  */
+import type { ShapeVerdict } from '../../core/analysis/verdicts';
 import type { ExplainResult } from '../../core/db/explain';
 import type { PlanRequest } from '../database';
 import type { EmbeddedStatus } from '../embedded';
@@ -37,18 +38,24 @@ function clip(text: string): string {
   return text.length > 3000 ? `${text.slice(0, 3000)}\n…` : text;
 }
 
+/** Where the plan and the static verdict differ (empty lines when they agree). */
+function disagreement(engine: EngineModule, r: ExplainResult, sv: ShapeVerdict): string[] {
+  const lines = engine.disagreementText(engine.comparePlan(sv, r.summary), r.embedded);
+  return lines.length ? ['', ...lines] : [];
+}
+
 /** The plan section of a hover. */
-export function hoverPlanSection(engine: EngineModule, r: ExplainResult, status: EmbeddedStatus): string {
+export function hoverPlanSection(engine: EngineModule, r: ExplainResult, status: EmbeddedStatus, sv: ShapeVerdict): string {
   const head = r.embedded ? [EMBEDDED_HEADING, '', embeddedNote(r, status)] : [DATABASE_HEADING];
-  return [...head, '', '```text', clip(engine.renderExplain(r)), '```'].join('\n');
+  return [...head, '', '```text', clip(engine.renderExplain(r)), '```', ...disagreement(engine, r, sv)].join('\n');
 }
 
 /** The plan section of the Explain document: the plan, why there is none, or that it is coming. */
-export function documentPlanSection(engine: EngineModule, plan: PlanRequest, r: ExplainResult | Error | 'timeout', status: EmbeddedStatus): string {
+export function documentPlanSection(engine: EngineModule, plan: PlanRequest, r: ExplainResult | Error | 'timeout', status: EmbeddedStatus, sv: ShapeVerdict): string {
   const title = plan.source === 'embedded' ? '## EXPLAIN on the embedded database (synthetic data)' : '## EXPLAIN on the database';
   if (r === 'timeout') return [title, '', pendingText(plan, 'document'), ''].join('\n');
   if (r instanceof Error) return [title, '', failedText(plan, r), ''].join('\n');
-  return [title, '', ...(r.embedded ? [embeddedNote(r, status), ''] : []), '```text', engine.renderExplain(r), '```', ''].join('\n');
+  return [title, '', ...(r.embedded ? [embeddedNote(r, status), ''] : []), '```text', engine.renderExplain(r), '```', ...disagreement(engine, r, sv), ''].join('\n');
 }
 
 /** What to say while the plan is on its way. */
