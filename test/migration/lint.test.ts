@@ -233,6 +233,28 @@ describe('migration linter', () => {
     });
   });
 
+  describe('statement-fails', () => {
+    it('fires, with the SQLSTATE, on an index name already taken, a DROP INDEX of a missing index, an index on an unknown table and a rename of a missing column', () => {
+      const sql = `${T}CREATE INDEX IF NOT EXISTS "users_role_idx" ON "users" ("email");\nCREATE INDEX "users_role_idx" ON "users" ("email");\nDROP INDEX "users_nope_idx";\nCREATE INDEX "orders_x_idx" ON "orders" ("x");\nALTER TABLE "users" RENAME COLUMN "nope" TO "yes";`;
+      const fs2 = only(lint(sql), 'statement-fails');
+      assert.deepEqual(
+        fs2.map((f) => [f.range.start.line, f.sqlstate, f.severity]),
+        [
+          [3, '42P07', 'error'],
+          [4, '42704', 'error'],
+          [5, '42P01', 'error'],
+          [6, '42703', 'error'],
+        ],
+      );
+      assert.match(fs2[1].message, /"users_nope_idx" does not exist/);
+    });
+    it('does not fire with IF [NOT] EXISTS, on objects the history has, nor on unknown objects when the history has no table', () => {
+      assert.deepEqual(only(lint(`${T}CREATE INDEX IF NOT EXISTS "users_role_idx" ON "users" ("email");\nDROP INDEX IF EXISTS "users_nope_idx";\nDROP INDEX "users_role_idx";\nALTER TABLE "users" RENAME COLUMN "role" TO "kind";`), 'statement-fails'), []);
+      const alone = lintMigrationHistory([{ file: PLAIN, text: 'CREATE INDEX "orders_x_idx" ON "orders" ("x");\nDROP INDEX "orders_y_idx";' }]).findings;
+      assert.deepEqual(only(alone, 'statement-fails'), []);
+    });
+  });
+
   it('adds CONCURRENTLY after INDEX without touching the rest', () => {
     const [c, d] = describeStatements(`CREATE UNIQUE INDEX "a" ON "t" ("x");\nDROP INDEX IF EXISTS "a";`);
     assert.equal(withConcurrently(c), 'CREATE UNIQUE INDEX CONCURRENTLY "a" ON "t" ("x")');

@@ -26,7 +26,8 @@ export type RuleId =
   | 'drop-index-noop'
   | 'table-rewrite'
   | 'lock-held-in-transaction'
-  | 'transaction-nesting';
+  | 'transaction-nesting'
+  | 'statement-fails';
 
 export interface RelatedLocation extends SourceLocation {
   message: string;

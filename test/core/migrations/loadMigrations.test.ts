@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadMigrations, sortMigrations } from '../../../src/core/schema/migrations/loadMigrations';
+import { lintMigrations } from '../../../src/core/migration/lint';
 import { initSqlParser } from '../../../src/core/sql/parser';
 import type { IndexDef, SchemaModel, TableDef } from '../../../src/core/model/schema';
 import { LMS_MIGRATION, SQL_FIXTURES } from '../../helpers/paths';
@@ -601,17 +602,20 @@ CREATE INDEX t_a ON t (a);
       assert.deepEqual(indexNames(schema, 't'), ['t_a']);
     });
 
-    // BUG: statements PostgreSQL rejects when the migration runs are dropped without a word: applyStatement
-    // returns a message ("CREATE INDEX on unknown table …", "index … does not exist", "relation … already
-    // exists") but loadMigrations discards it, so a migration that would fail in production looks fine.
-    // Repro: loadMigrations([{file, text: 'CREATE INDEX i ON missing_table (a); DROP INDEX never_created;'}]).problems → [].
-    // Pending: the migration linter (src/core/migration/lint) owns statement-level failures; wire this to it.
-    it.skip('reports statements PostgreSQL would reject (unknown table, missing index without IF EXISTS, duplicate name)', () => {
+    // loadMigrations builds the schema and keeps going; the statements PostgreSQL would reject are the
+    // migration linter's to report (rule statement-fails), which check runs over the same files.
+    it('leaves statements PostgreSQL would reject (unknown table, missing index, duplicate name) to the linter, which reports each', () => {
       const sql = 'CREATE TABLE t (a int);\nCREATE INDEX i ON missing_table (a);\nDROP INDEX never_created;\nCREATE INDEX t_a ON t (a);\nCREATE INDEX t_a ON t (a);\n';
-      const { problems } = load(sql);
+      const { schema } = load(sql);
+      assert.deepEqual(indexNames(schema, 't'), ['t_a']);
+      const findings = lintMigrations([{ file: '/ws/migrations/001_init.sql', text: sql }]).filter((f) => f.rule === 'statement-fails');
       assert.deepEqual(
-        problems.map((p) => p.range.start.line),
-        [1, 2, 4],
+        findings.map((f) => [f.range.start.line, f.sqlstate]),
+        [
+          [1, '42P01'],
+          [2, '42704'],
+          [4, '42P07'],
+        ],
       );
     });
   });

@@ -16,6 +16,7 @@ import { requireConcurrentIndexDeletion } from './requireConcurrentIndexDeletion
 import { requireLockTimeout } from './requireLockTimeout';
 import { requireStatementTimeout } from './requireStatementTimeout';
 import { rollbackMismatch } from './rollbackMismatch';
+import { statementFails } from './statementFails';
 import { tableRewrite } from './tableRewrite';
 import { transactionNesting } from './transactionNesting';
 import { unknownColumn } from './unknownColumn';
@@ -38,6 +39,7 @@ export const MIGRATION_RULES: MigrationRule[] = [
   tableRewrite,
   lockHeldInTransaction,
   transactionNesting,
+  statementFails,
 ];
 
 export interface LintOptions {
