@@ -36,6 +36,12 @@ describe('cli: explain-shape', () => {
       for (const key of ['table', 'index', 'sortAvoided', 'reason', 'candidates']) assert.ok(key in s.tables[0], key);
     });
 
+    it('writes each filter of the statement as SQL: LIKE / ILIKE with their pattern, full text on its tsvector side', async () => {
+      const sql = `SELECT * FROM courses WHERE title ILIKE '%sql%' AND slug NOT LIKE 'intro-%' AND to_tsvector('english', description) @@ plainto_tsquery('english', $1)`;
+      const { result } = await explainJson(sql);
+      assert.deepEqual(onlyTable(result).filters, [`"title" ILIKE '%sql%'`, `"slug" NOT LIKE 'intro-%'`, `to_tsvector('english', description) @@ …`]);
+    });
+
     it('equality on both columns of @@unique([userId, courseId]) → enrollments_userId_courseId_key', async () => {
       const { result } = await explainJson('SELECT * FROM enrollments WHERE "userId" = $1 AND "courseId" = $2');
       const t = onlyTable(result);

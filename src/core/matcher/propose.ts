@@ -160,8 +160,13 @@ export function atomSql(a: PredicateAtom): string {
       return `${col(a.column)} BETWEEN ${literalText(a.low)} AND ${literalText(a.high)}`;
     case 'not-equal':
       return `${col(a.column)} <> ${literalText(a.value)}`;
-    default:
-      return 'text' in a ? a.text : '';
+    case 'like':
+      return `${col(a.column)} ${a.negated ? 'NOT ' : ''}${a.caseInsensitive ? 'ILIKE' : 'LIKE'} ${literalText(a.pattern)}`;
+    case 'fulltext':
+      // The atom keeps the tsvector side only: the query side is shown as a placeholder.
+      return `${col(a.column)} @@ …`;
+    case 'other':
+      return a.text;
   }
 }
 
