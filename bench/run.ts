@@ -1,7 +1,11 @@
 /**
  * `npm run bench`: speed figures for the analysis core, on the bundled sample (bench/results/core.json)
- * and on a large synthetic workspace (bench/speed.ts → bench/results/speed.json). Prints tables.
- * Figures, not pass/fail. `npm run bench -- --speed-only | --core-only | --quick | --scales 1,2 …`.
+ * and on a large synthetic workspace (bench/speed.ts → bench/results/speed.json), then the effect of
+ * the generated migration on the reference plan's queries on a real PostgreSQL 15 at scale
+ * (bench/effect/run.ts → bench/results/effect.json, effect.svg). Prints tables.
+ * Figures, not pass/fail. `npm run bench -- --speed-only | --core-only | --quick | --scales 1,2 …`;
+ * `--no-effect` skips the database benchmark, `--effect-only` runs it alone; `--effect-scale 0.25`,
+ * `--effect-runs 7` (… any option of bench/effect/run.ts with the `effect-` prefix).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,6 +16,7 @@ import * as ts from 'typescript';
 import { Project } from '../src/core/project';
 import { initSqlParser } from '../src/core/sql/parser';
 import { parseSpeedArgs, printTable, runSpeed, speedTable, writeSpeedResults } from './speed';
+import { parseEffectArgs, printEffect, runEffect, writeEffectResults } from './effect/run';
 
 const ROOT = path.resolve(__dirname, '..');
 const SAMPLE = path.join(ROOT, 'examples', 'lms');
@@ -29,12 +34,25 @@ function time<T>(fn: () => T): [T, number] {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--effect-only')) return effect(argv);
   if (!argv.includes('--speed-only')) await sample();
   if (argv.includes('--core-only')) return;
   const r = await runSpeed(parseSpeedArgs(argv));
   console.log('');
   printTable(`large synthetic workspace — machine: ${r.machine.cpu} × ${r.machine.cores}, node ${r.machine.node}`, speedTable(r));
   console.log(`wrote ${path.relative(ROOT, writeSpeedResults(r))}`);
+  if (!argv.includes('--no-effect') && !argv.includes('--speed-only')) await effect(argv);
+}
+
+/** The effect of the migration on the plan's queries (bench/effect/): a PostgreSQL 15 cluster at scale. */
+async function effect(argv: string[]): Promise<void> {
+  const opts = parseEffectArgs(argv, 'effect-');
+  if (argv.includes('--quick') && !argv.includes('--effect-scale')) opts.scale = 0.05;
+  console.log('');
+  const r = await runEffect(opts);
+  printEffect(r);
+  const files = writeEffectResults(r, opts.outDir);
+  console.log(`wrote ${path.relative(ROOT, files.json)}, ${path.relative(ROOT, files.svg)} (${(r.totalMs / 1000).toFixed(0)} s)`);
 }
 
 /** The bundled sample (examples/lms). */
