@@ -1,12 +1,12 @@
 /**
- * The three index sets of the benchmark, switched on the same loaded data (no reload):
+ * The three index sets of the benchmark, on the same loaded data (no reload: run.ts gives each set a
+ * file copy of the loaded database, so the sets can be measured interleaved):
  * - before: the sample's Prisma migration (what loadLms builds);
  * - tool:   + the migration pg-index-review generates for examples/lms, generated in process at run
  *           time (so it is always the current generator's output, never a copy);
  * - plan:   + the reference plan's own migration (test/fixtures/plan-migration), corrected only as far
  *           as needed to run: statement by statement in autocommit (the plan's "Option 2", psql), with
  *           the statements the migration linter says fail replaced by the linter's own fix.
- * Going back to `before` drops the indexes the snapshot does not have and recreates the ones it lost.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -120,50 +120,6 @@ export async function applySteps(q: Queryable, m: MigrationSteps): Promise<StepR
     }
   }
   return out;
-}
-
-/** `name → definition` of every index in the public schema. */
-export async function indexDefs(q: Queryable): Promise<Map<string, { table: string; def: string; constraint: boolean }>> {
-  const rows = await q.query<{ name: string; tbl: string; def: string; con: boolean }>(
-    `SELECT c.relname AS name, t.relname AS tbl, pg_get_indexdef(i.indexrelid) AS def,
-            EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) AS con
-       FROM pg_index i
-       JOIN pg_class c ON c.oid = i.indexrelid
-       JOIN pg_class t ON t.oid = i.indrelid
-       JOIN pg_namespace n ON n.oid = t.relnamespace
-      WHERE n.nspname = $1
-      ORDER BY 1`,
-    ['public'],
-  );
-  return new Map(rows.map((r) => [r.name, { table: r.tbl, def: r.def, constraint: r.con }]));
-}
-
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/**
- * Back to the snapshot's index set: drops the indexes it does not have (or has with another
- * definition), recreates those it lost, and drops the plan's `courses.search_vector` column if a
- * migration added it. Returns the statements run.
- */
-export async function restoreIndexSet(q: Queryable, snapshot: Map<string, { table: string; def: string; constraint: boolean }>): Promise<string[]> {
-  const now = await indexDefs(q);
-  const run: string[] = [];
-  for (const [name, cur] of now) {
-    const want = snapshot.get(name);
-    if (want && want.def === cur.def) continue;
-    if (cur.constraint) throw new Error(`index ${name} backs a constraint: the benchmark does not switch constraints`);
-    run.push(`DROP INDEX ${ident(name)}`);
-  }
-  for (const [name, want] of snapshot) {
-    const cur = now.get(name);
-    if (!cur || cur.def !== want.def) run.push(want.def);
-  }
-  const col = await q.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3`, ['public', 'courses', 'search_vector']);
-  if (col.length) run.push('ALTER TABLE courses DROP COLUMN search_vector');
-  for (const sql of run) await q.query(sql);
-  return run;
 }
 
 export interface IndexSize {

@@ -3,7 +3,10 @@
  * on three index sets of the same data (indexSets.ts) — before (the sample's schema), after
  * pg-index-review's generated migration, after the plan's own migration (corrected only as far as
  * needed to run) — with the speed-up of each, the total index size, and insert/update throughput on
- * the hot tables (writeCost.ts). Writes bench/results/effect.json and bench/results/effect.svg.
+ * the hot tables (writeCost.ts). Each set gets its own database, a file copy of the loaded one
+ * (`CREATE DATABASE … TEMPLATE`: the same rows in the same pages, no reload), and the sets are measured
+ * interleaved, round by round, so drift and load from other processes fall on all three alike.
+ * Writes bench/results/effect.json and bench/results/effect.svg.
  *
  *   npx tsx bench/effect/run.ts [--scale 0.25] [--runs 7] [--warmup 2] [--write-rows 5000] [--write-batch 500] [--write-runs 5] [--out-dir bench/results]
  *
@@ -21,7 +24,7 @@ import { PgCluster } from '../../test/support/pgCluster';
 import { loadLms } from '../parity/data';
 import { SERVER_SETTINGS } from '../parity/run';
 import { renderEffectChart } from './chart';
-import { applySteps, hasSearchVector, indexDefs, indexSize, planMigration, restoreIndexSet, SET_LABELS, toolMigration, type IndexSize, type MigrationSteps, type SetId, type StepResult } from './indexSets';
+import { applySteps, hasSearchVector, indexSize, planMigration, SET_LABELS, toolMigration, type IndexSize, type MigrationSteps, type SetId, type StepResult } from './indexSets';
 import { pickParams, QUERIES, type Picks } from './queries';
 import { measureQuery, type QueryMeasure } from './runner';
 import { fmtBytes, fmtMs, fmtX, geomean, speedup } from './summary';
@@ -82,7 +85,6 @@ export interface SetResult {
     /** The statements as run (the tool's migration is generated at run time: this is the one measured). */
     sql: string[];
   };
-  restore?: string[];
   size: IndexSize;
   queries: Record<string, QueryMeasure>;
   writes: WriteMeasure[];
@@ -157,35 +159,38 @@ export async function runEffect(opts: EffectOptions): Promise<EffectResults> {
     const loadMs = Date.now() - t;
     log(`  ${Object.values(loaded.rows).reduce((a, b) => a + b, 0).toLocaleString('en')} rows in ${(loadMs / 1000).toFixed(0)} s`);
 
-    // Queries and writes: 2 min per statement at most; DDL (index builds, VACUUM): 30 min.
-    const db = await openSession(url, { readOnly: false, statementTimeoutMs: 120_000, lockTimeoutMs: 10_000 });
-    sessions.push(db);
-    const ddl = await openSession(url, { readOnly: false, statementTimeoutMs: 1_800_000, lockTimeoutMs: 10_000 });
-    sessions.push(ddl);
-    const snapshot = await indexDefs(db);
-    const picks = await pickParams(db);
+    // Parameters and write rows from the loaded data (the same for every set).
+    const prep = await openSession(url, { readOnly: false, statementTimeoutMs: 600_000 });
+    sessions.push(prep);
+    const picks = await pickParams(prep);
     log(`  parameters: heaviest user ${picks.heavyUserEnrollments} enrollments, ${picks.txnUserCount} transactions; ${picks.quizAttempts} attempts at one quiz; instructor with ${picks.instructorCourses} courses; month ${picks.month.join('…')}`);
-    const writeData = await prepareWrites(db, opts.writeRows);
+    const writeData = await prepareWrites(prep, opts.writeRows);
+    await prep.close();
+
+    // One database per index set: byte-identical file copies of the loaded one (no reload), so the three
+    // sets can be measured interleaved on the same rows and the same physical layout.
+    t = Date.now();
+    const dbName: Record<SetId, string> = { before: 'lms', tool: 'lms_tool', plan: 'lms_plan' };
+    for (const id of SETS) if (dbName[id] !== 'lms') cluster.psql(`CREATE DATABASE ${dbName[id]} TEMPLATE lms STRATEGY FILE_COPY`);
+    log(`  copied the database for the other index sets in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 
     const sets: SetResult[] = [];
+    const targets: { id: SetId; session: Session; ctx: { searchVector: boolean } }[] = [];
     for (const id of SETS) {
-      t = Date.now();
-      log(`\n[${id}] ${SET_LABELS[id]}`);
+      const u = cluster.url(dbName[id]);
+      // Queries and writes: 2 min per statement at most; DDL (index builds, VACUUM): 30 min.
+      const db = await openSession(u, { readOnly: false, statementTimeoutMs: 120_000, lockTimeoutMs: 10_000 });
+      sessions.push(db);
+      const ddl = await openSession(u, { readOnly: false, statementTimeoutMs: 1_800_000, lockTimeoutMs: 10_000 });
+      sessions.push(ddl);
+      log(`\n[${id}] ${SET_LABELS[id]} (database ${dbName[id]})`);
       let migration: SetResult['migration'];
-      let restore: string[] | undefined;
       const m = migrations[id];
       if (m) {
-        if (id === 'plan') {
-          restore = await restoreIndexSet(ddl, snapshot);
-          const after = await indexDefs(ddl);
-          const same = after.size === snapshot.size && [...snapshot].every(([k, v]) => after.get(k)?.def === v.def);
-          if (!same) throw new Error('restoring the before index set failed: the index definitions differ from the snapshot');
-          log(`  back to the before index set: ${restore.length} statements`);
-        }
         const ta = performance.now();
         const steps = await applySteps(ddl, m);
         const applyMs = performance.now() - ta;
-        const failures = steps.filter((s) => s.error);
+        const failures = steps.filter((x) => x.error);
         migration = {
           name: m.name,
           file: m.file,
@@ -194,28 +199,36 @@ export async function runEffect(opts: EffectOptions): Promise<EffectResults> {
           statements: m.steps.length,
           applyMs,
           failures,
-          corrections: m.steps.filter((s) => s.correction).map((s) => ({ ordinal: s.ordinal, ...s.correction!, corrected: s.sql })),
-          sql: m.steps.map((s) => s.sql),
+          corrections: m.steps.filter((x) => x.correction).map((x) => ({ ordinal: x.ordinal, ...x.correction!, corrected: x.sql })),
+          sql: m.steps.map((x) => x.sql),
         };
         log(`  applied ${m.file}: ${m.steps.length} statements in ${(applyMs / 1000).toFixed(1)} s${failures.length ? `, ${failures.length} FAILED: ${failures.map((f) => `#${f.ordinal + 1} ${f.error}`).join('; ')}` : ''}`);
         for (const c of migration.corrections) log(`  corrected #${c.ordinal + 1} (${c.rule}, would fail with ${c.sqlstate}): ${c.corrected}`);
       }
       await ddl.query('ANALYZE');
+      await ddl.close();
       const size = await indexSize(db);
       log(`  ${size.count} indexes, ${fmtBytes(size.bytes)}`);
-      const ctx = { searchVector: await hasSearchVector(db) };
-      const queries: Record<string, QueryMeasure> = {};
-      for (const q of QUERIES) {
-        const r = await measureQuery(db, q, picks, ctx, { runs: opts.runs, warmup: opts.warmup });
-        queries[q.id] = r;
-        log(`  ${q.id.padEnd(7)} ${r.error ? `ERROR ${r.error}` : `${fmtMs(r.medianMs).padStart(10)}  ${r.shape}`}`);
-      }
-      const writes = await measureWrites(db, writeData, { batch: opts.writeBatch, runs: opts.writeRuns, warmup: 1 });
-      for (const tbl of HOT_TABLES) await ddl.query(`VACUUM ${tbl}`);
-      log(`  writes (rows/s): ${writes.map((w) => `${w.table} ${w.op} ${w.error ? 'ERROR' : Math.round(w.rowsPerSec)}`).join(', ')}`);
-      sets.push({ id, label: SET_LABELS[id], migration, restore, size, queries, writes, geomean: NaN });
-      log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+      targets.push({ id, session: db, ctx: { searchVector: await hasSearchVector(db) } });
+      sets.push({ id, label: SET_LABELS[id], migration, size, queries: {}, writes: [], geomean: NaN });
     }
+
+    t = Date.now();
+    log(`\nQueries: ${opts.warmup} warm-up run(s) on each set, then ${opts.runs} rounds over the three sets`);
+    for (const q of QUERIES) {
+      const r = await measureQuery(targets, q, picks, { runs: opts.runs, warmup: opts.warmup });
+      for (const set of sets) set.queries[q.id] = r[set.id];
+      log(`  ${q.id.padEnd(7)} ${SETS.map((id) => (r[id].error ? `${id} ERROR ${r[id].error}` : `${id} ${fmtMs(r[id].medianMs)}`)).join(' | ')}`);
+      for (const id of SETS) if (!r[id].error) log(`          ${id.padEnd(6)} ${r[id].shape}`);
+    }
+    log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+    t = Date.now();
+    const writes = await measureWrites(targets, writeData, { batch: opts.writeBatch, runs: opts.writeRuns, warmup: 1 });
+    for (const set of sets) {
+      set.writes = writes[set.id];
+      log(`  writes on ${set.id} (rows/s): ${set.writes.map((w) => `${w.table} ${w.op} ${w.error ? `ERROR ${w.error}` : Math.round(w.rowsPerSec)}`).join(', ')}`);
+    }
+    log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
 
     const before = sets[0];
     const speedups: EffectResults['speedups'] = {};
@@ -241,7 +254,7 @@ export async function runEffect(opts: EffectOptions): Promise<EffectResults> {
       settings,
       options: optionsShown,
       timing:
-        'server-side "Execution Time" of EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON), parameters bound through node-postgres; median of `runs` after `warmup` runs; writes in a rolled-back transaction. Write throughput: client-side wall time of the batches through node-postgres, median of `writeRuns` rolled-back runs after one warm-up.',
+        'server-side "Execution Time" of EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON), parameters bound through node-postgres; median of `runs` after `warmup` runs on each set; the three sets (one database each, file copies of the same data) measured interleaved, in rounds with a rotated order; writes in a rolled-back transaction. Write throughput: client-side wall time of the batches through node-postgres, median of `writeRuns` interleaved rolled-back runs after one warm-up.',
       rows: loaded.rows,
       loadMs,
       picks,

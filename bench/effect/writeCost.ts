@@ -3,10 +3,11 @@
  * measured through the driver. Each measurement sends `rows` rows in batches of `batch` — one
  * parameterised statement per batch (`INSERT … SELECT * FROM unnest($1::text[], …)`,
  * `UPDATE … FROM unnest($1::text[])`) — inside one transaction that is rolled back, so the data stays
- * the same for the other index sets; the clock runs from the first batch to the end of the last
- * (BEGIN and ROLLBACK excluded). The rows are prepared once, before any index set, and are the same
- * for every set. After a table's measurements the caller VACUUMs it (dead tuples of the rolled-back
- * runs would otherwise weigh on the next set).
+ * the same; the clock runs from the first batch to the end of the last (BEGIN and ROLLBACK excluded).
+ * The rows are prepared once and are the same for every set; the sets (one database each, byte-identical
+ * copies of the loaded data) are measured interleaved — a warm-up on each, then rounds visiting every
+ * set in a rotated order — so every set sees the same history of rolled-back writes, and load from
+ * other processes falls on all of them alike.
  *
  * Which tables are hot, from the plan: lesson_progress and course_progress (pattern 4, "User Progress
  * Tracking", high frequency), transactions and enrollments (pattern 6, payment processing), quiz_attempts
@@ -163,9 +164,10 @@ async function timed(session: Session, fn: (q: Queryable) => Promise<void>): Pro
   });
 }
 
-/** Insert and update throughput on each hot table (the caller VACUUMs the tables afterwards). */
-export async function measureWrites(session: Session, data: WriteData, opts: { batch: number; runs: number; warmup: number }): Promise<WriteMeasure[]> {
-  const out: WriteMeasure[] = [];
+/** Insert and update throughput on each hot table, for every set (interleaved). */
+export async function measureWrites<Id extends string>(targets: { id: Id; session: Session }[], data: WriteData, opts: { batch: number; runs: number; warmup: number }): Promise<Record<Id, WriteMeasure[]>> {
+  const out = {} as Record<Id, WriteMeasure[]>;
+  for (const t of targets) out[t.id] = [];
   for (const spec of SPECS) {
     const cols = data.insert[spec.table];
     const n = cols[0].length;
@@ -187,13 +189,27 @@ export async function measureWrites(session: Session, data: WriteData, opts: { b
       },
     ];
     for (const o of ops) {
-      try {
-        for (let i = 0; i < opts.warmup; i++) await timed(session, o.fn);
-        const runs: number[] = [];
-        for (let i = 0; i < opts.runs; i++) runs.push(await timed(session, o.fn));
-        out.push({ table: spec.table, op: o.op, rows: o.rows, rowsPerSec: o.rows / (median(runs) / 1000), runsMs: runs.map((x) => Math.round(x * 10) / 10) });
-      } catch (e) {
-        out.push({ table: spec.table, op: o.op, rows: o.rows, rowsPerSec: NaN, runsMs: [], error: (e as Error).message });
+      const runs = new Map<Id, number[]>(targets.map((t) => [t.id, []]));
+      const errors = new Map<Id, string>();
+      const attempt = async (t: { id: Id; session: Session }, keep: boolean) => {
+        if (errors.has(t.id)) return;
+        try {
+          const ms = await timed(t.session, o.fn);
+          if (keep) runs.get(t.id)!.push(ms);
+        } catch (e) {
+          errors.set(t.id, (e as Error).message);
+        }
+      };
+      for (const t of targets) for (let i = 0; i < opts.warmup; i++) await attempt(t, false);
+      for (let r = 0; r < opts.runs; r++) for (let k = 0; k < targets.length; k++) await attempt(targets[(k + r) % targets.length], true);
+      for (const t of targets) {
+        const list = runs.get(t.id)!;
+        const error = errors.get(t.id);
+        out[t.id].push(
+          error || !list.length
+            ? { table: spec.table, op: o.op, rows: o.rows, rowsPerSec: NaN, runsMs: [], error: error ?? 'no run' }
+            : { table: spec.table, op: o.op, rows: o.rows, rowsPerSec: o.rows / (median(list) / 1000), runsMs: list.map((x) => Math.round(x * 10) / 10) },
+        );
       }
     }
   }
