@@ -50,6 +50,7 @@ interface ColumnRow {
   table: string;
   nsp: string;
   reltuples: number;
+  relpages: number;
   column: string | null;
   type: string | null;
   notnull: boolean | null;
@@ -89,7 +90,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       GROUP BY t.typname, n.nspname ORDER BY 1`,
   );
   const columns = await q.query<ColumnRow>(
-    `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, a.attname AS column,
+    `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, a.attname AS column,
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, NULLIF(a.attgenerated, '') AS generated,
             pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -117,13 +118,15 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       WHERE con.contype = 'f' AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
       ORDER BY c.relname, con.conname`,
   );
-  const stats = await q.query<{ table: string; nsp: string; column: string; null_frac: number; n_distinct: number; mcv: string[] | null; mcf: number[] | null }>(
+  const stats = await q.query<{ table: string; nsp: string; column: string; null_frac: number; n_distinct: number; mcv: string[] | null; mcf: number[] | null; hist: string[] | null; corr: number | null }>(
     `SELECT s.tablename AS table, s.schemaname AS nsp, s.attname AS column, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
-            s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf
+            s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf,
+            s.histogram_bounds::text::text[] AS hist, s.correlation::float8 AS corr
        FROM pg_catalog.pg_stats s WHERE s.schemaname = ANY (pg_catalog.current_schemas(false)) AND NOT s.inherited`,
   );
-  const clock = await q.query<{ stats_reset: Date | null; started: Date; now: Date }>(
-    `SELECT d.stats_reset, pg_catalog.pg_postmaster_start_time() AS started, now() AS now
+  const clock = await q.query<{ stats_reset: Date | null; started: Date; now: Date; collation: string | null }>(
+    `SELECT d.stats_reset, pg_catalog.pg_postmaster_start_time() AS started, now() AS now,
+            (SELECT db.datcollate::text FROM pg_catalog.pg_database db WHERE db.datname = current_database()) AS collation
        FROM pg_catalog.pg_stat_database d WHERE d.datname = current_database()`,
   );
 
@@ -145,20 +148,21 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
 
   for (const e of enums) apply(`CREATE TYPE ${qualified(e.nsp, e.name)} AS ENUM (${e.labels.map((l) => `'${l.replace(/'/g, "''")}'`).join(', ')})`);
   // One row per column (a table without columns has one row with a NULL column).
-  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; cols: ColumnRow[] }>();
+  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; relpages: number; cols: ColumnRow[] }>();
   for (const c of columns) {
     const key = keyOf(c.nsp, c.table);
-    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), cols: [] });
+    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), relpages: Number(c.relpages), cols: [] });
     if (c.column !== null) byTable.get(key)!.cols.push(c);
   }
   const defaults = new Map<string, Map<string, string>>();
-  for (const [key, { nsp, table, reltuples, cols }] of byTable) {
+  for (const [key, { nsp, table, reltuples, relpages, cols }] of byTable) {
     const defs = cols.map((c) => `${quoteAlways(c.column!)} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.generated === 's' && c.default ? ` GENERATED ALWAYS AS (${c.default}) STORED` : ''}`);
     apply(`CREATE TABLE ${qualified(nsp, table)} (${defs.join(', ')})`);
     const t = schema.tables.get(key);
     if (!t) continue;
     // reltuples is -1 for a table never vacuumed or analyzed (PostgreSQL 14+): no estimate then.
     if (reltuples >= 0) t.rowEstimate = reltuples;
+    if (reltuples > 0 && relpages > 0) t.pageEstimate = relpages;
     defaults.set(key, new Map(cols.filter((c) => c.default !== null && c.generated !== 's').map((c) => [c.column!, c.default!])));
   }
   for (const ix of indexes) {
@@ -181,6 +185,8 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       st.mostCommonValues = s.mcv;
       st.mostCommonFreqs = s.mcf.map(Number);
     }
+    if (s.hist && s.hist.length >= 2) st.histogramBounds = s.hist;
+    if (s.corr !== null) st.correlation = Number(s.corr);
     col.stats = st;
   }
   for (const t of schema.tables.values()) {
@@ -188,6 +194,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     for (const c of t.columns.values()) c.location = undefined;
   }
   const c = clock[0];
+  if (c.collation) schema.collation = c.collation;
   return {
     schema,
     target,
@@ -223,5 +230,5 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
       }),
     });
   }
-  return { tables, enums: live.schema.enums, prisma: workspace.prisma };
+  return { tables, enums: live.schema.enums, prisma: workspace.prisma, ...(live.schema.collation ? { collation: live.schema.collation } : {}) };
 }

@@ -44,6 +44,14 @@ export interface TableAccess {
   groupBy: string[];
   /** Columns the statement reads from this table; `'*'` for all. Used for index-only scans. */
   columnsRead: string[] | '*';
+  /**
+   * Of columnsRead, the ones read outside the WHERE/ON conditions (select list, ORDER BY, GROUP BY,
+   * HAVING), when known: a column only filtered by a condition a partial index's predicate implies
+   * need not be in the index for an index-only scan. Undefined: every column read counts.
+   */
+  outputColumns?: string[];
+  /** On the nullable side of an outer join: it cannot drive the join. */
+  outerJoined?: boolean;
   /** True when the table is reached only by joining from another table (inner side of a join). */
   joinedFrom?: string;
 }

@@ -26,6 +26,10 @@ export interface ColumnStats {
   /** Most common values (as text) and their shares of the rows. */
   mostCommonValues?: string[];
   mostCommonFreqs?: number[];
+  /** Bounds (as text) of equal-population buckets of the values that are not most-common, in order. */
+  histogramBounds?: string[];
+  /** Correlation of the physical row order with the column's order, -1…1. */
+  correlation?: number;
 }
 
 export interface IndexKey {
@@ -39,6 +43,8 @@ export interface IndexKey {
   /** PostgreSQL's default is NULLS LAST for ASC and NULLS FIRST for DESC. */
   nullsFirst: boolean;
   opclass?: string;
+  /** Explicit COLLATE of the key ("C", "en_US"), as written. */
+  collation?: string;
 }
 
 export type IndexOrigin = 'migration' | 'prisma' | 'database';
@@ -85,6 +91,8 @@ export interface TableDef {
   foreignKeys: ForeignKeyDef[];
   /** Estimated rows, from config, --rows or the catalog. */
   rowEstimate?: number;
+  /** Size in 8 kB pages (pg_class.relpages), when read from a database. */
+  pageEstimate?: number;
   location?: SourceLocation;
   /** Prisma model name, when the table comes from (or is mapped by) schema.prisma. */
   model?: string;
@@ -134,6 +142,8 @@ export interface SchemaModel {
   enums: Map<string, EnumDef>;
   /** Present when a schema.prisma was read. */
   prisma?: PrismaMapping;
+  /** The database's default collation (pg_database.datcollate), when read from a database. */
+  collation?: string;
 }
 
 export function emptySchema(): SchemaModel {

@@ -275,6 +275,7 @@ function accessFor(b: Binding, sc: StatementContext, kind: AccessKind = 'select'
   if (!b.access) {
     b.access = emptyAccess(b.table, kind);
     if (b.alias !== b.table) b.access.alias = b.alias;
+    if (b.nullable) b.access.outerJoined = true;
     b.access.columnsRead = [];
     sc.accesses.push(b.access);
   }
@@ -391,8 +392,11 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: 
 
   // Columns read, for index-only scans.
   const readNodes = [c.where, ...c.extraQuals, ...c.targets, ...c.sort, ...c.group, c.having];
+  const outputNodes = new Set<Node | undefined>([...c.targets, ...c.sort, ...c.group, c.having]);
   const wholeRow = new Set<string>();
+  for (const b of scope.bindings.values()) if (b.access) b.access.outputColumns = [];
   for (const n of readNodes) {
+    const output = outputNodes.has(n);
     walk(n, (node, type) => {
       if (type === 'SubLink') return false;
       if (type !== 'ColumnRef') return;
@@ -409,6 +413,7 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: 
       const alias = resolve(ref.qualifier, ref.column!);
       const b = alias ? scope.bindings.get(alias) : undefined;
       if (b?.access && b.access.columnsRead !== '*' && !b.access.columnsRead.includes(ref.column!)) b.access.columnsRead.push(ref.column!);
+      if (output && b?.access?.outputColumns && !b.access.outputColumns.includes(ref.column!)) b.access.outputColumns.push(ref.column!);
     });
   }
   for (const alias of wholeRow) {

@@ -133,10 +133,13 @@ export function exprText(n: Node | undefined): string {
       if (v.kind === 'AEXPR_OP') {
         return v.lexpr ? `(${exprText(v.lexpr)} ${op} ${exprText(v.rexpr)})` : `(${op} ${exprText(v.rexpr)})`;
       }
+      if (v.kind === 'AEXPR_OP_ANY' || v.kind === 'AEXPR_OP_ALL') return `(${exprText(v.lexpr)} ${op} ${v.kind === 'AEXPR_OP_ANY' ? 'ANY' : 'ALL'} (${exprText(v.rexpr)}))`;
       return `(${exprText(v.lexpr)} ${op} ${exprText(v.rexpr)})`;
     }
     case 'List':
       return (v.items ?? []).map(exprText).join(', ');
+    case 'A_ArrayExpr':
+      return `ARRAY[${(v.elements ?? []).map(exprText).join(', ')}]`;
     case 'BoolExpr': {
       const args = (v.args ?? []).map(exprText);
       if (v.boolop === 'NOT_EXPR') return `NOT ${args[0]}`;
@@ -157,4 +160,17 @@ export function intOf(n: Node | undefined): number | 'param' | undefined {
   if (l.kind === 'number') return l.value;
   if (l.kind === 'null') return undefined;
   return 'param';
+}
+
+/**
+ * Expression text normalised for comparing an index's expression key (as the catalog prints it) with a
+ * query's expression: casts of string constants dropped (`'simple'::regconfig` is how pg_get_indexdef
+ * prints the `'simple'` a query writes), identifier quotes, white space and letter case ignored.
+ */
+export function normalizeExprText(text: string): string {
+  return text
+    .replace(/('(?:[^']|'')*')::(?:"[^"]+"|[a-z_][a-z0-9_.]*)(?:\[\])?/gi, '$1')
+    .replace(/"([a-z_][a-z0-9_]*)"/g, '$1')
+    .replace(/\s+/g, '')
+    .toLowerCase();
 }

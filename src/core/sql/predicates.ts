@@ -151,6 +151,12 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
       }
     }
     if (e.kind === 'AEXPR_OP_ANY' && op === '=' && l?.column) {
+      // col = ANY (ARRAY['a', 'b']) — how the catalog prints an IN list (pg_get_indexdef, pg_get_expr): its values.
+      const arr = stripCasts(e.rexpr);
+      if (nodeType(arr) === 'A_ArrayExpr') {
+        const values = ((arr!.A_ArrayExpr.elements ?? []) as Node[]).map((x) => literalOf(x) ?? { kind: 'expr' as const, text: exprText(x) });
+        return push(out, l.binding!, { kind: 'in', column: l.column, values }, loc);
+      }
       // col = ANY($1): an IN list supplied as one array parameter.
       return push(out, l.binding!, { kind: 'in', column: l.column, values: [{ kind: 'param' }] }, loc);
     }

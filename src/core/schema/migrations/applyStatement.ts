@@ -22,16 +22,19 @@ function sortKey(elem: Node): IndexKey {
   const desc = e.ordering === 'SORTBY_DESC';
   const nullsFirst = e.nulls_ordering === 'SORTBY_NULLS_FIRST' ? true : e.nulls_ordering === 'SORTBY_NULLS_LAST' ? false : desc;
   const opclass = strings(e.opclass).pop();
-  if (e.name) return { column: e.name, desc, nullsFirst, opclass };
+  const collation = strings(e.collation).pop();
+  const extra = collation ? { collation } : {};
+  if (e.name) return { column: e.name, desc, nullsFirst, opclass, ...extra };
   const expr = e.expr;
   const ref = columnRef(expr);
-  if (ref?.column) return { column: ref.column, desc, nullsFirst, opclass };
+  if (ref?.column) return { column: ref.column, desc, nullsFirst, opclass, ...extra };
   return {
     expression: exprText(expr),
     expressionColumns: columnRefsIn(expr).flatMap((c) => (c.column ? [c.column] : [])),
     desc,
     nullsFirst,
     opclass,
+    ...extra,
   };
 }
 

@@ -13,9 +13,10 @@
  * columnsRead: `select` listing fields → the selected columns plus the local
  * join columns of selected relations and counts (Prisma reads those to stitch
  * results together; a nested select also reads the related join column);
- * `include`, `omit` or no selection → '*'. count() reads no columns (or the
- * fields named in its `select`), aggregate() the fields named in
- * `_sum`/`_avg`/`_min`/`_max`/`_count`, groupBy() its `by` fields and those.
+ * `include`, `omit` or no selection → '*'. count() reads the primary key (Prisma
+ * counts a sub-select of it) and the fields named in its `select`, aggregate() the
+ * fields named in `_sum`/`_avg`/`_min`/`_max`/`_count` (and the primary key for a
+ * `_count` of all rows), groupBy() its `by` fields and those.
  */
 // A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
 import ts = require('typescript');
@@ -78,10 +79,10 @@ export function accessesForCall(ctx: PrismaContext, view: ModelView, op: string,
     applyOrderAndPaging(ctx, view, main, args, op);
     switch (op) {
       case 'count':
-        main.columnsRead = countColumns(view, args);
+        main.columnsRead = countColumns(ctx, view, args);
         break;
       case 'aggregate':
-        main.columnsRead = aggregateColumns(view, args);
+        main.columnsRead = unique([...aggregateColumns(view, args), ...(countsAll(getProp(args, '_count')?.value) ? primaryKey(ctx, view) : [])]);
         break;
       case 'groupBy': {
         main.groupBy = byColumns(view, getProp(args, 'by')?.value);
@@ -124,8 +125,25 @@ function fieldsSetTrue(view: ModelView, e: ts.Expression | undefined): string[] 
   return cols;
 }
 
-function countColumns(view: ModelView, args: ts.ObjectLiteralExpression): string[] {
-  return unique(fieldsSetTrue(view, getProp(args, 'select')?.value));
+/** count() counts the rows of a sub-select of the primary key (`SELECT COUNT(*) FROM (SELECT id … ) sub`), plus any fields it counts. */
+function countColumns(ctx: PrismaContext, view: ModelView, args: ts.ObjectLiteralExpression): string[] {
+  const select = getProp(args, 'select')?.value;
+  const fields = fieldsSetTrue(view, select);
+  const all = fields.length === 0 || objectProps(asObject(select)!).some((p) => p.name === '_all' && boolValue(p.value) !== false);
+  return unique([...fields, ...(all ? primaryKey(ctx, view) : [])]);
+}
+
+/** `_count: true` or `_count: { _all: true }` of aggregate(). */
+function countsAll(e: ts.Expression | undefined): boolean {
+  if (!e) return false;
+  if (boolValue(e) === true) return true;
+  const o = asObject(e);
+  return !!o && objectProps(o).some((p) => p.name === '_all' && boolValue(p.value) !== false);
+}
+
+function primaryKey(ctx: PrismaContext, view: ModelView): string[] {
+  const pk = ctx.schema.tables.get(view.table)?.indexes.find((i) => i.primary);
+  return pk ? pk.keys.flatMap((k) => (k.column ? [k.column] : [])) : [];
 }
 
 function aggregateColumns(view: ModelView, args: ts.ObjectLiteralExpression): string[] {
