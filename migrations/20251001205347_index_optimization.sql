@@ -20,13 +20,13 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_idx" ON "users" ("creat
 -- [2] missing-index (warning) on "users" for 1 query: ../examples/lms/src/services/search.ts:55
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_name_idx" ON "users" USING gin ("email" gin_trgm_ops, "name" gin_trgm_ops);
 
--- [3] missing-index (warning) on "users" for 6 queries: ../examples/lms/sql/reports.sql:47, ../examples/lms/src/services/users.ts:20, ../examples/lms/src/services/users.ts:27, …
+-- [3] missing-index (warning) on "users" for 3 queries: ../examples/lms/src/services/users.ts:42, ../examples/lms/src/services/users.ts:54, ../examples/lms/src/services/users.ts:70
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_role_createdAt_idx" ON "users" ("role", "createdAt" DESC);
 
 -- [4] missing-index (warning) on "courses" for 3 queries: ../examples/lms/sql/search.sql:15, ../examples/lms/src/services/catalog.ts:26, ../examples/lms/src/services/catalog.ts:88
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_difficulty_featured_createdAt_part_idx" ON "courses" ("difficulty", "featured" DESC, "createdAt" DESC) WHERE "published";
 
--- [5] missing-index (warning) on "courses" for 3 queries: ../examples/lms/src/services/catalog.ts:15, ../examples/lms/src/services/catalog.ts:79, ../examples/lms/src/services/courses.ts:61
+-- [5] missing-index (warning) on "courses" for 2 queries: ../examples/lms/src/services/catalog.ts:15, ../examples/lms/src/services/catalog.ts:79
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_featured_createdAt_part_idx" ON "courses" ("featured" DESC, "createdAt" DESC) WHERE "published";
 
 -- [6] missing-index (warning) on "courses" for 3 queries: ../examples/lms/src/services/catalog.ts:33, ../examples/lms/src/services/catalog.ts:42, ../examples/lms/src/services/catalog.ts:98
@@ -35,7 +35,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_price_createdAt_part_idx" ON "c
 -- [7] missing-index (warning) on "courses" for 4 queries: ../examples/lms/sql/search.sql:5, ../examples/lms/src/services/search.ts:11, ../examples/lms/src/services/search.ts:30, …
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_title_description_idx" ON "courses" USING gin ("title" gin_trgm_ops, "description" gin_trgm_ops);
 
--- [8] missing-index (warning) on "course_progress" for 2 queries: ../examples/lms/src/jobs/inactive-students.ts:27, ../examples/lms/src/services/progress.ts:139
+-- [8] missing-index (warning) on "course_progress" for 2 queries: ../examples/lms/src/jobs/inactive-students.ts:25, ../examples/lms/src/services/progress.ts:131
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "course_progress_lastAccessedAt_part_idx" ON "course_progress" ("lastAccessedAt") WHERE "progressPercent" < 100;
 
 -- [9] missing-index (warning) on "lesson_progress" for 1 query: ../examples/lms/src/services/progress.ts:119

@@ -127,6 +127,16 @@ function expectProposal(loc: Location, table: string, check: (p: ParsedIndexSql)
   assert.ok(reasons.some((r) => r === undefined), `${describeLoc(loc)}: no proposal fits:\n${render(onTable)}\n  why: ${reasons.join('; ')}`);
 }
 
+/**
+ * The statement at `loc` reads `table`, and no missing-index finding is reported on it: for proposals of
+ * the plan that PostgreSQL's cost model says do not pay with the sample's row estimates (see each use).
+ */
+function expectNoProposal(loc: Location, table: string): void {
+  assert.ok(verdictsIn(loc).some((v) => v.accesses.some((a) => a.access.table === table)), `${describeLoc(loc)}: no statement on "${table}" found there`);
+  const here = findingsIn(loc).filter((f) => f.table === table);
+  assert.deepEqual(here.map((f) => f.message), [], `${describeLoc(loc)}: expected no missing-index finding on "${table}"`);
+}
+
 function expectBtree(loc: Location, e: BtreeExpectation): void {
   expectProposal(loc, e.table, (p) => btreeMismatch(p, e));
 }
@@ -262,12 +272,22 @@ describe('sample workspace examples/lms against the optimization plan', function
        *   → CREATE INDEX "users_role_createdAt_idx" ON "users"("role", "createdAt" DESC);
        */
       const e: BtreeExpectation = { table: 'users', eq: ['role'], sort: [desc('createdAt')] };
-      it('listUsersByRole (Prisma)', () => expectBtree({ file: users, where: { fn: 'listUsersByRole' } }, e));
-      it('listInstructors (Prisma, constant role)', () => expectBtree({ file: users, where: { fn: 'listInstructors' } }, e));
+      /*
+       * Without LIMIT and without statistics, a role is a third of the users (3 enum values): the index would
+       * fetch ~33k rows in index order, a random heap page each, which PostgreSQL costs above reading the
+       * table and sorting them (costsize.c: ~4 × 1,700 pages against 1,700 pages + the sort). The planner
+       * agrees at the parity suite's scale: for a role given as a parameter (1/3) it gains 1.01× from this
+       * index. With live statistics showing a rare role ('INSTRUCTOR', 7%) the tool does propose it
+       * (prisma:listInstructors in bench/parity: the planner gains 1.41×; unit test "P: …" in
+       * test/core/matcher/plannerModel.test.ts).
+       */
+      it('listUsersByRole (Prisma): a third of the table, no LIMIT: no index pays', () => expectNoProposal({ file: users, where: { fn: 'listUsersByRole' } }, 'users'));
+      it('listInstructors (Prisma, constant role): no LIMIT, a third of the table without statistics', () =>
+        expectNoProposal({ file: users, where: { fn: 'listInstructors' } }, 'users'));
       it('getRecentStudents (Prisma, take)', () => expectBtree({ file: users, where: { fn: 'getRecentStudents' } }, e));
       it('getRecentSignupsRaw ($queryRaw)', () => expectBtree({ file: users, where: { fn: 'getRecentSignupsRaw' } }, e));
       it('getAdminUserPage (pg query helper)', () => expectBtree({ file: users, where: { fn: 'getAdminUserPage' } }, e));
-      it('sql/reports.sql NewInstructors', () => expectBtree({ file: reports, where: { query: 'NewInstructors' } }, e));
+      it('sql/reports.sql NewInstructors: no LIMIT, a third of the table without statistics', () => expectNoProposal({ file: reports, where: { query: 'NewInstructors' } }, 'users'));
     });
 
     describe('courses: published featured courses by createdAt', () => {
@@ -278,7 +298,10 @@ describe('sample workspace examples/lms against the optimization plan', function
        *   -- Optimization: Add "createdAt" to composite index
        */
       const e: BtreeExpectation = { table: 'courses', eq: ['published', 'featured'], sort: [desc('createdAt')] };
-      it('getFeaturedCourses (Prisma)', () => expectBtree({ file: courses, where: { fn: 'getFeaturedCourses' } }, e));
+      // Without LIMIT and without statistics, published AND featured is a quarter of the courses (two booleans):
+      // sorting 2,500 rows after reading 10,000 costs the planner less than fetching them in index order. With
+      // statistics (8.9% featured) the tool proposes it: prisma:getFeaturedCourses in bench/parity (planner: 5.8×).
+      it('getFeaturedCourses (Prisma): no LIMIT, a quarter of the table without statistics', () => expectNoProposal({ file: courses, where: { fn: 'getFeaturedCourses' } }, 'courses'));
       it('getHomepageCourses ($queryRaw(Prisma.sql))', () => expectBtree({ file: catalog, where: { fn: 'getHomepageCourses' } }, e));
     });
 
@@ -332,8 +355,16 @@ describe('sample workspace examples/lms against the optimization plan', function
        *   → CREATE INDEX "transactions_userId_createdAt_idx" ON "transactions"("userId", "createdAt" DESC);
        */
       const e: BtreeExpectation = { table: 'transactions', eq: ['userId'], sort: [desc('createdAt')] };
-      it('getPaymentHistory (Prisma)', () => expectBtree({ file: payments, where: { fn: 'getPaymentHistory' } }, e));
-      it('getRecentPaymentsRaw ($queryRaw with JOIN)', () => expectBtree({ file: payments, where: { fn: 'getRecentPaymentsRaw' } }, e));
+      void e;
+      /*
+       * A user has ~5 transactions (500k / 100k users) and the LIMIT is 10: the existing ("userId") index
+       * returns all of them and sorting 5 rows is free, so this index saves nothing. The planner agrees: at the
+       * parity suite's scale it uses the index but the cost drops 0.99–1.00× (prisma:getPaymentHistory,
+       * sample:src/services/payments.ts:36 in bench/parity; fix P in bench/parity/README.md).
+       */
+      it('getPaymentHistory (Prisma): ~5 rows per user, nothing to gain', () => expectNoProposal({ file: payments, where: { fn: 'getPaymentHistory' } }, 'transactions'));
+      it('getRecentPaymentsRaw ($queryRaw with JOIN): ~5 rows per user, nothing to gain', () =>
+        expectNoProposal({ file: payments, where: { fn: 'getRecentPaymentsRaw' } }, 'transactions'));
     });
 
     describe('transactions: recent pending', () => {
@@ -391,7 +422,11 @@ describe('sample workspace examples/lms against the optimization plan', function
        */
       const e: BtreeExpectation = { table: 'course_progress', eq: ['userId'], sort: [desc('lastAccessedAt')] };
       it('getRecentCourses (Prisma)', () => expectBtree({ file: progress, where: { fn: 'getRecentCourses' } }, e));
-      it('sql/dashboard.sql RecentlyAccessedCourses', () => expectBtree({ file: dashboardSql, where: { query: 'RecentlyAccessedCourses' } }, e));
+      // Without a LIMIT every one of a user's ~10 rows is read either way, and sorting 10 rows is free: the
+      // planner gains 1.00× from the index (sample:sql/dashboard.sql:17 in bench/parity). getRecentCourses has
+      // a LIMIT (a parameter: the planner reads 10% of the matches in index order) and does gain.
+      it('sql/dashboard.sql RecentlyAccessedCourses: no LIMIT, ~10 rows, nothing to gain', () =>
+        expectNoProposal({ file: dashboardSql, where: { query: 'RecentlyAccessedCourses' } }, 'course_progress'));
     });
 
     describe('quiz_attempts: a user\'s history on one quiz', () => {
@@ -412,8 +447,17 @@ describe('sample workspace examples/lms against the optimization plan', function
        *   → CREATE INDEX "quiz_attempts_userId_startedAt_idx" ON "quiz_attempts"("userId", "startedAt" DESC);
        */
       const e: BtreeExpectation = { table: 'quiz_attempts', eq: ['userId'], sort: [desc('startedAt')] };
-      it('getRecentAttempts (Prisma)', () => expectBtree({ file: quizzes, where: { fn: 'getRecentAttempts' } }, e));
-      it('getRecentAttemptsPg (pg query helper with JOIN)', () => expectBtree({ file: quizzes, where: { fn: 'getRecentAttemptsPg' } }, e));
+      void e;
+      /*
+       * With the sample's estimates a user has ~10 attempts (1M / 100k users) and the LIMIT is 10: all of them
+       * are read either way, ten random heap pages in index order or (slightly cheaper) a bitmap scan and a
+       * sort of 10 rows, so the index pays nothing. With live statistics the tool follows the data: where
+       * ANALYZE estimates more attempts per user than the LIMIT it proposes this index, as the planner then
+       * uses it (prisma:getRecentAttempts, sample:src/services/quizzes.ts:70 in bench/parity).
+       */
+      it('getRecentAttempts (Prisma): ~10 rows per user, LIMIT 10: nothing to gain', () => expectNoProposal({ file: quizzes, where: { fn: 'getRecentAttempts' } }, 'quiz_attempts'));
+      it('getRecentAttemptsPg (pg query helper with JOIN): ~10 rows per user, LIMIT 10: nothing to gain', () =>
+        expectNoProposal({ file: quizzes, where: { fn: 'getRecentAttemptsPg' } }, 'quiz_attempts'));
     });
 
     describe('courses: ILIKE search on title / description', () => {

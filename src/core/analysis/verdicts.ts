@@ -1,7 +1,7 @@
 /** Query shapes + schema → a verdict for every table access. */
-import type { QueryShape } from '../model/query';
+import type { QueryShape, TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
-import { analyzeAccess } from '../matcher/analyzeAccess';
+import { analyzeAccess, fmt } from '../matcher/analyzeAccess';
 import type { MatcherOptions } from '../matcher/options';
 import type { AccessVerdict } from '../matcher/types';
 
@@ -11,5 +11,64 @@ export interface ShapeVerdict {
 }
 
 export function verdictsFor(shapes: QueryShape[], schema: SchemaModel, opts: MatcherOptions): ShapeVerdict[] {
-  return shapes.map((shape) => ({ shape, accesses: shape.accesses.map((a) => analyzeAccess(a, schema, opts)) }));
+  return shapes.map((shape) => ({ shape, accesses: joinVerdicts(shape.accesses, schema, opts) }));
+}
+
+/** CPU cost of a hash join per outer row (hashing and probing, cpu_operator_cost × a few). */
+const HASH_PROBE = 0.0125;
+
+function joinVerdicts(accesses: TableAccess[], schema: SchemaModel, opts: MatcherOptions): AccessVerdict[] {
+  if (accesses.length < 2) return accesses.map((a) => analyzeAccess(a, schema, opts));
+  const list = chooseDriver(accesses, schema, opts);
+  const verdicts = list.map((a) => analyzeAccess(a, schema, opts));
+  // An inner side is looked up once per outer row (nested loop) unless reading it once for a hash join costs less.
+  return verdicts.map((v) => {
+    if (!v.access.joinedFrom) return v;
+    const outer = verdicts.find((o) => o !== v && o.access.table === v.access.joinedFrom && !o.access.joinedFrom) ?? verdicts.find((o) => o !== v && o.access.table === v.access.joinedFrom);
+    if (!outer) return v;
+    // Rows the outer side hands over: what it matches, or what a LIMIT lets an ordered scan stop at.
+    const outerRows = Math.max(1, outer.best?.sortAvoided || (outer.best && !outer.needsSort) ? Math.min(outer.matchedRows, outer.best.rowsRead) : outer.matchedRows);
+    const alone = analyzeAccess({ ...v.access, joinedFrom: undefined, joinKeys: [] }, schema, opts);
+    const once = (alone.best?.cost ?? alone.seqScanCost) + outerRows * HASH_PROBE;
+    const lookups = v.best ? outerRows * v.best.cost : Infinity;
+    if (lookups <= once) return { ...v, outerRows };
+    const how = alone.best ? `through "${alone.best.index.name}"` : 'once';
+    return {
+      ...alone,
+      access: v.access,
+      outerRows,
+      hashJoin: true,
+      reason: `hash join: ~${fmt(outerRows)} rows of ${outer.access.alias ?? outer.access.table} to match, so reading "${v.access.table}" ${how} costs less than a lookup for each; ${alone.reason}`,
+    };
+  });
+}
+
+/**
+ * The table that drives a join. The FROM table, unless it has no filter of its own while a table joined
+ * to it has an equality filter: then the most selective of those drives, and the FROM table is looked up
+ * by the join key (its ORDER BY can no longer come from an index). Outer-joined tables never drive.
+ */
+function chooseDriver(accesses: TableAccess[], schema: SchemaModel, opts: MatcherOptions): TableAccess[] {
+  const first = accesses.find((a) => !a.joinedFrom);
+  if (!first || first.kind !== 'select' || first.predicates.length > 0) return accesses;
+  const filtered = accesses.filter(
+    (a) =>
+      a !== first &&
+      a.joinedFrom === first.table &&
+      !a.outerJoined &&
+      first.joinKeys.some((j) => j.otherTable === a.table) &&
+      a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in'),
+  );
+  if (filtered.length === 0) return accesses;
+  const driver = filtered
+    .map((a) => ({ a, rows: analyzeAccess({ ...a, joinedFrom: undefined }, schema, opts).matchedRows }))
+    .sort((x, y) => x.rows - y.rows)[0].a;
+  return accesses.map((a) => {
+    if (a === driver) return { ...a, joinedFrom: undefined };
+    if (a === first) {
+      const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which is looked up from "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
+      return { ...a, joinedFrom: driver.table, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
+    }
+    return a;
+  });
 }

@@ -1,14 +1,12 @@
 /** Evaluates every index of a table for one access and picks the path the planner would likely take. */
-import type { PredicateAtom } from '../model/predicate';
 import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
-import { constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, requiredOrder } from './btree';
+import { atomColumns, type Literal, type PredicateAtom } from '../model/predicate';
+import { normalizeExprText } from '../sql/expr';
+import { constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
-import { combinedSelectivity, DEFAULT_MATCH_SEL, type SelectivityContext } from './selectivity';
+import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import type { AccessVerdict, IndexUse } from './types';
-
-const RANDOM_FETCH = 2;
-const DESCENT = 4;
 
 export function rowsOf(table: string, opts: MatcherOptions): { rows: number; assumed: boolean } {
   const r = opts.rows[table];
@@ -16,11 +14,111 @@ export function rowsOf(table: string, opts: MatcherOptions): { rows: number; ass
 }
 
 export function selectivityContext(schema: SchemaModel, table: TableDef, opts: MatcherOptions): SelectivityContext {
-  return { schema, table, rows: rowsOf(table.name, opts).rows, rowsOf: (t) => rowsOf(t, opts).rows };
+  return { schema, table, rows: rowsOf(table.name, opts).rows, rowsOf: (t) => rowsOf(t, opts).rows, serverVersion: opts.serverVersion };
 }
 
-export function sortCost(n: number): number {
-  return n <= 1 ? 0 : n * Math.log2(n + 2) * 0.05;
+/*
+ * Costs are in PostgreSQL's units, with its default constants (costsize.c), so that the choice between
+ * a sequential scan, an ordered index scan and a bitmap scan breaks even where the planner's does.
+ */
+const SEQ_PAGE = 1;
+const RANDOM_PAGE = 4;
+const CPU_TUPLE = 0.01;
+const CPU_INDEX_TUPLE = 0.005;
+const CPU_OPERATOR = 0.0025;
+/** Rows per 8 kB heap page when the table's size is not known (~130 bytes a row). */
+export const ROWS_PER_PAGE = 60;
+/** Usable bytes of a B-tree leaf page (8 kB at the default fill factor of 90%). */
+const INDEX_PAGE_BYTES = 7372;
+/** Within this factor of the sequential scan the planner's choice is a coin flip: the sequential scan is kept. */
+const SEQ_SCAN_MARGIN = 0.9;
+/** compare_path_costs_fuzzily(): costs within 1% are equal, and the path with the useful order wins. */
+const FUZZ = 1.01;
+
+/**
+ * Sorting N rows (cost_sort(): 2 × cpu_operator_cost × N × log₂ N), or keeping the top `limit` of them
+ * in a bounded heap (× log₂ 2·limit) when a LIMIT needs fewer than half of them.
+ */
+export function sortCost(n: number, limit?: number): number {
+  if (n <= 1) return 0;
+  const depth = limit !== undefined && 2 * limit < n ? Math.log2(2 * Math.max(1, limit)) : Math.log2(n);
+  return 2 * CPU_OPERATOR * n * depth;
+}
+
+/** Heap pages of the table: pg_class.relpages when read from a database, else rows / ROWS_PER_PAGE. */
+export function pagesOf(ctx: SelectivityContext): number {
+  return Math.max(1, ctx.table.pageEstimate ?? ctx.rows / ROWS_PER_PAGE);
+}
+
+/** A sequential scan with one filter: every page in order, every row through the filter. */
+export function seqScanCostOf(rows: number, pages: number): number {
+  return pages * SEQ_PAGE + rows * (CPU_TUPLE + CPU_OPERATOR);
+}
+
+/** The index part of a scan returning R entries: a descent (one random page), the leaf pages and the entries. */
+function indexPartCost(r: number, perPage: number): number {
+  // genericcostestimate() charges random_page_cost for every index page it expects to read.
+  return Math.max(1, Math.ceil(r / perPage)) * RANDOM_PAGE + r * (CPU_INDEX_TUPLE + CPU_OPERATOR);
+}
+
+/** Bytes a key of this column takes in an index entry. */
+function keyWidth(ctx: SelectivityContext, column: string | undefined): number {
+  const col = column ? ctx.table.columns.get(column) : undefined;
+  if (!col) return 16;
+  if (col.enumName || /^(bool|int|integer|int4|smallint|int2|real|float4|date|oid)\b/.test(col.type)) return 4;
+  if (/^(bigint|int8|double|float8|timestamp|timestamptz|time|money|serial|bigserial)\b/.test(col.type)) return 8;
+  if (/^uuid\b/.test(col.type)) return 16;
+  return 32; // text: identifiers, e-mail addresses, short strings
+}
+
+/**
+ * Index entries per leaf page: measured (pg_relation_size) when read from a database; else from the key
+ * widths — an entry is an 8-byte header, the keys (8-byte aligned) and a 4-byte line pointer, and a key
+ * with few distinct values is deduplicated (PostgreSQL 13+: ~6 bytes per row in a posting list).
+ */
+function entriesPerPage(index: IndexDef, ctx: SelectivityContext): number {
+  const size = index.stats?.sizeBytes;
+  const entries = ctx.rows * (index.predicate ? combinedSelectivity(ctx, index.predicate) : 1);
+  if (size && size > 8192 && entries > 0) return Math.max(1, entries / (size / 8192 - 1));
+  const keys = index.keys.map((k) => (k.column ? keyWidth(ctx, k.column) : 16)).reduce((a, b) => a + b, 0);
+  const lead = index.keys.length === 1 && index.keys[0].column ? distinctValues(ctx, index.keys[0].column) : undefined;
+  const deduplicated = lead !== undefined && lead * 20 < ctx.rows;
+  return INDEX_PAGE_BYTES / (deduplicated ? 6 : 12 + Math.ceil(keys / 8) * 8);
+}
+
+/** Heap pages R rows out of T pages touch (Mackert–Lohman, as index_pages_fetched() for a table that fits in cache). */
+function pagesFetched(r: number, t: number): number {
+  return Math.min(t, (2 * t * r) / (2 * t + r));
+}
+
+/**
+ * Heap cost of a plain (ordered) index scan returning R rows: a random page per row when the column's
+ * order is unrelated to the physical order, sliding to reading R/rows of the pages in order as the
+ * correlation nears ±1 (cost_index() interpolates by correlation²).
+ */
+function orderedHeapCost(r: number, pages: number, rows: number, correlation: number): number {
+  const maxIo = pagesFetched(r, pages) * RANDOM_PAGE;
+  const minIo = RANDOM_PAGE + Math.max(0, Math.ceil(Math.min(pages, (r / Math.max(1, rows)) * pages)) - 1) * SEQ_PAGE;
+  const c2 = correlation * correlation;
+  return maxIo + c2 * (minIo - maxIo) + r * CPU_TUPLE;
+}
+
+/** Heap cost of a bitmap heap scan of R rows: the pages in physical order, from random to sequential as their share grows (cost_bitmap_heap_scan()). */
+function bitmapHeapCost(r: number, pages: number): number {
+  const pf = pagesFetched(r, pages);
+  // A page or two: random reads (cost_bitmap_heap_scan() charges random_page_cost below 2 pages).
+  const perPage = pf < 2 ? RANDOM_PAGE : RANDOM_PAGE - (RANDOM_PAGE - SEQ_PAGE) * Math.sqrt(pf / pages);
+  return pf * perPage + r * CPU_TUPLE;
+}
+
+/**
+ * The share of its matches a scan that stops at the LIMIT reads: LIMIT (+ OFFSET) of them, or — a LIMIT
+ * given as a parameter — 10%, what the planner assumes for a generic plan (preprocess_limit()).
+ */
+function limitShare(access: TableAccess, matches: number): number {
+  if (access.limit === undefined) return 1;
+  if (access.limit === 'param') return 0.1;
+  return Math.min(1, (limitRows(access) ?? 0) / Math.max(matches, 1e-9));
 }
 
 function limitRows(access: TableAccess): number | undefined {
@@ -45,11 +143,20 @@ interface AccessFacts {
   constant: Set<string>;
   required: OrderItem[];
   eq: Map<string, PredicateAtom[]>;
+  /** The sequential scan's cost (with the sort, when there is an ORDER BY). */
+  seqCost: number;
 }
 
 function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts {
   const constant = constantColumns(access);
-  return { selAll: combinedSelectivity(ctx, filterAtoms(access)), constant, required: requiredOrder(access, constant), eq: equalityAtoms(access) };
+  const required = requiredOrder(access, constant);
+  const selAll = combinedSelectivity(ctx, filterAtoms(access));
+  const needsSort = required.length > 0;
+  const limit = limitRows(access);
+  // With a LIMIT and nothing to sort, the scan stops after LIMIT matches.
+  const share = !needsSort && limit !== undefined ? limitShare(access, selAll * ctx.rows) : 1;
+  const seqCost = seqScanCostOf(ctx.rows, pagesOf(ctx)) * share + (needsSort ? sortCost(ctx.rows * selAll, limit) : 0);
+  return { selAll, constant, required, eq: equalityAtoms(access), seqCost };
 }
 
 export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext): IndexUse {
@@ -85,43 +192,106 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     const eq = access.predicates.find((p) => p.atom.kind === 'compare' && p.atom.op === '=' && p.atom.column === k);
     if (!eq) return { ...base, reason: `hash index: no equality on "${k}"` };
     const rowsRead = rows * combinedSelectivity(ctx, [eq.atom]);
-    const cost = DESCENT + rowsRead * RANDOM_FETCH + (needsSort ? sortCost(matched) : 0);
+    const cost = indexPartCost(rowsRead, entriesPerPage(index, ctx)) + bitmapHeapCost(rowsRead, pagesOf(ctx)) + (needsSort ? sortCost(matched) : 0);
     return { ...base, usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost, reason: `equality on "${k}"` };
   }
   if (index.method !== 'btree') return { ...base, reason: `${index.method} indexes are not modelled` };
 
-  const km = matchKeys(index, access, facts.eq);
+  const km = matchKeys(index, access, facts.eq, ctx.schema.collation);
   const order = orderMatch(index, access, facts.constant, facts.required);
   const indexOnly = coversColumns(index, access);
   const limit = limitRows(access);
-  const condSel = combinedSelectivity(ctx, [...km.conditions, ...(index.predicate ?? [])]);
-  let rowsRead = rows * condSel;
+  const pages = pagesOf(ctx);
   const sortAvoided = needsSort && order.sorted;
-  if ((sortAvoided || !needsSort) && limit !== undefined) {
-    const remaining = Math.max(selAll / Math.max(condSel, 1e-12), 1e-9);
-    rowsRead = Math.min(rowsRead, limit / Math.min(1, remaining));
+  let conditions = km.conditions;
+  let whole: 'full' | 'skip' | undefined;
+  if (conditions.length === 0) {
+    // No condition on the leading key: a condition on a later key still narrows the scan — a skip scan
+    // from PostgreSQL 18, before that a scan of the whole index with the condition checked on each entry.
+    const later = laterKeyConditions(index, access, facts.eq, ctx.schema.collation);
+    if (later.conditions.length) {
+      conditions = later.conditions;
+      whole = ctx.serverVersion !== undefined && ctx.serverVersion >= 18 && later.skipped.length === 1 ? 'skip' : 'full';
+    }
   }
-  const usable = km.conditions.length > 0 || (sortAvoided && limit !== undefined) || (!!index.predicate && predicateSel < 1);
+  const predicate = index.predicate ?? [];
+  const condSel = combinedSelectivity(ctx, [...conditions, ...predicate]);
+  // Conditions on other key columns are checked on the index entries, before any heap visit.
+  const inConditions = new Set(conditions);
+  const checked = index.keys.flatMap((k) => {
+    const name = keyName(k);
+    return [...(facts.eq.get(name) ?? []), ...(rangeAtoms(access, k, ctx.schema.collation).get(name) ?? [])].filter((a) => !inConditions.has(a));
+  });
+  // Entries the scan reads (all of them for a whole-index scan) and heap rows it fetches, if run to the end.
+  const entries = rows * (whole === 'full' ? combinedSelectivity(ctx, predicate) : condSel);
+  const heapRows = rows * combinedSelectivity(ctx, [...conditions, ...checked, ...predicate]);
+  // With a LIMIT and the rows in the order wanted (or no order wanted) the scan stops early: the planner
+  // costs the whole scan and takes the LIMIT's share of it (a Limit node over the path).
+  const stopsEarly = (sortAvoided || !needsSort) && limit !== undefined;
+  const share = stopsEarly ? limitShare(access, rows * selAll) : 1;
+  const skipped = whole === 'skip' ? (distinctValues(ctx, keyName(index.keys[0])) ?? 200) : 0;
+  const perPage = entriesPerPage(index, ctx);
+  const indexCost = (skipped * RANDOM_PAGE) + indexPartCost(entries, perPage);
+  const lead = index.keys[0] ? keyName(index.keys[0]) : undefined;
+  // btcostestimate(): the first key's correlation, discounted by a quarter for a multi-column index.
+  const correlation = ((lead && ctx.table.columns.get(lead)?.stats?.correlation) || 0) * (index.keys.length > 1 ? 0.75 : 1);
+  const sortLeft = (r: number) => (needsSort ? sortCost(Math.min(matched, r), limit) : 0);
+  // The planner's cheaper of an ordered (plain) index scan and a bitmap scan (+ sort); an index-only scan reads no heap.
+  let cost: number;
+  let rowsRead: number;
+  let sortKept = sortAvoided;
+  let bitmap = false;
+  if (indexOnly) {
+    cost = indexCost * share + (sortAvoided ? 0 : sortLeft(entries));
+    rowsRead = entries * share;
+  } else {
+    const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation)) * share + (sortAvoided ? 0 : sortLeft(heapRows));
+    // A bitmap scan returns rows in physical order: a sort follows (over all of them), or, without an ORDER BY, a LIMIT cuts its heap part short.
+    const viaBitmap = needsSort ? indexCost + bitmapHeapCost(heapRows, pages) + sortLeft(heapRows) : indexCost + bitmapHeapCost(heapRows, pages) * share;
+    // Within the planner's fuzz (1%) the path that keeps the order wins.
+    if (viaBitmap * (sortAvoided ? FUZZ : 1) < ordered) {
+      cost = viaBitmap;
+      bitmap = true;
+      sortKept = false;
+      rowsRead = needsSort ? heapRows : heapRows * share;
+    } else {
+      cost = ordered;
+      rowsRead = heapRows * share;
+    }
+  }
+  // Without an index condition an index is worth considering only when its order saves the sort
+  // (or feeds a LIMIT), its partial predicate narrows the rows, or it is cheaper than reading the table.
+  const usable =
+    (km.conditions.length > 0 && !whole) ||
+    (sortAvoided && limit !== undefined) ||
+    (!!index.predicate && predicateSel < 1) ||
+    ((whole !== undefined || sortKept) && cost < facts.seqCost * SEQ_SCAN_MARGIN);
   if (!usable) {
     const first = index.keys[0] ? keyName(index.keys[0]) : '?';
-    const why = needsSort && order.sorted ? 'it gives the ORDER BY but without a LIMIT a full index scan does not pay' : `no condition on its leading column "${first}"`;
+    const why = whole
+      ? `only a later key is constrained: ${whole === 'skip' ? 'a skip scan' : 'a scan of the whole index'} costs more than reading the table`
+      : needsSort && order.sorted
+        ? 'it gives the ORDER BY but without a LIMIT a full index scan does not pay'
+        : `no condition on its leading column "${first}"`;
     return { ...base, sortAvoided, backward: order.backward, indexOnly, reason: why };
   }
-  const cost = DESCENT + rowsRead * (indexOnly ? 1 : RANDOM_FETCH) + (needsSort && !sortAvoided ? sortCost(Math.min(matched, rowsRead)) : 0);
   const parts: string[] = [];
   if (km.equalityColumns.length) parts.push(`equality on ${km.equalityColumns.map((c) => `"${c}"`).join(', ')}`);
   if (km.rangeColumn) parts.push(`range on "${km.rangeColumn}"`);
-  if (km.conditions.length === 0 && index.predicate) parts.push('scans the partial index whole');
-  if (km.conditions.length === 0 && sortAvoided) parts.push('reads in ORDER BY order until the LIMIT');
-  if (needsSort) parts.push(sortAvoided ? (order.backward ? 'delivers the ORDER BY (backward scan)' : 'delivers the ORDER BY') : 'needs a separate sort');
+  if (whole === 'skip') parts.push(`skip scan over ~${fmt(skipped)} values of "${lead}"`);
+  if (whole === 'full') parts.push(`scans the whole index, checking ${conditions.map((c) => `"${atomColumns(c)[0]}"`).join(', ')} on each entry`);
+  if (conditions.length === 0 && index.predicate) parts.push('scans the partial index whole');
+  if (conditions.length === 0 && sortKept && limit !== undefined) parts.push('reads in ORDER BY order until the LIMIT');
+  if (conditions.length === 0 && sortKept && limit === undefined && !index.predicate) parts.push('reads the whole table in index order (the column follows the physical order)');
+  if (needsSort) parts.push(sortKept ? (order.backward ? 'delivers the ORDER BY (backward scan)' : 'delivers the ORDER BY') : sortAvoided && bitmap ? `could deliver the ORDER BY, but a bitmap scan and a sort of ~${fmt(rowsRead)} rows cost less` : 'needs a separate sort');
   if (indexOnly) parts.push('index-only');
   return {
     index,
     usable,
     equalityColumns: km.equalityColumns,
     rangeColumn: km.rangeColumn,
-    conditions: km.conditions,
-    sortAvoided,
+    conditions,
+    sortAvoided: sortKept,
     backward: order.backward,
     indexOnly,
     rowsRead,
@@ -130,16 +300,37 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   };
 }
 
+/** Conditions on key columns after unconstrained leading ones (equality, or a range on the first constrained key). */
+function laterKeyConditions(index: IndexDef, access: TableAccess, eq: Map<string, PredicateAtom[]>, collation?: string): { skipped: string[]; conditions: PredicateAtom[] } {
+  if (index.method !== 'btree') return { skipped: [], conditions: [] };
+  const skipped: string[] = [];
+  let i = 0;
+  for (; i < index.keys.length; i++) {
+    const name = keyName(index.keys[i]);
+    if (eq.has(name) || rangeAtoms(access, index.keys[i], collation).has(name)) break;
+    skipped.push(name);
+  }
+  if (i === 0 || i === index.keys.length) return { skipped: [], conditions: [] };
+  const rest: IndexDef = { ...index, keys: index.keys.slice(i) };
+  return { skipped, conditions: matchKeys(rest, access, eq, collation).conditions };
+}
+
 function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext, base: IndexUse, needsSort: boolean, matched: number): IndexUse {
   const keys = index.keys.map(keyName);
+  const normKeys = keys.map(normalizeExprText);
+  const onKey = (column: string) => normKeys.includes(normalizeExprText(column));
   const trigram = index.keys.some((k) => /trgm/.test(k.opclass ?? ''));
   const conditions = [];
+  let unsearchable = false;
   for (const { atom } of access.predicates) {
-    if (atom.kind === 'fulltext' && keys.includes(atom.column)) conditions.push(atom);
-    else if (trigram && atom.kind === 'like' && keys.includes(atom.column)) conditions.push(atom);
-    else if (trigram && atom.kind === 'other' && atom.anyLike?.every((l) => keys.includes(l.column))) conditions.push(atom);
+    if (atom.kind === 'fulltext' && onKey(atom.column)) conditions.push(atom);
+    else if (trigram && atom.kind === 'like' && onKey(atom.column)) {
+      if (trigramSearchable(atom.pattern)) conditions.push(atom);
+      else unsearchable = true;
+    } else if (trigram && atom.kind === 'other' && atom.anyLike?.every((l) => onKey(l.column) && trigramSearchable(l.pattern))) conditions.push(atom);
   }
   if (conditions.length === 0) {
+    if (unsearchable) return { ...base, reason: 'the pattern has no three characters in a row: no trigram to search, the index would be read whole' };
     return { ...base, reason: trigram ? 'no LIKE/ILIKE on its columns' : `no full-text match (@@) on ${keys.map((k) => `"${k}"`).join(', ')}` };
   }
   const rowsRead = ctx.rows * DEFAULT_MATCH_SEL;
@@ -148,9 +339,20 @@ function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: Selectivit
     usable: true,
     conditions,
     rowsRead,
-    cost: 10 + rowsRead * RANDOM_FETCH + (needsSort ? sortCost(Math.min(matched, rowsRead)) : 0),
+    cost: textIndexCost(rowsRead, ctx) + (needsSort ? sortCost(Math.min(matched, rowsRead)) : 0),
     reason: trigram ? 'trigram match for LIKE/ILIKE' : 'full-text match (@@)',
   };
+}
+
+/** A GIN/GiST search: a few pages of the index per term, then a bitmap heap scan. */
+function textIndexCost(rowsRead: number, ctx: SelectivityContext): number {
+  return 2 * RANDOM_PAGE + indexPartCost(rowsRead, INDEX_PAGE_BYTES / 16) + bitmapHeapCost(rowsRead, pagesOf(ctx));
+}
+
+/** pg_trgm extracts no trigram from a pattern without three literal characters in a row (`%an%`). A parameter: assume it has some. */
+function trigramSearchable(pattern: Literal): boolean {
+  if (pattern.kind !== 'string') return true;
+  return pattern.value.split(/(?<!\\)[%_]/).some((run) => run.replace(/\\(.)/g, '$1').length >= 3);
 }
 
 /** Indexes that could serve an OR of LIKE tests together (a BitmapOr of one index per column). */
@@ -178,7 +380,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
       candidates: [],
       needsSort,
       sortAvoided: needsSort ? false : null,
-      seqScanCost: rows,
+      seqScanCost: seqScanCostOf(rows, rows / ROWS_PER_PAGE),
       reason: `table "${access.table}" is not in the schema`,
     };
   }
@@ -187,8 +389,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
   const selAll = facts.selAll;
   const matched = rows * selAll;
   const limit = limitRows(access);
-  const seqRows = !needsSort && limit !== undefined ? Math.min(rows, limit / Math.max(selAll, 1e-9)) : rows;
-  const seqScanCost = seqRows + (needsSort ? sortCost(matched) : 0);
+  const seqScanCost = facts.seqCost;
   const candidates = [...table.indexes, ...extra].map((i) => evaluateWith(i, access, ctx, facts));
   // Trigram indexes on each OR-ed column combine through a BitmapOr.
   if (bitmapOrCovered(access, candidates)) {
@@ -196,13 +397,14 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
       if ((u.index.method === 'gin' || u.index.method === 'gist') && !u.usable && u.index.keys.some((k) => /trgm/.test(k.opclass ?? ''))) {
         u.usable = true;
         u.rowsRead = rows * DEFAULT_MATCH_SEL;
-        u.cost = 10 + u.rowsRead * RANDOM_FETCH;
+        u.cost = textIndexCost(u.rowsRead, ctx);
         u.reason = 'trigram match, combined with the other columns\u2019 indexes in a BitmapOr';
       }
     }
   }
   const usable = candidates.filter((c) => c.usable).sort((a, b) => a.cost - b.cost || Number(b.sortAvoided) - Number(a.sortAvoided) || a.index.keys.length - b.index.keys.length);
-  const best = usable[0] && usable[0].cost < seqScanCost ? usable[0] : undefined;
+  // Within SEQ_SCAN_MARGIN of the sequential scan the planner's choice is a coin flip: no advice rests on it.
+  const best = usable[0] && usable[0].cost < seqScanCost * SEQ_SCAN_MARGIN ? usable[0] : undefined;
   const sortAvoided = needsSort ? !!best?.sortAvoided : null;
   let reason: string;
   if (best) reason = `uses "${best.index.name}": ${best.reason}`;

@@ -6,7 +6,7 @@
  *  - a partial index only when the WHERE clause implies its predicate;
  *  - index-only when every column read is a key or INCLUDE column.
  */
-import type { PredicateAtom } from '../model/predicate';
+import { atomColumns, type PredicateAtom } from '../model/predicate';
 import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, IndexKey } from '../model/schema';
 import { predicateImplied } from './implication';
@@ -46,22 +46,34 @@ export function likePrefix(atom: PredicateAtom): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export function rangeAtoms(access: TableAccess, key?: IndexKey): Map<string, PredicateAtom[]> {
+/** Collations under which text compares byte by byte, so that a LIKE prefix is a key range. */
+function bytewise(collation: string | undefined): boolean {
+  return collation !== undefined && /^(c|posix|ucs_basic)$/i.test(collation.replace(/^(pg_catalog\.)?"?|"$/g, ''));
+}
+
+/**
+ * Atoms that can be a range condition on a key, by column. Without `key`, every candidate (for proposals);
+ * with it, LIKE 'x%' only when the key compares bytewise: a *_pattern_ops operator class, a C/POSIX
+ * collation on the key, or — for a key without its own collation — the database's collation
+ * (`collation`, pg_database.datcollate) being C.
+ */
+export function rangeAtoms(access: TableAccess, key?: IndexKey, collation?: string): Map<string, PredicateAtom[]> {
   const m = new Map<string, PredicateAtom[]>();
   const add = (c: string, a: PredicateAtom) => m.set(c, [...(m.get(c) ?? []), a]);
   for (const { atom } of access.predicates) {
     if (atom.kind === 'compare' && atom.op !== '=') add(atom.column, atom);
     else if (atom.kind === 'between') add(atom.column, atom);
+    // IS NOT NULL is a B-tree search condition too (it reads the non-null part of the index).
+    else if (atom.kind === 'null' && !atom.isNull) add(atom.column, atom);
     else if (atom.kind === 'like' && likePrefix(atom) !== undefined) {
-      // LIKE 'x%' is a B-tree range only under the C collation or a *_pattern_ops operator class.
-      if (!key || /pattern_ops$/.test(key.opclass ?? '')) add(atom.column, atom);
+      if (!key || /pattern_ops$/.test(key.opclass ?? '') || bytewise(key.collation ?? collation)) add(atom.column, atom);
     }
   }
   return m;
 }
 
 /** `eq`: equalityAtoms(access), when the caller already has it. */
-export function matchKeys(index: IndexDef, access: TableAccess, eq: Map<string, PredicateAtom[]> = equalityAtoms(access)): KeyMatch {
+export function matchKeys(index: IndexDef, access: TableAccess, eq: Map<string, PredicateAtom[]> = equalityAtoms(access), collation?: string): KeyMatch {
   const out: KeyMatch = { equalityColumns: [], conditions: [] };
   for (const key of index.keys) {
     const name = keyName(key);
@@ -71,7 +83,7 @@ export function matchKeys(index: IndexDef, access: TableAccess, eq: Map<string, 
       out.conditions.push(...e);
       continue;
     }
-    const r = rangeAtoms(access, key).get(name);
+    const r = rangeAtoms(access, key, collation).get(name);
     if (r) {
       out.rangeColumn = name;
       out.conditions.push(...r);
@@ -130,8 +142,19 @@ export function orderMatch(
 export function coversColumns(index: IndexDef, access: TableAccess): boolean {
   if (access.columnsRead === '*' || access.kind !== 'select') return false;
   const cols = access.columnsRead;
-  // Every column read must be a key or INCLUDE column (no Set for the usual handful of columns).
-  return cols.every((c) => index.keys.some((k) => keyName(k) === c) || index.include.includes(c));
+  // Every column read must be a key or INCLUDE column (no Set for the usual handful of columns)…
+  return cols.every((c) => index.keys.some((k) => keyName(k) === c) || index.include.includes(c) || impliedFilterOnly(index, access, c));
+}
+
+/**
+ * …except a column only tested by conditions the partial index's predicate implies: the planner drops
+ * those from the scan's quals (check_index_only() looks at indrestrictinfo), so nothing reads it.
+ */
+function impliedFilterOnly(index: IndexDef, access: TableAccess, column: string): boolean {
+  if (!index.predicate?.length || !access.outputColumns || access.outputColumns.includes(column)) return false;
+  if (access.joinKeys.some((j) => j.column === column)) return false;
+  const tests = access.predicates.filter((p) => atomColumns(p.atom).includes(column));
+  return tests.length > 0 && tests.every((p) => predicateImplied(index.predicate!, [p.atom]));
 }
 
 export function partialUsable(index: IndexDef, access: TableAccess): boolean {

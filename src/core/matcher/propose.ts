@@ -172,6 +172,7 @@ export function atomSql(a: PredicateAtom): string {
 
 export function keySql(k: IndexKey): string {
   let s = k.column ? quoteAlways(k.column) : `(${k.expression})`;
+  if (k.collation) s += ` COLLATE ${quoteAlways(k.collation)}`;
   if (k.opclass) s += ` ${k.opclass}`;
   if (k.desc) s += ' DESC';
   const defaultNullsFirst = k.desc;

@@ -17,6 +17,8 @@ export interface SelectivityContext {
   table: TableDef;
   rows: number;
   rowsOf(table: string): number;
+  /** PostgreSQL major version the estimates are for (skip scans from 18). */
+  serverVersion?: number;
 }
 
 /** Number of distinct values a column can hold, when the schema tells. */
@@ -55,20 +57,125 @@ function eqSel(ctx: SelectivityContext, column: string, value?: Literal): number
   return d ? 1 / d : DEFAULT_EQ_SEL;
 }
 
+/** How a column's values compare: as numbers, as instants, or as text (no interpolation). */
+type Scale = 'number' | 'time' | 'text';
+
+function scaleOf(type: string): Scale | undefined {
+  if (/^(smallint|integer|int|int2|int4|int8|bigint|numeric|decimal|real|float4|float8|double precision|serial|bigserial)\b/.test(type)) return 'number';
+  if (/^(timestamp|timestamptz|date)\b/.test(type)) return 'time';
+  if (/^(text|character varying|varchar|character|char|citext)\b/.test(type)) return 'text';
+  return undefined;
+}
+
+/** A timestamp as PostgreSQL prints it (`2026-11-26 13:20:01.5+00`), in ms; without a zone, as UTC. */
+function parseTime(text: string): number | undefined {
+  let t = text.trim().replace(' ', 'T');
+  if (/[+-]\d\d$/.test(t)) t += ':00';
+  else if (!/(Z|[+-]\d\d:\d\d)$/.test(t) && /T/.test(t)) t += 'Z';
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const UNIT_MS: Record<string, number> = { second: 1e3, minute: 6e4, hour: 3.6e6, day: 8.64e7, week: 6.048e8, month: 2.592e9, year: 3.15576e10 };
+
+/** `now() - '7 days'::interval` and the like, evaluated now (as the planner does at plan time); undefined for anything else. */
+function clockValue(text: string, now: number): number | undefined {
+  const m = /^\(?(now\(\)|current_timestamp|localtimestamp|current_date|statement_timestamp\(\)|transaction_timestamp\(\))\s*(?:([+-])\s*'([^']*)'::interval)?\)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  if (!m[2]) return now;
+  let ms = 0;
+  for (const part of m[3].matchAll(/(-?\d+(?:\.\d+)?)\s*(second|sec|minute|min|hour|day|week|month|mon|year)s?/gi)) {
+    const unit = part[2].toLowerCase().replace(/^sec$/, 'second').replace(/^min$/, 'minute').replace(/^mon$/, 'month');
+    ms += Number(part[1]) * UNIT_MS[unit];
+  }
+  if (ms === 0) return undefined;
+  return m[2] === '-' ? now - ms : now + ms;
+}
+
+/** A constant on the column's scale (a number, an instant in ms, a string); undefined when not known statically. */
+function valueOn(scale: Scale, l: Literal, now: number): number | string | undefined {
+  if (scale === 'number') return l.kind === 'number' ? l.value : l.kind === 'string' && l.value.trim() !== '' && !Number.isNaN(Number(l.value)) ? Number(l.value) : undefined;
+  if (scale === 'time') return l.kind === 'string' ? parseTime(l.value) : l.kind === 'expr' ? clockValue(l.text, now) : undefined;
+  return l.kind === 'string' ? l.value : undefined;
+}
+
+function statValue(scale: Scale, text: string): number | string | undefined {
+  if (scale === 'number') return text.trim() === '' || Number.isNaN(Number(text)) ? undefined : Number(text);
+  if (scale === 'time') return parseTime(text);
+  return text;
+}
+
+/**
+ * Share of the rows with `column < value` (or `<=`), from the column's statistics as scalarineqsel() does:
+ * the most-common values below it, plus the share of the histogram below it (interpolated within its
+ * bucket for numbers and instants) times the rows that are neither NULL nor most-common. Undefined without
+ * statistics or a value known statically (a parameter: the planner's default applies).
+ */
+function belowShare(ctx: SelectivityContext, column: string, value: Literal, inclusive: boolean): number | undefined {
+  const col = ctx.table.columns.get(column);
+  const stats = col?.stats;
+  if (!col || !stats || (!stats.histogramBounds && !stats.mostCommonValues)) return undefined;
+  const scale = scaleOf(col.type);
+  if (!scale) return undefined;
+  const v = valueOn(scale, value, Date.now());
+  if (v === undefined) return undefined;
+  const below = (x: number | string) => x < v || (inclusive && x === v);
+  let mcvSel = 0;
+  let sumCommon = 0;
+  const mcv = stats.mostCommonValues ?? [];
+  for (let i = 0; i < mcv.length; i++) {
+    const f = stats.mostCommonFreqs?.[i] ?? 0;
+    sumCommon += f;
+    const x = statValue(scale, mcv[i]);
+    if (x !== undefined && below(x)) mcvSel += f;
+  }
+  const rest = Math.max(0, 1 - stats.nullFrac - sumCommon);
+  const bounds = (stats.histogramBounds ?? []).map((b) => statValue(scale, b));
+  let histSel = 0.5;
+  if (bounds.length >= 2 && bounds.every((b) => b !== undefined)) {
+    const b = bounds as (number | string)[];
+    const n = b.length - 1;
+    if (!below(b[0]) && v !== b[0]) histSel = 0;
+    else if (v > b[n]) histSel = 1;
+    else {
+      let i = 0;
+      while (i < n - 1 && b[i + 1] <= v) i++;
+      const lo = b[i];
+      const hi = b[i + 1];
+      const frac = typeof v === 'number' && typeof lo === 'number' && typeof hi === 'number' ? (hi > lo ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 0.5) : 0.5;
+      histSel = (i + frac) / n;
+    }
+  } else if (mcv.length === 0) return undefined;
+  return Math.min(1, Math.max(0, mcvSel + rest * histSel));
+}
+
+/** Selectivity of `column op value` for a range operator, from the statistics when they tell. */
+function rangeSel(ctx: SelectivityContext, column: string, op: '<' | '<=' | '>' | '>=', value: Literal): number | undefined {
+  const upper = op === '<' || op === '<=';
+  const below = belowShare(ctx, column, value, op === '<=' || op === '>');
+  if (below === undefined) return undefined;
+  const nullFrac = ctx.table.columns.get(column)?.stats?.nullFrac ?? 0;
+  // Never quite 0: the planner keeps at least a row's worth.
+  return Math.max(1 / Math.max(ctx.rows, 1), upper ? below : Math.max(0, 1 - nullFrac - below));
+}
+
 export function atomSelectivity(ctx: SelectivityContext, atom: PredicateAtom): number {
   switch (atom.kind) {
     case 'compare':
-      return atom.op === '=' ? eqSel(ctx, atom.column, atom.value) : DEFAULT_INEQ_SEL;
+      if (atom.op === '=') return eqSel(ctx, atom.column, atom.value);
+      return rangeSel(ctx, atom.column, atom.op, atom.value) ?? DEFAULT_INEQ_SEL;
     case 'in': {
-      const n = atom.values.length === 1 && atom.values[0].kind === 'param' ? 5 : atom.values.length;
-      return Math.min(1, n * eqSel(ctx, atom.column));
+      // One list parameter (= ANY($1)) stands for a handful of values; listed values count each at its
+      // own share (a most-common value at its measured frequency), as scalararraysel() sums them.
+      if (atom.values.length === 1 && atom.values[0].kind === 'param') return Math.min(1, 5 * eqSel(ctx, atom.column));
+      return Math.min(1, atom.values.reduce((sum, v) => sum + eqSel(ctx, atom.column, v), 0));
     }
     case 'null': {
       const nullFrac = ctx.table.columns.get(atom.column)?.stats?.nullFrac ?? DEFAULT_EQ_SEL;
       return atom.isNull ? nullFrac : 1 - nullFrac;
     }
     case 'between':
-      return DEFAULT_RANGE_INEQ_SEL * 2;
+      return betweenSel(ctx, atom.column, atom.low, atom.high) ?? DEFAULT_RANGE_INEQ_SEL * 2;
     case 'like':
       return atom.negated ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
     case 'fulltext':
@@ -80,21 +187,33 @@ export function atomSelectivity(ctx: SelectivityContext, atom: PredicateAtom): n
   }
 }
 
+/** `column BETWEEN low AND high` (or a lower and an upper bound): the share between them, from the statistics. */
+function betweenSel(ctx: SelectivityContext, column: string, low: Literal, high: Literal, lowOp: '>' | '>=' = '>=', highOp: '<' | '<=' = '<='): number | undefined {
+  const lo = belowShare(ctx, column, low, lowOp === '>');
+  const hi = belowShare(ctx, column, high, highOp === '<=');
+  if (lo === undefined || hi === undefined) return undefined;
+  return Math.max(1 / Math.max(ctx.rows, 1), hi - lo);
+}
+
 /** Combined selectivity of atoms; a lower and an upper bound on one column form a closed range. */
 export function combinedSelectivity(ctx: SelectivityContext, atoms: PredicateAtom[]): number {
   let sel = 1;
-  const lower = new Set<string>();
-  const upper = new Set<string>();
+  const lower = new Map<string, PredicateAtom & { kind: 'compare' }>();
+  const upper = new Map<string, PredicateAtom & { kind: 'compare' }>();
   for (const a of atoms) {
     if (a.kind === 'compare' && a.op !== '=') {
-      const set = a.op === '<' || a.op === '<=' ? upper : lower;
-      const otherSet = set === upper ? lower : upper;
-      if (otherSet.has(a.column)) {
-        sel *= (DEFAULT_RANGE_INEQ_SEL * 2) / DEFAULT_INEQ_SEL;
+      const isUpper = a.op === '<' || a.op === '<=';
+      const set = isUpper ? upper : lower;
+      const other = (isUpper ? lower : upper).get(a.column);
+      if (other) {
+        // The second bound of a closed range: replace the first bound's share with the range's.
+        const [lo, hi] = isUpper ? [other, a] : [a, other];
+        const range = betweenSel(ctx, a.column, lo.value, hi.value, lo.op as '>' | '>=', hi.op as '<' | '<=');
+        sel *= range !== undefined ? range / Math.max(atomSelectivity(ctx, other), 1e-12) : (DEFAULT_RANGE_INEQ_SEL * 2) / DEFAULT_INEQ_SEL;
         continue;
       }
       if (set.has(a.column)) continue;
-      set.add(a.column);
+      set.set(a.column, a);
     }
     sel *= atomSelectivity(ctx, a);
   }

@@ -55,5 +55,11 @@ export interface AccessVerdict {
   /** null when there is no ORDER BY to satisfy. */
   sortAvoided: boolean | null;
   seqScanCost: number;
+  /**
+   * Inner side of a join: the outer rows it is joined to. A nested loop looks the table up that many
+   * times; a hash join reads it once (then `hashJoin`).
+   */
+  outerRows?: number;
+  hashJoin?: boolean;
   reason: string;
 }

@@ -3,12 +3,17 @@ import type { Range } from '../model/location';
 import type { AccessVerdict, ProposedIndex } from '../matcher/types';
 import { evaluateIndex, fmt, selectivityContext } from '../matcher/analyzeAccess';
 import { requiredOrder } from '../matcher/btree';
-import { draftAsIndex, draftIndex, finishDraft } from '../matcher/propose';
+import { draftAsIndex, draftIndex, finishDraft, type Draft } from '../matcher/propose';
+import type { IndexDef, IndexKey } from '../model/schema';
+import { normalizeExprText } from '../sql/expr';
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Rule, RuleContext } from './context';
+import { DEFAULT_THRESHOLDS } from '../db/planSummary';
 
 /** How much cheaper the proposal must be before it is worth an index. */
 const MIN_GAIN = 1.2;
+/** A sort worth removing for its own sake (planSummary's DEFAULT_THRESHOLDS.sortRows). */
+const SORT_ROWS = DEFAULT_THRESHOLDS.sortRows;
 
 export interface MissingIndexAssessment {
   proposal: ProposedIndex;
@@ -38,32 +43,55 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   // Named and written out (SQL, Prisma) only when it is proposed.
   const draft = draftIndex(access, table, sctx);
   if (!draft) return undefined;
+  // The table may already have that index, unused for a reason the draft does not change (its cost, a join order).
+  if (table.indexes.some((ix) => sameIndex(ix, draft))) return undefined;
   const use = evaluateIndex(draftAsIndex(draft, table), access, sctx);
   if (!use.usable) return undefined;
   // A unique index matched on every key already returns at most one row.
   if (v.best && v.best.index.unique && !v.best.index.predicate && v.best.equalityColumns.length === v.best.index.keys.length) return undefined;
+  // The inner side of a hash join is read once; an index on its join key is looked up once per outer row.
+  const lookups = v.hashJoin && v.outerRows ? v.outerRows : 1;
   const currentCost = v.best?.cost ?? v.seqScanCost;
   const rowsNow = v.best?.rowsRead ?? v.rows;
   const sortNow = v.needsSort && !v.sortAvoided;
   const sortFixed = sortNow && use.sortAvoided;
-  const cheaper = use.cost * MIN_GAIN < currentCost;
-  if (!cheaper && !sortFixed) return undefined;
-  // An index that returns a large share of the table is not worth it unless it also removes a sort.
-  if (use.rowsRead / v.rows > ctx.options.maxSelectivity && !sortFixed) return undefined;
+  // The costs decide, a sort avoided included: removing the sort of a handful of rows saves nothing.
+  if (use.cost * lookups * MIN_GAIN >= currentCost) return undefined;
+  // Without statistics telling how the rows lie on disk (pg_stats.correlation of its first key), an index
+  // that returns a large share of the table is not trusted to pay unless it also removes a sort.
+  const lead = draft.keys[0]?.column;
+  const correlated = lead !== undefined && table.columns.get(lead)?.stats?.correlation !== undefined;
+  if (use.rowsRead / v.rows > ctx.options.maxSelectivity && !sortFixed && !correlated) return undefined;
   const sortedRows = sortNow ? Math.min(v.matchedRows, rowsNow) : 0;
-  const saved = Math.max(rowsNow - use.rowsRead, sortFixed ? sortedRows : 0);
+  const rowsWith = use.rowsRead * lookups;
+  const saved = Math.max(rowsNow - rowsWith, sortFixed ? sortedRows : 0);
   const severity = saved >= ctx.options.rowsThreshold || (sortFixed && access.limit !== undefined && sortedRows > (typeof access.limit === 'number' ? access.limit : 50)) ? 'warning' : 'info';
   if (severity === 'info') {
     if (saved < ctx.options.minRowsSaved) return undefined;
+    // A small gain must still be a real one: half the rows read, or a sort of at least SORT_ROWS rows removed.
+    if (!(rowsNow >= 2 * rowsWith || (sortFixed && sortedRows >= SORT_ROWS))) return undefined;
     // Below warning level, a copy of the index in use that only adds a partial predicate is not worth its upkeep.
     const usedKeys = v.best?.equalityColumns ?? [];
     const sameKeys = draft.keys.length === usedKeys.length && draft.keys.every((k, i) => k.column === usedKeys[i]);
     if (sameKeys && !sortFixed) return undefined;
   }
   const parts: string[] = [];
-  if (rowsNow - use.rowsRead >= 1) parts.push(`read ${approx(use.rowsRead)} instead of ${approx(rowsNow)} rows`);
+  if (rowsNow - rowsWith >= 1) parts.push(`read ${approx(rowsWith)} instead of ${approx(rowsNow)} rows`);
   if (sortFixed) parts.push(`return them already in ORDER BY order (no sort of ${approx(sortedRows)} rows)`);
-  return { proposal: finishDraft(draft, table, ctx.schema), severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith: use.rowsRead, sortAvoided: sortFixed };
+  return { proposal: finishDraft(draft, table, ctx.schema), severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith, sortAvoided: sortFixed };
+}
+
+/** An index with the draft's keys first (same columns, same or fully reversed directions), method and predicate. */
+function sameIndex(ix: IndexDef, draft: Draft): boolean {
+  if (!ix.valid || ix.method !== draft.method || ix.keys.length < draft.keys.length) return false;
+  if (JSON.stringify(ix.predicate ?? []) !== JSON.stringify(draft.predicate)) return false;
+  const text = (k: IndexKey) => (k.column ? k.column : normalizeExprText(k.expression ?? ''));
+  const keyed = (flip: boolean) =>
+    draft.keys.every((k, i) => {
+      const x = ix.keys[i];
+      return text(x) === text(k) && (x.opclass ?? '') === (k.opclass ?? '') && (x.desc !== k.desc) === flip && (x.nullsFirst !== k.nullsFirst) === flip;
+    });
+  return keyed(false) || keyed(true);
 }
 
 function approx(n: number): string {
