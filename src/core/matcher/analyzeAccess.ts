@@ -50,9 +50,24 @@ export function pagesOf(ctx: SelectivityContext): number {
   return Math.max(1, ctx.table.pageEstimate ?? ctx.rows / ROWS_PER_PAGE);
 }
 
-/** A sequential scan with one filter: every page in order, every row through the filter. */
-export function seqScanCostOf(rows: number, pages: number): number {
-  return pages * SEQ_PAGE + rows * (CPU_TUPLE + CPU_OPERATOR);
+/** A sequential scan: every page in order, every row through the filter (`quals`: operators evaluated per row). */
+export function seqScanCostOf(rows: number, pages: number, quals = 1): number {
+  return pages * SEQ_PAGE + rows * (CPU_TUPLE + CPU_OPERATOR * quals);
+}
+
+/**
+ * Operators a filter evaluates per row (cost_qual_eval()): one per atom, and for a value computed by an
+ * expression (`now() - interval '7 days'`) its function and operator too — an index condition computes it
+ * once, a filter on every row.
+ */
+function qualOperators(atoms: PredicateAtom[]): number {
+  let n = 0;
+  for (const a of atoms) {
+    n += 1;
+    const values = a.kind === 'compare' || a.kind === 'not-equal' ? [a.value] : a.kind === 'between' ? [a.low, a.high] : a.kind === 'in' ? a.values : [];
+    for (const v of values) if (v.kind === 'expr') n += 2;
+  }
+  return n;
 }
 
 /** The index part of a scan returning R entries: a descent (one random page), the leaf pages and the entries. */
@@ -145,18 +160,21 @@ interface AccessFacts {
   eq: Map<string, PredicateAtom[]>;
   /** The sequential scan's cost (with the sort, when there is an ORDER BY). */
   seqCost: number;
+  /** filterAtoms(access). */
+  atoms: PredicateAtom[];
 }
 
 function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts {
   const constant = constantColumns(access);
   const required = requiredOrder(access, constant);
-  const selAll = combinedSelectivity(ctx, filterAtoms(access));
+  const atoms = filterAtoms(access);
+  const selAll = combinedSelectivity(ctx, atoms);
   const needsSort = required.length > 0;
   const limit = limitRows(access);
   // With a LIMIT and nothing to sort, the scan stops after LIMIT matches.
   const share = !needsSort && limit !== undefined ? limitShare(access, selAll * ctx.rows) : 1;
-  const seqCost = seqScanCostOf(ctx.rows, pagesOf(ctx)) * share + (needsSort ? sortCost(ctx.rows * selAll, limit) : 0);
-  return { selAll, constant, required, eq: equalityAtoms(access), seqCost };
+  const seqCost = seqScanCostOf(ctx.rows, pagesOf(ctx), Math.max(1, qualOperators(atoms))) * share + (needsSort ? sortCost(ctx.rows * selAll, limit) : 0);
+  return { selAll, constant, required, eq: equalityAtoms(access), seqCost, atoms };
 }
 
 export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext): IndexUse {
@@ -245,9 +263,11 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     cost = indexCost * share + (sortAvoided ? 0 : sortLeft(entries));
     rowsRead = entries * share;
   } else {
-    const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation)) * share + (sortAvoided ? 0 : sortLeft(heapRows));
+    // The heap rows go through the filters the index did not apply.
+    const filterCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms.filter((a) => !inConditions.has(a) && !checked.includes(a)));
+    const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation) + filterCost) * share + (sortAvoided ? 0 : sortLeft(heapRows));
     // A bitmap scan returns rows in physical order: a sort follows (over all of them), or, without an ORDER BY, a LIMIT cuts its heap part short.
-    const viaBitmap = needsSort ? indexCost + bitmapHeapCost(heapRows, pages) + sortLeft(heapRows) : indexCost + bitmapHeapCost(heapRows, pages) * share;
+    const viaBitmap = needsSort ? indexCost + bitmapHeapCost(heapRows, pages) + filterCost + sortLeft(heapRows) : indexCost + (bitmapHeapCost(heapRows, pages) + filterCost) * share;
     // Within the planner's fuzz (1%) the path that keeps the order wins.
     if (viaBitmap * (sortAvoided ? FUZZ : 1) < ordered) {
       cost = viaBitmap;
