@@ -16,6 +16,10 @@
  *    itself redundant given the indexes that stay is not created.
  * 4. Workload check: a drop is cancelled when some query of the workspace would get more than 20%
  *    more expensive without that index once the new indexes exist (the analysis' cost model).
+ *
+ * Below the threshold, a proposal still gets its index when it widens an existing one: the existing
+ * index is a leading prefix of it (`(userId)` → `(userId, createdAt DESC)`), so the new index replaces
+ * it and the table keeps as many indexes: the small gain costs next to nothing on writes and disk.
  */
 import type { Finding, Severity } from '../model/finding';
 import type { QueryShape } from '../model/query';
@@ -49,6 +53,11 @@ export interface PlannedCreate {
   /** Other proposed definitions this one replaces (not created). */
   merged: ProposedIndex[];
   extension?: string;
+  /**
+   * Set when the index only serves demands below the severity threshold: the existing index it
+   * replaces (a leading prefix of it, dropped as superseded), so the table keeps as many indexes.
+   */
+  widens?: IndexDef;
 }
 
 export type DropReason = 'redundant' | 'low-selectivity' | 'superseded';
@@ -206,6 +215,14 @@ function lowSelectivityWhy(schema: SchemaModel, table: TableDef, i: IndexDef): s
   return `"${col.name}" is an enum (${col.enumName}${n ? `, ${n} values` : ''}): an equality match returns about 1/${n ?? '?'} of the table`;
 }
 
+/** The existing plain B-tree index a proposal would make redundant (a leading prefix of it), if any. */
+function widenedIndex(schema: SchemaModel, p: ProposedIndex, widenable: (e: IndexDef) => boolean): IndexDef | undefined {
+  const table = schema.tables.get(p.table);
+  if (!table) return undefined;
+  const n = proposalAsIndex(p);
+  return table.indexes.find((e) => widenable(e) && redundancy(e, n));
+}
+
 function describe(i: IndexDef): string {
   return `"${i.name}" (${i.keys.map((k) => `${keyName(k)}${k.desc ? ' DESC' : ''}`).join(', ')})${i.predicateText ? ` WHERE ${i.predicateText}` : ''}`;
 }
@@ -214,8 +231,13 @@ export function planOptimization(input: PlanInput, opts: PlanOptions = {}): Opti
   const minRank = RANK[opts.minSeverity ?? 'warning'];
   const schema = input.schema;
   const all = collectDemands(input);
-  const demands = all.filter((d) => RANK[d.severity] >= minRank);
-  const below = all.filter((d) => RANK[d.severity] < minRank);
+  // Indexes the findings drop anyway can't be widened: a new index in their place would be one more.
+  const dropped = new Set(input.findings.filter((f) => (f.rule === 'redundant-index' || f.rule === 'low-selectivity-index') && f.index).map((f) => `${f.table}|${f.index}`));
+  const widenable = (e: IndexDef) => !e.unique && !e.primary && !e.constraint && !dropped.has(`${e.table}|${e.name}`);
+  const widened = (d: Demand) => widenedIndex(schema, d.assessment.proposal, widenable);
+  const promoted = all.filter((d) => RANK[d.severity] < minRank && widened(d));
+  const demands = all.filter((d) => RANK[d.severity] >= minRank || promoted.includes(d));
+  let below = all.filter((d) => !demands.includes(d));
 
   // 2. Merge proposals per table.
   const creates: PlannedCreate[] = [];
@@ -233,6 +255,21 @@ export function planOptimization(input: PlanInput, opts: PlanOptions = {}): Opti
         .map((k) => ds.find((d) => defKey(d.assessment.proposal) === k)!.assessment.proposal)
         .filter((p) => ds.filter((d) => defKey(d.assessment.proposal) === defKey(p)).every((d) => serves.includes(d)) && !chosen.some((x) => x.key === defKey(p)));
       creates.push({ index: { ...c.index }, proposal: c.proposal, serves, merged, extension: c.proposal.extension });
+    }
+  }
+
+  // A create that serves only promoted demands must replace an existing index no other create replaces.
+  const claimed = new Set<IndexDef>();
+  for (const c of [...creates].sort((a, b) => b.serves.length - a.serves.length)) {
+    if (!c.serves.every((d) => promoted.includes(d))) continue;
+    const table = schema.tables.get(c.index.table)!;
+    const e = table.indexes.find((i) => !claimed.has(i) && widenable(i) && redundancy(i, c.index));
+    if (e) {
+      claimed.add(e);
+      c.widens = e;
+    } else {
+      creates.splice(creates.indexOf(c), 1);
+      below = [...below, ...c.serves];
     }
   }
 

@@ -195,6 +195,7 @@ function renderReadme(plan: OptimizationPlan, ctx: RenderContext, creates: Numbe
     if (merged.length) {
       md.push('', `Merged: it also serves the queries for which the analysis proposed ${merged.map((p) => `\`${p.table}\` ${keysText(asDef(p))}`).join(' and ')}, so ${merged.length === 1 ? 'that index is' : 'those indexes are'} not created.`);
     }
+    if (c.widens) md.push('', `Below the warning level on its own, it is in the migration because it widens \`${c.widens.name}\` ${keysText(c.widens)}: that index is a leading prefix of this one and is dropped below, so the table keeps as many indexes and writes cost about the same.`);
     if (c.index.predicate) md.push('', 'A partial index: only the rows the queries ask for are indexed. Prisma cannot declare it in schema.prisma (before 7.4), so it lives in SQL only.');
     md.push('');
   });
