@@ -77,6 +77,24 @@ describe('migration generator', () => {
     assert.equal(g.plan.drops.find((d) => d.index.name === 'transactions_status_idx')?.coveredBy?.name, 'transactions_status_createdAt_idx');
   });
 
+  it('takes an info-level proposal only where it widens an existing plain index, which it then replaces (no table gains an index that way)', () => {
+    const widening = g.plan.creates.filter((c) => c.widens);
+    assert.ok(widening.length > 0, 'the sample has per-parent lists whose FK index can be widened');
+    for (const c of widening) {
+      const w = c.widens!;
+      assert.ok(c.serves.every((d) => d.severity === 'info'), `${c.index.name} serves only info-level demands`);
+      assert.ok(w.keys.every((k, i) => keyName(k) === keyName(c.index.keys[i])), `${w.name} is a leading prefix of ${c.index.name}`);
+      assert.ok(!w.unique && !w.primary && !w.constraint);
+      const drop = g.plan.drops.find((d) => d.index === w);
+      assert.equal(drop?.reason, 'superseded', `${w.name} is dropped as superseded`);
+    }
+    // Each widened index is replaced by one new index only.
+    assert.equal(new Set(widening.map((c) => c.widens)).size, widening.length);
+    // Info-level proposals that widen nothing stay out.
+    for (const s of g.plan.skipped) assert.ok(!g.plan.creates.some((c) => c.proposal === s.proposal));
+    assert.match(fs.readFileSync(path.join(OUT, 'README.md'), 'utf8'), /it widens `[^`]+`/);
+  });
+
   it('writes PostgreSQL-correct SQL: quoted names, CONCURRENTLY IF [NOT] EXISTS, timeouts first, creates before drops, ANALYZE, no transaction block', () => {
     const sql = g.files[0].text;
     const stmts = describeStatements(sql);
