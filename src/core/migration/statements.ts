@@ -6,9 +6,9 @@
  *
  * Lock modes follow the PostgreSQL 15 documentation ("Explicit Locking", and each command's page).
  */
-import { scanSync } from 'libpg-query';
 import type { SchemaModel } from '../model/schema';
 import { strings, type Node } from '../sql/expr';
+import { lexSql } from '../sql/lexer';
 import { parseSqlDocument, type ParsedStatement } from '../sql/parser';
 import { findIndex } from '../schema/migrations/applyStatement';
 
@@ -370,7 +370,7 @@ export function withConcurrently(info: Pick<StatementInfo, 'kind' | 'concurrent'
   if ((info.kind !== 'create-index' && info.kind !== 'drop-index') || info.concurrent) return info.text;
   let tokens: { start: number; end: number; text: string }[];
   try {
-    tokens = scanSync(info.text).tokens;
+    tokens = lexSql(info.text);
   } catch {
     return info.text;
   }
@@ -391,7 +391,7 @@ export function robustConcurrent(info: Pick<StatementInfo, 'kind' | 'concurrent'
   if (!guard) return text;
   let tokens: { start: number; end: number; text: string }[];
   try {
-    tokens = scanSync(text).tokens;
+    tokens = lexSql(text);
   } catch {
     return text;
   }

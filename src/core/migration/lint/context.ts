@@ -2,6 +2,7 @@
 import type { Finding, RuleId, Severity } from '../../model/finding';
 import type { LineIndex, Range } from '../../model/location';
 import type { SchemaModel } from '../../model/schema';
+import { lexSql, type SqlToken } from '../../sql/lexer';
 import type { StatementInfo } from '../statements';
 
 /**
@@ -16,6 +17,8 @@ import type { StatementInfo } from '../statements';
 export type Runner = 'prisma' | 'single-query' | 'statements';
 
 export interface LintStatement extends StatementInfo {
+  /** The statement's tokens as libpg-query's scanSync would give them for `text`, when the parse had them (see statementTokens). */
+  tokens?: SqlToken[];
   file: string;
   range: Range;
   /** The schema just before the statement runs (a snapshot). */
@@ -115,4 +118,9 @@ export function runnerPhrase(f: LintFile): string {
     default:
       return `this file runs statement by statement (${f.runnerReason})`;
   }
+}
+
+/** The tokens of a statement's text (exactly what `scanSync(s.text).tokens` gives): those the parse kept, else lexed now. Throws on a lexer error, like scanSync. */
+export function statementTokens(s: LintStatement): SqlToken[] {
+  return s.tokens ?? lexSql(s.text);
 }

@@ -9,13 +9,15 @@ import { LineIndex } from '../../model/location';
 import { emptySchema, type SchemaModel } from '../../model/schema';
 import { applyStatement } from '../../schema/migrations/applyStatement';
 import { sortMigrations } from '../../schema/migrations/loadMigrations';
-import { parseSqlDocument } from '../../sql/parser';
+import { parseSqlDocument, type ParsedStatement } from '../../sql/parser';
 import { describeStatement } from '../statements';
 import type { LintFile, LintStatement, Runner } from './context';
 
 export interface MigrationSource {
   file: string;
   text: string;
+  /** `parseSqlDocument(text)`, when the caller has it already (loadMigrations parsed it): not parsed again, only read. */
+  parsed?: ParsedStatement[];
 }
 
 export interface WalkOptions {
@@ -124,7 +126,7 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
   const runner = opts.runner ?? detected.runner;
   const reason = opts.runner ? 'as configured' : detected.reason;
   const lines = new LineIndex(src.text);
-  const parsed = parseSqlDocument(src.text);
+  const parsed = src.parsed ?? parseSqlDocument(src.text);
   // Copy-on-write: snapshotBefore replaces each table (and enum) a statement can touch by a copy before
   // applyStatement changes it, so `start` (the previous file's `after`) is never modified: share it.
   const schema: SchemaModel = { tables: new Map(start.tables), enums: new Map(start.enums) };
@@ -144,6 +146,7 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
     const info = describeStatement(p, i, snapshot);
     const s: LintStatement = {
       ...info,
+      tokens: p.tokens,
       file: src.file,
       range: lines.range(p.start, p.end),
       before: snapshot,

@@ -1,12 +1,11 @@
-import { scanSync } from 'libpg-query';
 import { byteToCharMapper } from '../../sql/parser';
-import { type LintStatement, type MigrationFinding, type MigrationRule, statementFinding } from './context';
+import { type LintStatement, type MigrationFinding, type MigrationRule, statementFinding, statementTokens } from './context';
 
 /** The statement with `words` inserted after the token sequence `after` (e.g. INDEX [CONCURRENTLY]). */
 function insertAfter(s: LintStatement, after: string[], words: string): string | undefined {
   let tokens: { start: number; end: number; text: string }[];
   try {
-    tokens = scanSync(s.text).tokens;
+    tokens = statementTokens(s);
   } catch {
     return undefined;
   }

@@ -1,9 +1,8 @@
-import { scanSync } from 'libpg-query';
 import type { TableDef } from '../../model/schema';
 import { columnRefsIn, type Node } from '../../sql/expr';
 import { quoteAlways } from '../../sql/identifiers';
 import { byteToCharMapper } from '../../sql/parser';
-import { type LintFile, type LintStatement, type MigrationFinding, type MigrationRule, statementFinding } from './context';
+import { type LintFile, type LintStatement, type MigrationFinding, type MigrationRule, statementFinding, statementTokens } from './context';
 
 interface Ref {
   name: string;
@@ -26,7 +25,7 @@ function referencedColumns(is: Node): Ref[] {
 function unquotedTokens(f: LintFile, s: LintStatement, folded: string): { start: number; end: number }[] {
   let tokens: { start: number; end: number; text: string }[];
   try {
-    tokens = scanSync(s.text).tokens;
+    tokens = statementTokens(s);
   } catch {
     return [];
   }

@@ -2,12 +2,14 @@
 import type { Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
 import { emptySchema, type SchemaModel } from '../../model/schema';
-import { parseSqlDocument } from '../../sql/parser';
+import { parseSqlDocument, type ParsedStatement } from '../../sql/parser';
 import { applyStatement } from './applyStatement';
 
 export interface MigrationFile {
   file: string;
   text: string;
+  /** `parseSqlDocument(text)`, when the caller has it already (the parse is not repeated; the statements are only read). */
+  parsed?: ParsedStatement[];
 }
 
 /**
@@ -25,9 +27,9 @@ export function sortMigrations<T extends { file: string }>(files: T[]): T[] {
 
 export function loadMigrations(files: MigrationFile[], into: SchemaModel = emptySchema()): { schema: SchemaModel; problems: Finding[] } {
   const problems: Finding[] = [];
-  for (const { file, text } of sortMigrations(files)) {
+  for (const { file, text, parsed } of sortMigrations(files)) {
     const lines = new LineIndex(text);
-    for (const stmt of parseSqlDocument(text)) {
+    for (const stmt of parsed ?? parseSqlDocument(text)) {
       if (stmt.error) {
         problems.push({
           rule: 'parse-error',
