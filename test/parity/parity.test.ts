@@ -43,7 +43,7 @@ const IDS = [
   'limit-filter-on-order-index',
   'prisma:getPendingTransactions',
   'sample:src/services/quizzes.ts:60',
-  // disagreements of the full run (bench/results/parity.json), each with a proposed matcher fix
+  // disagreements of the first full run (bench/parity/README.md), each resolved by a merged matcher fix
   'partial-in-list', // `= ANY (ARRAY[…])` of a live index predicate is read as one parameter
   'in-enum-rare', // IN ignores the most-common-value shares of its values
   'fts-expression-index', // `'simple'::regconfig` in the catalog's expression vs `'simple'` in the query
@@ -54,12 +54,11 @@ const IDS = [
 ];
 
 /**
- * Cases of IDS on which the tool agreed with PostgreSQL 15.18 at SCALE when this floor was set
- * (2026-11-26, repeated runs: 23 each time): all 23 guard-rail cases, none of the 7 known disagreements
- * (bench/parity/README.md has their causes and fixes). Raise it when a matcher fix makes one of them
- * agree; never lower it to let a change pass.
+ * Cases of IDS on which the tool agrees with PostgreSQL 15.18 at SCALE, less a margin of one for the
+ * data's sampling (ANALYZE samples rows): with fixes A–Q merged, three runs gave 30 each (2026-11-26;
+ * before them: 23, none of the 7 then-known disagreements). Never lower it to let a change pass.
  */
-const AGREEMENT_FLOOR = 23;
+const AGREEMENT_FLOOR = 29;
 
 describe('planner parity (reduced suite, PostgreSQL 15)', function () {
   this.timeout(180_000);
