@@ -3,7 +3,7 @@ import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
 import { atomColumns, type Literal, type PredicateAtom } from '../model/predicate';
 import { normalizeExprText } from '../sql/expr';
-import { constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, requiredOrder } from './btree';
+import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import type { AccessVerdict, IndexUse } from './types';
@@ -236,10 +236,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const condSel = combinedSelectivity(ctx, [...conditions, ...predicate]);
   // Conditions on other key columns are checked on the index entries, before any heap visit.
   const inConditions = new Set(conditions);
-  const checked = index.keys.flatMap((k) => {
-    const name = keyName(k);
-    return [...(facts.eq.get(name) ?? []), ...(rangeAtoms(access, k, ctx.schema.collation).get(name) ?? [])].filter((a) => !inConditions.has(a));
-  });
+  const checked = index.keys.flatMap((k) => [...(atomsOnKey(facts.eq, k) ?? []), ...(atomsOnKey(rangeAtoms(access, k, ctx.schema.collation), k) ?? [])].filter((a) => !inConditions.has(a)));
   // Entries the scan reads (all of them for a whole-index scan) and heap rows it fetches, if run to the end.
   const entries = rows * (whole === 'full' ? combinedSelectivity(ctx, predicate) : condSel);
   const heapRows = rows * combinedSelectivity(ctx, [...conditions, ...checked, ...predicate]);
@@ -327,7 +324,7 @@ function laterKeyConditions(index: IndexDef, access: TableAccess, eq: Map<string
   let i = 0;
   for (; i < index.keys.length; i++) {
     const name = keyName(index.keys[i]);
-    if (eq.has(name) || rangeAtoms(access, index.keys[i], collation).has(name)) break;
+    if (atomsOnKey(eq, index.keys[i]) || atomsOnKey(rangeAtoms(access, index.keys[i], collation), index.keys[i])) break;
     skipped.push(name);
   }
   if (i === 0 || i === index.keys.length) return { skipped: [], conditions: [] };

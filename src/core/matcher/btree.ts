@@ -10,6 +10,7 @@ import { atomColumns, type PredicateAtom } from '../model/predicate';
 import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, IndexKey } from '../model/schema';
 import { predicateImplied } from './implication';
+import { normalizeExprText } from '../sql/expr';
 
 export interface KeyMatch {
   equalityColumns: string[];
@@ -19,6 +20,15 @@ export interface KeyMatch {
 
 export function keyName(k: IndexKey): string {
   return k.column ?? k.expression ?? '?';
+}
+
+/** The atoms of `byColumn` on a key: by column name, or for an expression key by its normalised text. */
+export function atomsOnKey(byColumn: Map<string, PredicateAtom[]>, key: IndexKey): PredicateAtom[] | undefined {
+  const exact = byColumn.get(keyName(key));
+  if (exact || !key.expression) return exact;
+  const want = normalizeExprText(key.expression);
+  for (const [column, atoms] of byColumn) if (column.includes('(') && normalizeExprText(column) === want) return atoms;
+  return undefined;
 }
 
 /** Atoms of the access that an index can use as an equality condition, by column. */
@@ -77,13 +87,13 @@ export function matchKeys(index: IndexDef, access: TableAccess, eq: Map<string, 
   const out: KeyMatch = { equalityColumns: [], conditions: [] };
   for (const key of index.keys) {
     const name = keyName(key);
-    const e = eq.get(name);
+    const e = atomsOnKey(eq, key);
     if (e) {
       out.equalityColumns.push(name);
       out.conditions.push(...e);
       continue;
     }
-    const r = rangeAtoms(access, key, collation).get(name);
+    const r = atomsOnKey(rangeAtoms(access, key, collation), key);
     if (r) {
       out.rangeColumn = name;
       out.conditions.push(...r);

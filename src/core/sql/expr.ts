@@ -165,12 +165,15 @@ export function intOf(n: Node | undefined): number | 'param' | undefined {
 /**
  * Expression text normalised for comparing an index's expression key (as the catalog prints it) with a
  * query's expression: casts of string constants dropped (`'simple'::regconfig` is how pg_get_indexdef
- * prints the `'simple'` a query writes), identifier quotes, white space and letter case ignored.
+ * prints the `'simple'` a query writes), implicit casts of a column to text (`lower((email)::text)` for a
+ * varchar column), identifier quotes, white space and letter case ignored.
  */
 export function normalizeExprText(text: string): string {
   return text
     .replace(/('(?:[^']|'')*')::(?:"[^"]+"|[a-z_][a-z0-9_.]*)(?:\[\])?/gi, '$1')
-    .replace(/"([a-z_][a-z0-9_]*)"/g, '$1')
+    .replace(/"([a-z_][a-z0-9_]*)"/gi, '$1')
+    .replace(/\(([a-z_][a-z0-9_]*)\)::(?:text|varchar|character varying)\b/gi, '$1')
+    .replace(/\b([a-z_][a-z0-9_]*)::(?:text|varchar|character varying)\b/gi, '$1')
     .replace(/\s+/g, '')
     .toLowerCase();
 }

@@ -75,6 +75,16 @@ describe('planner model (parity fixes)', () => {
     assert.equal(c.usable, true);
   });
 
+  it('C: matches a B-tree expression key the catalog prints with an implicit cast of a varchar column', () => {
+    const s = schemaFrom(`CREATE TABLE u (id int PRIMARY KEY, email varchar(255) NOT NULL);
+      CREATE INDEX u_lower ON u USING btree (lower((email)::text));`);
+    const c = candidate(verdict(s, `SELECT id FROM u WHERE lower(email) = $1`, options({ u: ROWS })), 'u_lower');
+    assert.equal(c.usable, true);
+    assert.equal(c.equalityColumns.length, 1);
+    // And the missing-index rule does not propose lower(email) again.
+    assert.deepEqual(missingFindings(s, `SELECT id FROM u WHERE lower(email) = $1`, options({ u: ROWS })), []);
+  });
+
   it('D: a column only tested by a condition the partial predicate implies needs no heap visit', () => {
     const q = (cols: string) => verdict(schema(), `SELECT ${cols} FROM e WHERE "userId" = $1 AND "courseId" = $2 AND passed = false`, opts);
     assert.equal(candidate(q('count(*)'), 'e_failed').indexOnly, true);
@@ -257,5 +267,19 @@ export async function m() { return prisma.user.aggregate({ _count: true, _max: {
     assert.match(f?.fix?.sql ?? '', /ON "users" \("role", "createdAt" DESC\)/);
     // A role given as a parameter is a third again for a generic plan (1 / n_distinct).
     assert.deepEqual(missingFindings(s, q('$1'), options({ users: 100_000 })), []);
+  });
+
+  it('J: never proposes an index the table already has, even one too bloated to pay', () => {
+    const s = schema();
+    stats(s, 'e', 'score', { nDistinct: 101, histogramBounds: ['0', '10', '20', '30', '40', '50', '60', '70', '80', '90', '100'] });
+    const q = `SELECT * FROM e WHERE score < 10`; // 10% of the rows
+    // A healthy e_score serves it (100k rows, a bitmap scan of most pages beats a scan of all of them plus their filter).
+    assert.equal(verdict(s, q, opts).best?.index.name, 'e_score');
+    // Bloated to 200,000 pages, reading a tenth of it costs the planner more than the table (pg_relation_size
+    // is what genericcostestimate() reads): a sequential scan — and a fresh (score) index would pay, but the
+    // table has one: the answer is REINDEX, not a second copy.
+    s.tables.get('e')!.indexes.find((i) => i.name === 'e_score')!.stats = { sizeBytes: 8192 * 200_000 };
+    assert.equal(verdict(s, q, opts).best, undefined);
+    assert.deepEqual(missingFindings(s, q, opts), []);
   });
 });
