@@ -95,6 +95,29 @@ describe('migration generator', () => {
     assert.match(fs.readFileSync(path.join(OUT, 'README.md'), 'utf8'), /it widens `[^`]+`/);
   });
 
+  it('widens the plain index a per-parent list (equality on its keys, ORDER BY … LIMIT) finds its rows with by the sort keys', () => {
+    const lists = g.plan.creates.filter((c) => c.paginates?.length);
+    assert.ok(lists.length > 0, 'the sample lists a user’s payments and attempts, newest first, with a LIMIT');
+    for (const c of lists) {
+      const w = c.widens!;
+      assert.ok(w && !w.unique && !w.primary && !w.constraint, `${c.index.name} replaces a plain index`);
+      assert.equal(g.plan.drops.find((d) => d.index === w)?.reason, 'superseded');
+      for (const p of c.paginates!) {
+        const a = p.verdict.access;
+        assert.ok(a.limit !== undefined && a.orderBy.length > 0, `${p.shape.id} is an ORDER BY … LIMIT`);
+        assert.equal(p.verdict.best?.index, w, `${p.shape.id} finds its rows through ${w.name} today`);
+        // The new keys: the old index's, then the ORDER BY's, in its directions.
+        assert.deepEqual(
+          c.index.keys.map((k) => [keyName(k), k.desc]),
+          [...w.keys.map((k) => [keyName(k), k.desc]), ...a.orderBy.filter((o) => !w.keys.some((k) => k.column === o.column)).map((o) => [o.column, o.desc])],
+        );
+      }
+    }
+    // A user's payments, newest first: not left to a walk of a new index on createdAt alone.
+    const payments = lists.find((c) => c.index.table === 'transactions');
+    assert.equal(payments && keys(payments.index), 'userId, createdAt DESC');
+  });
+
   it('writes PostgreSQL-correct SQL: quoted names, CONCURRENTLY IF [NOT] EXISTS, timeouts first, creates before drops, ANALYZE, no transaction block', () => {
     const sql = g.files[0].text;
     const stmts = describeStatements(sql);

@@ -75,7 +75,10 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
   const written = writeGenerated(g);
   const p = g.plan;
   out.write(`${g.name}: ${p.creates.length} new index${p.creates.length === 1 ? '' : 'es'}, ${p.drops.length} dropped, on ${p.tables.length} tables.\n`);
-  for (const c of p.creates) out.write(`  + ${c.index.table}.${c.index.name} (${c.serves.length} quer${c.serves.length === 1 ? 'y' : 'ies'}${c.merged.length ? `, merges ${c.merged.length} other proposal${c.merged.length === 1 ? '' : 's'}` : ''})\n`);
+  for (const c of p.creates) {
+    const n = c.serves.length + (c.paginates?.length ?? 0);
+    out.write(`  + ${c.index.table}.${c.index.name} (${n} quer${n === 1 ? 'y' : 'ies'}${c.merged.length ? `, merges ${c.merged.length} other proposal${c.merged.length === 1 ? '' : 's'}` : ''}${c.paginates?.length ? ', per-parent list' : ''})\n`);
+  }
   for (const d of p.drops) out.write(`  - ${d.index.table}.${d.index.name} (${d.reason})\n`);
   for (const k of p.kept) out.write(`  = ${k.index.table}.${k.index.name} kept: ${k.why}\n`);
   const warn = g.residual.missing.filter((f) => f.severity === 'warning' || f.severity === 'error').length;

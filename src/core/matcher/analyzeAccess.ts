@@ -309,6 +309,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     rangeColumn: km.rangeColumn,
     conditions,
     sortAvoided: sortKept,
+    canOrder: sortAvoided,
     backward: order.backward,
     indexOnly,
     rowsRead,

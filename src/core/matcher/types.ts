@@ -14,6 +14,8 @@ export interface IndexUse {
   conditions: PredicateAtom[];
   /** The index delivers rows in the ORDER BY order (forward or backward scan). */
   sortAvoided: boolean;
+  /** The index can return the rows in ORDER BY order, whether or not the cheapest plan through it does (bitmap + sort of a few rows). */
+  canOrder?: boolean;
   backward: boolean;
   /** Every column the statement reads is in the index (keys or INCLUDE). */
   indexOnly: boolean;

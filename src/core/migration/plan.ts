@@ -20,6 +20,11 @@
  * Below the threshold, a proposal still gets its index when it widens an existing one: the existing
  * index is a leading prefix of it (`(userId)` → `(userId, createdAt DESC)`), so the new index replaces
  * it and the table keeps as many indexes: the small gain costs next to nothing on writes and disk.
+ * Per-parent lists get the same: a query that finds its rows by equality on every key of a plain
+ * index and sorts them for ORDER BY … LIMIT has that index widened by its sort keys. On average rows
+ * the sort is small; for the parents with many rows (data is rarely uniform) the query reads LIMIT
+ * rows instead of all of theirs, and no other new index (one on the sort column alone) can tempt
+ * the planner into walking the whole table in order, betting on where that parent's rows are.
  */
 import type { Finding, Severity } from '../model/finding';
 import type { QueryShape } from '../model/query';
@@ -27,7 +32,7 @@ import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
 import type { AccessVerdict, ProposedIndex } from '../matcher/types';
 import { analyzeAccess, evaluateIndex, selectivityContext } from '../matcher/analyzeAccess';
 import { keyName } from '../matcher/btree';
-import { proposalAsIndex } from '../matcher/propose';
+import { finishDraft, proposalAsIndex } from '../matcher/propose';
 import { assessMissingIndex, type MissingIndexAssessment } from '../rules/missingIndex';
 import { redundancy } from '../rules/indexRelations';
 import { redundantIndexes } from '../rules/redundantIndex';
@@ -58,6 +63,11 @@ export interface PlannedCreate {
    * replaces (a leading prefix of it, dropped as superseded), so the table keeps as many indexes.
    */
   widens?: IndexDef;
+  /**
+   * Per-parent lists (ORDER BY … LIMIT on the rows an equality on every key of `widens` finds) the
+   * index returns in order: no sort, and LIMIT rows read instead of all of the parent's.
+   */
+  paginates?: { shape: QueryShape; verdict: AccessVerdict }[];
 }
 
 export type DropReason = 'redundant' | 'low-selectivity' | 'superseded';
@@ -215,6 +225,50 @@ function lowSelectivityWhy(schema: SchemaModel, table: TableDef, i: IndexDef): s
   return `"${col.name}" is an enum (${col.enumName}${n ? `, ${n} values` : ''}): an equality match returns about 1/${n ?? '?'} of the table`;
 }
 
+/**
+ * Widens the plain index a per-parent list finds its rows with by the list's sort keys (see the
+ * header). A pagination takes an index an info-level widening holds; the first list (in workspace
+ * order) decides the sort keys, and later lists on the same index join it when it serves them too.
+ */
+function paginationWidenings(input: PlanInput, creates: PlannedCreate[], widenable: (e: IndexDef) => boolean, release: (ds: Demand[]) => void): void {
+  const schema = input.schema;
+  for (const sv of input.verdicts) {
+    for (const v of sv.accesses) {
+      const a = v.access;
+      const use = v.best;
+      const e = use?.index;
+      if (!use || !e || a.limit === undefined || !a.orderBy.length || !v.needsSort || use.sortAvoided) continue;
+      if (!widenable(e) || e.method !== 'btree' || e.predicate || e.include.length || use.rangeColumn || use.equalityColumns.length < e.keys.length) continue;
+      const table = schema.tables.get(e.table);
+      if (!table) continue;
+      const sctx = selectivityContext(schema, table, input.options);
+      // In order *and* through the same equality: an index on the sort column alone is the walk to avoid.
+      const sortFree = (i: IndexDef) => {
+        const u = evaluateIndex(i, a, sctx);
+        return u.usable && (u.sortAvoided || !!u.canOrder) && use.equalityColumns.every((c) => u.equalityColumns.includes(c));
+      };
+      const onTable = creates.filter((c) => c.index.table === e.table);
+      const holder = onTable.find((c) => c.widens === e);
+      if (holder?.paginates) {
+        if (sortFree(holder.index)) holder.paginates.push({ shape: sv.shape, verdict: v });
+        continue;
+      }
+      // Served in order by a new index already, or `e` is superseded by one: nothing to widen.
+      if (onTable.some((c) => c !== holder && (sortFree(c.index) || redundancy(e, c.index)))) continue;
+      const extra = a.orderBy.filter((o) => !e.keys.some((k) => k.column === o.column));
+      const keys = [...e.keys, ...extra.map((o) => ({ column: o.column, desc: o.desc, nullsFirst: o.nullsFirst ?? o.desc }))];
+      const proposal = finishDraft({ method: 'btree', keys, predicate: [], conditions: [] }, table, schema);
+      const index = proposalAsIndex(proposal);
+      if (!sortFree(index)) continue;
+      if (holder) {
+        creates.splice(creates.indexOf(holder), 1);
+        release(holder.serves);
+      }
+      creates.push({ index: { ...index }, proposal, serves: [], merged: [], widens: e, paginates: [{ shape: sv.shape, verdict: v }] });
+    }
+  }
+}
+
 /** The existing plain B-tree index a proposal would make redundant (a leading prefix of it), if any. */
 function widenedIndex(schema: SchemaModel, p: ProposedIndex, widenable: (e: IndexDef) => boolean): IndexDef | undefined {
   const table = schema.tables.get(p.table);
@@ -272,6 +326,8 @@ export function planOptimization(input: PlanInput, opts: PlanOptions = {}): Opti
       below = [...below, ...c.serves];
     }
   }
+
+  paginationWidenings(input, creates, widenable, (ds) => (below = [...below, ...ds]));
 
   // Unique names: two chosen definitions can share a generated name (same keys, other predicate).
   const taken = new Set([...schema.tables.values()].flatMap((t) => t.indexes.map((i) => i.name)));

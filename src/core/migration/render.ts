@@ -3,6 +3,7 @@
  * rollback, a README that explains every statement with the finding it comes from, and the
  * Prisma-layout variant that `prisma migrate deploy` can run.
  */
+import type { QueryShape } from '../model/query';
 import type { IndexDef } from '../model/schema';
 import { keyName } from '../matcher/btree';
 import { keySql } from '../matcher/propose';
@@ -68,8 +69,17 @@ function uniqueDemands(ds: Demand[]): Demand[] {
   });
 }
 
+/** Where a query is, `file:line` relative to the output. */
+function at(ctx: RenderContext, shape: QueryShape): string {
+  return `${ctx.rel(shape.location.file)}:${shape.location.range.start.line + 1}`;
+}
+
 function createComment(ctx: RenderContext, c: PlannedCreate): string {
   const ds = uniqueDemands(c.serves);
+  if (!ds.length && c.paginates?.length) {
+    const ps = c.paginates;
+    return `per-parent list${ps.length === 1 ? '' : 's'} (ORDER BY … LIMIT) on "${c.index.table}", widening "${c.widens?.name}": ${ps.slice(0, 3).map((p) => at(ctx, p.shape)).join(', ')}${ps.length > 3 ? ', …' : ''}`;
+  }
   const places = ds.slice(0, 3).map((d) => where(ctx, d));
   return `missing-index (${worst(ds)}) on "${c.index.table}" for ${ds.length} quer${ds.length === 1 ? 'y' : 'ies'}: ${places.join(', ')}${ds.length > 3 ? ', …' : ''}`;
 }
@@ -189,13 +199,24 @@ function renderReadme(plan: OptimizationPlan, ctx: RenderContext, creates: Numbe
   plan.creates.forEach((c, i) => {
     const ds = uniqueDemands(c.serves);
     md.push(`### [${creates[i].n}] \`${c.index.name}\` on \`${c.index.table}\` ${keysText(c.index)}`, '', '```sql', creates[i].sql, '```', '');
-    md.push(`From **missing-index** (${worst(ds)}) — ${ds.length} quer${ds.length === 1 ? 'y' : 'ies'}:`, '');
-    for (const d of ds) md.push(`- ${link(d)} ${d.shape.label}: ${d.verdict.reason}; with this index it would ${d.assessment.why}.`);
+    if (ds.length) {
+      md.push(`From **missing-index** (${worst(ds)}) — ${ds.length} quer${ds.length === 1 ? 'y' : 'ies'}:`, '');
+      for (const d of ds) md.push(`- ${link(d)} ${d.shape.label}: ${d.verdict.reason}; with this index it would ${d.assessment.why}.`);
+    }
+    if (c.paginates?.length) {
+      md.push(`${ds.length ? '\nAlso for' : 'For'} per-parent lists sorted for ORDER BY … LIMIT — ${c.paginates.length} quer${c.paginates.length === 1 ? 'y' : 'ies'}:`, '');
+      for (const p of c.paginates) md.push(`- [\`${at(ctx, p.shape)}\`](${ctx.rel(p.shape.location.file)}#L${p.shape.location.range.start.line + 1}) ${p.shape.label}: ${p.verdict.reason}.`);
+      md.push(
+        '',
+        `With this index the first rows come in ORDER BY order: no sort, and LIMIT rows read instead of all of the parent's. On average rows the gain is small; for the parents with many rows (a heavy user, a popular course) it is most of the query, and no new index on the sort column alone can tempt the planner into walking the whole table in that order.`,
+      );
+    }
     const merged = c.merged.filter((p) => p.name !== c.index.name || keysText(p as unknown as IndexDef) !== keysText(c.index));
     if (merged.length) {
       md.push('', `Merged: it also serves the queries for which the analysis proposed ${merged.map((p) => `\`${p.table}\` ${keysText(asDef(p))}`).join(' and ')}, so ${merged.length === 1 ? 'that index is' : 'those indexes are'} not created.`);
     }
-    if (c.widens) md.push('', `Below the warning level on its own, it is in the migration because it widens \`${c.widens.name}\` ${keysText(c.widens)}: that index is a leading prefix of this one and is dropped below, so the table keeps as many indexes and writes cost about the same.`);
+    if (c.widens && c.paginates?.length) md.push('', `It widens \`${c.widens.name}\` ${keysText(c.widens)}, a leading prefix of it that is dropped below: the table keeps as many indexes and writes cost about the same.`);
+    else if (c.widens) md.push('', `Below the warning level on its own, it is in the migration because it widens \`${c.widens.name}\` ${keysText(c.widens)}: that index is a leading prefix of this one and is dropped below, so the table keeps as many indexes and writes cost about the same.`);
     if (c.index.predicate) md.push('', 'A partial index: only the rows the queries ask for are indexed. Prisma cannot declare it in schema.prisma (before 7.4), so it lives in SQL only.');
     md.push('');
   });
