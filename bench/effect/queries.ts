@@ -26,6 +26,11 @@ export interface EffectQuery {
   source: string;
   /** A write runs inside a transaction that is rolled back. */
   write?: boolean;
+  /**
+   * A rewrite of the app's query that one index set's schema change exists for (the plan's
+   * `search_vector` column): left out of the "as written" geometric mean.
+   */
+  rewrite?: boolean;
   sql: (ctx: QueryContext) => string;
   params: (p: Picks) => unknown[];
 }
@@ -164,6 +169,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, NOW())`,
     id: 'P7-fts',
     group: 'pattern',
     title: 'Search, the plan’s full-text rewrite (tsvector @@ tsquery)',
+    rewrite: true,
     source: 'Query Pattern 7, "Query becomes"',
     // Where the plan's generated column does not exist (before, tool), the same expression inline: same rows.
     sql: (ctx) => {
