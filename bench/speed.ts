@@ -236,7 +236,7 @@ export interface SpeedResults {
   options: SpeedOptions;
   workspace: { tsFiles: number; sqlFiles: number; migrations: number; embeddedSql: number; queries: number; findings: number; mb: number; generateMs: number };
   cold: { wallMs: number[]; checkMs: number[]; cpuMs: number[]; maxRssMb: number[] };
-  warm: { firstMs: number; runsMs: number[]; openMs: number[]; analyzeMs: number[] };
+  warm: { firstMs: number; runsMs: number[]; openMs: number[]; analyzeMs: number[]; /** CPU time of this process (all threads) per run. */ cpuMs: number[] };
   /** lintMigrations alone on the workspace's migrations (part of every full analysis). */
   migrationLintMs: number;
   raw: { sqlMs: number[]; tsMs: number[]; tsBareMs: number[] };
@@ -282,13 +282,15 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
     }
 
     // 2. Warm: full analyses in this process, alternating between the two identical copies.
-    const warm = { firstMs: 0, runsMs: [] as number[], openMs: [] as number[], analyzeMs: [] as number[] };
+    const warm = { firstMs: 0, runsMs: [] as number[], openMs: [] as number[], analyzeMs: [] as number[], cpuMs: [] as number[] };
     let queries = 0;
     let findings = 0;
     for (let i = 0; i < opts.warmReps; i++) {
       const root = i % 2 === 0 ? ws.root : copy;
+      const cpu0 = process.cpuUsage();
       const [proj, openMs] = await timeAsync(() => EngineProject.open(root));
       const [r, analyzeMs] = time(() => proj.analyze());
+      const cpu = process.cpuUsage(cpu0);
       queries = r.stats.queries;
       findings = r.findings.length;
       if (i === 0) warm.firstMs = openMs + analyzeMs;
@@ -296,8 +298,9 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
         warm.runsMs.push(openMs + analyzeMs);
         warm.openMs.push(openMs);
         warm.analyzeMs.push(analyzeMs);
+        warm.cpuMs.push((cpu.user + cpu.system) / 1000);
       }
-      log(`in-process analysis ${i + 1}/${opts.warmReps}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms`);
+      log(`in-process analysis ${i + 1}/${opts.warmReps}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`);
     }
     const sources = ws.migrationFiles.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
     const [, migrationLintMs] = time(() => lintMigrations(sources));
@@ -420,7 +423,7 @@ export function speedTable(r: SpeedResults): [string, string][] {
   const rows: [string, string][] = [
     [`large workspace: ${w.tsFiles} TS files, ${w.migrations} migrations, ${w.sqlFiles} .sql (${w.mb.toFixed(1)} MB)`, `${w.queries} queries, ${w.findings} findings`],
     [`check, cold (new process, dist/cli.js; median of ${r.cold.wallMs.length})`, `${f0(median(r.cold.wallMs))} ms (check itself ${f0(median(r.cold.checkMs))} ms, CPU ${f0(median(r.cold.cpuMs))} ms)`],
-    [`check, warm (in process, open + analyze; median of ${r.warm.runsMs.length})`, `${f0(median(r.warm.runsMs))} ms (open ${f0(median(r.warm.openMs))} + analyze ${f0(median(r.warm.analyzeMs))}; first run ${f0(r.warm.firstMs)})`],
+    [`check, warm (in process, open + analyze; median of ${r.warm.runsMs.length})`, `${f0(median(r.warm.runsMs))} ms (open ${f0(median(r.warm.openMs))} + analyze ${f0(median(r.warm.analyzeMs))}; CPU ${f0(median(r.warm.cpuMs))}; first run ${f0(r.warm.firstMs)})`],
     [`  of which the migration linter (lintMigrations alone, ${w.migrations} files)`, `${f0(r.migrationLintMs)} ms`],
     [`raw parse: libpg-query on ${w.sqlFiles + w.migrations + w.embeddedSql} SQL texts + TypeScript on ${w.tsFiles} files`, `${f0(rawSql + rawTs)} ms (SQL ${f0(rawSql)} + TS ${f0(rawTs)}; TS bare ${f0(rawBare)})`],
     ['full analysis / raw parse (goal ≤ 1.5×)', `${r.ratio.warmOverRaw.toFixed(2)}× (${r.ratio.warmOverBareRaw.toFixed(2)}× over the bare parse)`],

@@ -20,7 +20,7 @@ import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
 import { shapesFromSqlText } from './shapes/fromSql';
 import { extractFromTypeScript, reextractTypeScript, type TypeScriptReuse } from './sources/typescript/extract';
-import { initSqlParser, parseSqlDocument, withSqlParseCache, type ParsedStatement } from './sql/parser';
+import { initSqlParser } from './sql/parser';
 import { classify, isRollbackFile, listFiles, type FileKind } from './workspace/files';
 import { mergeSchemas } from './workspace/mergeSchemas';
 
@@ -52,8 +52,6 @@ interface FileEntry {
   reuse?: TypeScriptReuse;
   /** What analyze() derived from this file alone; dropped when the file is extracted again. */
   analysis?: FileAnalysis;
-  /** A schema file's statements (parseSqlDocument), parsed once for the schema and the migration lint. */
-  sql?: ParsedStatement[];
 }
 
 /** A file's share of an analysis, valid for one schema generation. */
@@ -147,7 +145,8 @@ export class Project {
       const text = readText(f, p.skipped);
       if (text !== undefined) p.files.set(f, p.entry(f, text));
     }
-    p.rebuildAll();
+    p.rebuildSchema();
+    p.reextractAll();
     return p;
   }
 
@@ -190,7 +189,7 @@ export class Project {
       this.schemaSources.push(pf.file);
     }
     if (migrationFiles.length) {
-      const loaded = loadMigrations(migrationFiles.map((m) => this.migrationSource(m)));
+      const loaded = loadMigrations(migrationFiles.map((m) => ({ file: m.file, text: m.text })));
       this.migrationsSchema = loaded.schema;
       this.schemaProblems.push(...loaded.problems);
       this.schemaSources.push(...migrationFiles.map((m) => m.file));
@@ -198,11 +197,6 @@ export class Project {
     if (this.migrationsSchema && this.prismaSchema && this.prismaSchema.tables.size > 0) this.schema = mergeSchemas(this.migrationsSchema, this.prismaSchema);
     else this.schema = this.migrationsSchema && this.migrationsSchema.tables.size > 0 ? this.migrationsSchema : (this.prismaSchema ?? emptySchema());
     if (this.live) this.schema = overlayLiveSchema(this.live, this.schema);
-  }
-
-  /** A migration file with its statements, parsed on first use and kept with the entry (the schema and the lint read them). */
-  private migrationSource(e: FileEntry): { file: string; text: string; parsed: ParsedStatement[] } {
-    return { file: e.file, text: e.text, parsed: (e.sql ??= parseSqlDocument(e.text)) };
   }
 
   /** Extracts the file's shapes; `prev`: the entry it replaces, whose extraction may be partly reused. */
@@ -241,14 +235,6 @@ export class Project {
     for (const e of this.files.values()) this.extract(e);
   }
 
-  /** The schema and every file's shapes again; a SQL text met more than once on the way is parsed once. */
-  private rebuildAll(): void {
-    withSqlParseCache(() => {
-      this.rebuildSchema();
-      this.reextractAll();
-    });
-  }
-
   /** Replaces a file's text (an editor buffer); returns true when the schema changed. */
   updateFile(file: string, text: string): boolean {
     const abs = path.resolve(file);
@@ -258,7 +244,8 @@ export class Project {
     const e = this.entry(abs, text);
     this.files.set(abs, e);
     if (this.isSchemaFile(e)) {
-      this.rebuildAll();
+      this.rebuildSchema();
+      this.reextractAll();
       return true;
     }
     this.extract(e, prev?.kind === e.kind ? prev : undefined);
@@ -271,7 +258,8 @@ export class Project {
     if (!e) return;
     this.files.delete(abs);
     if (this.isSchemaFile(e)) {
-      this.rebuildAll();
+      this.rebuildSchema();
+      this.reextractAll();
     }
   }
 
@@ -284,7 +272,8 @@ export class Project {
     this.live = live;
     for (const t of live.schema.tables.values()) if (t.rowEstimate !== undefined) this.config.matcher.rows[t.name] = t.rowEstimate;
     if (this.rowFlags.length) applyRowFlags(this.config, this.rowFlags);
-    this.rebuildAll();
+    this.rebuildSchema();
+    this.reextractAll();
   }
 
   /** The migration files the schema is built from (the embedded database loads them). */
@@ -357,7 +346,7 @@ export class Project {
     // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
     const migrations = entries.filter((e) => e.kind === 'migration' && this.isSchemaFile(e));
     if (!this.lintCache || !sameEntries(this.lintCache.entries, migrations)) {
-      this.lintCache = { entries: migrations, findings: lintMigrations(migrations.map((e) => this.migrationSource(e))) };
+      this.lintCache = { entries: migrations, findings: lintMigrations(migrations.map((e) => ({ file: e.file, text: e.text }))) };
     }
     // Filtered once while the migration files stay the same (their suppressions come with them).
     const lint = this.lintCache;

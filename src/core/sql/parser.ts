@@ -189,38 +189,11 @@ function errorMessage(err: unknown): string {
   return msg.replace(/^Error:\s*/, '');
 }
 
-/** Documents parsed during the current withSqlParseCache call, by text. */
-let shared: Map<string, ParsedStatement[]> | undefined;
-
-/**
- * Runs `fn` with parseSqlDocument answering a text it has already parsed during the call from
- * memory (the same statements, which callers only read). The cache lives for the call only: a
- * whole-workspace extraction, where the same query text often appears in many files.
- */
-export function withSqlParseCache<T>(fn: () => T): T {
-  if (shared) return fn();
-  shared = new Map();
-  try {
-    return fn();
-  } finally {
-    shared = undefined;
-  }
-}
-
 /**
  * Parses every statement of a SQL document. One broken statement does not hide the
- * rest: each top-level piece is parsed on its own when the whole fails. The statements are
- * shared with other callers inside withSqlParseCache: read them, don't change them.
+ * rest: each top-level piece is parsed on its own when the whole fails.
  */
 export function parseSqlDocument(text: string): ParsedStatement[] {
-  const hit = shared?.get(text);
-  if (hit) return hit.slice();
-  const out = parseDocument(text);
-  shared?.set(text, out.slice());
-  return out;
-}
-
-function parseDocument(text: string): ParsedStatement[] {
   assertReady();
   const out: ParsedStatement[] = [];
   const split = splitStatements(text);
