@@ -232,6 +232,11 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
       whole = ctx.serverVersion !== undefined && ctx.serverVersion >= 18 && later.skipped.length === 1 ? 'skip' : 'full';
     }
   }
+  // Most indexes of a table have nothing to offer a given query: no condition on any key, no partial
+  // predicate, no order. They are unusable whatever the costs (see `usable` below): skip the costing.
+  if (conditions.length === 0 && !index.predicate && !sortAvoided) {
+    return { ...base, sortAvoided, backward: order.backward, indexOnly, reason: `no condition on its leading column "${index.keys[0] ? keyName(index.keys[0]) : '?'}"` };
+  }
   const predicate = index.predicate ?? [];
   const condSel = combinedSelectivity(ctx, [...conditions, ...predicate]);
   // Conditions on other key columns are checked on the index entries, before any heap visit.

@@ -39,6 +39,8 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   const { access, table } = v;
   if (!table || access.kind === 'insert') return undefined;
   if (v.rows < ctx.options.minRows) return undefined;
+  // A unique index matched on every key already returns at most one row.
+  if (v.best && v.best.index.unique && !v.best.index.predicate && v.best.equalityColumns.length === v.best.index.keys.length) return undefined;
   const sctx = selectivityContext(ctx.schema, table, ctx.options);
   // Named and written out (SQL, Prisma) only when it is proposed.
   const draft = draftIndex(access, table, sctx);
@@ -47,8 +49,6 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   if (table.indexes.some((ix) => sameIndex(ix, draft))) return undefined;
   const use = evaluateIndex(draftAsIndex(draft, table), access, sctx);
   if (!use.usable) return undefined;
-  // A unique index matched on every key already returns at most one row.
-  if (v.best && v.best.index.unique && !v.best.index.predicate && v.best.equalityColumns.length === v.best.index.keys.length) return undefined;
   // The inner side of a hash join is read once; an index on its join key is looked up once per outer row.
   const lookups = v.hashJoin && v.outerRows ? v.outerRows : 1;
   const currentCost = v.best?.cost ?? v.seqScanCost;
