@@ -16,7 +16,7 @@
  *   the tool leaves a table it reads sequentially without a proposal, the index it would have drafted
  *   (or the case's `candidate`) is built and the plan must NOT gain from it that way.
  */
-import { explainShape, type ExplainedTable } from '../../src/core/analysis/explainShape';
+import { explainedTable, explainShape, type ExplainedTable } from '../../src/core/analysis/explainShape';
 import { verdictsFor } from '../../src/core/analysis/verdicts';
 import type { Queryable, Session } from '../../src/core/db/connection';
 import { explainJson } from '../../src/core/db/genericPlan';
@@ -29,7 +29,6 @@ import { draftAsIndex, draftIndex, finishDraft } from '../../src/core/matcher/pr
 import type { AccessVerdict } from '../../src/core/matcher/types';
 import { LineIndex } from '../../src/core/model/location';
 import type { SchemaModel } from '../../src/core/model/schema';
-import { assessMissingIndex } from '../../src/core/rules/missingIndex';
 import { shapesFromSqlText } from '../../src/core/shapes/fromSql';
 import { extractFromTypeScript } from '../../src/core/sources/typescript/extract';
 import { parseStatement } from '../../src/core/sql/parser';
@@ -236,37 +235,7 @@ function toolVerdicts(c: ParityCase, schema: SchemaModel, options: MatcherOption
     const verdicts = verdictsFor(shapes, schema, options);
     const ctx = { schema, verdicts, options };
     return verdicts.flatMap((sv) =>
-      sv.accesses.map((v) => {
-        const m = assessMissingIndex(v, ctx);
-        return {
-          verdict: v,
-          table: {
-            table: v.access.table,
-            alias: v.access.alias ?? null,
-            index: v.best?.index.name ?? null,
-            sortAvoided: v.sortAvoided,
-            indexOnly: v.best?.indexOnly ?? false,
-            reason: v.reason,
-            rows: v.rows,
-            rowsAssumed: v.rowsAssumed,
-            filters: [],
-            joinKeys: [],
-            orderBy: v.access.orderBy.map((o) => o.column),
-            limit: v.access.limit ?? null,
-            candidates: v.candidates.map((u) => ({
-              index: u.index.name,
-              usable: u.usable,
-              equality: u.equalityColumns,
-              range: u.rangeColumn ?? null,
-              sortAvoided: u.sortAvoided,
-              indexOnly: u.indexOnly,
-              rowsRead: u.usable ? Math.round(u.rowsRead) : null,
-              reason: u.reason,
-            })),
-            proposal: m ? { sql: m.proposal.sql, prisma: m.proposal.prisma ?? null, severity: m.severity, why: m.why } : null,
-          } as ExplainedTable,
-        };
-      }),
+      sv.accesses.map((v) => ({ verdict: v, table: explainedTable(v, ctx) })),
     );
   }
   const sqls = Array.isArray(c.sql) ? c.sql : [c.sql];

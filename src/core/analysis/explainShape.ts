@@ -4,6 +4,8 @@ import { LineIndex, type Range } from '../model/location';
 import type { OrderItem, TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
 import type { MatcherOptions } from '../matcher/options';
+import type { AccessVerdict } from '../matcher/types';
+import type { RuleContext } from '../rules/context';
 import { shapesFromSqlText } from '../shapes/fromSql';
 import { atomSql } from '../matcher/propose';
 import { assessMissingIndex } from '../rules/missingIndex';
@@ -48,6 +50,36 @@ function filtersOf(a: TableAccess): string[] {
   return a.predicates.map((p) => atomSql(p.atom));
 }
 
+/** One table of a statement as `explain-shape` reports it: the verdict, the candidates, the proposal. */
+export function explainedTable(v: AccessVerdict, ctx: RuleContext): ExplainedTable {
+  const m = assessMissingIndex(v, ctx);
+  return {
+    table: v.access.table,
+    alias: v.access.alias ?? null,
+    index: v.best?.index.name ?? null,
+    sortAvoided: v.sortAvoided,
+    indexOnly: v.best?.indexOnly ?? false,
+    reason: v.access.orderByUnsatisfiable ? `${v.reason}; ${v.access.orderByUnsatisfiable}` : v.reason,
+    rows: v.rows,
+    rowsAssumed: v.rowsAssumed,
+    filters: filtersOf(v.access),
+    joinKeys: v.access.joinKeys.map((j) => `"${j.column}" = ${j.otherTable}."${j.otherColumn}"`),
+    orderBy: v.access.orderBy.map(orderText),
+    limit: v.access.limit ?? null,
+    candidates: v.candidates.map((c) => ({
+      index: c.index.name,
+      usable: c.usable,
+      equality: c.equalityColumns,
+      range: c.rangeColumn ?? null,
+      sortAvoided: c.sortAvoided,
+      indexOnly: c.indexOnly,
+      rowsRead: c.usable ? Math.round(c.rowsRead) : null,
+      reason: c.reason,
+    })),
+    proposal: m ? { sql: m.proposal.sql, prisma: m.proposal.prisma ?? null, severity: m.severity, why: m.why } : null,
+  };
+}
+
 export function explainShape(sql: string, schema: SchemaModel, opts: MatcherOptions): ExplainShapeResult {
   const { shapes, problems } = shapesFromSqlText(sql, { file: '<input>', origin: 'sql-file', lines: new LineIndex(sql), schema });
   const verdicts = verdictsFor(shapes, schema, opts);
@@ -57,34 +89,7 @@ export function explainShape(sql: string, schema: SchemaModel, opts: MatcherOpti
     statements: verdicts.map((sv) => ({
       range: sv.shape.location.range,
       label: sv.shape.label,
-      tables: sv.accesses.map((v) => {
-        const m = assessMissingIndex(v, ctx);
-        return {
-          table: v.access.table,
-          alias: v.access.alias ?? null,
-          index: v.best?.index.name ?? null,
-          sortAvoided: v.sortAvoided,
-          indexOnly: v.best?.indexOnly ?? false,
-          reason: v.access.orderByUnsatisfiable ? `${v.reason}; ${v.access.orderByUnsatisfiable}` : v.reason,
-          rows: v.rows,
-          rowsAssumed: v.rowsAssumed,
-          filters: filtersOf(v.access),
-          joinKeys: v.access.joinKeys.map((j) => `"${j.column}" = ${j.otherTable}."${j.otherColumn}"`),
-          orderBy: v.access.orderBy.map(orderText),
-          limit: v.access.limit ?? null,
-          candidates: v.candidates.map((c) => ({
-            index: c.index.name,
-            usable: c.usable,
-            equality: c.equalityColumns,
-            range: c.rangeColumn ?? null,
-            sortAvoided: c.sortAvoided,
-            indexOnly: c.indexOnly,
-            rowsRead: c.usable ? Math.round(c.rowsRead) : null,
-            reason: c.reason,
-          })),
-          proposal: m ? { sql: m.proposal.sql, prisma: m.proposal.prisma ?? null, severity: m.severity, why: m.why } : null,
-        };
-      }),
+      tables: sv.accesses.map((v) => explainedTable(v, ctx)),
     })),
     problems: problems.map((p: Finding) => ({ message: p.message, range: p.range })),
   };
