@@ -1,3 +1,5 @@
+import { DatabaseError } from '../core/db/connection';
+
 /** What a CLI command gets: its arguments and where to write. */
 export interface Out {
   write(s: string): void;
@@ -25,4 +27,11 @@ export function formatOf(v: string | undefined, allowed: string[]): string {
   const f = v ?? 'text';
   if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}`);
   return f;
+}
+
+/** Exit code 1 with the database's one-line message for a DatabaseError; anything else is rethrown. */
+export function databaseFailure(e: unknown, err: Out): number {
+  if (!(e instanceof DatabaseError)) throw e;
+  err.write(`pg-index-review: ${e.message}\n`);
+  return 1;
 }

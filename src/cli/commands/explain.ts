@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatabaseError, findDatabaseUrl, openSession, type Session } from '../../core/db/connection';
+import { findDatabaseUrl, openSession, type Session } from '../../core/db/connection';
 import { closeEmbeddedDatabase, getEmbeddedDatabase } from '../../core/db/embedded/pglite';
 import { explainStatement, renderExplain, StatementError, type ExplainResult } from '../../core/db/explain';
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
-import { type Command, type Out, formatOf, UsageError } from '../io';
+import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
 import { TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 
 /** The SQL statement of `file` that covers 1-based `line`. */
@@ -98,11 +98,7 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof StatementError) throw new UsageError(e.message);
-    if (e instanceof DatabaseError) {
-      err.write(`pg-index-review: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return databaseFailure(e, err);
   } finally {
     await target?.close();
   }

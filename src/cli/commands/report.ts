@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatabaseError, findDatabaseUrl, openSession, redactUrl } from '../../core/db/connection';
+import { findDatabaseUrl, openSession, redactUrl } from '../../core/db/connection';
 import { Project } from '../../core/project';
 import { buildHealthReport, type HealthReport } from '../../core/report/healthReport';
 import { renderReportHtml } from '../../core/report/render/html';
@@ -10,7 +10,7 @@ import { renderReportMarkdown } from '../../core/report/render/markdown';
 import { renderReportText } from '../../core/report/render/text';
 import { rel } from '../../core/report/render/format';
 import { findWorkspaceRoot } from '../../core/workspace/root';
-import { type Command, type Out, formatOf, UsageError } from '../io';
+import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
 import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 
 /** `60s`, `2m`, `500ms`, `1500` (ms). */
@@ -63,11 +63,7 @@ async function report(args: string[], out: Out, err: Out): Promise<number> {
   try {
     r = await buildHealthReport(project, session, { longRunningMs, unusedIndexMinDays: unusedDays });
   } catch (e) {
-    if (e instanceof DatabaseError) {
-      err.write(`pg-index-review: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return databaseFailure(e, err);
   } finally {
     await session.close();
   }

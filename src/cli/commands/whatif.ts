@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DatabaseError } from '../../core/db/connection';
 import { closeEmbeddedDatabase, getEmbeddedDatabase } from '../../core/db/embedded/pglite';
 import { checkMissingIndexes, checkRedundantIndexes, type ProposalCheck, type RedundantCheck } from '../../core/db/proveFindings';
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
-import { type Command, type Out, formatOf, UsageError } from '../io';
+import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
 import { TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 import { openTarget, type Target } from './explain';
 
@@ -53,11 +52,7 @@ async function whatif(args: string[], out: Out, err: Out): Promise<number> {
     } else out.write(`${text(target, proposals, redundant)}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof DatabaseError) {
-      err.write(`pg-index-review: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return databaseFailure(e, err);
   } finally {
     await target?.close();
     await closeEmbeddedDatabase();
