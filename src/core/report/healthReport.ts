@@ -22,7 +22,7 @@ import { redundantIndexes } from '../rules/redundantIndex';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from '../rules/unusedIndex';
 import { accessVerdictText } from '../rules/slowQuery';
 import { keyName } from '../matcher/btree';
-import { readCatalogStats, type BloatEstimate, type CatalogStats, type SessionRow } from './catalog';
+import { readCatalogStats, type BloatEstimate, type CatalogStats, type SessionRow, type TableStatsRow } from './catalog';
 import { accessesOf, StatementIndex, type MatchHow } from './statementMatch';
 import { howUsed } from '../analysis/howUsed';
 import type { StatStatement } from '../db/statStatements';
@@ -89,26 +89,19 @@ export interface IndexHealth {
   location?: ReportLocation;
 }
 
-export interface TableHealth {
+/** The catalog's counters as the report shows them (dates as ISO strings, set below). */
+type TableCounters = Pick<
+  TableStatsRow,
+  'schema' | 'liveTuples' | 'deadTuples' | 'tableBytes' | 'indexBytes' | 'totalBytes' | 'seqScans' | 'seqTupRead' | 'idxScans' | 'inserts' | 'updates' | 'deletes' | 'modSinceAnalyze'
+>;
+
+export interface TableHealth extends TableCounters {
   name: string;
-  schema: string;
   rows: number;
-  liveTuples: number;
-  deadTuples: number;
   /** dead / (live + dead). */
   deadRatio: number;
-  tableBytes: number;
-  indexBytes: number;
-  totalBytes: number;
-  seqScans: number;
-  seqTupRead: number;
-  idxScans: number;
   /** idx_scan / (seq_scan + idx_scan), undefined without scans. */
   indexScanShare?: number;
-  inserts: number;
-  updates: number;
-  deletes: number;
-  modSinceAnalyze: number;
   lastVacuum?: string;
   lastAutovacuum?: string;
   lastAnalyze?: string;
