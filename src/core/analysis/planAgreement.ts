@@ -26,7 +26,9 @@ function bare(name: string): string {
 
 function sameUse(a: IndexUse | undefined, b: IndexUse | undefined): boolean {
   if (!a || !b || !b.usable) return false;
-  return a.equalityColumns.join() === b.equalityColumns.join() && a.rangeColumn === b.rangeColumn && a.sortAvoided === b.sortAvoided;
+  // Equality columns in any order: `a = 1 AND b = 2` is the same search on (a, b) and (b, a).
+  const eq = (u: IndexUse) => [...u.equalityColumns].sort().join();
+  return eq(a) === eq(b) && a.rangeColumn === b.rangeColumn && a.sortAvoided === b.sortAvoided;
 }
 
 /** One row per table of the statement that the plan reads; tables the plan never scans (pruned, a CTE) are left out. */
