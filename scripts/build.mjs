@@ -5,6 +5,8 @@
 //   @prisma/prisma-schema-wasm, typescript, pg) bundled in, loaded by the extension on first use;
 //   the .wasm files are copied beside it (both packages load them from their own __dirname), so
 //   the .vsix needs no node_modules.
+// - dist/extract-worker.js: an extraction thread for large workspaces (TypeScript and libpg-query
+//   bundled in), started by dist/cli.js and dist/engine.js from beside themselves.
 // - dist/embedded-worker.js: the embedded database's thread (PGlite + the seeding and EXPLAIN code,
 //   libpg-query bundled in). PGlite stays external: it loads its .wasm/.data/contrib files from beside
 //   its own modules, so the files it needs are copied to dist/node_modules/@electric-sql/pglite, where
@@ -37,6 +39,14 @@ if (existsSync('src/extension/extension.ts')) {
     entryPoints: ['src/extension/embeddedWorker.ts'],
     outfile: 'dist/embedded-worker.js',
     external: ['vscode', 'pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*'],
+    logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
+  });
+  // The extraction threads of large workspaces (src/core/workspace/extractPool.ts), for the CLI and the engine alike.
+  await build({
+    ...editor,
+    entryPoints: ['src/core/workspace/extractWorker.ts'],
+    outfile: 'dist/extract-worker.js',
+    external: ['vscode', 'pg-native', '@electric-sql/pglite'],
     logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
   });
   copyPglite();

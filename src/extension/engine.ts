@@ -7,6 +7,7 @@
 import picomatch from 'picomatch';
 
 export { Project } from '../core/project';
+export { extractPool } from '../core/workspace/extractPool';
 export { assessMissingIndex } from '../core/rules/missingIndex';
 export { atomSql } from '../core/matcher/propose';
 export { openSession, findDatabaseUrl, redact, redactUrl, describeTarget } from '../core/db/connection';

@@ -1,0 +1,49 @@
+/**
+ * The query shapes of one workspace file, given the schema: what the Project keeps per file, and
+ * what the extraction threads (extractPool.ts) compute for it. Only SQL files and scripts hold queries.
+ */
+import type { Finding } from '../model/finding';
+import { LineIndex } from '../model/location';
+import type { QueryShape } from '../model/query';
+import type { SchemaModel } from '../model/schema';
+import { shapesFromSqlText } from '../shapes/fromSql';
+import { extractFromTypeScript, reextractTypeScript, type TypeScriptReuse } from '../sources/typescript/extract';
+import type { FileKind } from './files';
+
+export interface FileExtraction {
+  shapes: QueryShape[];
+  problems: Finding[];
+  /** For a script: its extraction by top-level statement, to redo only what an edit touches. */
+  reuse?: TypeScriptReuse;
+}
+
+/** Whether files of this kind hold queries (and so are worth sending to an extraction thread). */
+export function holdsQueries(kind: FileKind): boolean {
+  return kind === 'sql' || kind === 'script';
+}
+
+/**
+ * Extracts `text`; `prev`: the reusable extraction of an earlier text of the same file (an edit).
+ * Never throws: a failure becomes a parse-error problem on the file.
+ */
+export function extractFile(file: string, kind: FileKind, text: string, schema: SchemaModel, prev?: TypeScriptReuse): FileExtraction {
+  try {
+    if (kind === 'sql') return shapesFromSqlText(text, { file, origin: 'sql-file', lines: new LineIndex(text), schema });
+    if (kind === 'script') return (prev && reextractTypeScript(prev, text, file, schema)) || extractFromTypeScript(text, file, schema);
+    return { shapes: [], problems: [] };
+  } catch (err) {
+    return {
+      shapes: [],
+      problems: [
+        {
+          rule: 'parse-error',
+          severity: 'error',
+          message: `Could not analyse this file: ${(err as Error).message}`,
+          file,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          related: [],
+        },
+      ],
+    };
+  }
+}

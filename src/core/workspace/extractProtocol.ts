@@ -1,0 +1,23 @@
+/** Messages between the Project and its extraction threads (extractPool.ts, extractWorker.ts). */
+import type { Finding } from '../model/finding';
+import type { QueryShape } from '../model/query';
+import type { SchemaModel } from '../model/schema';
+import type { FileKind } from './files';
+
+export interface ExtractJob {
+  file: string;
+  kind: FileKind;
+  text: string;
+}
+
+export type ExtractRequest =
+  /** The schema the following batches are extracted against. */
+  | { op: 'schema'; schema: SchemaModel }
+  | { op: 'batch'; batch: number; jobs: ExtractJob[] };
+
+export type ExtractReply =
+  /** Loaded and ready for batches (sent once). */
+  | { op: 'ready' }
+  | { op: 'done'; batch: number; results: { file: string; shapes: QueryShape[]; problems: Finding[] }[] }
+  /** The thread could not start (its SQL parser did not load): its batches are extracted elsewhere. */
+  | { op: 'failed'; message: string };

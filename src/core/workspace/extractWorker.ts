@@ -1,0 +1,32 @@
+/**
+ * An extraction thread (dist/extract-worker.js, see extractPool.ts): extracts the files it is sent
+ * against the schema it was last sent, and replies with their shapes and problems.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { SchemaModel } from '../model/schema';
+import { initSqlParser } from '../sql/parser';
+import { extractFile } from './extractFile';
+import type { ExtractReply, ExtractRequest } from './extractProtocol';
+
+const port = parentPort;
+if (port) {
+  let schema: SchemaModel | undefined;
+  let ready = false;
+  initSqlParser().then(
+    () => {
+      ready = true;
+      port.postMessage({ op: 'ready' } satisfies ExtractReply);
+    },
+    (err: Error) => port.postMessage({ op: 'failed', message: err.message } satisfies ExtractReply),
+  );
+  port.on('message', (m: ExtractRequest) => {
+    if (m.op === 'schema') schema = m.schema;
+    else if (ready) {
+      const results = m.jobs.map((j) => {
+        const r = extractFile(j.file, j.kind, j.text, schema!);
+        return { file: j.file, shapes: r.shapes, problems: r.problems };
+      });
+      port.postMessage({ op: 'done', batch: m.batch, results } satisfies ExtractReply);
+    }
+  });
+}
