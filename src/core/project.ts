@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { verdictsFor, type ShapeVerdict } from './analysis/verdicts';
+import { VerdictMemo, type ShapeVerdict } from './analysis/verdicts';
 import { isSuppressed, readSuppressions, type Suppressions } from './analysis/suppressions';
 import { applyRowFlags, CONFIG_FILE, defaultConfig, parseConfig, type Config } from './config/config';
 import type { Finding } from './model/finding';
@@ -101,6 +101,8 @@ export class Project {
   private schemaProblems: Finding[] = [];
   /** Verdicts depend only on the shape, the schema and the options: kept until the schema changes. */
   private verdictCache = new WeakMap<QueryShape, ShapeVerdict>();
+  /** Evaluations of distinct accesses, for the current schema and options. */
+  private verdictMemo?: VerdictMemo;
   /** Bumped whenever the schema (or the matcher options) may have changed: per-file analyses and schema-rule findings older than this are stale. */
   private generation = 0;
   /** Findings of each `'verdict'`-scoped rule for one verdict (verdicts are per shape and schema generation). */
@@ -207,6 +209,7 @@ export class Project {
     const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration' && !isRollbackFile(e.file));
     this.schemaProblems = [];
     this.verdictCache = new WeakMap();
+    this.verdictMemo = undefined;
     this.generation++;
     this.schemaRuleFindings = new Map();
     this.prismaSchema = undefined;
@@ -418,7 +421,8 @@ export class Project {
   private verdictOf(shape: QueryShape): ShapeVerdict {
     let v = this.verdictCache.get(shape);
     if (!v) {
-      v = verdictsFor([shape], this.schema, this.config.matcher)[0];
+      if (this.verdictMemo?.schema !== this.schema || this.verdictMemo.opts !== this.config.matcher) this.verdictMemo = new VerdictMemo(this.schema, this.config.matcher);
+      v = this.verdictMemo.verdictOf(shape);
       this.verdictCache.set(shape, v);
     }
     return v;

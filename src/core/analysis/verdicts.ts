@@ -14,6 +14,56 @@ export function verdictsFor(shapes: QueryShape[], schema: SchemaModel, opts: Mat
   return shapes.map((shape) => ({ shape, accesses: joinVerdicts(shape.accesses, schema, opts) }));
 }
 
+/**
+ * Verdicts for one schema and set of options, evaluated once per distinct single-table access: a
+ * workspace asks the same question in many places (a lookup by id, a page of a user's rows), and an
+ * access's verdict depends on what it asks, not on where it is written. A repeat gets the first one's
+ * evaluation (the same `candidates` array) with its own access, so its findings point at its own text.
+ */
+export class VerdictMemo {
+  private readonly byAccess = new Map<string, AccessVerdict>();
+
+  constructor(
+    readonly schema: SchemaModel,
+    readonly opts: MatcherOptions,
+  ) {}
+
+  verdictOf(shape: QueryShape): ShapeVerdict {
+    if (shape.accesses.length !== 1) return verdictsFor([shape], this.schema, this.opts)[0];
+    const access = shape.accesses[0];
+    const key = accessKey(access);
+    const seen = this.byAccess.get(key);
+    if (seen) return { shape, accesses: [seen.access === access ? seen : { ...seen, access }] };
+    const v = analyzeAccess(access, this.schema, this.opts);
+    this.byAccess.set(key, v);
+    return { shape, accesses: [v] };
+  }
+}
+
+/** What an access asks, without where it is written (the ranges of its predicates and ORDER BY items). */
+export function accessKey(a: TableAccess): string {
+  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, joinedFrom, ...rest } = a;
+  // A field added to TableAccess must be added to the key (or be a location): this fails to compile until it is.
+  const unkeyed: Record<string, never> = rest;
+  void unkeyed;
+  return JSON.stringify([
+    table,
+    alias,
+    kind,
+    predicates.map((p) => p.atom),
+    joinKeys,
+    orderBy.map((o) => [o.column, o.desc, o.nullsFirst]),
+    orderByUnsatisfiable,
+    limit,
+    offset,
+    groupBy,
+    columnsRead,
+    outputColumns,
+    outerJoined,
+    joinedFrom,
+  ]);
+}
+
 /** CPU cost of a hash join per outer row (hashing and probing, cpu_operator_cost × a few). */
 const HASH_PROBE = 0.0125;
 

@@ -24,14 +24,20 @@ export interface MissingIndexAssessment {
   sortAvoided: boolean;
 }
 
-const assessed = new WeakMap<AccessVerdict, { options: object; result: MissingIndexAssessment | undefined }>();
+/**
+ * Assessments by evaluation: keyed by the verdict's `candidates` array, which verdicts share exactly
+ * when they are one evaluation of equal accesses (VerdictMemo) — the assessment reads nothing else
+ * that differs between them (not the ranges). A verdict derived with other facts (a hash join's
+ * `outerRows`) is built from an evaluation of its own.
+ */
+const assessed = new WeakMap<AccessVerdict['candidates'], { options: object; schema: object; result: MissingIndexAssessment | undefined }>();
 
 /** Decides whether an access deserves an index and which one; shared by the rule and hovers. */
 export function assessMissingIndex(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | undefined {
-  const hit = assessed.get(v);
-  if (hit && hit.options === ctx.options) return hit.result;
+  const hit = assessed.get(v.candidates);
+  if (hit && hit.options === ctx.options && hit.schema === ctx.schema) return hit.result;
   const result = assess(v, ctx);
-  assessed.set(v, { options: ctx.options, result });
+  assessed.set(v.candidates, { options: ctx.options, schema: ctx.schema, result });
   return result;
 }
 
