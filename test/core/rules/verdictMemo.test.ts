@@ -1,0 +1,54 @@
+/**
+ * VerdictMemo (src/core/analysis/verdicts.ts): equal accesses written in different places share one
+ * evaluation, but each verdict keeps its own access, so findings point at their own text; accesses
+ * that differ in anything but their position are evaluated apart.
+ */
+import assert from 'node:assert/strict';
+import { VerdictMemo, verdictsFor } from '../../../src/core/analysis/verdicts';
+import { LineIndex } from '../../../src/core/model/location';
+import { missingIndex } from '../../../src/core/rules/missingIndex';
+import { shapesFromSqlText } from '../../../src/core/shapes/fromSql';
+import { initSqlParser } from '../../../src/core/sql/parser';
+import { options, schemaFrom } from '../matcher/harness';
+
+const DDL = `
+CREATE TABLE orders (id text PRIMARY KEY, "userId" text NOT NULL, status text NOT NULL, "createdAt" timestamp NOT NULL);
+CREATE INDEX "orders_userId_idx" ON orders ("userId");
+`;
+
+describe('VerdictMemo', () => {
+  before(() => initSqlParser());
+
+  const sql = [
+    `SELECT * FROM orders WHERE status = $1 ORDER BY "createdAt" DESC LIMIT 20;`,
+    `-- the same question, further down\n\n   SELECT   *   FROM orders WHERE status = $1 ORDER BY "createdAt" DESC LIMIT 20;`,
+    `SELECT * FROM orders WHERE status = $1 ORDER BY "createdAt" DESC LIMIT 21;`,
+    `SELECT * FROM orders WHERE "userId" = $1;`,
+  ].join('\n');
+
+  it('shares the evaluation of equal accesses, keeps each access, and gives the same verdicts as evaluating each alone', () => {
+    const schema = schemaFrom(DDL);
+    const opts = options({ orders: 2_000_000 });
+    const shapes = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema }).shapes;
+    assert.equal(shapes.length, 4);
+    const memo = new VerdictMemo(schema, opts);
+    const shared = shapes.map((s) => memo.verdictOf(s));
+    const alone = verdictsFor(shapes, schema, opts);
+    for (let i = 0; i < shapes.length; i++) {
+      assert.equal(shared[i].accesses[0].access, shapes[i].accesses[0], 'each verdict reads its own access');
+      const { access: _a, ...sharedRest } = shared[i].accesses[0];
+      const { access: _b, ...aloneRest } = alone[i].accesses[0];
+      assert.deepEqual(sharedRest, aloneRest);
+    }
+    assert.equal(shared[0].accesses[0].candidates, shared[1].accesses[0].candidates, 'the repeat shares the evaluation');
+    assert.notEqual(shared[0].accesses[0].candidates, shared[2].accesses[0].candidates, 'another LIMIT is another question');
+    assert.notEqual(shared[0].accesses[0].candidates, shared[3].accesses[0].candidates);
+
+    // The missing-index findings of the two equal queries point at their own lines.
+    const findings = missingIndex.run({ schema, verdicts: shared, options: opts } as Parameters<typeof missingIndex.run>[0]);
+    const lines = findings.map((f) => f.range.start.line);
+    assert.deepEqual(lines.slice(0, 2), [shapes[0].location.range.start.line, shapes[1].location.range.start.line]);
+    assert.notEqual(lines[0], lines[1]);
+    assert.equal(findings[0].fix!.sql, findings[1].fix!.sql);
+  });
+});
