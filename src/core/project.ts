@@ -169,18 +169,32 @@ export class Project {
     if (!pool) p.reextractAll();
     else {
       const schema = p.schema;
-      await pool.run(
-        jobs,
-        schema,
-        threads,
-        (job) => extractFile(job.file, job.kind, job.text, schema),
-        (file, r, byThread) => {
+      // While the threads extract, this thread analyses what they send back (what analyze() would do
+      // first: each file's verdicts and per-query findings), and extracts when it has nothing to analyse.
+      const base = p.ruleBase([...p.files.values()]);
+      const perVerdict = p.activeRules().filter((r) => r.scope === 'verdict');
+      const extracted: FileEntry[] = [];
+      await pool.run(jobs, schema, threads, {
+        here: (job) => extractFile(job.file, job.kind, job.text, schema),
+        onResult: (file, r, byThread) => {
           if (byThread) p.threadedFiles++;
-          p.setExtraction(p.files.get(file)!, r);
+          const e = p.files.get(file)!;
+          p.setExtraction(e, r);
+          extracted.push(e);
         },
-        // The migration lint does not depend on the extraction: it runs here while the threads start.
-        () => p.migrationLint(),
-      );
+        // The migration lint does not depend on the extraction: it runs here while the threads load.
+        first: () => p.migrationLint(),
+        between: () => {
+          const e = extracted.pop();
+          if (!e) return false;
+          try {
+            p.fileAnalysis(e, base, perVerdict);
+          } catch {
+            // analyze() does it again, and reports what fails there
+          }
+          return true;
+        },
+      });
     }
     return p;
   }
@@ -311,23 +325,8 @@ export class Project {
    */
   analyze(): AnalysisResult {
     const entries = [...this.files.values()];
-    const base: RuleContext = {
-      schema: this.schema,
-      verdicts: [],
-      options: this.config.matcher,
-      prismaSchema: this.prismaSchema,
-      migrationsSchema: this.migrationsSchema,
-      prismaFile: this.prismaFile,
-      live: this.live && {
-        schema: this.live,
-        minStatsDays: this.config.unusedIndexMinDays ?? DEFAULT_UNUSED_INDEX_MIN_DAYS,
-        workspace: this.migrationsSchema ?? this.prismaSchema,
-        workspaceFile: this.schemaSources[0],
-      },
-      files: this.workspaceTexts(entries),
-      appInstances: this.config.appInstances,
-    };
-    const rules = RULES.filter((r) => this.config.rules[r.id] !== 'off');
+    const base = this.ruleBase(entries);
+    const rules = this.activeRules();
     const perVerdict = rules.filter((r) => r.scope === 'verdict');
     const analyses = entries.map((e) => this.fileAnalysis(e, base, perVerdict));
     // All verdicts and the indexes they use: gathered again only when a file's analysis changed.
@@ -395,6 +394,30 @@ export class Project {
         schemaSources: this.schemaSources,
       },
     };
+  }
+
+  /** What every rule sees but the verdicts. */
+  private ruleBase(entries: FileEntry[]): RuleContext {
+    return {
+      schema: this.schema,
+      verdicts: [],
+      options: this.config.matcher,
+      prismaSchema: this.prismaSchema,
+      migrationsSchema: this.migrationsSchema,
+      prismaFile: this.prismaFile,
+      live: this.live && {
+        schema: this.live,
+        minStatsDays: this.config.unusedIndexMinDays ?? DEFAULT_UNUSED_INDEX_MIN_DAYS,
+        workspace: this.migrationsSchema ?? this.prismaSchema,
+        workspaceFile: this.schemaSources[0],
+      },
+      files: this.workspaceTexts(entries),
+      appInstances: this.config.appInstances,
+    };
+  }
+
+  private activeRules(): Rule[] {
+    return RULES.filter((r) => this.config.rules[r.id] !== 'off');
   }
 
   /** lintMigrations' findings for the current migration files, kept until one of them changes. */

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SchemaModel } from '../model/schema';
 import type { FileExtraction } from './extractFile';
-import type { ExtractJob, ExtractReply, ExtractRequest } from './extractProtocol';
+import type { ExtractJob, ExtractReply, ExtractRequest, ExtractResult } from './extractProtocol';
 
 /** Text one batch holds at most (a batch has at least one file). */
 const BATCH_CHARS = 48 * 1024;
@@ -38,9 +38,20 @@ function workerScript(): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
+export interface RunWork {
+  /** Extracts one file on this thread. */
+  here(job: ExtractJob): FileExtraction;
+  /** Each file's extraction, once (`byThread`: extracted by a thread). */
+  onResult(file: string, r: FileExtraction, byThread: boolean): void;
+  /** Runs on this thread while the threads load: other work that can overlap. */
+  first?(): void;
+  /** A piece of other work for this thread, preferred to extracting; false when there is none now. */
+  between?(): boolean;
+}
+
 interface RunHandlers {
   ready(t: ExtractThread): void;
-  done(t: ExtractThread, batch: number, results: Extract<ExtractReply, { op: 'done' }>['results']): void;
+  done(t: ExtractThread, batch: number, results: string): void;
   lost(t: ExtractThread): void;
 }
 
@@ -106,11 +117,9 @@ export class ExtractPool {
     }
   }
 
-  /**
-   * Extracts every job, on up to `n` threads and this one (`here`), reporting each file once through
-   * `onResult` (`byThread`: extracted by a thread). `first` runs on this thread while the threads begin (other work that can overlap).
-   */
-  async run(jobs: ExtractJob[], schema: SchemaModel, n: number, here: (job: ExtractJob) => FileExtraction, onResult: (file: string, r: FileExtraction, byThread: boolean) => void, first?: () => void): Promise<void> {
+  /** Extracts every job on up to `n` threads and this one (see RunWork). */
+  async run(jobs: ExtractJob[], schema: SchemaModel, n: number, work: RunWork): Promise<void> {
+    const { here, onResult, first, between } = work;
     if (this.running) throw new Error('an extraction is already running on this pool');
     this.running = true;
     this.start(n);
@@ -138,7 +147,7 @@ export class ExtractPool {
       ready: feed,
       done: (t, id, results) => {
         if (!t.inFlight.delete(id)) return;
-        for (const r of results) onResult(r.file, { shapes: r.shapes, problems: r.problems }, true);
+        for (const r of JSON.parse(results) as ExtractResult[]) onResult(r.file, { shapes: r.shapes, problems: r.problems }, true);
         feed(t);
         notify();
       },
@@ -160,6 +169,10 @@ export class ExtractPool {
       }
       first?.();
       for (;;) {
+        if (between?.()) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
         const b = take();
         if (b) {
           for (const job of b) onResult(job.file, here(job), false);

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { SchemaModel } from '../model/schema';
 import { initSqlParser } from '../sql/parser';
 import { extractFile } from './extractFile';
-import type { ExtractReply, ExtractRequest } from './extractProtocol';
+import type { ExtractReply, ExtractRequest, ExtractResult } from './extractProtocol';
 
 const port = parentPort;
 if (port) {
@@ -22,11 +22,11 @@ if (port) {
   port.on('message', (m: ExtractRequest) => {
     if (m.op === 'schema') schema = m.schema;
     else if (ready) {
-      const results = m.jobs.map((j) => {
+      const results = m.jobs.map((j): ExtractResult => {
         const r = extractFile(j.file, j.kind, j.text, schema!);
         return { file: j.file, shapes: r.shapes, problems: r.problems };
       });
-      port.postMessage({ op: 'done', batch: m.batch, results } satisfies ExtractReply);
+      port.postMessage({ op: 'done', batch: m.batch, results: JSON.stringify(results) } satisfies ExtractReply);
     }
   });
 }
