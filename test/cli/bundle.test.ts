@@ -33,6 +33,15 @@ describe('cli: the built bundle (dist/cli.js)', function () {
     assert.deepEqual(fromChild.stats, inProcess.stats);
   });
 
+  it('check --threads 2: extraction threads started from dist/extract-worker.js neither change the report nor keep the process alive', () => {
+    const threaded = runBuilt(['check', 'examples/lms', '--threads', '2', '--format', 'json']);
+    const alone = runBuilt(['check', 'examples/lms', '--threads', '0', '--format', 'json']);
+    assert.equal(threaded.code, 0, threaded.stderr);
+    assert.equal(threaded.stderr, '');
+    assert.ok((JSON.parse(threaded.stdout) as JsonReport).findings.length > 10);
+    assert.equal(threaded.stdout, alone.stdout);
+  });
+
   it('exit 1 on the broken workspace, 2 on a usage error', () => {
     const broken = runBuilt(['check', shown(path.join(WORKSPACES, 'broken'), REPO)]);
     assert.equal(broken.code, 1, broken.stderr);

@@ -279,6 +279,14 @@ describe('cli: check', () => {
       }
     });
 
+    it('2 for a --threads that is not a whole number of 0 or more', async () => {
+      for (const bad of ['-1', 'many', '1.5']) {
+        const r = await runMain(['check', 'examples/lms', '--threads', bad]);
+        assert.equal(r.code, 2, bad);
+        assert.match(r.stderr, /--threads/);
+      }
+    });
+
     it('2 for an unknown option and for no command at all', async () => {
       assert.equal((await runMain(['check', 'examples/lms', '--frobnicate'])).code, 2);
       const none = await runMain([]);

@@ -5,7 +5,7 @@ import { Project } from '../../core/project';
 import { formatText } from '../format/text';
 import { toJsonReport } from '../format/json';
 import { toSarif } from '../format/sarif';
-import { type Command, type Out, formatOf } from '../io';
+import { type Command, type Out, formatOf, UsageError } from '../io';
 import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { VERSION } from '../version';
 import { findWorkspaceRoot } from '../../core/workspace/root';
@@ -22,13 +22,16 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
       'no-fixes': { type: 'boolean' },
       color: { type: 'boolean' },
       database: { type: 'string' },
+      threads: { type: 'string' },
     },
   });
   const format = formatOf(values.format, ['text', 'json', 'sarif']);
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
   const root = findWorkspaceRoot(paths[0]);
-  const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new UsageError('--threads must be a whole number, 0 or more');
+  const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config, threads });
   if (values.database) await useDatabase(project, values.database, err);
   const result = project.analyze();
   if (result.stats.schemaSources.length === 0) {
@@ -63,8 +66,9 @@ async function useDatabase(project: Project, url: string, err: Out): Promise<voi
 export const checkCommand: Command = {
   name: 'check',
   usage: `pg-index-review check [path…] [--schema <schema.prisma|migrations dir>]… [--format text|json|sarif]
-                      [--rows table=N]… [--config file] [--quiet] [--no-fixes] [--database <url>]`,
+                      [--rows table=N]… [--config file] [--quiet] [--no-fixes] [--database <url>]
+                      [--threads N]`,
   summary:
-    'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error.',
+    'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error. Workspaces with 1 MB of query files or more are extracted on extra threads (one per further core, up to 3; --threads 0: none).',
   run: (args, io) => check(args, io.out, io.err),
 };

@@ -39,10 +39,10 @@ async function builtEngine(threads: number): Promise<BuiltEngine> {
  * `x` without the keys whose value is undefined: a thread's results cross as JSON, which leaves those
  * keys out. Nothing else is normalised (an Infinity that came back as null would still differ).
  */
-function definedOnly(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(definedOnly);
+function definedOnly<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(definedOnly) as T;
   if (x === null || typeof x !== 'object') return x;
-  return Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).map(([k, v]) => [k, definedOnly(v)]));
+  return Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).map(([k, v]) => [k, definedOnly(v)])) as T;
 }
 
 /** Everything a Project derived from its files, for comparison. */
