@@ -29,6 +29,7 @@ import type { Project } from '../src/core/project';
 import { lintMigrations } from '../src/core/migration/lint';
 import { findEmbeddedSql } from '../src/core/sources/typescript/embeddedSql';
 import { initSqlParser } from '../src/core/sql/parser';
+import { defaultThreads } from '../src/core/workspace/extractPool';
 import { classify, listFiles } from '../src/core/workspace/files';
 import { generateWorkspace, type SyntheticWorkspace } from './synthetic/generate';
 
@@ -236,11 +237,13 @@ export interface SpeedResults {
   options: SpeedOptions;
   workspace: { tsFiles: number; sqlFiles: number; migrations: number; embeddedSql: number; queries: number; findings: number; mb: number; generateMs: number };
   cold: { wallMs: number[]; checkMs: number[]; cpuMs: number[]; maxRssMb: number[] };
-  warm: { firstMs: number; runsMs: number[]; openMs: number[]; analyzeMs: number[]; /** CPU time of this process (all threads) per run. */ cpuMs: number[] };
+  warm: { firstMs: number; runsMs: number[]; openMs: number[]; analyzeMs: number[]; /** CPU time of this process (all threads) per run. */ cpuMs: number[]; /** Extraction threads (besides the calling one) and the files they extracted in the last run. */ threads: number; threadedFiles: number };
+  /** Warm runs with `threads: 0`: everything on the calling thread. */
+  warmOneThread: { runsMs: number[]; cpuMs: number[] };
   /** lintMigrations alone on the workspace's migrations (part of every full analysis). */
   migrationLintMs: number;
   raw: { sqlMs: number[]; tsMs: number[]; tsBareMs: number[] };
-  ratio: { warmOverRaw: number; warmOverBareRaw: number };
+  ratio: { warmOverRaw: number; warmOverBareRaw: number; oneThreadOverRaw: number };
   editor: { file: string; lines: number; samplesMs: number[]; p50: number; p95: number; max: number; lineEdits: { samplesMs: number[]; p50: number; p95: number } };
   scaling: { scale: number; files: number; checkMs: number[]; cpuMs: number[]; maxRssMb: number[]; skipped?: string }[];
   fit: { slopeMsPerFile: number; interceptMs: number; r2: number; points: number };
@@ -282,15 +285,17 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
     }
 
     // 2. Warm: full analyses in this process, alternating between the two identical copies.
-    const warm = { firstMs: 0, runsMs: [] as number[], openMs: [] as number[], analyzeMs: [] as number[], cpuMs: [] as number[] };
+    const warm = { firstMs: 0, runsMs: [] as number[], openMs: [] as number[], analyzeMs: [] as number[], cpuMs: [] as number[], threads: 0, threadedFiles: 0 };
     let queries = 0;
     let findings = 0;
+    let threadedFiles = 0;
     for (let i = 0; i < opts.warmReps; i++) {
       const root = i % 2 === 0 ? ws.root : copy;
       const cpu0 = process.cpuUsage();
       const [proj, openMs] = await timeAsync(() => EngineProject.open(root));
       const [r, analyzeMs] = time(() => proj.analyze());
       const cpu = process.cpuUsage(cpu0);
+      threadedFiles = proj.threadedFiles;
       queries = r.stats.queries;
       findings = r.findings.length;
       if (i === 0) warm.firstMs = openMs + analyzeMs;
@@ -301,6 +306,18 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
         warm.cpuMs.push((cpu.user + cpu.system) / 1000);
       }
       log(`in-process analysis ${i + 1}/${opts.warmReps}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`);
+    }
+    // The same on the calling thread alone (threads: 0), as on a one-core machine or with --threads 0.
+    const single = { runsMs: [] as number[], cpuMs: [] as number[] };
+    for (let i = 0; i < Math.max(1, opts.warmReps - 1); i++) {
+      const root = i % 2 === 0 ? ws.root : copy;
+      const cpu0 = process.cpuUsage();
+      const [proj, openMs] = await timeAsync(() => EngineProject.open(root, { threads: 0 }));
+      const [, analyzeMs] = time(() => proj.analyze());
+      const cpu = process.cpuUsage(cpu0);
+      single.runsMs.push(openMs + analyzeMs);
+      single.cpuMs.push((cpu.user + cpu.system) / 1000);
+      log(`in-process analysis on one thread ${i + 1}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`);
     }
     const sources = ws.migrationFiles.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
     const [, migrationLintMs] = time(() => lintMigrations(sources));
@@ -398,10 +415,11 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
       options: opts,
       workspace: { tsFiles: ws.tsFiles.length, sqlFiles: ws.sqlFiles.length, migrations: ws.migrationFiles.length, embeddedSql: inputs.embedded, queries, findings, mb: ws.bytes / 1024 / 1024, generateMs },
       cold,
-      warm,
+      warm: { ...warm, threads: defaultThreads(Number.MAX_SAFE_INTEGER), threadedFiles },
+      warmOneThread: single,
       migrationLintMs,
       raw,
-      ratio: { warmOverRaw: warmMedian / rawMedian, warmOverBareRaw: warmMedian / bareMedian },
+      ratio: { warmOverRaw: warmMedian / rawMedian, warmOverBareRaw: warmMedian / bareMedian, oneThreadOverRaw: median(single.runsMs) / rawMedian },
       editor,
       scaling,
       fit: { slopeMsPerFile: fit.slope, interceptMs: fit.intercept, r2: fit.r2, points: measured.length },
@@ -424,9 +442,11 @@ export function speedTable(r: SpeedResults): [string, string][] {
     [`large workspace: ${w.tsFiles} TS files, ${w.migrations} migrations, ${w.sqlFiles} .sql (${w.mb.toFixed(1)} MB)`, `${w.queries} queries, ${w.findings} findings`],
     [`check, cold (new process, dist/cli.js; median of ${r.cold.wallMs.length})`, `${f0(median(r.cold.wallMs))} ms (check itself ${f0(median(r.cold.checkMs))} ms, CPU ${f0(median(r.cold.cpuMs))} ms)`],
     [`check, warm (in process, open + analyze; median of ${r.warm.runsMs.length})`, `${f0(median(r.warm.runsMs))} ms (open ${f0(median(r.warm.openMs))} + analyze ${f0(median(r.warm.analyzeMs))}; CPU ${f0(median(r.warm.cpuMs))}; first run ${f0(r.warm.firstMs)})`],
+    [`  extraction threads besides the calling one (${r.machine.cores} cores)`, `${r.warm.threads} (${r.warm.threadedFiles} of ${w.tsFiles + w.sqlFiles} query files extracted on them)`],
+    [`check, warm, on the calling thread alone (threads 0; median of ${r.warmOneThread.runsMs.length})`, `${f0(median(r.warmOneThread.runsMs))} ms (CPU ${f0(median(r.warmOneThread.cpuMs))})`],
     [`  of which the migration linter (lintMigrations alone, ${w.migrations} files)`, `${f0(r.migrationLintMs)} ms`],
     [`raw parse: libpg-query on ${w.sqlFiles + w.migrations + w.embeddedSql} SQL texts + TypeScript on ${w.tsFiles} files`, `${f0(rawSql + rawTs)} ms (SQL ${f0(rawSql)} + TS ${f0(rawTs)}; TS bare ${f0(rawBare)})`],
-    ['full analysis / raw parse (goal ≤ 1.5×)', `${r.ratio.warmOverRaw.toFixed(2)}× (${r.ratio.warmOverBareRaw.toFixed(2)}× over the bare parse)`],
+    ['full analysis / raw parse (goal ≤ 1.5×)', `${r.ratio.warmOverRaw.toFixed(2)}× (${r.ratio.warmOverBareRaw.toFixed(2)}× over the bare parse; on one thread ${r.ratio.oneThreadOverRaw.toFixed(2)}×)`],
     [`editor: one-line edit of a ${r.editor.lines}-line file → findings, p50 / p95 (${r.editor.samplesMs.length} edits after ${WARMUP}; goal p95 < 30 ms)`, `${f1(r.editor.p50)} / ${f1(r.editor.p95)} ms (max ${f1(r.editor.max)})`],
     [`editor: a line added or removed, p50 / p95 (${r.editor.lineEdits.samplesMs.length} edits)`, `${f1(r.editor.lineEdits.p50)} / ${f1(r.editor.lineEdits.p95)} ms`],
     ['peak RSS, check of the large workspace (child maxRSS)', `${f0(median(r.cold.maxRssMb))} MB`],
