@@ -163,7 +163,9 @@ export class Project {
       chars += e.text.length;
     }
     const threads = opts.threads ?? defaultThreads(chars);
-    const pool = threads > 0 ? extractPool() : undefined;
+    const shared = threads > 0 ? extractPool() : undefined;
+    // One extraction at a time on the threads: a workspace opened during another's extracts on its own thread.
+    const pool = shared && !shared.busy ? shared : undefined;
     pool?.start(threads);
     p.rebuildSchema();
     if (!pool) p.reextractAll();

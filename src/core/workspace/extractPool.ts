@@ -101,6 +101,11 @@ export class ExtractPool {
 
   constructor(private readonly script: string) {}
 
+  /** An extraction is running: another workspace opened meanwhile extracts on its own thread. */
+  get busy(): boolean {
+    return this.running;
+  }
+
   /** Starts loading up to `n` threads now (they load while the caller reads files and builds the schema). */
   start(n: number): void {
     clearTimeout(this.idleTimer);

@@ -94,6 +94,15 @@ describe('workspace: extraction on threads', function () {
     assert.deepEqual(outcome(threaded), outcome(alone));
   });
 
+  it('two workspaces opened at once: the second extracts on its own thread, both as without threads', async () => {
+    const { Project: P } = await builtEngine(1);
+    const [a, b] = await Promise.all([P.open(LMS, { threads: 1 }), P.open(LMS, { threads: 1 })]);
+    const alone = outcome(await P.open(LMS, { threads: 0 }));
+    assert.equal(b.threadedFiles, 0, 'the pool was busy with the first');
+    assert.deepEqual(outcome(a), alone);
+    assert.deepEqual(outcome(b), alone);
+  });
+
   it('a thread that dies: its batches are extracted on the calling thread, each file reported once', async () => {
     await initSqlParser();
     const dying = path.join(tmp, 'dying-worker.js');
