@@ -2,9 +2,11 @@
  * Speed figures on a large synthetic workspace (bench/synthetic/generate.ts), issue 6 §2:
  *
  * - analysis speed: `check` cold (a new process running dist/cli.js) and warm (in process through
- *   dist/engine.js, the bundle the extension loads: a second full analysis, of an identical copy at
- *   another path so nothing from the first run is reused but the JIT and the WASM parsers are warm);
- * - raw parsing of the same inputs in the same process: libpg-query `parseSync` on every SQL text
+ *   dist/engine.js, the bundle the extension loads: later full analyses, alternating between identical
+ *   copies at two paths so nothing from one run is reused but the JIT, the WASM parsers and the
+ *   extraction threads), with the default threads and with `threads: 0`;
+ * - raw parsing of the same inputs in the same process, in the same rounds as the warm analyses (the
+ *   ratio is the median of the rounds' ratios): libpg-query `parseSync` on every SQL text
  *   (.sql files, migrations, and the SQL strings embedded in TypeScript, extracted once with
  *   `findEmbeddedSql`) and `ts.createSourceFile` on every TypeScript file, both as this repository
  *   always measured it (`setParentNodes` on: the tree the analysis needs) and bare (no parent
@@ -54,10 +56,8 @@ export interface SpeedOptions {
   scaleReps: number;
   /** Cold `check` runs on the large workspace (median). */
   coldReps: number;
-  /** In-process full analyses (the first warms the JIT; median of the others). */
+  /** Rounds of in-process analyses and raw parse (the first warms up; medians of the others). */
   warmReps: number;
-  /** Raw-parse repetitions (median). */
-  rawReps: number;
   edits: number;
   /** Edits that add a line (the full re-extraction path), for comparison. */
   lineEdits: number;
@@ -68,7 +68,7 @@ export interface SpeedOptions {
   keep: boolean;
 }
 
-export const DEFAULT_SPEED_OPTIONS: SpeedOptions = { scales: [1, 2, 4, 8], scaleReps: 3, coldReps: 3, warmReps: 4, rawReps: 3, edits: 200, lineEdits: 30, seed: 20251001, budgetSeconds: 200, keep: false };
+export const DEFAULT_SPEED_OPTIONS: SpeedOptions = { scales: [1, 2, 4, 8], scaleReps: 3, coldReps: 3, warmReps: 6, edits: 200, lineEdits: 30, seed: 20251001, budgetSeconds: 200, keep: false };
 
 export function parseSpeedArgs(argv: string[], base: SpeedOptions = DEFAULT_SPEED_OPTIONS): SpeedOptions {
   const o = { ...base };
@@ -77,7 +77,7 @@ export function parseSpeedArgs(argv: string[], base: SpeedOptions = DEFAULT_SPEE
     if (i < 0) return undefined;
     return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
   };
-  if (argv.includes('--quick')) Object.assign(o, { scales: [0.25, 0.5, 1], scaleReps: 1, coldReps: 1, warmReps: 2, rawReps: 2, edits: 50, lineEdits: 10 });
+  if (argv.includes('--quick')) Object.assign(o, { scales: [0.25, 0.5, 1], scaleReps: 1, coldReps: 1, warmReps: 3, edits: 50, lineEdits: 10 });
   if (val('budget')) o.budgetSeconds = Number(val('budget'));
   if (val('scales')) o.scales = val('scales')!.split(',').map(Number);
   if (val('reps')) o.scaleReps = o.coldReps = Number(val('reps'));
@@ -243,6 +243,7 @@ export interface SpeedResults {
   /** lintMigrations alone on the workspace's migrations (part of every full analysis). */
   migrationLintMs: number;
   raw: { sqlMs: number[]; tsMs: number[]; tsBareMs: number[] };
+  /** Medians of the rounds' ratios (full analysis / raw parse in the same round). */
   ratio: { warmOverRaw: number; warmOverBareRaw: number; oneThreadOverRaw: number };
   editor: { file: string; lines: number; samplesMs: number[]; p50: number; p95: number; max: number; lineEdits: { samplesMs: number[]; p50: number; p95: number } };
   scaling: { scale: number; files: number; checkMs: number[]; cpuMs: number[]; maxRssMb: number[]; skipped?: string }[];
@@ -284,59 +285,57 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
       log(`cold check ${i + 1}/${opts.coldReps}: ${r.wallMs.toFixed(0)} ms wall, ${r.checkMs.toFixed(0)} ms check, ${r.cpuMs.toFixed(0)} ms CPU, ${r.maxRssMb.toFixed(0)} MB`);
     }
 
-    // 2. Warm: full analyses in this process, alternating between the two identical copies.
+    // 2–3. Warm analyses and the raw parse, in rounds: each round runs a full analysis on the threads,
+    // one on the calling thread alone (threads: 0, as on a one-core machine or with --threads 0) and the
+    // raw parse of the same inputs, so a machine that slows down or speeds up during the run (shared
+    // cores) weighs on all three alike; the ratio is the median of the rounds' ratios. Analyses alternate
+    // between the two identical copies. Round 0 warms the JIT, the WASM parsers and the threads, unmeasured.
     const warm = { firstMs: 0, runsMs: [] as number[], openMs: [] as number[], analyzeMs: [] as number[], cpuMs: [] as number[], threads: 0, threadedFiles: 0 };
+    const single = { runsMs: [] as number[], cpuMs: [] as number[] };
+    const raw = { sqlMs: [] as number[], tsMs: [] as number[], tsBareMs: [] as number[] };
+    const ratios = { threads: [] as number[], oneThread: [] as number[], bare: [] as number[] };
+    const inputs = rawInputs(ws.root);
     let queries = 0;
     let findings = 0;
     let threadedFiles = 0;
-    for (let i = 0; i < opts.warmReps; i++) {
-      const root = i % 2 === 0 ? ws.root : copy;
+    const analysis = async (root: string, threads?: number) => {
       const cpu0 = process.cpuUsage();
-      const [proj, openMs] = await timeAsync(() => EngineProject.open(root));
+      const [proj, openMs] = await timeAsync(() => EngineProject.open(root, threads === undefined ? {} : { threads }));
       const [r, analyzeMs] = time(() => proj.analyze());
       const cpu = process.cpuUsage(cpu0);
-      threadedFiles = proj.threadedFiles;
-      queries = r.stats.queries;
-      findings = r.findings.length;
-      if (i === 0) warm.firstMs = openMs + analyzeMs;
-      else {
-        warm.runsMs.push(openMs + analyzeMs);
-        warm.openMs.push(openMs);
-        warm.analyzeMs.push(analyzeMs);
-        warm.cpuMs.push((cpu.user + cpu.system) / 1000);
+      return { proj, r, openMs, analyzeMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+    };
+    for (let i = 0; i < opts.warmReps; i++) {
+      const a = await analysis(i % 2 === 0 ? ws.root : copy);
+      threadedFiles = a.proj.threadedFiles;
+      queries = a.r.stats.queries;
+      findings = a.r.findings.length;
+      const b = await analysis(i % 2 === 0 ? copy : ws.root, 0);
+      const parse = rawParse(inputs);
+      log(
+        `round ${i}${i === 0 ? ' (warm-up)' : ''}: threads open ${a.openMs.toFixed(0)} + analyze ${a.analyzeMs.toFixed(0)} ms (CPU ${a.cpuMs.toFixed(0)}); one thread ${b.openMs.toFixed(0)} + ${b.analyzeMs.toFixed(0)} ms (CPU ${b.cpuMs.toFixed(0)}); ` +
+          `raw parse SQL ${parse.sqlMs.toFixed(0)} ms (${inputs.sql.length} texts) + TypeScript ${parse.tsMs.toFixed(0)} ms (bare ${parse.tsBareMs.toFixed(0)}; ${inputs.ts.length} files)`,
+      );
+      if (i === 0) {
+        warm.firstMs = a.openMs + a.analyzeMs;
+        continue;
       }
-      log(`in-process analysis ${i + 1}/${opts.warmReps}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`);
-    }
-    // The same on the calling thread alone (threads: 0), as on a one-core machine or with --threads 0.
-    const single = { runsMs: [] as number[], cpuMs: [] as number[] };
-    for (let i = 0; i < Math.max(1, opts.warmReps - 1); i++) {
-      const root = i % 2 === 0 ? ws.root : copy;
-      const cpu0 = process.cpuUsage();
-      const [proj, openMs] = await timeAsync(() => EngineProject.open(root, { threads: 0 }));
-      const [, analyzeMs] = time(() => proj.analyze());
-      const cpu = process.cpuUsage(cpu0);
-      single.runsMs.push(openMs + analyzeMs);
-      single.cpuMs.push((cpu.user + cpu.system) / 1000);
-      log(`in-process analysis on one thread ${i + 1}: open ${openMs.toFixed(0)} ms + analyze ${analyzeMs.toFixed(0)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`);
+      warm.runsMs.push(a.openMs + a.analyzeMs);
+      warm.openMs.push(a.openMs);
+      warm.analyzeMs.push(a.analyzeMs);
+      warm.cpuMs.push(a.cpuMs);
+      single.runsMs.push(b.openMs + b.analyzeMs);
+      single.cpuMs.push(b.cpuMs);
+      raw.sqlMs.push(parse.sqlMs);
+      raw.tsMs.push(parse.tsMs);
+      raw.tsBareMs.push(parse.tsBareMs);
+      ratios.threads.push((a.openMs + a.analyzeMs) / (parse.sqlMs + parse.tsMs));
+      ratios.oneThread.push((b.openMs + b.analyzeMs) / (parse.sqlMs + parse.tsMs));
+      ratios.bare.push((a.openMs + a.analyzeMs) / (parse.sqlMs + parse.tsBareMs));
     }
     const sources = ws.migrationFiles.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
     const [, migrationLintMs] = time(() => lintMigrations(sources));
     log(`migration lint alone: ${migrationLintMs.toFixed(0)} ms`);
-
-    // 3. Raw parsing of the same inputs.
-    const inputs = rawInputs(ws.root);
-    const raw = { sqlMs: [] as number[], tsMs: [] as number[], tsBareMs: [] as number[] };
-    rawParse(inputs); // warm-up, like the first analysis
-    for (let i = 0; i < opts.rawReps; i++) {
-      const r = rawParse(inputs);
-      raw.sqlMs.push(r.sqlMs);
-      raw.tsMs.push(r.tsMs);
-      raw.tsBareMs.push(r.tsBareMs);
-      log(`raw parse ${i + 1}/${opts.rawReps}: SQL ${r.sqlMs.toFixed(0)} ms (${inputs.sql.length} texts), TypeScript ${r.tsMs.toFixed(0)} ms (bare ${r.tsBareMs.toFixed(0)} ms; ${inputs.ts.length} files)`);
-    }
-    const rawMedian = median(raw.sqlMs.map((x, i) => x + raw.tsMs[i]));
-    const bareMedian = median(raw.sqlMs.map((x, i) => x + raw.tsBareMs[i]));
-    const warmMedian = median(warm.runsMs.length ? warm.runsMs : [warm.firstMs]);
 
     // 4. Editor latency on the big file: cumulative one-line edits, as typed, then edits that add a line.
     const big = ws.bigFile!;
@@ -419,7 +418,7 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
       warmOneThread: single,
       migrationLintMs,
       raw,
-      ratio: { warmOverRaw: warmMedian / rawMedian, warmOverBareRaw: warmMedian / bareMedian, oneThreadOverRaw: median(single.runsMs) / rawMedian },
+      ratio: { warmOverRaw: median(ratios.threads), warmOverBareRaw: median(ratios.bare), oneThreadOverRaw: median(ratios.oneThread) },
       editor,
       scaling,
       fit: { slopeMsPerFile: fit.slope, interceptMs: fit.intercept, r2: fit.r2, points: measured.length },
@@ -446,7 +445,7 @@ export function speedTable(r: SpeedResults): [string, string][] {
     [`check, warm, on the calling thread alone (threads 0; median of ${r.warmOneThread.runsMs.length})`, `${f0(median(r.warmOneThread.runsMs))} ms (CPU ${f0(median(r.warmOneThread.cpuMs))})`],
     [`  of which the migration linter (lintMigrations alone, ${w.migrations} files)`, `${f0(r.migrationLintMs)} ms`],
     [`raw parse: libpg-query on ${w.sqlFiles + w.migrations + w.embeddedSql} SQL texts + TypeScript on ${w.tsFiles} files`, `${f0(rawSql + rawTs)} ms (SQL ${f0(rawSql)} + TS ${f0(rawTs)}; TS bare ${f0(rawBare)})`],
-    ['full analysis / raw parse (goal ≤ 1.5×)', `${r.ratio.warmOverRaw.toFixed(2)}× (${r.ratio.warmOverBareRaw.toFixed(2)}× over the bare parse; on one thread ${r.ratio.oneThreadOverRaw.toFixed(2)}×)`],
+    [`full analysis / raw parse, median of ${r.warm.runsMs.length} rounds (goal ≤ 1.5×)`, `${r.ratio.warmOverRaw.toFixed(2)}× (${r.ratio.warmOverBareRaw.toFixed(2)}× over the bare parse; on one thread ${r.ratio.oneThreadOverRaw.toFixed(2)}×)`],
     [`editor: one-line edit of a ${r.editor.lines}-line file → findings, p50 / p95 (${r.editor.samplesMs.length} edits after ${WARMUP}; goal p95 < 30 ms)`, `${f1(r.editor.p50)} / ${f1(r.editor.p95)} ms (max ${f1(r.editor.max)})`],
     [`editor: a line added or removed, p50 / p95 (${r.editor.lineEdits.samplesMs.length} edits)`, `${f1(r.editor.lineEdits.p50)} / ${f1(r.editor.lineEdits.p95)} ms`],
     ['peak RSS, check of the large workspace (child maxRSS)', `${f0(median(r.cold.maxRssMb))} MB`],
