@@ -300,7 +300,7 @@ export async function runSpeed(opts: SpeedOptions = DEFAULT_SPEED_OPTIONS): Prom
     let threadedFiles = 0;
     const analysis = async (root: string, threads?: number) => {
       const cpu0 = process.cpuUsage();
-      const [proj, openMs] = await timeAsync(() => EngineProject.open(root, threads === undefined ? {} : { threads }));
+      const [proj, openMs] = await timeAsync(() => EngineProject.open(root, { threads: threads ?? 'auto' }));
       const [r, analyzeMs] = time(() => proj.analyze());
       const cpu = process.cpuUsage(cpu0);
       return { proj, r, openMs, analyzeMs, cpuMs: (cpu.user + cpu.system) / 1000 };

@@ -12,6 +12,7 @@ import type { QueryShape } from './model/query';
 import { emptySchema, type IndexDef, type SchemaModel } from './model/schema';
 import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
+import { assessMissingIndex } from './rules/missingIndex';
 import { RULES } from './rules/registry';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
 import type { Rule, RuleContext, WorkspaceText } from './rules/context';
@@ -37,10 +38,12 @@ export interface ProjectOptions {
   /** Glob patterns to leave out in addition to the config's (the editor leaves `.env` files out of untrusted workspaces). */
   ignore?: string[];
   /**
-   * Extraction threads besides the calling one (0: extract on the calling thread alone). Default: one
-   * per further core, up to 3, for workspaces with at least 1 MB of query files; none from the sources.
+   * Extraction threads besides the calling one; default 0 (everything on the calling thread). `'auto'`:
+   * one per further core, up to 3, for workspaces with at least 1 MB of query files — for a long-lived
+   * process (the editor), which keeps them loaded between analyses: in a one-off run on two cores,
+   * starting a thread cost more than it saved. None when running from the sources (no bundle to start).
    */
-  threads?: number;
+  threads?: number | 'auto';
 }
 
 interface FileEntry {
@@ -162,7 +165,7 @@ export class Project {
       jobs.push({ file: e.file, kind: e.kind, text: e.text });
       chars += e.text.length;
     }
-    const threads = opts.threads ?? defaultThreads(chars);
+    const threads = opts.threads === 'auto' ? defaultThreads(chars) : (opts.threads ?? 0);
     const shared = threads > 0 ? extractPool() : undefined;
     // One extraction at a time on the threads: a workspace opened during another's extracts on its own thread.
     const pool = shared && !shared.busy ? shared : undefined;
@@ -171,10 +174,11 @@ export class Project {
     if (!pool) p.reextractAll();
     else {
       const schema = p.schema;
-      // While the threads extract, this thread analyses what they send back (what analyze() would do
-      // first: each file's verdicts and per-query findings), and extracts when it has nothing to analyse.
-      const base = p.ruleBase([...p.files.values()]);
-      const perVerdict = p.activeRules().filter((r) => r.scope === 'verdict');
+      // While the threads extract, this thread evaluates what they send back (what analyze() spends most
+      // of its time on: each query's verdict and missing-index assessment, which depend on the schema and
+      // the matcher options only — rule settings may still change before analyze()), and extracts when
+      // it has nothing to evaluate.
+      const ctx = p.ruleBase([...p.files.values()]);
       const extracted: FileEntry[] = [];
       await pool.run(jobs, schema, threads, {
         here: (job) => extractFile(job.file, job.kind, job.text, schema),
@@ -190,7 +194,7 @@ export class Project {
           const e = extracted.pop();
           if (!e) return false;
           try {
-            p.fileAnalysis(e, base, perVerdict);
+            for (const shape of e.shapes) for (const v of p.verdictOf(shape).accesses) assessMissingIndex(v, ctx);
           } catch {
             // analyze() does it again, and reports what fails there
           }

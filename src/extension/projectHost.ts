@@ -100,6 +100,8 @@ export class ProjectHost implements vscode.Disposable {
           rows: Object.entries(settings.rows).map(([t, n]) => `${t}=${Math.round(n)}`),
           // An untrusted workspace's .env files are never read (they hold connection strings).
           ignore: vscode.workspace.isTrusted ? undefined : ['**/.env', '**/.env.*'],
+          // The extension host keeps the extraction threads between opens (see ProjectOptions.threads).
+          threads: 'auto',
         });
         Object.assign(project.config.rules, settings.rules);
         this.isIgnored = engine.globMatcher([...project.config.ignore, ...settings.ignore]);

@@ -279,7 +279,7 @@ describe('cli: check', () => {
       }
     });
 
-    it('2 for a --threads that is not a whole number of 0 or more', async () => {
+    it('2 for a --threads that is neither auto nor a whole number of 0 or more', async () => {
       for (const bad of ['-1', 'many', '1.5']) {
         const r = await runMain(['check', 'examples/lms', '--threads', bad]);
         assert.equal(r.code, 2, bad);

@@ -29,8 +29,8 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
   const root = findWorkspaceRoot(paths[0]);
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new UsageError('--threads must be a whole number, 0 or more');
+  const threads = values.threads === undefined || values.threads === 'auto' ? values.threads : Number(values.threads);
+  if (typeof threads === 'number' && !(Number.isInteger(threads) && threads >= 0)) throw new UsageError('--threads must be auto or a whole number, 0 or more');
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config, threads });
   if (values.database) await useDatabase(project, values.database, err);
   const result = project.analyze();
@@ -67,8 +67,8 @@ export const checkCommand: Command = {
   name: 'check',
   usage: `pg-index-review check [path…] [--schema <schema.prisma|migrations dir>]… [--format text|json|sarif]
                       [--rows table=N]… [--config file] [--quiet] [--no-fixes] [--database <url>]
-                      [--threads N]`,
+                      [--threads N|auto]`,
   summary:
-    'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error. Workspaces with 1 MB of query files or more are extracted on extra threads (one per further core, up to 3; --threads 0: none).',
+    'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error. --threads: extraction threads besides the main one (default 0; auto: one per further core, up to 3, for 1 MB of query files or more).',
   run: (args, io) => check(args, io.out, io.err),
 };

@@ -52,6 +52,7 @@ export async function buildDatabaseReport(state: ExtensionState, host: ProjectHo
   const project = await engine.Project.open(host.root, {
     schema: settings.schema.length ? settings.schema.map((s) => path.resolve(host.root, s)) : undefined,
     rows: Object.entries(settings.rows).map(([t, n]) => `${t}=${Math.round(n)}`),
+    threads: 'auto',
   });
   Object.assign(project.config.rules, settings.rules);
   const session = await engine.openSession(found.url, { connectTimeoutMs: 5000, statementTimeoutMs: 30_000 });

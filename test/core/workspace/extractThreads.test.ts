@@ -75,7 +75,7 @@ describe('workspace: extraction on threads', function () {
     assert.deepEqual(a, b);
   });
 
-  it('a synthetic workspace with broken files: the same outcome, and edits after a threaded open work as before', async () => {
+  it('a synthetic workspace with broken files and rule settings applied after open: the same outcome, and edits after a threaded open work as before', async () => {
     const ws = generateWorkspace({ scale: 0.08, seed: 7, out: path.join(tmp, 'synthetic'), bigFile: false });
     // Half-typed code and broken SQL travel through the threads too.
     fs.writeFileSync(path.join(ws.root, 'src', 'half-typed.ts'), 'export async function f(id: string) {\n  return prisma.user.findMany({ where: { id, \n');
@@ -84,7 +84,12 @@ describe('workspace: extraction on threads', function () {
     const threaded = await P.open(ws.root, { threads: 1 });
     const alone = await P.open(ws.root, { threads: 0 });
     assert.ok(threaded.threadedFiles > 0);
-    assert.deepEqual(outcome(threaded), outcome(alone));
+    // Rule settings applied between open and analyze, as the extension applies its own: honoured.
+    for (const p of [threaded, alone]) Object.assign(p.config.rules, { 'missing-index': 'info', 'redundant-index': 'off' });
+    const first = outcome(threaded);
+    assert.deepEqual(first, outcome(alone));
+    assert.ok(first.findings.some((f) => f.rule === 'missing-index') && first.findings.every((f) => f.rule !== 'missing-index' || f.severity === 'info'));
+    assert.ok(first.findings.every((f) => f.rule !== 'redundant-index'));
     assert.ok(outcome(alone).shapes.some((f) => f.problems.some((p) => p.rule === 'parse-error')), 'the broken SQL is reported');
 
     const file = ws.tsFiles[3];
