@@ -10,8 +10,8 @@ export const SEED = path.join(__dirname, 'fixtures', 'lms-seed.sql');
 /** Creates `lms_template` (the sample's init migration + seed data) once per cluster. */
 export function createTemplate(cluster: PgCluster, name = 'lms_template', seed = true): void {
   cluster.psql(`CREATE DATABASE ${name}`);
-  cluster.run('psql', ['-h', cluster.dir, '-p', String(cluster.port), '-U', 'postgres', '-d', name, '-v', 'ON_ERROR_STOP=1', '-q', '-f', LMS_MIGRATION]);
-  if (seed) cluster.run('psql', ['-h', cluster.dir, '-p', String(cluster.port), '-U', 'postgres', '-d', name, '-v', 'ON_ERROR_STOP=1', '-q', '-f', SEED]);
+  cluster.psqlFile(LMS_MIGRATION, name);
+  if (seed) cluster.psqlFile(SEED, name);
 }
 
 let counter = 0;

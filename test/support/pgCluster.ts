@@ -78,11 +78,19 @@ export class PgCluster {
     return c;
   }
 
-  /** Runs a PostgreSQL binary as the cluster's owner. */
-  run(bin: string, args: string[]): string {
+  /**
+   * Runs a PostgreSQL binary as the cluster's owner, with `input` on its stdin. As root it runs as
+   * `postgres` from `/`: the checkout may be in a directory only root can enter (a `mktemp -d` clone).
+   */
+  run(bin: string, args: string[], input?: string): string {
     const exe = path.join(PG_BIN, bin);
-    const out = isRoot() ? execFileSync('runuser', ['-u', 'postgres', '--', exe, ...args], { stdio: 'pipe' }) : execFileSync(exe, args, { stdio: 'pipe' });
+    const out = isRoot() ? execFileSync('runuser', ['-u', 'postgres', '--', exe, ...args], { stdio: 'pipe', input, cwd: '/' }) : execFileSync(exe, args, { stdio: 'pipe', input });
     return out.toString();
+  }
+
+  /** Runs a SQL file with psql, the file read by this process (the `postgres` user need not be able to read it). */
+  psqlFile(file: string, database = 'postgres'): string {
+    return this.run('psql', ['-h', this.dir, '-p', String(this.port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-q', '-f', '-'], fs.readFileSync(file, 'utf8'));
   }
 
   /** psql through the Unix socket as the superuser. */

@@ -106,7 +106,7 @@ export class ExtractPool {
     return this.running;
   }
 
-  /** Starts loading up to `n` threads now (they load while the caller reads files and builds the schema). */
+  /** Starts loading up to `n` threads now (they load while the caller builds the schema). */
   start(n: number): void {
     clearTimeout(this.idleTimer);
     this.threads = this.threads.filter((t) => !t.dead);
