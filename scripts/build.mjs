@@ -26,29 +26,20 @@ if (existsSync('src/extension/extension.ts')) {
   const production = process.env.NODE_ENV === 'production';
   const editor = { ...common, minify: production, sourcemap: production ? false : true };
   await build({ ...editor, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'] });
-  await build({
-    ...editor,
-    entryPoints: ['src/extension/engine.ts'],
-    outfile: 'dist/engine.js',
-    // pg's optional native binding and PGlite (not used by the engine) stay out.
-    external: ['vscode', 'pg-native', '@electric-sql/pglite'],
-    logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
-  });
-  await build({
-    ...editor,
-    entryPoints: ['src/extension/embeddedWorker.ts'],
-    outfile: 'dist/embedded-worker.js',
-    external: ['vscode', 'pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*'],
-    logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
-  });
+  // Self-contained bundles (everything they need bundled in); pg's optional native binding and PGlite
+  // (loaded from dist/node_modules, see copyPglite) stay out.
+  const selfContained = (entry, outfile, external = []) =>
+    build({
+      ...editor,
+      entryPoints: [entry],
+      outfile,
+      external: ['vscode', 'pg-native', '@electric-sql/pglite', ...external],
+      logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
+    });
+  await selfContained('src/extension/engine.ts', 'dist/engine.js');
+  await selfContained('src/extension/embeddedWorker.ts', 'dist/embedded-worker.js', ['@electric-sql/pglite/*']);
   // The extraction threads of large workspaces (src/core/workspace/extractPool.ts), for the CLI and the engine alike.
-  await build({
-    ...editor,
-    entryPoints: ['src/core/workspace/extractWorker.ts'],
-    outfile: 'dist/extract-worker.js',
-    external: ['vscode', 'pg-native', '@electric-sql/pglite'],
-    logOverride: { 'unsupported-require-call': 'silent', 'empty-import-meta': 'silent' },
-  });
+  await selfContained('src/core/workspace/extractWorker.ts', 'dist/extract-worker.js');
   copyPglite();
   mkdirSync('dist', { recursive: true });
   const wasm = [
