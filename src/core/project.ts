@@ -12,7 +12,6 @@ import type { QueryShape } from './model/query';
 import { emptySchema, type IndexDef, type SchemaModel } from './model/schema';
 import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
-import { assessMissingIndex } from './rules/missingIndex';
 import { RULES } from './rules/registry';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
 import type { Rule, RuleContext, WorkspaceText } from './rules/context';
@@ -175,10 +174,11 @@ export class Project {
     else {
       const schema = p.schema;
       // While the threads extract, this thread evaluates what they send back (what analyze() spends most
-      // of its time on: each query's verdict and missing-index assessment, which depend on the schema and
+      // of its time on: each query's verdict and what rules prepare from it, which depend on the schema and
       // the matcher options only — rule settings may still change before analyze()), and extracts when
       // it has nothing to evaluate.
       const ctx = p.ruleBase([...p.files.values()]);
+      const preparing = RULES.filter((r) => r.prepare);
       const extracted: FileEntry[] = [];
       await pool.run(jobs, schema, threads, {
         here: (job) => extractFile(job.file, job.kind, job.text, schema),
@@ -194,7 +194,7 @@ export class Project {
           const e = extracted.pop();
           if (!e) return false;
           try {
-            for (const shape of e.shapes) for (const v of p.verdictOf(shape).accesses) assessMissingIndex(v, ctx);
+            for (const shape of e.shapes) for (const v of p.verdictOf(shape).accesses) for (const r of preparing) r.prepare!(v, ctx);
           } catch {
             // analyze() does it again, and reports what fails there
           }
