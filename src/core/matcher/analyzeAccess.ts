@@ -3,7 +3,7 @@ import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
 import { atomColumns, type Literal, type PredicateAtom } from '../model/predicate';
 import { normalizeExprText } from '../sql/expr';
-import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, requiredOrder } from './btree';
+import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, rangeAtomsOnKey, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import type { AccessVerdict, IndexUse } from './types';
@@ -158,6 +158,8 @@ interface AccessFacts {
   constant: Set<string>;
   required: OrderItem[];
   eq: Map<string, PredicateAtom[]>;
+  /** rangeAtoms(access): every range candidate, by column. */
+  range: Map<string, PredicateAtom[]>;
   /** The sequential scan's cost (with the sort, when there is an ORDER BY). */
   seqCost: number;
   /** filterAtoms(access). */
@@ -174,7 +176,7 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
   // With a LIMIT and nothing to sort, the scan stops after LIMIT matches.
   const share = !needsSort && limit !== undefined ? limitShare(access, selAll * ctx.rows) : 1;
   const seqCost = seqScanCostOf(ctx.rows, pagesOf(ctx), Math.max(1, qualOperators(atoms))) * share + (needsSort ? sortCost(ctx.rows * selAll, limit) : 0);
-  return { selAll, constant, required, eq: equalityAtoms(access), seqCost, atoms };
+  return { selAll, constant, required, eq: equalityAtoms(access), range: rangeAtoms(access), seqCost, atoms };
 }
 
 export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext): IndexUse {
@@ -215,7 +217,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   }
   if (index.method !== 'btree') return { ...base, reason: `${index.method} indexes are not modelled` };
 
-  const km = matchKeys(index, access, facts.eq, ctx.schema.collation);
+  const km = matchKeys(index, access, facts.eq, ctx.schema.collation, facts.range);
   const order = orderMatch(index, access, facts.constant, facts.required);
   const indexOnly = coversColumns(index, access);
   const limit = limitRows(access);
@@ -226,7 +228,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   if (conditions.length === 0) {
     // No condition on the leading key: a condition on a later key still narrows the scan — a skip scan
     // from PostgreSQL 18, before that a scan of the whole index with the condition checked on each entry.
-    const later = laterKeyConditions(index, access, facts.eq, ctx.schema.collation);
+    const later = laterKeyConditions(index, access, facts, ctx.schema.collation);
     if (later.conditions.length) {
       conditions = later.conditions;
       whole = ctx.serverVersion !== undefined && ctx.serverVersion >= 18 && later.skipped.length === 1 ? 'skip' : 'full';
@@ -241,7 +243,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const condSel = combinedSelectivity(ctx, [...conditions, ...predicate]);
   // Conditions on other key columns are checked on the index entries, before any heap visit.
   const inConditions = new Set(conditions);
-  const checked = index.keys.flatMap((k) => [...(atomsOnKey(facts.eq, k) ?? []), ...(atomsOnKey(rangeAtoms(access, k, ctx.schema.collation), k) ?? [])].filter((a) => !inConditions.has(a)));
+  const checked = index.keys.flatMap((k) => [...(atomsOnKey(facts.eq, k) ?? []), ...(rangeAtomsOnKey(facts.range, access, k, ctx.schema.collation) ?? [])].filter((a) => !inConditions.has(a)));
   // Entries the scan reads (all of them for a whole-index scan) and heap rows it fetches, if run to the end.
   const entries = rows * (whole === 'full' ? combinedSelectivity(ctx, predicate) : condSel);
   const heapRows = rows * combinedSelectivity(ctx, [...conditions, ...checked, ...predicate]);
@@ -324,18 +326,18 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
 }
 
 /** Conditions on key columns after unconstrained leading ones (equality, or a range on the first constrained key). */
-function laterKeyConditions(index: IndexDef, access: TableAccess, eq: Map<string, PredicateAtom[]>, collation?: string): { skipped: string[]; conditions: PredicateAtom[] } {
+function laterKeyConditions(index: IndexDef, access: TableAccess, facts: AccessFacts, collation?: string): { skipped: string[]; conditions: PredicateAtom[] } {
   if (index.method !== 'btree') return { skipped: [], conditions: [] };
   const skipped: string[] = [];
   let i = 0;
   for (; i < index.keys.length; i++) {
     const name = keyName(index.keys[i]);
-    if (atomsOnKey(eq, index.keys[i]) || atomsOnKey(rangeAtoms(access, index.keys[i], collation), index.keys[i])) break;
+    if (atomsOnKey(facts.eq, index.keys[i]) || rangeAtomsOnKey(facts.range, access, index.keys[i], collation)) break;
     skipped.push(name);
   }
   if (i === 0 || i === index.keys.length) return { skipped: [], conditions: [] };
   const rest: IndexDef = { ...index, keys: index.keys.slice(i) };
-  return { skipped, conditions: matchKeys(rest, access, eq, collation).conditions };
+  return { skipped, conditions: matchKeys(rest, access, facts.eq, collation, facts.range).conditions };
 }
 
 function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext, base: IndexUse, needsSort: boolean, matched: number): IndexUse {

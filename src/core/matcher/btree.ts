@@ -34,7 +34,11 @@ export function atomsOnKey(byColumn: Map<string, PredicateAtom[]>, key: IndexKey
 /** Atoms of the access that an index can use as an equality condition, by column. */
 export function equalityAtoms(access: TableAccess): Map<string, PredicateAtom[]> {
   const m = new Map<string, PredicateAtom[]>();
-  const add = (c: string, a: PredicateAtom) => m.set(c, [...(m.get(c) ?? []), a]);
+  const add = (c: string, a: PredicateAtom) => {
+    const list = m.get(c);
+    if (list) list.push(a);
+    else m.set(c, [a]);
+  };
   for (const { atom } of access.predicates) {
     if (atom.kind === 'compare' && atom.op === '=') add(atom.column, atom);
     else if (atom.kind === 'in') add(atom.column, atom);
@@ -69,7 +73,11 @@ function bytewise(collation: string | undefined): boolean {
  */
 export function rangeAtoms(access: TableAccess, key?: IndexKey, collation?: string): Map<string, PredicateAtom[]> {
   const m = new Map<string, PredicateAtom[]>();
-  const add = (c: string, a: PredicateAtom) => m.set(c, [...(m.get(c) ?? []), a]);
+  const add = (c: string, a: PredicateAtom) => {
+    const list = m.get(c);
+    if (list) list.push(a);
+    else m.set(c, [a]);
+  };
   for (const { atom } of access.predicates) {
     if (atom.kind === 'compare' && atom.op !== '=') add(atom.column, atom);
     else if (atom.kind === 'between') add(atom.column, atom);
@@ -82,8 +90,26 @@ export function rangeAtoms(access: TableAccess, key?: IndexKey, collation?: stri
   return m;
 }
 
-/** `eq`: equalityAtoms(access), when the caller already has it. */
-export function matchKeys(index: IndexDef, access: TableAccess, eq: Map<string, PredicateAtom[]> = equalityAtoms(access), collation?: string): KeyMatch {
+/**
+ * `atomsOnKey(rangeAtoms(access, key, collation), key)`, taken from `all` = rangeAtoms(access) (every
+ * candidate, computed once per access) instead of a new map for every key of every index.
+ */
+export function rangeAtomsOnKey(all: Map<string, PredicateAtom[]>, access: TableAccess, key: IndexKey, collation?: string): PredicateAtom[] | undefined {
+  if (key.expression) return atomsOnKey(rangeAtoms(access, key, collation), key);
+  const atoms = all.get(keyName(key));
+  if (!atoms || !atoms.some((a) => a.kind === 'like') || /pattern_ops$/.test(key.opclass ?? '') || bytewise(key.collation ?? collation)) return atoms;
+  const kept = atoms.filter((a) => a.kind !== 'like');
+  return kept.length ? kept : undefined;
+}
+
+/** `eq`: equalityAtoms(access), `range`: rangeAtoms(access), when the caller already has them. */
+export function matchKeys(
+  index: IndexDef,
+  access: TableAccess,
+  eq: Map<string, PredicateAtom[]> = equalityAtoms(access),
+  collation?: string,
+  range: Map<string, PredicateAtom[]> = rangeAtoms(access),
+): KeyMatch {
   const out: KeyMatch = { equalityColumns: [], conditions: [] };
   for (const key of index.keys) {
     const name = keyName(key);
@@ -93,7 +119,7 @@ export function matchKeys(index: IndexDef, access: TableAccess, eq: Map<string, 
       out.conditions.push(...e);
       continue;
     }
-    const r = atomsOnKey(rangeAtoms(access, key, collation), key);
+    const r = rangeAtomsOnKey(range, access, key, collation);
     if (r) {
       out.rangeColumn = name;
       out.conditions.push(...r);
