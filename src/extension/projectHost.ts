@@ -43,8 +43,11 @@ export class ProjectHost implements vscode.Disposable {
     watcher.onDidChange(onDisk, undefined, this.disposables);
     watcher.onDidCreate(onDisk, undefined, this.disposables);
     watcher.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
-    // A deleted migration folder matches no file pattern: watch the folders under migrations/ too.
-    const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/migrations/**'), true, true, false);
+    // A deleted migration folder matches no file pattern: watch the folders under migrations/ too. A new
+    // folder is read whole: a file written into it at once (`prisma migrate dev`) can come before the
+    // file watcher watches the folder, and its own event is then never fired.
+    const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/migrations/**'), false, true, false);
+    folders.onDidCreate((uri) => filesUnder(uri.fsPath).forEach((f) => onDisk(vscode.Uri.file(f))), undefined, this.disposables);
     folders.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
     this.disposables.push(folders);
     const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, 'pg-index-review.json'));
@@ -249,6 +252,24 @@ export class ProjectHost implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
     this.waiters.forEach((f) => f());
   }
+}
+
+/** The files in a new folder (a few levels, a few hundred at most), or the path itself when it is a file. */
+function filesUnder(target: string, depth = 3, out: string[] = []): string[] {
+  let entries: fs.Dirent[];
+  try {
+    if (!fs.statSync(target).isDirectory()) return [target];
+    entries = fs.readdirSync(target, { withFileTypes: true });
+  } catch {
+    return out; // gone again
+  }
+  for (const e of entries) {
+    if (out.length >= 500) break;
+    const p = path.join(target, e.name);
+    if (e.isFile()) out.push(p);
+    else if (e.isDirectory() && depth > 1) filesUnder(p, depth - 1, out);
+  }
+  return out;
 }
 
 function readOrNull(file: string): string | null {
