@@ -47,7 +47,10 @@ export class ProjectHost implements vscode.Disposable {
     // folder is read whole: a file written into it at once (`prisma migrate dev`) can come before the
     // file watcher watches the folder, and its own event is then never fired.
     const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/migrations/**'), false, true, false);
-    folders.onDidCreate((uri) => filesUnder(uri.fsPath).forEach((f) => onDisk(vscode.Uri.file(f))), undefined, this.disposables);
+    folders.onDidCreate((uri) => {
+      // A package's own migrations (node_modules/…/migrations, when the user's files.watcherExclude lets them through) are not read.
+      if (!this.ignoresFolder(uri.fsPath)) filesUnder(uri.fsPath).forEach((f) => onDisk(vscode.Uri.file(f)));
+    }, undefined, this.disposables);
     folders.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
     this.disposables.push(folders);
     const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, 'pg-index-review.json'));
@@ -87,6 +90,13 @@ export class ProjectHost implements vscode.Disposable {
     // Connection settings (.env files, for pool-advice) are read only in a trusted workspace.
     if (kind === 'env' && !vscode.workspace.isTrusted) return false;
     return !this.isIgnored(rel.split(path.sep).join('/'));
+  }
+
+  /** Whether the files of this folder are ignored (a package installed under node_modules/…/migrations). */
+  private ignoresFolder(dir: string): boolean {
+    const rel = path.relative(this.root, dir);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return true;
+    return this.isIgnored([...rel.split(path.sep), 'migration.sql'].join('/'));
   }
 
   /** (Re)opens the project from disk, then applies open editors' unsaved text. */

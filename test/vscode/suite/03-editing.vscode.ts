@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, diagnosticsOn, idle, open, ours, ruleOf, uri, waitFor } from './helpers';
+import { api, diagnosticsOn, idle, open, ours, root, ruleOf, uri, waitFor } from './helpers';
 
 async function actionsFor(doc: vscode.TextDocument, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
   const all = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range)) ?? [];
@@ -37,6 +39,22 @@ describe('editing', () => {
       await vscode.workspace.fs.delete(migration.with({ path: migration.path.replace(/\/migration\.sql$/, '') }), { recursive: true });
     }
     await waitFor(() => diagnosticsOn(reports, 'missing-index', '"createdAt" BETWEEN $1 AND $2').length === 1, 'the diagnostic to come back');
+  });
+
+  it('reads a migration folder written in one go (the folder, then its file at once)', async () => {
+    const reports = await vscode.workspace.openTextDocument(uri('sql/reports.sql'));
+    const range = '"createdAt" BETWEEN $1 AND $2';
+    assert.equal(diagnosticsOn(reports, 'missing-index', range).length, 1);
+    // As `prisma migrate dev` does: Node's fs, not the editor's, so no file-operation event announces it.
+    const folder = path.join(root(), 'prisma', 'migrations', '20990102000000_in_one_go');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'migration.sql'), 'CREATE INDEX "transactions_createdAt_idx" ON "transactions" ("createdAt");\n');
+    try {
+      await waitFor(() => diagnosticsOn(reports, 'missing-index', range).length === 0, 'the query to be served by the new migration');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    await waitFor(() => diagnosticsOn(reports, 'missing-index', range).length === 1, 'the diagnostic to come back');
   });
 
   it('the "add @@index" quick fix edits schema.prisma and adds a migration; the diagnostic goes', async () => {
