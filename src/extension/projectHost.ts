@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ShapeVerdict } from '../core/analysis/verdicts';
 import type { Finding } from '../core/model/finding';
 import type { AnalysisResult, Project } from '../core/project';
-import { classify } from '../core/workspace/files';
+import { classify, ignoredPath } from '../core/workspace/files';
 import { toDiagnostic } from './diagnostics';
 import { readSettings } from './settings';
 import type { ExtensionState } from './state';
@@ -48,8 +48,8 @@ export class ProjectHost implements vscode.Disposable {
     // file watcher watches the folder, and its own event is then never fired.
     const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/migrations/**'), false, true, false);
     folders.onDidCreate((uri) => {
-      // A package's own migrations (node_modules/…/migrations, when the user's files.watcherExclude lets them through) are not read.
-      if (!this.ignoresFolder(uri.fsPath)) filesUnder(uri.fsPath).forEach((f) => onDisk(vscode.Uri.file(f)));
+      // Nothing under an ignored folder is read (a package's own migrations under node_modules, should files.watcherExclude let them through).
+      if (!this.ignoresFolder(uri.fsPath)) for (const f of filesUnder(uri.fsPath)) if (this.tracks(f)) onDisk(vscode.Uri.file(f));
     }, undefined, this.disposables);
     folders.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
     this.disposables.push(folders);
@@ -83,20 +83,26 @@ export class ProjectHost implements vscode.Disposable {
 
   /** Whether the editor should track this file: inside the folder, a kind the core reads, not ignored. */
   tracks(file: string): boolean {
-    const rel = path.relative(this.root, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    const rel = this.relative(file);
+    if (!rel) return false;
     const kind = classify(file);
     if (!kind) return false;
     // Connection settings (.env files, for pool-advice) are read only in a trusted workspace.
     if (kind === 'env' && !vscode.workspace.isTrusted) return false;
-    return !this.isIgnored(rel.split(path.sep).join('/'));
+    return !ignoredPath(rel, this.isIgnored);
   }
 
-  /** Whether the files of this folder are ignored (a package installed under node_modules/…/migrations). */
+  /** The path relative to the folder with forward slashes, or undefined when it is outside the folder. */
+  private relative(file: string): string | undefined {
+    const rel = path.relative(this.root, file);
+    if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  /** Whether `check` would pass over this folder (ignored, or under node_modules/.git or an ignored folder). */
   private ignoresFolder(dir: string): boolean {
-    const rel = path.relative(this.root, dir);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return true;
-    return this.isIgnored([...rel.split(path.sep), 'migration.sql'].join('/'));
+    const rel = this.relative(dir);
+    return rel === undefined || (rel !== '' && ignoredPath(rel, this.isIgnored, true));
   }
 
   /** (Re)opens the project from disk, then applies open editors' unsaved text. */
@@ -268,7 +274,9 @@ export class ProjectHost implements vscode.Disposable {
 function filesUnder(target: string, depth = 3, out: string[] = []): string[] {
   let entries: fs.Dirent[];
   try {
-    if (!fs.statSync(target).isDirectory()) return [target];
+    const st = fs.statSync(target);
+    if (st.isFile()) return [target];
+    if (!st.isDirectory()) return out; // a FIFO or a socket: never read
     entries = fs.readdirSync(target, { withFileTypes: true });
   } catch {
     return out; // gone again

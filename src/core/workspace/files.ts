@@ -30,13 +30,30 @@ export interface WalkResult {
   skipped: { file: string; reason: string }[];
 }
 
+/** Whether listFiles passes over this entry itself (a workspace-relative path, forward slashes), whatever the folders above it. */
+function skipsEntry(rel: string, isDir: boolean, isIgnored: (rel: string) => boolean): boolean {
+  if (isIgnored(rel) || isIgnored(`${rel}/`)) return true;
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  return isDir && (name === 'node_modules' || name === '.git');
+}
+
+/**
+ * Whether listFiles would pass over this workspace-relative path (forward slashes): it, or a folder
+ * above it, is ignored. For the editor, which hears of files one at a time.
+ */
+export function ignoredPath(rel: string, isIgnored: (rel: string) => boolean, isDir = false): boolean {
+  const parts = rel.split('/');
+  for (let i = 1; i <= parts.length; i++) if (skipsEntry(parts.slice(0, i).join('/'), i < parts.length || isDir, isIgnored)) return true;
+  return false;
+}
+
 export function listFiles(roots: string[], base: string, ignore: string[]): WalkResult {
   const isIgnored = picomatch(ignore, { dot: true });
   const out: WalkResult = { files: [], skipped: [] };
   const seen = new Set<string>();
   const visit = (p: string): void => {
     const rel = path.relative(base, p).replace(/\\/g, '/') || '.';
-    if (rel !== '.' && (isIgnored(rel) || isIgnored(`${rel}/`))) return;
+    if (rel !== '.' && skipsEntry(rel, false, isIgnored)) return;
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
@@ -45,8 +62,8 @@ export function listFiles(roots: string[], base: string, ignore: string[]): Walk
       return;
     }
     if (st.isDirectory()) {
-      const base = path.basename(p);
-      if (base === 'node_modules' || base === '.git') return;
+      const name = path.basename(p);
+      if (name === 'node_modules' || name === '.git') return;
       for (const e of fs.readdirSync(p).sort()) visit(path.join(p, e));
       return;
     }

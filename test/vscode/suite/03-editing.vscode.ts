@@ -47,9 +47,9 @@ describe('editing', () => {
     assert.equal(diagnosticsOn(reports, 'missing-index', range).length, 1);
     // As `prisma migrate dev` does: Node's fs, not the editor's, so no file-operation event announces it.
     const folder = path.join(root(), 'prisma', 'migrations', '20990102000000_in_one_go');
-    fs.mkdirSync(folder);
-    fs.writeFileSync(path.join(folder, 'migration.sql'), 'CREATE INDEX "transactions_createdAt_idx" ON "transactions" ("createdAt");\n');
     try {
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'migration.sql'), 'CREATE INDEX "transactions_createdAt_idx" ON "transactions" ("createdAt");\n');
       await waitFor(() => diagnosticsOn(reports, 'missing-index', range).length === 0, 'the query to be served by the new migration');
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
