@@ -48,7 +48,8 @@ export class ProjectHost implements vscode.Disposable {
     // file watcher watches the folder, and its own event is then never fired.
     const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/migrations/**'), false, true, false);
     folders.onDidCreate((uri) => {
-      // Nothing under an ignored folder is read (a package's own migrations under node_modules, should files.watcherExclude let them through).
+      // Files have their own watcher. Nothing under an ignored folder is read (a package's own migrations
+      // under node_modules, should files.watcherExclude let them through).
       if (!this.ignoresFolder(uri.fsPath)) for (const f of filesUnder(uri.fsPath)) if (this.tracks(f)) onDisk(vscode.Uri.file(f));
     }, undefined, this.disposables);
     folders.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
@@ -270,20 +271,17 @@ export class ProjectHost implements vscode.Disposable {
   }
 }
 
-/** The files in a new folder (a few levels, a few hundred at most), or the path itself when it is a file. */
-function filesUnder(target: string, depth = 3, out: string[] = []): string[] {
+/** The regular files in a new folder (a few levels, a few hundred at most); none when `dir` is not a folder. */
+function filesUnder(dir: string, depth = 3, out: string[] = []): string[] {
   let entries: fs.Dirent[];
   try {
-    const st = fs.statSync(target);
-    if (st.isFile()) return [target];
-    if (!st.isDirectory()) return out; // a FIFO or a socket: never read
-    entries = fs.readdirSync(target, { withFileTypes: true });
+    entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
-    return out; // gone again
+    return out; // a file (its own watcher has it), or a folder gone again
   }
   for (const e of entries) {
     if (out.length >= 500) break;
-    const p = path.join(target, e.name);
+    const p = path.join(dir, e.name);
     if (e.isFile()) out.push(p);
     else if (e.isDirectory() && depth > 1) filesUnder(p, depth - 1, out);
   }
