@@ -19,6 +19,7 @@ import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
 import type { TypeScriptReuse } from './sources/typescript/extract';
 import { initSqlParser } from './sql/parser';
+import { cachedSqlParser } from './sql/parseCache';
 import { extractFile, holdsQueries, type FileExtraction } from './workspace/extractFile';
 import { defaultThreads, extractPool } from './workspace/extractPool';
 import type { ExtractJob } from './workspace/extractProtocol';
@@ -121,6 +122,8 @@ export class Project {
   private fileRanks = new Map<string, number>();
   private ruleRanks = new Map<string, number>();
   private skipped: { file: string; reason: string }[] = [];
+  /** Parses the SQL of this workspace's files: equal texts once (see cachedSqlParser). */
+  private readonly parseSql = cachedSqlParser();
   private schemaSources: string[] = [];
   private rowFlags: string[] = [];
   /** How many files the last full extraction left to extraction threads (see ProjectOptions.threads). */
@@ -181,7 +184,7 @@ export class Project {
       const preparing = RULES.filter((r) => r.prepare);
       const extracted: FileEntry[] = [];
       await pool.run(jobs, schema, threads, {
-        here: (job) => extractFile(job.file, job.kind, job.text, schema),
+        here: (job) => extractFile(job.file, job.kind, job.text, schema, { parseSql: p.parseSql }),
         onResult: (file, r, byThread) => {
           if (byThread) p.threadedFiles++;
           const e = p.files.get(file)!;
@@ -257,7 +260,7 @@ export class Project {
 
   /** Extracts the file's shapes; `prev`: the entry it replaces, whose extraction may be partly reused. */
   private extract(e: FileEntry, prev?: FileEntry): void {
-    this.setExtraction(e, extractFile(e.file, e.kind, e.text, this.schema, prev?.reuse));
+    this.setExtraction(e, extractFile(e.file, e.kind, e.text, this.schema, { prev: prev?.reuse, parseSql: this.parseSql }));
   }
 
   private setExtraction(e: FileEntry, r: FileExtraction): void {

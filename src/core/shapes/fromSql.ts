@@ -6,6 +6,7 @@ import type { SchemaModel } from '../model/schema';
 import { columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
 import { lexSql, type SqlToken } from '../sql/lexer';
 import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
+import type { SqlDocumentParser } from '../sql/parseCache';
 import { predicateAtoms, type ColumnResolver } from '../sql/predicates';
 import { tableKey } from '../sql/identifiers';
 
@@ -18,6 +19,8 @@ export interface SqlContext {
   mapOffset?: (sqlOffset: number) => number;
   /** Used to tell which table an unqualified column belongs to. */
   schema?: SchemaModel;
+  /** Parses the text (default parseSqlDocument; see cachedSqlParser). */
+  parse?: SqlDocumentParser;
 }
 
 interface Binding {
@@ -128,7 +131,7 @@ export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: Query
   const problems: Finding[] = [];
   let statements: ParsedStatement[];
   try {
-    statements = parseSqlDocument(sql);
+    statements = (ctx.parse ?? parseSqlDocument)(sql);
   } catch (err) {
     problems.push(parseError(ctx, 0, sql.length, `Could not read SQL: ${(err as Error).message}`));
     return { shapes, problems };

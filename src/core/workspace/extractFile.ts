@@ -6,6 +6,7 @@ import type { Finding } from '../model/finding';
 import { LineIndex } from '../model/location';
 import type { QueryShape } from '../model/query';
 import type { SchemaModel } from '../model/schema';
+import type { SqlDocumentParser } from '../sql/parseCache';
 import { shapesFromSqlText } from '../shapes/fromSql';
 import { extractFromTypeScript, reextractTypeScript, type TypeScriptReuse } from '../sources/typescript/extract';
 import type { FileKind } from './files';
@@ -22,14 +23,19 @@ export function holdsQueries(kind: FileKind): boolean {
   return kind === 'sql' || kind === 'script';
 }
 
-/**
- * Extracts `text`; `prev`: the reusable extraction of an earlier text of the same file (an edit).
- * Never throws: a failure becomes a parse-error problem on the file.
- */
-export function extractFile(file: string, kind: FileKind, text: string, schema: SchemaModel, prev?: TypeScriptReuse): FileExtraction {
+export interface ExtractFileOptions {
+  /** The reusable extraction of an earlier text of the same file (an edit). */
+  prev?: TypeScriptReuse;
+  /** Parses the SQL (default parseSqlDocument): a cachedSqlParser shared by the files of one workspace. */
+  parseSql?: SqlDocumentParser;
+}
+
+/** Extracts `text`. Never throws: a failure becomes a parse-error problem on the file. */
+export function extractFile(file: string, kind: FileKind, text: string, schema: SchemaModel, opts: ExtractFileOptions = {}): FileExtraction {
+  const { prev, parseSql } = opts;
   try {
-    if (kind === 'sql') return shapesFromSqlText(text, { file, origin: 'sql-file', lines: new LineIndex(text), schema });
-    if (kind === 'script') return (prev && reextractTypeScript(prev, text, file, schema)) || extractFromTypeScript(text, file, schema);
+    if (kind === 'sql') return shapesFromSqlText(text, { file, origin: 'sql-file', lines: new LineIndex(text), schema, parse: parseSql });
+    if (kind === 'script') return (prev && reextractTypeScript(prev, text, file, schema, { parseSql })) || extractFromTypeScript(text, file, schema, { parseSql });
     return { shapes: [], problems: [] };
   } catch (err) {
     return {

@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { SchemaModel } from '../model/schema';
+import { cachedSqlParser } from '../sql/parseCache';
 import { initSqlParser } from '../sql/parser';
 import { extractFile } from './extractFile';
 import type { ExtractReply, ExtractRequest, ExtractResult } from './extractProtocol';
@@ -11,6 +12,8 @@ import type { ExtractReply, ExtractRequest, ExtractResult } from './extractProto
 const port = parentPort;
 if (port) {
   let schema: SchemaModel | undefined;
+  // Kept for one workspace's extraction: the Project sends the schema before its first batch.
+  let parseSql = cachedSqlParser();
   let ready = false;
   initSqlParser().then(
     () => {
@@ -20,10 +23,13 @@ if (port) {
     (err: Error) => port.postMessage({ op: 'failed', message: err.message } satisfies ExtractReply),
   );
   port.on('message', (m: ExtractRequest) => {
-    if (m.op === 'schema') schema = m.schema;
+    if (m.op === 'schema') {
+      schema = m.schema;
+      parseSql = cachedSqlParser();
+    }
     else if (ready) {
       const results = m.jobs.map((j): ExtractResult => {
-        const r = extractFile(j.file, j.kind, j.text, schema!);
+        const r = extractFile(j.file, j.kind, j.text, schema!, { parseSql });
         return { file: j.file, shapes: r.shapes, problems: r.problems };
       });
       port.postMessage({ op: 'done', batch: m.batch, results: JSON.stringify(results) } satisfies ExtractReply);

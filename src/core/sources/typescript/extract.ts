@@ -14,6 +14,7 @@ import { LineIndex } from '../../model/location';
 import type { QueryShape } from '../../model/query';
 import type { SchemaModel } from '../../model/schema';
 import { shapesFromSqlText } from '../../shapes/fromSql';
+import type { SqlDocumentParser } from '../../sql/parseCache';
 import { EmbeddedSqlCollector, type EmbeddedSql } from './embeddedSql';
 import { prismaShapeFor } from './prismaCalls';
 import { enumLookup, type PrismaContext } from './prismaRelations';
@@ -26,6 +27,8 @@ export { findEmbeddedSql, type EmbeddedSql, type EmbeddedSqlKind } from './embed
 export interface ExtractOptions {
   /** Replaces shapesFromSqlText (tests). */
   sqlToShapes?: typeof shapesFromSqlText;
+  /** Parses the embedded SQL (default parseSqlDocument; see cachedSqlParser). */
+  parseSql?: SqlDocumentParser;
 }
 
 export interface TypeScriptExtraction {
@@ -44,6 +47,7 @@ export interface TypeScriptReuse {
   lines: LineIndex;
   schema: SchemaModel;
   toShapes: typeof shapesFromSqlText;
+  parseSql?: SqlDocumentParser;
   /** `text` with every blankable top-level statement blanked (line breaks kept, offsets unchanged), once needed. */
   blanked?: string;
   statements: TopLevel[];
@@ -71,7 +75,8 @@ export function extractFromTypeScript(
   const lines = new LineIndex(text);
   const collected = collectWithRecovery(text, file, schema, lines);
   const toShapes = options.sqlToShapes ?? shapesFromSqlText;
-  const embedded = collected.embedded.map((e) => ({ start: e.start, ...embeddedShapes(e, file, schema, lines, toShapes) }));
+  const parseSql = options.parseSql;
+  const embedded = collected.embedded.map((e) => ({ start: e.start, ...embeddedShapes(e, file, schema, lines, toShapes, parseSql) }));
   const result = assemble(
     embedded,
     collected.prisma.map((p) => p.shape),
@@ -86,6 +91,7 @@ export function extractFromTypeScript(
         lines,
         schema,
         toShapes,
+        parseSql,
         statements,
         embedded: embedded.map((e) => ({ stmt: stmtOf(e.start), shapes: e.shapes, problems: e.problems })),
         prisma: collected.prisma.map((p) => ({ stmt: stmtOf(p.start), shape: p.shape })),
@@ -96,9 +102,16 @@ export function extractFromTypeScript(
 }
 
 /** Shapes and problems of one embedded SQL text. */
-function embeddedShapes(e: EmbeddedSql, file: string, schema: SchemaModel, lines: LineIndex, toShapes: typeof shapesFromSqlText): { shapes: QueryShape[]; problems: Finding[] } {
+function embeddedShapes(
+  e: EmbeddedSql,
+  file: string,
+  schema: SchemaModel,
+  lines: LineIndex,
+  toShapes: typeof shapesFromSqlText,
+  parse: SqlDocumentParser | undefined,
+): { shapes: QueryShape[]; problems: Finding[] } {
   try {
-    const r = toShapes(e.sql, { file, origin: 'embedded-sql', lines, mapOffset: e.mapOffset, schema });
+    const r = toShapes(e.sql, { file, origin: 'embedded-sql', lines, mapOffset: e.mapOffset, schema, parse });
     return { shapes: r.shapes, problems: e.dynamic ? r.problems.filter((p) => p.rule !== 'parse-error') : r.problems };
   } catch {
     // a failure in one statement doesn't lose the others
@@ -134,6 +147,7 @@ function assemble(embedded: { shapes: QueryShape[]; problems: Finding[] }[], pri
 export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: string, schema: SchemaModel, options: ExtractOptions = {}): TypeScriptExtraction | undefined {
   const toShapes = options.sqlToShapes ?? shapesFromSqlText;
   if (prev.schema !== schema || prev.toShapes !== toShapes) return undefined;
+  const parseSql = options.parseSql ?? prev.parseSql;
   const old = prev.text;
   // The edit: old[p, oldEnd) became text[p, newEnd).
   const min = Math.min(old.length, text.length);
@@ -204,7 +218,7 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   const embeddedByStart = new Map<number, EmbeddedSql>();
   for (const e of found) embeddedByStart.set(e.start, e);
   const sorted = <T>(m: Map<number, T>): T[] => [...m.entries()].sort((x, y) => x[0] - y[0]).map(([, v]) => v);
-  const embeddedHere = sorted(embeddedByStart).map((e) => ({ stmt: ti, ...embeddedShapes(e, file, schema, lines, toShapes) }));
+  const embeddedHere = sorted(embeddedByStart).map((e) => ({ stmt: ti, ...embeddedShapes(e, file, schema, lines, toShapes, parseSql) }));
   const prismaHere = sorted(prismaByStart).map((shape) => ({ stmt: ti, shape }));
 
   // The other statements' shapes and problems: as they were, moved by the lines the edit added or removed.
@@ -229,6 +243,7 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
     lines,
     schema,
     toShapes,
+    parseSql,
     blanked: template.slice(0, t.start) + blank(text, t.start, tEnd) + template.slice(t.end),
     statements,
     embedded,

@@ -1,0 +1,28 @@
+import { type ParsedStatement, parseSqlDocument } from './parser';
+
+/** A function that parses a SQL document as parseSqlDocument does. */
+export type SqlDocumentParser = (text: string) => ParsedStatement[];
+
+/**
+ * parseSqlDocument, keeping the statements of the texts parsed last: the same SQL written in many
+ * files (a query repeated across services, a helper's text) and the SQL of a file extracted again
+ * after an edit are parsed once. The statements are shared between callers, so they are read-only.
+ * Texts longer than `maxChars` are not kept; past `maxEntries` the least recently used text goes.
+ */
+export function cachedSqlParser(maxEntries = 4096, maxChars = 8192): SqlDocumentParser {
+  const kept = new Map<string, ParsedStatement[]>();
+  return (text) => {
+    const hit = kept.get(text);
+    if (hit) {
+      kept.delete(text);
+      kept.set(text, hit);
+      return hit;
+    }
+    const parsed = parseSqlDocument(text);
+    if (text.length <= maxChars) {
+      if (kept.size >= maxEntries) kept.delete(kept.keys().next().value!);
+      kept.set(text, parsed);
+    }
+    return parsed;
+  };
+}
