@@ -433,10 +433,20 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
   const sortAvoided = needsSort ? !!best?.sortAvoided : null;
   let reason: string;
   if (best) reason = `uses "${best.index.name}": ${best.reason}`;
-  else if (usable.length) reason = `sequential scan: the filters keep ~${pct(selAll)} of ${fmt(rows)} rows, so reading the table is cheaper than "${usable[0].index.name}"`;
+  else if (usable.length) reason = seqScanReason(usable[0], rows, selAll);
   else if (filterAtoms(access).length === 0 && !needsSort) reason = `reads the whole table (no filter)`;
   else reason = `no index can serve ${describeNeeds(access)}: sequential scan of ~${fmt(rows)} rows${needsSort ? ' and a sort' : ''}`;
   return { access, table, rows, rowsAssumed: assumed, matchedRows: matched, best, candidates, needsSort, sortAvoided, seqScanCost, reason };
+}
+
+/**
+ * Why the table is read whole although an index could serve the access: the filters keep a large share
+ * of it, or the cheapest usable index matches far more rows than they keep (it serves only part of them).
+ */
+function seqScanReason(u: IndexUse, rows: number, selAll: number): string {
+  const share = rows > 0 ? u.rowsRead / rows : 0;
+  if (share > 2 * selAll) return `sequential scan: the filters keep ~${pct(selAll)} of ${fmt(rows)} rows, but "${u.index.name}" serves only part of them and would read ~${pct(share)}, so reading the table is cheaper`;
+  return `sequential scan: the filters keep ~${pct(selAll)} of ${fmt(rows)} rows, so reading the table is cheaper than "${u.index.name}"`;
 }
 
 function describeNeeds(access: TableAccess): string {

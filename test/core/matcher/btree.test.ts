@@ -182,5 +182,14 @@ describe('B-tree matcher', () => {
       assert.equal(candidate(v, 't_flag_idx').usable, true);
       assert.equal(v.best, undefined);
     });
+    it('says when the index passed over serves only part of a selective filter', () => {
+      const s = schemaFrom(DDL + 'CREATE INDEX t_flag_idx ON t (flag);');
+      const half = verdict(s, 'SELECT * FROM t WHERE flag = true', opts);
+      assert.match(half.reason, /the filters keep ~50% of .* rows, so reading the table is cheaper than "t_flag_idx"/);
+      // On a small table (a few pages) the bitmap scan of half of it costs more than reading it all.
+      const part = verdict(s, `SELECT * FROM t WHERE flag = true AND payload = 'x'`, options({ t: 10_000 }));
+      assert.equal(part.best, undefined);
+      assert.match(part.reason, /the filters keep ~[\d.]+% .* but "t_flag_idx" serves only part of them and would read ~50%/);
+    });
   });
 });
