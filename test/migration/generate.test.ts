@@ -175,6 +175,32 @@ describe('migration generator', () => {
     assert.match(prismaIndexAttribute({ ...idx, predicateText: '"published"', predicate: [] }, media, mapping).why ?? '', /partial index/);
   });
 
+  it('drops an index as superseded only when the new one reads every order it reads (NULLS ordering and collation included)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-nulls-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'migrations', '001_init'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'migrations', '001_init', 'migration.sql'),
+        'CREATE TABLE ca (id bigint PRIMARY KEY, revenue numeric NOT NULL, score int, code text);\n' +
+          'CREATE INDEX ca_rev_idx ON ca (revenue DESC);\nCREATE INDEX ca_score_idx ON ca (score);\nCREATE INDEX ca_code_idx ON ca (code);\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'queries.sql'),
+        'SELECT * FROM ca ORDER BY revenue DESC LIMIT 10;\nSELECT * FROM ca ORDER BY revenue DESC NULLS LAST LIMIT 10;\n' +
+          'SELECT * FROM ca ORDER BY score DESC LIMIT 10;\nSELECT * FROM ca ORDER BY score DESC NULLS LAST LIMIT 10;\n' +
+          "SELECT * FROM ca ORDER BY code LIMIT 10;\nSELECT * FROM ca WHERE code COLLATE \"C\" LIKE 'ab%';\n",
+      );
+      fs.writeFileSync(path.join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { ca: 1_000_000 } }));
+      const p = await Project.open(dir);
+      const plan = generateOptimizationMigration(p, p.analyze(), { outDir: path.join(dir, 'out'), command: 'test', toolVersion: 'test', timestamp: '20260101000000' }).plan;
+      assert.ok(plan.creates.some((c) => c.index.keys[0].column === 'revenue' && c.index.keys[0].desc && !c.index.keys[0].nullsFirst), 'a (revenue DESC NULLS LAST) index is proposed');
+      assert.ok(plan.creates.some((c) => c.index.keys[0].column === 'score' && c.index.keys[0].desc && !c.index.keys[0].nullsFirst), 'a (score DESC NULLS LAST) index is proposed');
+      assert.deepEqual(plan.drops.map((d) => d.index.name), [], 'the old indexes still serve ORDER BY … DESC (NULLS FIRST) and ORDER BY code');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('--prisma on a copy of the sample', () => {
     let dir: string;
     let run: Awaited<ReturnType<typeof runMain>>;

@@ -22,6 +22,22 @@ export function keyName(k: IndexKey): string {
   return k.column ?? k.expression ?? '?';
 }
 
+/** A key as a message shows it: name, then what sets its order apart (COLLATE, operator class, DESC, non-default NULLS). */
+export function keyLabel(k: IndexKey): string {
+  let s = keyName(k);
+  if (k.collation) s += ` COLLATE "${k.collation}"`;
+  if (k.opclass) s += ` ${k.opclass}`;
+  if (k.desc) s += ' DESC';
+  if (k.nullsFirst !== k.desc) s += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+  return s;
+}
+
+/** Same collation as written on two keys (PostgreSQL folds unquoted names; "C" and c are one collation). */
+export function sameCollation(a: IndexKey, b: IndexKey): boolean {
+  const norm = (c: string | undefined) => (c ?? '').replace(/^pg_catalog\./i, '').toLowerCase();
+  return norm(a.collation) === norm(b.collation);
+}
+
 /** The atoms of `byColumn` on a key: by column name, or for an expression key by its normalised text. */
 export function atomsOnKey(byColumn: Map<string, PredicateAtom[]>, key: IndexKey): PredicateAtom[] | undefined {
   const exact = byColumn.get(keyName(key));

@@ -31,7 +31,7 @@ import type { QueryShape } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
 import type { AccessVerdict, ProposedIndex } from '../matcher/types';
 import { analyzeAccess, evaluateIndex, selectivityContext } from '../matcher/analyzeAccess';
-import { keyName } from '../matcher/btree';
+import { keyLabel, keyName } from '../matcher/btree';
 import { finishDraft, proposalAsIndex } from '../matcher/propose';
 import { assessMissingIndex, type MissingIndexAssessment } from '../rules/missingIndex';
 import { redundancy } from '../rules/indexRelations';
@@ -278,7 +278,7 @@ function widenedIndex(schema: SchemaModel, p: ProposedIndex, widenable: (e: Inde
 }
 
 function describe(i: IndexDef): string {
-  return `"${i.name}" (${i.keys.map((k) => `${keyName(k)}${k.desc ? ' DESC' : ''}`).join(', ')})${i.predicateText ? ` WHERE ${i.predicateText}` : ''}`;
+  return `"${i.name}" (${i.keys.map(keyLabel).join(', ')})${i.predicateText ? ` WHERE ${i.predicateText}` : ''}`;
 }
 
 export function planOptimization(input: PlanInput, opts: PlanOptions = {}): OptimizationPlan {

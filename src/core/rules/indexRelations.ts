@@ -1,21 +1,23 @@
 /** Structural relations between two indexes of one table: duplicate, leading prefix. */
 import type { IndexDef } from '../model/schema';
-import { keyName } from '../matcher/btree';
+import { keyName, sameCollation } from '../matcher/btree';
 
 function samePredicate(a: IndexDef, b: IndexDef): boolean {
   return JSON.stringify(a.predicate ?? []) === JSON.stringify(b.predicate ?? []);
 }
 
-/** Keys of `a` are the first keys of `b`, all in the same or all in the reversed direction. */
+/**
+ * Keys of `a` are the first keys of `b` (same operator class and collation), all in the same or all in
+ * the reversed direction: a backward scan flips ASC/DESC and NULLS FIRST/LAST together, so `(a)` and
+ * `(a DESC)` read the same orders, while `(a)` and `(a NULLS FIRST)` don't (nor a one-column index).
+ */
 export function isLeadingPrefix(a: IndexDef, b: IndexDef): boolean {
   if (a.keys.length > b.keys.length || a.keys.length === 0) return false;
   let forward: boolean | undefined;
   for (let i = 0; i < a.keys.length; i++) {
     const x = a.keys[i];
     const y = b.keys[i];
-    if (keyName(x) !== keyName(y) || (x.opclass ?? '') !== (y.opclass ?? '')) return false;
-    // A single-column index can be scanned either way, so only multi-column order matters.
-    if (a.keys.length === 1) continue;
+    if (keyName(x) !== keyName(y) || (x.opclass ?? '') !== (y.opclass ?? '') || !sameCollation(x, y)) return false;
     const same = x.desc === y.desc && x.nullsFirst === y.nullsFirst;
     const reversed = x.desc !== y.desc && x.nullsFirst !== y.nullsFirst;
     if (!same && !reversed) return false;

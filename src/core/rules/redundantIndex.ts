@@ -1,13 +1,13 @@
 import type { Finding } from '../model/finding';
 import type { IndexDef } from '../model/schema';
 import { quoteAlways, quoteIndex } from '../sql/identifiers';
-import { keyName } from '../matcher/btree';
+import { keyLabel } from '../matcher/btree';
 import type { Rule, RuleContext } from './context';
 import { redundancy, type Redundancy } from './indexRelations';
 
 function describe(i: IndexDef): string {
   const kind = i.primary ? 'PRIMARY KEY' : i.unique ? 'UNIQUE' : 'index';
-  return `${kind} "${i.name}" (${i.keys.map(keyName).join(', ')})`;
+  return `${kind} "${i.name}" (${i.keys.map(keyLabel).join(', ')})`;
 }
 
 /** For each redundant index, the one that makes it redundant (preferring unique, then the widest). */

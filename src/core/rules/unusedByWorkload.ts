@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding';
 import type { IndexDef } from '../model/schema';
-import { keyName } from '../matcher/btree';
+import { keyLabel, keyName } from '../matcher/btree';
 import type { Rule, RuleContext } from './context';
 import { redundantIndexes } from './redundantIndex';
 
@@ -34,7 +34,7 @@ export const unusedByWorkload: Rule = {
         out.push({
           rule: 'unused-by-workload',
           severity: 'info',
-          message: `No query in the workspace can use index "${index.name}" on "${table.name}" (${index.keys.map(keyName).join(', ')}). If the live statistics agree (idx_scan = 0 over a long period), it only costs writes.`,
+          message: `No query in the workspace can use index "${index.name}" on "${table.name}" (${index.keys.map(keyLabel).join(', ')}). If the live statistics agree (idx_scan = 0 over a long period), it only costs writes.`,
           file: index.location.file,
           range: index.location.range,
           table: table.name,

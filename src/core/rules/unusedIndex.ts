@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding';
 import { ZERO_RANGE } from '../model/location';
 import type { IndexDef, TableDef } from '../model/schema';
-import { keyName } from '../matcher/btree';
+import { keyLabel, keyName } from '../matcher/btree';
 import { quoteAlways } from '../sql/identifiers';
 import type { Rule, RuleContext } from './context';
 
@@ -57,7 +57,7 @@ export const unusedIndex: Rule = {
           ...base,
           severity: 'warning',
           message:
-            `Index "${index.name}" on "${table.name}" (${index.keys.map(keyName).join(', ')}${bytes ? `, ${bytes}` : ''}) has not been scanned once on ${live.schema.target} since ${since}, ${Math.floor(ageDays)} days of statistics. ` +
+            `Index "${index.name}" on "${table.name}" (${index.keys.map(keyLabel).join(', ')}${bytes ? `, ${bytes}` : ''}) has not been scanned once on ${live.schema.target} since ${since}, ${Math.floor(ageDays)} days of statistics. ` +
             `It only costs writes.${fkNote(table, index)} Statistics are per server: check read replicas before dropping it.`,
           fix,
         });

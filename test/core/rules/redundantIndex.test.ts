@@ -43,6 +43,17 @@ describe('redundant-index rule', () => {
     assert.deepEqual(names(run(redundantIndex, base + 'CREATE INDEX t_ab ON t (a DESC, b DESC); CREATE INDEX t_abc ON t (a, b, c);')), ['t_ab']);
     assert.deepEqual(run(redundantIndex, base + 'CREATE INDEX t_ab ON t (a DESC, b); CREATE INDEX t_abc ON t (a, b, c);'), []);
   });
+  it('tells NULLS ordering and collation apart, also on one column: each serves orders or LIKE prefixes the other cannot', () => {
+    // (a) reads ASC NULLS LAST or, backwards, DESC NULLS FIRST — the orders of (a DESC), not of (a NULLS FIRST).
+    assert.deepEqual(names(run(redundantIndex, base + 'CREATE INDEX t_a ON t (a); CREATE INDEX t_a_desc ON t (a DESC);')), ['t_a_desc']);
+    assert.deepEqual(run(redundantIndex, base + 'CREATE INDEX t_a ON t (a); CREATE INDEX t_a_nf ON t (a NULLS FIRST);'), []);
+    assert.deepEqual(run(redundantIndex, base + 'CREATE INDEX t_a ON t (a DESC NULLS LAST); CREATE INDEX t_a_b ON t (a DESC, b);'), []);
+    const text = `CREATE TABLE u (id int PRIMARY KEY, c text);`;
+    assert.deepEqual(run(redundantIndex, text + 'CREATE INDEX u_c ON u (c); CREATE INDEX u_c_c ON u (c COLLATE "C");'), []);
+    const fs = run(redundantIndex, text + 'CREATE INDEX u_c_c ON u (c COLLATE "C" DESC NULLS LAST); CREATE INDEX u_c_c2 ON u (c COLLATE "C" DESC NULLS LAST);');
+    assert.deepEqual(names(fs), ['u_c_c2']);
+    assert.match(fs[0].message, /duplicates index "u_c_c" \(c COLLATE "C" DESC NULLS LAST\)/);
+  });
   it('keeps the first of two identical plain indexes', () => {
     assert.deepEqual(names(run(redundantIndex, base + 'CREATE INDEX t_a_1 ON t (a); CREATE INDEX t_a_2 ON t (a);')), ['t_a_2']);
   });

@@ -1,11 +1,11 @@
 import type { IndexDef, SchemaModel } from '../../model/schema';
-import { keyName } from '../../matcher/btree';
+import { keyLabel } from '../../matcher/btree';
 import { redundancy } from '../../rules/indexRelations';
 import { quoteAlways } from '../../sql/identifiers';
 import { type LintFile, type LintStatement, type MigrationFinding, type MigrationRule, statementFinding } from './context';
 
 function describe(i: IndexDef): string {
-  const keys = i.keys.map((k) => `${keyName(k)}${k.desc ? ' DESC' : ''}`).join(', ');
+  const keys = i.keys.map(keyLabel).join(', ');
   return `${i.unique ? 'UNIQUE ' : ''}"${i.name}" (${keys})${i.predicateText ? ` WHERE ${i.predicateText}` : ''}`;
 }
 
