@@ -19,9 +19,9 @@ const BASE_FILE = '/ws/db/20240101000000_base.sql';
 const PLAIN = '/ws/db/20240102000000_change.sql';
 const PRISMA = '/ws/prisma/migrations/20240102000000_change/migration.sql';
 
-function lint(sql: string, opts: { file?: string; rollback?: string } = {}): MigrationFinding[] {
+function lint(sql: string, opts: { file?: string; rollback?: string; base?: string } = {}): MigrationFinding[] {
   const file = opts.file ?? PLAIN;
-  const sources = [{ file: BASE_FILE, text: BASE }, { file, text: sql }];
+  const sources = [{ file: BASE_FILE, text: opts.base ?? BASE }, { file, text: sql }];
   if (opts.rollback !== undefined) sources.push({ file: file.replace(/\.sql$/, '_rollback.sql'), text: opts.rollback });
   return lintMigrationHistory(sources, { report: (f) => f !== BASE_FILE }).findings;
 }
@@ -208,6 +208,23 @@ describe('migration linter', () => {
     it('does not fire on a stable default or a binary-coercible type change', () => {
       assert.deepEqual(only(lint(`${T}ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "seenAt" timestamptz DEFAULT now();\nALTER TABLE "users" ALTER COLUMN "role" TYPE text;`), 'table-rewrite'), []);
     });
+    it('does not fire on SET NOT NULL of a column that is already NOT NULL (PostgreSQL skips the scan), nor count it as slow', () => {
+      const sql = `SET lock_timeout = '5s';\nALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL;\nALTER TABLE "users" ALTER COLUMN "id" SET NOT NULL;`;
+      const findings = lint(sql);
+      assert.deepEqual(only(findings, 'table-rewrite'), []);
+      assert.deepEqual(only(findings, 'require-statement-timeout'), []);
+    });
+    it('fires on SET NOT NULL of a nullable column, also next to one already NOT NULL', () => {
+      const sql = `${T}ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "bio" text, ADD COLUMN IF NOT EXISTS "nick" text;\nALTER TABLE "users" ALTER COLUMN "bio" SET NOT NULL;\nALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL, ALTER COLUMN "nick" SET NOT NULL;`;
+      const fs2 = only(lint(sql), 'table-rewrite');
+      assert.deepEqual(
+        fs2.map((f) => f.range.start.line),
+        [3, 4],
+      );
+      assert.match(fs2[0].message, /SET NOT NULL on "bio" scans the whole table/);
+      assert.match(fs2[1].message, /SET NOT NULL on "nick" scans the whole table/);
+      assert.doesNotMatch(fs2[1].message, /"email"/);
+    });
   });
 
   describe('lock-held-in-transaction', () => {
@@ -247,6 +264,61 @@ describe('migration linter', () => {
         ],
       );
       assert.match(fs2[1].message, /"users_nope_idx" does not exist/);
+    });
+    it('fires on DROP INDEX CONCURRENTLY of several indexes (0A000), whether they exist or not, with one statement per index as fix', () => {
+      const [f, ...rest] = only(lint(`${T}DROP INDEX CONCURRENTLY IF EXISTS "users_role_idx", "users_nope_idx";`), 'statement-fails');
+      assert.deepEqual(rest, []);
+      assert.equal(f?.sqlstate, '0A000');
+      assert.equal(f.range.start.line, 2);
+      assert.match(f.message, /DROP INDEX CONCURRENTLY does not support dropping multiple objects/);
+      assert.equal(f.fix?.sql, 'DROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";\nDROP INDEX CONCURRENTLY IF EXISTS "users_nope_idx";');
+    });
+    it('fires on DROP INDEX CONCURRENTLY … CASCADE (0A000), and leaves the index in the schema and drop-index-noop silent', () => {
+      const findings = lint(`${T}DROP INDEX CONCURRENTLY "users_role_idx" CASCADE;\nDROP INDEX CONCURRENTLY IF EXISTS "users_nope_idx" CASCADE;\nDROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";`);
+      const fs2 = only(findings, 'statement-fails');
+      assert.deepEqual(
+        fs2.map((f) => [f.range.start.line, f.sqlstate]),
+        [
+          [2, '0A000'],
+          [3, '0A000'],
+        ],
+      );
+      assert.match(fs2[0].message, /DROP INDEX CONCURRENTLY does not support CASCADE/);
+      assert.deepEqual(only(findings, 'drop-index-noop'), [], 'the rejected DROP leaves "users_role_idx" in place; the rejected IF EXISTS is no silent no-op');
+    });
+    it('does not fire on DROP INDEX CONCURRENTLY of one index without CASCADE, nor on a plain DROP INDEX of several', () => {
+      assert.deepEqual(only(lint(`${T}DROP INDEX CONCURRENTLY IF EXISTS "users_role_idx";`), 'statement-fails'), []);
+      assert.deepEqual(only(lint(`${T}DROP INDEX CONCURRENTLY "users_role_idx" RESTRICT;`), 'statement-fails'), []);
+      assert.deepEqual(only(lint(`${T}DROP INDEX IF EXISTS "users_role_idx", "users_email_key" CASCADE;`), 'statement-fails'), []);
+    });
+    describe('CREATE INDEX CONCURRENTLY on a partitioned table', () => {
+      const PARTITIONED = `${BASE}CREATE TABLE "events" ("id" bigint NOT NULL, "at" timestamptz NOT NULL) PARTITION BY RANGE ("at");\nCREATE TABLE "events_2024" PARTITION OF "events" FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n`;
+      it('fires (0A000) on a table an earlier migration created with PARTITION BY, with IF NOT EXISTS too', () => {
+        const fs2 = only(lint(`${T}CREATE INDEX CONCURRENTLY "events_at_idx" ON "events" ("at");\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "events_id_idx" ON "events" ("id");`, { base: PARTITIONED }), 'statement-fails');
+        assert.deepEqual(
+          fs2.map((f) => [f.range.start.line, f.sqlstate]),
+          [
+            [2, '0A000'],
+            [3, '0A000'],
+          ],
+        );
+        assert.match(fs2[0].message, /cannot create index on partitioned table "events" concurrently/);
+      });
+      it('follows the table through RENAME and DROP within the history', () => {
+        const renamed = `${T}ALTER TABLE "events" RENAME TO "happenings";\nCREATE INDEX CONCURRENTLY "h_at_idx" ON "happenings" ("at");`;
+        assert.deepEqual(only(lint(renamed, { base: PARTITIONED }), 'statement-fails').map((f) => [f.range.start.line, f.sqlstate]), [[3, '0A000']]);
+        const recreated = `${T}DROP TABLE "events";\nCREATE TABLE "events" ("id" bigint NOT NULL, "at" timestamptz NOT NULL);\nCREATE INDEX CONCURRENTLY "events_at_idx" ON "events" ("at");`;
+        assert.deepEqual(only(lint(recreated, { base: PARTITIONED }), 'statement-fails'), []);
+      });
+      it('does not fire on a non-partitioned table, on a partition, or without CONCURRENTLY', () => {
+        assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_createdAt_idx" ON "users" ("createdAt");`, { base: PARTITIONED }), 'statement-fails'), []);
+        assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "events_2024_at_idx" ON "events_2024" ("at");`, { base: PARTITIONED }), 'statement-fails'), []);
+        assert.deepEqual(only(lint(`${T}CREATE INDEX IF NOT EXISTS "events_at_idx" ON "events" ("at");`, { base: PARTITIONED }), 'statement-fails'), []);
+      });
+      it('does not ask for CONCURRENTLY where PostgreSQL refuses it, and still does on a partition', () => {
+        assert.deepEqual(only(lint(`${T}CREATE INDEX IF NOT EXISTS "events_at_idx" ON "events" ("at");`, { base: PARTITIONED }), 'require-concurrent-index-creation'), []);
+        assert.equal(only(lint(`${T}CREATE INDEX IF NOT EXISTS "events_2024_at_idx" ON "events_2024" ("at");`, { base: PARTITIONED }), 'require-concurrent-index-creation').length, 1);
+      });
     });
     it('does not fire with IF [NOT] EXISTS, on objects the history has, nor on unknown objects when the history has no table', () => {
       assert.deepEqual(only(lint(`${T}CREATE INDEX IF NOT EXISTS "users_role_idx" ON "users" ("email");\nDROP INDEX IF EXISTS "users_nope_idx";\nDROP INDEX "users_role_idx";\nALTER TABLE "users" RENAME COLUMN "role" TO "kind";`), 'statement-fails'), []);

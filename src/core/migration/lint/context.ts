@@ -32,7 +32,9 @@ export interface LintStatement extends StatementInfo {
   statementTimeout?: string;
   /** Tables created earlier in the same file (a new table has no traffic to block). */
   newTables: ReadonlySet<string>;
-  /** Why applying it to the schema model failed (unknown table, index already exists…). */
+  /** Tables created with PARTITION BY that exist just before it (the schema model does not record partitioning). */
+  partitionedTables: ReadonlySet<string>;
+  /** Why applying it to the schema model failed (unknown table, index already exists…), or why PostgreSQL rejects it as not supported (then it is not applied). */
   applyError?: string;
 }
 
@@ -49,6 +51,8 @@ export interface LintFile {
   /** Schema before the file's first statement and after its last. */
   before: SchemaModel;
   after: SchemaModel;
+  /** The partitioned tables after its last statement. */
+  partitionedAfter: ReadonlySet<string>;
   role: 'migration' | 'rollback';
   /** For a rollback: the migration it takes back. */
   rollbackOf?: LintFile;

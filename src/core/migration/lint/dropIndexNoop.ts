@@ -10,7 +10,8 @@ export const dropIndexNoop: MigrationRule = {
   check(f) {
     const out: MigrationFinding[] = [];
     for (const s of f.statements) {
-      if (s.kind !== 'drop-index' || !s.ifExists) continue;
+      // A statement PostgreSQL rejects (statement-fails) is not a no-op.
+      if (s.kind !== 'drop-index' || !s.ifExists || s.applyError) continue;
       for (const name of s.indexNames) {
         if (findIndex(s.before, name)) continue;
         const twin = [...s.before.tables.values()].flatMap((t) => t.indexes).find((i) => i.name.toLowerCase() === name.toLowerCase());

@@ -9,9 +9,12 @@ import { LineIndex } from '../../model/location';
 import { emptySchema, type SchemaModel } from '../../model/schema';
 import { applyStatement } from '../../schema/migrations/applyStatement';
 import { sortMigrations } from '../../schema/migrations/loadMigrations';
+import type { Node } from '../../sql/expr';
+import { tableKey } from '../../sql/identifiers';
 import { parseSqlDocument, type ParsedStatement } from '../../sql/parser';
-import { describeStatement } from '../statements';
+import { describeStatement, type StatementInfo } from '../statements';
 import type { LintFile, LintStatement, Runner } from './context';
+import { partitionedTablesAfter, unsupportedStatement } from './unsupported';
 
 export interface MigrationSource {
   file: string;
@@ -120,8 +123,24 @@ function effective(value: string | undefined): string | undefined {
   return v === '0' || v === '' || v === 'default' ? undefined : value;
 }
 
+/**
+ * describeStatement, except that SET NOT NULL on a column already NOT NULL at that point is not a
+ * full scan: PostgreSQL skips the scan then (the lock stays).
+ */
+function describeAt(p: ParsedStatement, ordinal: number, schema: SchemaModel): StatementInfo {
+  const info = describeStatement(p, ordinal, schema);
+  const at = p.ast?.AlterTableStmt;
+  const table = at && info.slow ? schema.tables.get(tableKey(at.relation)) : undefined;
+  if (!table) return info;
+  const cmds: Node[] = at.cmds ?? [];
+  const scanning = cmds.filter((c) => !(c.AlterTableCmd?.subtype === 'AT_SetNotNull' && table.columns.get(c.AlterTableCmd.name)?.nullable === false));
+  if (scanning.length === cmds.length) return info;
+  const rest = describeStatement({ ...p, ast: { AlterTableStmt: { ...at, cmds: scanning } } }, ordinal, schema);
+  return { ...info, slow: rest.slow, rewrite: rest.rewrite };
+}
+
 /** Walks one file from `start`; returns the LintFile (with `after`) — `start` itself is not modified. */
-export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runner?: Runner; role: LintFile['role']; report: boolean }): LintFile {
+export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runner?: Runner; role: LintFile['role']; report: boolean; partitioned?: ReadonlySet<string> }): LintFile {
   const detected = detectRunner(src.file, src.text);
   const runner = opts.runner ?? detected.runner;
   const reason = opts.runner ? 'as configured' : detected.reason;
@@ -141,9 +160,10 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
   const session: { lock?: string; stmt?: string } = {};
   let local: { lock?: string; stmt?: string } = {};
   let sawCommitInImplicit = false;
+  let partitioned: ReadonlySet<string> = opts.partitioned ?? new Set();
   parsed.forEach((p, i) => {
     const snapshot = snapshotBefore(schema, p.ast);
-    const info = describeStatement(p, i, snapshot);
+    const info = describeAt(p, i, snapshot);
     const s: LintStatement = {
       ...info,
       tokens: p.tokens,
@@ -155,6 +175,7 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
       lockTimeout: effective(local.lock ?? session.lock),
       statementTimeout: effective(local.stmt ?? session.stmt),
       newTables: new Set(newTables),
+      partitionedTables: partitioned,
     };
     statements.push(s);
     // Transaction state after this statement.
@@ -191,11 +212,17 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
       }
     }
     if (p.ast) {
-      try {
-        const err = applyStatement(schema, p.ast, { location: { file: src.file, range: s.range }, text: p.text });
-        if (err) s.applyError = err;
-      } catch (e) {
-        s.applyError = (e as Error).message;
+      // A statement PostgreSQL rejects as not supported changes nothing.
+      const unsupported = unsupportedStatement(p.ast, partitioned);
+      if (unsupported) s.applyError = unsupported;
+      else {
+        try {
+          const err = applyStatement(schema, p.ast, { location: { file: src.file, range: s.range }, text: p.text });
+          if (err) s.applyError = err;
+        } catch (e) {
+          s.applyError = (e as Error).message;
+        }
+        partitioned = partitionedTablesAfter(partitioned, p.ast, snapshot);
       }
       if (info.kind === 'create-table' && p.ast.CreateStmt?.relation?.relname) newTables.add(p.ast.CreateStmt.relation.relname);
     }
@@ -214,6 +241,7 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
     statements,
     before,
     after: schema,
+    partitionedAfter: partitioned,
     role: opts.role,
     atomic: (implicit && !sawCommitInImplicit) || wholeFileInBlock || statements.length <= 1,
     report: opts.report,
@@ -229,17 +257,19 @@ export function walkHistory(sources: MigrationSource[], opts: WalkOptions = {}):
   const rollbacks = sources.filter((s) => isRollbackFile(s.file));
   const report = opts.report ?? (() => true);
   let schema = opts.schemaBefore ? cloneSchema(opts.schemaBefore) : emptySchema();
+  let partitioned: ReadonlySet<string> = new Set();
   const out: LintFile[] = [];
   for (const m of migrations) {
-    const f = walkFile(m, schema, { runner: opts.runner, role: 'migration', report: report(m.file) });
+    const f = walkFile(m, schema, { runner: opts.runner, role: 'migration', report: report(m.file), partitioned });
     out.push(f);
     schema = f.after;
+    partitioned = f.partitionedAfter;
   }
   for (const r of rollbacks) {
     const name = rolledBackName(r.file);
     const of = out.find((f) => f.role === 'migration' && f.name === name);
     const start = of ? of.after : schema;
-    const f = walkFile(r, start, { runner: opts.runner, role: 'rollback', report: report(r.file) });
+    const f = walkFile(r, start, { runner: opts.runner, role: 'rollback', report: report(r.file), partitioned: of ? of.partitionedAfter : partitioned });
     f.rollbackOf = of;
     out.push(f);
   }

@@ -1,4 +1,4 @@
-import { quoteAlways } from '../../sql/identifiers';
+import { quoteAlways, tableKey } from '../../sql/identifiers';
 import { withConcurrently } from '../statements';
 import { existingTableLocks, type MigrationFinding, type MigrationRule, runnerPhrase, statementFinding } from './context';
 
@@ -13,6 +13,8 @@ export const requireConcurrentIndexCreation: MigrationRule = {
     const out: MigrationFinding[] = [];
     for (const s of f.statements) {
       if (s.kind !== 'create-index' || s.concurrent) continue;
+      // PostgreSQL can't build an index on a partitioned table CONCURRENTLY (statement-fails says what to do instead).
+      if (s.ast?.IndexStmt && s.partitionedTables.has(tableKey(s.ast.IndexStmt.relation))) continue;
       const lock = existingTableLocks(s)[0];
       if (!lock) continue;
       const name = s.indexNames[0] ? ` ${quoteAlways(s.indexNames[0])}` : '';
