@@ -17,6 +17,11 @@ function comparable(l: Literal): number | string | undefined {
 
 /** Whether `have` (a query atom) implies `need` (an index predicate atom). */
 export function atomImplies(have: PredicateAtom, need: PredicateAtom): boolean {
+  // predtest.c matches a BooleanTest (IS TRUE / IS FALSE) only to an equal one: `x IS FALSE` proves neither
+  // `NOT x` nor `x IS NOT NULL` (it is not a strict operator), and `NOT x` does not prove `x IS FALSE`.
+  if ((have.kind === 'compare' && have.isTest) || (need.kind === 'compare' && need.isTest)) {
+    return have.kind === 'compare' && need.kind === 'compare' && !!have.isTest === !!need.isTest && have.column === need.column && literalEquals(have.value, need.value);
+  }
   if (need.kind === 'null') {
     if (have.kind === 'null') return have.column === need.column && have.isNull === need.isNull;
     // Any strict operator on the column proves IS NOT NULL.

@@ -150,7 +150,11 @@ export function atomSql(a: PredicateAtom): string {
   const col = (c: string) => (c.includes('(') ? c : quoteAlways(c));
   switch (a.kind) {
     case 'compare':
-      if (a.op === '=' && a.value.kind === 'bool') return a.value.value ? col(a.column) : `NOT ${col(a.column)}`;
+      if (a.op === '=' && a.value.kind === 'bool') {
+        // Written as the query writes it: PostgreSQL proves `x IS FALSE` only from `x IS FALSE`.
+        if (a.isTest) return `${col(a.column)} IS ${a.value.value ? 'TRUE' : 'FALSE'}`;
+        return a.value.value ? col(a.column) : `NOT ${col(a.column)}`;
+      }
       return `${col(a.column)} ${a.op} ${literalText(a.value)}`;
     case 'null':
       return `${col(a.column)} IS ${a.isNull ? '' : 'NOT '}NULL`;

@@ -16,7 +16,8 @@ export type Literal =
 export type CompareOp = '=' | '<' | '<=' | '>' | '>=';
 
 export type PredicateAtom =
-  | { kind: 'compare'; column: string; op: CompareOp; value: Literal }
+  /** `isTest`: written `col IS TRUE` / `IS FALSE`, which PostgreSQL proves a partial-index predicate from only as written. */
+  | { kind: 'compare'; column: string; op: CompareOp; value: Literal; isTest?: true }
   | { kind: 'in'; column: string; values: Literal[] }
   | { kind: 'null'; column: string; isNull: boolean }
   | { kind: 'between'; column: string; low: Literal; high: Literal }

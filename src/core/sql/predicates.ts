@@ -192,7 +192,7 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
     const o = operand(n.BooleanTest.arg, resolve);
     const bt = n.BooleanTest.booltesttype;
     if (o?.column && (bt === 'IS_TRUE' || bt === 'IS_FALSE')) {
-      return push(out, o.binding!, { kind: 'compare', column: o.column, op: '=', value: { kind: 'bool', value: bt === 'IS_TRUE' } }, loc);
+      return push(out, o.binding!, { kind: 'compare', column: o.column, op: '=', value: { kind: 'bool', value: bt === 'IS_TRUE' }, isTest: true }, loc);
     }
     return other(n, resolve, out);
   }
