@@ -1,4 +1,5 @@
 import { DatabaseError } from '../core/db/connection';
+import type { OptionSpecs } from './options';
 
 /** What a CLI command gets: its arguments and where to write. */
 export interface Out {
@@ -17,13 +18,15 @@ export interface Command {
   name: string;
   /** Usage lines, shown by --help. */
   usage: string;
-  /** One paragraph for --help. */
+  /** One paragraph for --help; its first sentence (or clause, up to a colon) is the one-line summary. */
   summary: string;
+  /** The options it parses (parseArgs configs with their --help descriptions); --help/-h comes on top. */
+  options: OptionSpecs;
   /** Returns the exit code. */
   run(args: string[], io: CommandIO): Promise<number>;
 }
 
-export function formatOf(v: string | undefined, allowed: string[]): string {
+export function formatOf(v: string | undefined, allowed: readonly string[]): string {
   const f = v ?? 'text';
   if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}`);
   return f;

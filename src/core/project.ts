@@ -9,7 +9,7 @@ import { isSuppressed, readSuppressions, type Suppressions } from './analysis/su
 import { applyRowFlags, CONFIG_FILE, defaultConfig, parseConfig, type Config } from './config/config';
 import type { Finding } from './model/finding';
 import type { QueryShape } from './model/query';
-import { emptySchema, type IndexDef, type SchemaModel } from './model/schema';
+import { emptySchema, type IndexDef, type SchemaModel, type TableDef } from './model/schema';
 import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
 import { RULES } from './rules/registry';
@@ -125,6 +125,8 @@ export class Project {
   /** Parses the SQL of this workspace's files: equal texts once (see cachedSqlParser). */
   private readonly parseSql = cachedSqlParser();
   private schemaSources: string[] = [];
+  /** No schema.prisma maps Prisma models to tables (see unmappedPrismaCalls). */
+  private prismaMappingMissing = false;
   private rowFlags: string[] = [];
   /** How many files the last full extraction left to extraction threads (see ProjectOptions.threads). */
   threadedFiles = 0;
@@ -154,6 +156,10 @@ export class Project {
         return k === 'prisma-schema' || k === 'migration';
       });
       for (const f of schemaFiles) if (!listing.files.includes(f)) listing.files.push(f);
+    } else if (explicit && !roots.includes(absRoot) && !listing.files.some((f) => classify(f) === 'prisma-schema' && within(f, explicit))) {
+      // Schema sources without a schema.prisma: the workspace's still maps Prisma models to tables (see rebuildSchema).
+      const prismaFiles = listFiles([absRoot], absRoot, config.ignore).files.filter((f) => classify(f) === 'prisma-schema');
+      for (const f of prismaFiles) if (!listing.files.includes(f)) listing.files.push(f);
     }
     p.skipped = listing.skipped;
     for (const f of listing.files) {
@@ -215,14 +221,19 @@ export class Project {
   private kindOf(file: string): FileKind {
     const k = classify(file) ?? 'sql';
     // A .sql file named as the schema source is schema, not workload.
-    if (k === 'sql' && this.explicitSchema?.some((s) => s === file || file.startsWith(s + path.sep))) return 'migration';
+    if (k === 'sql' && this.explicitSchema && within(file, this.explicitSchema)) return 'migration';
     return k;
   }
 
   private isSchemaFile(e: FileEntry): boolean {
     if (e.kind !== 'prisma-schema' && e.kind !== 'migration') return false;
     if (!this.explicitSchema) return true;
-    return this.explicitSchema.some((s) => e.file === s || e.file.startsWith(s + path.sep));
+    return within(e.file, this.explicitSchema);
+  }
+
+  /** A schema source, or a schema.prisma the Prisma mapping may come from (explicit sources without one). */
+  private affectsSchema(e: FileEntry): boolean {
+    return this.isSchemaFile(e) || (e.kind === 'prisma-schema' && this.explicitSchema !== undefined && !this.prismaSchema);
   }
 
   /** Rebuilds the index set from schema.prisma and the migrations. */
@@ -239,6 +250,7 @@ export class Project {
     this.migrationsSchema = undefined;
     this.prismaFile = undefined;
     this.schemaSources = [];
+    this.prismaMappingMissing = false;
     if (prismaFiles.length) {
       const pf = prismaFiles[0];
       const loaded = loadPrismaSchema(pf.text, pf.file);
@@ -255,6 +267,21 @@ export class Project {
     }
     if (this.migrationsSchema && this.prismaSchema && this.prismaSchema.tables.size > 0) this.schema = mergeSchemas(this.migrationsSchema, this.prismaSchema);
     else this.schema = this.migrationsSchema && this.migrationsSchema.tables.size > 0 ? this.migrationsSchema : (this.prismaSchema ?? emptySchema());
+    if (!this.prismaSchema && this.explicitSchema) {
+      // Explicit schema sources without a schema.prisma: Prisma Client calls name models and fields, which only
+      // schema.prisma maps to tables and columns. The workspace's schema.prisma (found as discovery finds it)
+      // gives that mapping; the index set still comes from the explicit sources alone.
+      const pf = [...this.files.values()].filter((e) => e.kind === 'prisma-schema').sort((a, b) => prismaRank(a.file) - prismaRank(b.file))[0];
+      if (pf) {
+        const loaded = loadPrismaSchema(pf.text, pf.file);
+        this.schemaProblems.push(...loaded.problems);
+        if (loaded.schema.prisma) {
+          this.schema = withPrismaMapping(this.schema, loaded.schema);
+          this.prismaFile = pf.file;
+        }
+      }
+    }
+    this.prismaMappingMissing = !this.schema.prisma;
     if (this.live) this.schema = overlayLiveSchema(this.live, this.schema);
   }
 
@@ -283,7 +310,7 @@ export class Project {
     const prev = this.files.get(abs);
     const e = this.entry(abs, text);
     this.files.set(abs, e);
-    if (this.isSchemaFile(e)) {
+    if (this.affectsSchema(e)) {
       this.rebuildSchema();
       this.reextractAll();
       return true;
@@ -297,7 +324,7 @@ export class Project {
     const e = this.files.get(abs);
     if (!e) return;
     this.files.delete(abs);
-    if (this.isSchemaFile(e)) {
+    if (this.affectsSchema(e)) {
       this.rebuildSchema();
       this.reextractAll();
     }
@@ -367,6 +394,8 @@ export class Project {
       for (const f of list) findings.push(f);
     };
     keep(this.schemaProblems);
+    const unmapped = this.unmappedPrismaCalls(entries);
+    if (unmapped) keep([unmapped]);
     analyses.forEach((a, i) => (a.problems ? add(a.problems, a) : keep(entries[i].problems)));
     // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
     const lint = this.migrationLint(entries);
@@ -402,6 +431,44 @@ export class Project {
         skipped: this.skipped,
         schemaSources: this.schemaSources,
       },
+    };
+  }
+
+  /**
+   * Without a schema.prisma, a Prisma Client call's table is guessed as its model name: one finding
+   * (not one "not in the schema" per call) when such guesses miss the schema, at the first such call.
+   */
+  private unmappedPrismaCalls(entries: FileEntry[]): Finding | undefined {
+    if (!this.prismaMappingMissing || this.schema.tables.size === 0) return undefined;
+    const calls: QueryShape[] = [];
+    const models = new Set<string>();
+    for (const e of entries) {
+      for (const s of e.shapes) {
+        if (s.origin !== 'prisma') continue;
+        const missing = s.accesses.filter((a) => !this.schema.tables.has(a.table));
+        if (!missing.length) continue;
+        calls.push(s);
+        for (const a of missing) models.add(a.table);
+      }
+    }
+    if (!calls.length) return undefined;
+    const at = (s: QueryShape) => s.location;
+    calls.sort((a, b) => at(a).file.localeCompare(at(b).file) || at(a).range.start.line - at(b).range.start.line || at(a).range.start.character - at(b).range.start.character);
+    const files = new Set(calls.map((c) => c.location.file)).size;
+    const why = this.explicitSchema
+      ? 'the schema sources given (--schema, or "schema" in the config) include no schema.prisma and the workspace has none'
+      : 'the workspace has no schema.prisma';
+    const todo = this.explicitSchema ? 'Add the schema.prisma to the schema sources' : 'Add the schema.prisma to the workspace, or pass it with --schema';
+    const shown = [...models].slice(0, 5).map((m) => `"${m}"`).join(', ');
+    return {
+      rule: 'schema-drift',
+      severity: 'warning',
+      message:
+        `${calls.length} Prisma Client call${calls.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} can't be analysed without schema.prisma: ${why}, so their models (${shown}${models.size > 5 ? ', …' : ''}) can't be mapped to tables and columns. ` +
+        `${todo}. Until then no index is checked for these calls, and unused-by-workload may report indexes only they use.`,
+      file: calls[0].location.file,
+      range: calls[0].location.range,
+      related: [],
     };
   }
 
@@ -630,6 +697,24 @@ class ShapeSpans {
     for (let j = k; j >= 0 && atOrBefore(p, this.reach[j]); j--) if (contains(this.shapes[j])) lines.push(this.shapes[j].location.range.start.line);
     return lines.reverse();
   }
+}
+
+/** `file` is one of `sources` or inside one of them. */
+function within(file: string, sources: string[]): boolean {
+  return sources.some((s) => file === s || file.startsWith(s + path.sep));
+}
+
+/**
+ * `schema` (its tables and indexes unchanged) with the Prisma mapping of `prisma`: the model→table and
+ * field→column names, relations, and each table's model name.
+ */
+function withPrismaMapping(schema: SchemaModel, prisma: SchemaModel): SchemaModel {
+  const tables = new Map<string, TableDef>();
+  for (const [name, t] of schema.tables) {
+    const model = prisma.tables.get(name)?.model;
+    tables.set(name, model && !t.model ? { ...t, model } : t);
+  }
+  return { ...schema, tables, prisma: prisma.prisma };
 }
 
 function prismaRank(file: string): number {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { JsonReport } from '../../src/cli/format/json';
+import { COMMANDS } from '../../src/cli/main';
 import { runBuilt, runMain } from '../helpers/cli';
 import { DIST_CLI, LMS_SCHEMA, REPO, shown, WORKSPACES } from '../helpers/paths';
 
@@ -55,6 +56,14 @@ describe('cli: the built bundle (dist/cli.js)', function () {
     const r = runBuilt(['explain-shape', 'SELECT * FROM enrollments WHERE "userId" = $1 AND "courseId" = $2', '--schema', shown(LMS_SCHEMA, REPO), '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).statements[0].tables[0].index, 'enrollments_userId_courseId_key');
+  });
+
+  it('every command takes --help: exit 0, its usage on stdout', () => {
+    for (const command of COMMANDS) {
+      const r = runBuilt([command.name, '--help']);
+      assert.equal(r.code, 0, `${command.name} --help: ${r.stderr}`);
+      assert.ok(r.stdout.includes(command.usage.split('\n')[0]), r.stdout);
+    }
   });
 
   it('--version', () => {

@@ -7,6 +7,7 @@ import { applyMigration, type ApplyEvent, type ApplyResult, formatBytes, parseDu
 import { initSqlParser } from '../../core/sql/parser';
 import { displayPath } from '../format/paths';
 import { type Command, type Out, formatOf, UsageError } from '../io';
+import { formatOption, type OptionSpecs } from '../options';
 import { VERSION } from '../version';
 
 function previewText(steps: StepPreview[], target: string): string {
@@ -64,25 +65,25 @@ function resultText(r: ApplyResult): string {
   return lines.join('\n');
 }
 
+const FORMATS = ['text', 'json'] as const;
+
+const OPTIONS = {
+  database: { type: 'string', value: 'url', description: 'PostgreSQL connection string (default: DATABASE_URL from the environment, .env or prisma/.env).' },
+  'dry-run': { type: 'boolean', description: 'Only show what would run: statements, tables, locks, sizes.' },
+  yes: { type: 'boolean', description: 'Apply without asking (needed when not in a terminal).' },
+  confirm: { type: 'string', value: 'dbname', description: 'The database\'s name, required when it looks like production.' },
+  'allow-database': { type: 'string', multiple: true, value: 'name', description: 'A database name that is not production, whatever it looks like (repeatable).' },
+  prisma: { type: 'boolean', description: 'Also record the migration in _prisma_migrations.' },
+  'lock-timeout': { type: 'string', value: 'duration', description: 'lock_timeout for each statement (default 5s).' },
+  'statement-timeout': { type: 'string', value: 'duration', description: 'statement_timeout for each statement (default 1h, or the file\'s own SET statement_timeout when higher).' },
+  'keep-as-written': { type: 'boolean', description: 'Run index statements as written, without adding CONCURRENTLY.' },
+  restart: { type: 'boolean', description: 'Start from the first statement even when an earlier run of another version of the file stopped half-way.' },
+  ...formatOption(FORMATS),
+} as const satisfies OptionSpecs;
+
 async function apply(args: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      database: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      yes: { type: 'boolean' },
-      confirm: { type: 'string' },
-      'allow-database': { type: 'string', multiple: true },
-      prisma: { type: 'boolean' },
-      'lock-timeout': { type: 'string' },
-      'statement-timeout': { type: 'string' },
-      'keep-as-written': { type: 'boolean' },
-      restart: { type: 'boolean' },
-      format: { type: 'string' },
-    },
-  });
-  const format = formatOf(values.format, ['text', 'json']);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  const format = formatOf(values.format, FORMATS);
   if (positionals.length !== 1) throw new UsageError('apply takes one migration file');
   const file = path.resolve(positionals[0]);
   if (!fs.existsSync(file)) throw new UsageError(`migration not found: ${positionals[0]}`);
@@ -156,5 +157,6 @@ export const applyCommand: Command = {
                       [--prisma] [--lock-timeout 5s] [--statement-timeout 1h] [--keep-as-written] [--restart] [--format text|json]`,
   summary:
     'Applies a migration to a live database safely: shows a dry run first (statement, table, lock level, sizes, whether the index exists), then runs one statement at a time outside a transaction (CONCURRENTLY added to index statements) with lock_timeout/statement_timeout and build progress; on failure or Ctrl-C stops, drops INVALID indexes left by the failed build and says which statements ran; records the migration in index_review.applied_migrations (a second run is a no-op, a failed run resumes). Databases whose name or host looks like production need --confirm <dbname>. Exit code 0: applied or already applied.',
+  options: OPTIONS,
   run: (args, io) => apply(args, io.out, io.err),
 };

@@ -6,26 +6,27 @@ import { formatText } from '../format/text';
 import { toJsonReport } from '../format/json';
 import { toSarif } from '../format/sarif';
 import { type Command, type Out, formatOf, UsageError } from '../io';
-import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
+import { existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { VERSION } from '../version';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { displayPath } from '../format/paths';
 
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+const OPTIONS = {
+  ...SCHEMA_OPTION,
+  ...formatOption(FORMATS),
+  ...WORKSPACE_OPTIONS,
+  quiet: { type: 'boolean', description: 'Leave out parse-error findings.' },
+  'no-fixes': { type: 'boolean', description: 'Text format: do not print the fix (SQL, Prisma attribute) under each finding.' },
+  color: { type: 'boolean', description: 'Text format: color the severities.' },
+  database: { type: 'string', value: 'url', description: 'Read the live database as the schema source (indexes, row estimates, statistics, index usage).' },
+  threads: { type: 'string', value: 'N|auto', description: 'Extraction threads besides the main one (default 0).' },
+} as const satisfies OptionSpecs;
+
 async function check(args: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...WORKSPACE_OPTIONS,
-      ...SCHEMA_OPTION,
-      quiet: { type: 'boolean' },
-      'no-fixes': { type: 'boolean' },
-      color: { type: 'boolean' },
-      database: { type: 'string' },
-      threads: { type: 'string' },
-    },
-  });
-  const format = formatOf(values.format, ['text', 'json', 'sarif']);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  const format = formatOf(values.format, FORMATS);
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
   const root = findWorkspaceRoot(paths[0]);
@@ -70,5 +71,6 @@ export const checkCommand: Command = {
                       [--threads N|auto]`,
   summary:
     'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error. --threads: extraction threads besides the main one (default 0; auto: one per further core, up to 3, for 1 MB of query files or more).',
+  options: OPTIONS,
   run: (args, io) => check(args, io.out, io.err),
 };

@@ -7,7 +7,7 @@ import { explainStatement, renderExplain, StatementError, type ExplainResult } f
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
-import { TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
+import { formatOption, type OptionSpecs, TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 
 /** The SQL statement of `file` that covers 1-based `line`. */
 async function statementAt(file: string, line: number, project: Project): Promise<string> {
@@ -66,20 +66,21 @@ function toJson(r: ExplainResult): unknown {
   };
 }
 
+const FORMATS = ['text', 'json'] as const;
+
+const OPTIONS = {
+  file: { type: 'string', value: 'file', description: 'Explain the statement of this .sql file, or the SQL embedded in this .ts file, at --line.' },
+  line: { type: 'string', value: 'n', description: 'The 1-based line of --file the statement is on.' },
+  ...TARGET_OPTIONS,
+  analyze: { type: 'boolean', description: 'Run the statement (EXPLAIN ANALYZE): read-only, or in a transaction that is rolled back.' },
+  param: { type: 'string', multiple: true, value: 'value', description: 'Value for $1, $2, … in order (repeatable); without them the generic plan is shown.' },
+  ...formatOption(FORMATS, '; json adds the raw EXPLAIN JSON'),
+  ...WORKSPACE_OPTIONS,
+} as const satisfies OptionSpecs;
+
 async function explain(args: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      file: { type: 'string' },
-      line: { type: 'string' },
-      ...WORKSPACE_OPTIONS,
-      ...TARGET_OPTIONS,
-      analyze: { type: 'boolean' },
-      param: { type: 'string', multiple: true },
-    },
-  });
-  const format = formatOf(values.format, ['text', 'json']);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  const format = formatOf(values.format, FORMATS);
   if (values.file ? positionals.length > 0 : positionals.length !== 1) throw new UsageError('explain takes one SQL string, or --file <file> --line <n>');
   if (values.file && !values.line) throw new UsageError('--file needs --line <n>');
   if (values.file && !fs.existsSync(values.file)) throw new UsageError(`file not found: ${values.file}`);
@@ -110,5 +111,6 @@ export const explainCommand: Command = {
                         [--format text|json] [--rows table=N]… [--config file] [--timeout ms] [--scale 0.01]`,
   summary:
     "Runs EXPLAIN on a database: --database, else DATABASE_URL (environment, .env, prisma/.env), else an embedded PostgreSQL (PGlite) loaded with the workspace's migrations and synthetic rows (--scale of the configured row counts, default 1/100). Statements with $1…$n get their generic plan. --analyze runs the statement: reads in a READ ONLY transaction, anything that can write inside a transaction that is rolled back (and the output says so). Prints the plan tree, the index chosen and the expensive nodes. Exit code 0: explained, 1: the database could not be reached or refused the statement, 2: usage or input error.",
+  options: OPTIONS,
   run: (args, io) => explain(args, io.out, io.err),
 };

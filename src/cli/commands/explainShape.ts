@@ -2,19 +2,20 @@ import { parseArgs } from 'node:util';
 import { explainShape, type ExplainShapeResult } from '../../core/analysis/explainShape';
 import { Project } from '../../core/project';
 import { type Command, type Out, formatOf, UsageError } from '../io';
-import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
+import { existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 
+const FORMATS = ['text', 'json'] as const;
+
+const OPTIONS = {
+  ...SCHEMA_OPTION,
+  ...WORKSPACE_OPTIONS,
+  ...formatOption(FORMATS),
+} as const satisfies OptionSpecs;
+
 async function explain(args: string[], out: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...WORKSPACE_OPTIONS,
-      ...SCHEMA_OPTION,
-    },
-  });
-  const format = formatOf(values.format, ['text', 'json']);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  const format = formatOf(values.format, FORMATS);
   if (positionals.length !== 1) throw new UsageError('explain-shape takes one SQL string');
   const schemaPaths = values.schema ? existing(values.schema, 'schema') : [];
   const root = findWorkspaceRoot(schemaPaths[0] ?? process.cwd());
@@ -50,5 +51,6 @@ export const explainShapeCommand: Command = {
   name: 'explain-shape',
   usage: 'pg-index-review explain-shape "<sql>" [--schema …] [--rows table=N]… [--format text|json]',
   summary: 'Prints the query shape of SQL (filters, join keys, ORDER BY per table) and which index the planner can use, with every candidate and why.',
+  options: OPTIONS,
   run: (args, io) => explain(args, io.out),
 };

@@ -12,7 +12,7 @@ import { displayPath } from '../format/paths';
 import { toSarif } from '../format/sarif';
 import { type Command, type Out, formatOf, UsageError } from '../io';
 import { VERSION } from '../version';
-import { existing } from '../options';
+import { existing, formatOption, type OptionSpecs } from '../options';
 
 function sqlFiles(p: string): string[] {
   const abs = path.resolve(p);
@@ -27,18 +27,27 @@ function sqlFiles(p: string): string[] {
   return out;
 }
 
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+const OPTIONS = {
+  schema: {
+    type: 'string',
+    multiple: true,
+    value: 'migrations dir|schema.prisma',
+    description: 'The schema before the linted migrations: the migrations that ran before them, or a schema.prisma (repeatable).',
+  },
+  runner: {
+    type: 'string',
+    value: 'prisma|single-query|statements',
+    description: 'How the migrations are run, which decides the transaction each statement is in (default: per file, from its "-- pg-index-review: runner=…" comment or its layout).',
+  },
+  ...formatOption(FORMATS),
+  'no-fixes': { type: 'boolean', description: 'Text format: do not print the fix under each finding.' },
+} as const satisfies OptionSpecs;
+
 async function lint(args: string[], out: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      schema: { type: 'string', multiple: true },
-      runner: { type: 'string' },
-      format: { type: 'string' },
-      'no-fixes': { type: 'boolean' },
-    },
-  });
-  const format = formatOf(values.format, ['text', 'json', 'sarif']);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  const format = formatOf(values.format, FORMATS);
   const runner = values.runner as Runner | undefined;
   if (runner && !['prisma', 'single-query', 'statements'].includes(runner)) throw new UsageError('--runner must be prisma, single-query or statements');
   if (!positionals.length) throw new UsageError('lint takes the migration files or folders to check');
@@ -88,5 +97,6 @@ export const lintCommand: Command = {
   usage: 'pg-index-review lint <migration.sql|dir>… [--schema <migrations dir|schema.prisma>]… [--runner prisma|single-query|statements] [--format text|json|sarif] [--no-fixes]',
   summary:
     'Lints SQL migrations against the schema at each point of the history: missing CONCURRENTLY, statements that cannot run in the transaction the runner opens, columns that do not exist after case folding, duplicate and prefix indexes, missing IF [NOT] EXISTS, lock_timeout and statement_timeout, table rewrites, locks held across slow statements, rollbacks that do not restore the index set. Exit code 1 when a statement would fail.',
+  options: OPTIONS,
   run: (args, io) => lint(args, io.out),
 };

@@ -6,26 +6,23 @@ import { Project } from '../../core/project';
 import { displayPath } from '../format/paths';
 import { type Command, type Out, UsageError } from '../io';
 import { VERSION } from '../version';
-import { existing } from '../options';
+import { existing, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
+
+const OPTIONS = {
+  ...SCHEMA_OPTION,
+  out: { type: 'string', value: 'dir', description: 'Folder to write the migration, its rollback and its README to (default migrations).' },
+  prisma: { type: 'boolean', description: 'Also edit schema.prisma and write the migration in Prisma\'s layout (<timestamp>_index_optimization/migration.sql).' },
+  timestamp: { type: 'string', value: 'YYYYMMDDHHMMSS', description: 'Timestamp of the migration\'s name (default: the latest migration\'s + 1 s).' },
+  'min-severity': { type: 'string', value: 'warning|info', description: 'Lowest severity of the findings to act on (default warning).' },
+  'lock-timeout': { type: 'string', value: 'duration', description: 'lock_timeout the migration sets (default 5s).' },
+  'statement-timeout': { type: 'string', value: 'duration', description: 'statement_timeout the migration sets (default 1h).' },
+  stdout: { type: 'boolean', description: 'Print the migration instead of writing the files.' },
+  check: { type: 'boolean', description: 'Write nothing; exit 1 when the files on disk differ from what would be written (for CI).' },
+  ...WORKSPACE_OPTIONS,
+} as const satisfies OptionSpecs;
 
 async function migration(args: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      schema: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      prisma: { type: 'boolean' },
-      timestamp: { type: 'string' },
-      'min-severity': { type: 'string' },
-      'lock-timeout': { type: 'string' },
-      'statement-timeout': { type: 'string' },
-      rows: { type: 'string', multiple: true },
-      config: { type: 'string' },
-      stdout: { type: 'boolean' },
-      check: { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   const minSeverity = values['min-severity'] ?? 'warning';
   if (minSeverity !== 'warning' && minSeverity !== 'info') throw new UsageError('--min-severity must be warning or info');
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
@@ -94,5 +91,6 @@ export const migrationCommand: Command = {
                           [--min-severity warning|info] [--lock-timeout 5s] [--statement-timeout 1h] [--stdout] [--check]`,
   summary:
     'Turns the findings into one optimization migration: creates the proposed indexes (merged, so one composite index serves several queries) before dropping the redundant and low-selectivity ones, CONCURRENTLY, with lock_timeout/statement_timeout and ANALYZE; writes <timestamp>_index_optimization.sql, its _rollback.sql and a README explaining each statement. --prisma also edits schema.prisma and writes a Prisma-layout migration. --check exits 1 when the files on disk differ from what it would write.',
+  options: OPTIONS,
   run: (args, io) => migration(args, io.out, io.err),
 };

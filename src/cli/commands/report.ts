@@ -11,7 +11,7 @@ import { renderReportText } from '../../core/report/render/text';
 import { rel } from '../../core/report/render/format';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
-import { existing, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
+import { existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 
 /** `60s`, `2m`, `500ms`, `1500` (ms). */
 function duration(v: string | undefined, flag: string): number | undefined {
@@ -27,21 +27,22 @@ export function reportJson(r: HealthReport, base: string): string {
   return JSON.stringify(r, (k, v) => ((k === 'file' || k === 'root') && typeof v === 'string' && path.isAbsolute(v) ? rel(v, base) || '.' : v), 2);
 }
 
+const FORMATS = ['text', 'json', 'html', 'md'] as const;
+
+const OPTIONS = {
+  database: { type: 'string', value: 'url', description: 'PostgreSQL connection string (default: DATABASE_URL from the environment, .env or prisma/.env).' },
+  ...formatOption(FORMATS, ", or from --out's extension"),
+  out: { type: 'string', short: 'o', value: 'file', description: 'Write the report to this file instead of stdout.' },
+  'long-running': { type: 'string', value: 'duration', description: 'Sessions active for longer than this are listed (default 60s).' },
+  'unused-days': { type: 'string', value: 'N', description: 'Days of index usage statistics needed before an index is called unused (default: unusedIndexMinDays of the config, else 30).' },
+  ...SCHEMA_OPTION,
+  ...WORKSPACE_OPTIONS,
+  timeout: { type: 'string', value: 'duration', description: 'Statement timeout for the report\'s queries (default 30s).' },
+} as const satisfies OptionSpecs;
+
 async function report(args: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...WORKSPACE_OPTIONS,
-      ...SCHEMA_OPTION,
-      database: { type: 'string' },
-      out: { type: 'string', short: 'o' },
-      'long-running': { type: 'string' },
-      'unused-days': { type: 'string' },
-      timeout: { type: 'string' },
-    },
-  });
-  const format = formatOf(values.format ?? (values.out ? formatFromExtension(values.out) : undefined), ['text', 'json', 'html', 'md']);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  const format = formatOf(values.format ?? (values.out ? formatFromExtension(values.out) : undefined), FORMATS);
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
   const longRunningMs = duration(values['long-running'], '--long-running');
@@ -96,5 +97,6 @@ export const reportCommand: Command = {
                        [--unused-days N] [--schema …]… [--rows table=N]… [--config file] [--timeout 30s]`,
   summary:
     'Index health report from a live database: per table rows, sizes, seq vs index scans, vacuum/analyze, dead tuples and estimated bloat; per index size, scans, tuples, unused/invalid/redundant/low-selectivity verdicts and the workspace queries that use it; the slowest statements (pg_stat_statements) traced to the code that sends them; connections by state and application against max_connections; connection-pool advice. --out writes it to a file (format from the extension: .html, .md, .json), links relative to that file. The database comes from --database, else DATABASE_URL (environment, .env, prisma/.env). Exit code 0: written, 1: the database could not be read, 2: usage error.',
+  options: OPTIONS,
   run: (args, io) => report(args, io.out, io.err),
 };

@@ -5,7 +5,7 @@ import { checkMissingIndexes, checkRedundantIndexes, type ProposalCheck, type Re
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
-import { TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
+import { formatOption, type OptionSpecs, TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 import { openTarget, type Target } from './explain';
 
 function text(target: Target, proposals: ProposalCheck[], redundant: RedundantCheck[]): string {
@@ -19,17 +19,18 @@ function text(target: Target, proposals: ProposalCheck[], redundant: RedundantCh
   return lines.join('\n');
 }
 
+const FORMATS = ['text', 'json'] as const;
+
+const OPTIONS = {
+  ...TARGET_OPTIONS,
+  'no-confirm': { type: 'boolean', description: 'Do not settle on the embedded database what the server cannot simulate (GIN, partial indexes HypoPG rejects).' },
+  ...formatOption(FORMATS),
+  ...WORKSPACE_OPTIONS,
+} as const satisfies OptionSpecs;
+
 async function whatif(args: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...WORKSPACE_OPTIONS,
-      ...TARGET_OPTIONS,
-      'no-confirm': { type: 'boolean' },
-    },
-  });
-  const format = formatOf(values.format, ['text', 'json']);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  const format = formatOf(values.format, FORMATS);
   if (positionals.length > 1) throw new UsageError('whatif takes one workspace path');
   if (positionals[0] && !fs.existsSync(positionals[0])) throw new UsageError(`not found: ${positionals[0]}`);
   const root = findWorkspaceRoot(positionals[0] ?? '.');
@@ -65,5 +66,6 @@ export const whatifCommand: Command = {
                         [--rows table=N]… [--config file] [--scale 0.01] [--timeout ms]`,
   summary:
     "Asks the planner about every missing-index proposal and redundant index of the workspace: with HypoPG on the server, hypothetical indexes (created in a rolled-back transaction when the extension isn't installed); on the embedded database, real indexes built and dropped inside transactions that are rolled back. GIN proposals and partial indexes HypoPG won't pick are settled on the embedded database (--no-confirm to skip). Prints each verdict — helps, no-gain, not-used, unconfirmed, unavailable — with the costs before and after.",
+  options: OPTIONS,
   run: (args, io) => whatif(args, io.out, io.err),
 };

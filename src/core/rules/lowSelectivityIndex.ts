@@ -21,11 +21,11 @@ export const lowSelectivityIndex: Rule = {
         if (!column || !isLowCardinality(sctx, column)) continue;
         const col = table.columns.get(column)!;
         const n = distinctValues(sctx, column)!;
-        const kind = col.type === 'boolean' ? 'boolean' : `enum "${col.enumName}"`;
+        const kind = col.type === 'boolean' ? 'a boolean' : `an enum "${col.enumName}"`;
         out.push({
           rule: 'low-selectivity-index',
           severity: 'warning',
-          message: `Index "${index.name}" is on "${column}", a ${kind} column with ${n} possible values: an equality match returns ~1/${n} of the table, where a sequential scan is usually cheaper. Drop it, or replace it with a partial index WHERE ${quoteAlways(column)} = <the rare value> on the columns those queries filter or sort by.`,
+          message: `Index "${index.name}" is on "${column}", ${kind} column with ${n} possible values: an equality match returns ~1/${n} of the table, where a sequential scan is usually cheaper. Drop it, or replace it with a partial index WHERE ${quoteAlways(column)} = <the rare value> on the columns those queries filter or sort by.`,
           file: index.location.file,
           range: index.location.range,
           table: table.name,

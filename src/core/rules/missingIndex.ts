@@ -83,7 +83,7 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   }
   const parts: string[] = [];
   if (rowsNow - rowsWith >= 1) parts.push(`read ${approx(rowsWith)} instead of ${approx(rowsNow)} rows`);
-  if (sortFixed) parts.push(`return them already in ORDER BY order (no sort of ${approx(sortedRows)} rows)`);
+  if (sortFixed) parts.push(`return them already in ORDER BY order (${noSort(sortedRows)})`);
   return { proposal: finishDraft(draft, table, ctx.schema), severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith, sortAvoided: sortFixed };
 }
 
@@ -103,6 +103,13 @@ function sameIndex(ix: IndexDef, draft: Draft): boolean {
 function approx(n: number): string {
   const s = fmt(n);
   return s === 'under 1' ? s : `~${s}`;
+}
+
+/** "no sort of ~1250 rows", "no sort of ~1 row"; just "no sort" when under one row would be sorted. */
+function noSort(rows: number): string {
+  const s = fmt(rows);
+  if (s === 'under 1' || s === '0') return 'no sort';
+  return `no sort of ~${s} row${s === '1' ? '' : 's'}`;
 }
 
 function findingRange(v: AccessVerdict, sv: ShapeVerdict): Range {
