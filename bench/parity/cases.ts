@@ -429,6 +429,16 @@ export const CASES: ParityCase[] = [
     sql: `SELECT id, name, email, role FROM users WHERE email ILIKE $1 OR name ILIKE $2 ORDER BY "createdAt" DESC LIMIT 20`,
     create: [`CREATE INDEX parity_users_name_trgm ON users USING gin (name gin_trgm_ops)`],
   },
+  // ── OR of tests on different columns ──────────────────────────────────────────────────────────
+  { id: 'or-two-btree', category: 'or-bitmap', note: 'userId = OR courseId =, a B-tree on each: a BitmapOr of both', sql: `SELECT * FROM transactions WHERE "userId" = $1 OR "courseId" = $2` },
+  { id: 'or-two-btree-enrollments', category: 'or-bitmap', note: 'userId = OR courseId = on enrollments (unique (userId, courseId) and (courseId))', sql: `SELECT * FROM enrollments WHERE "userId" = $1 OR "courseId" = $2` },
+  { id: 'or-one-unindexed', category: 'or-bitmap', note: 'userId = OR amount >: no index on amount, so no BitmapOr', sql: `SELECT * FROM transactions WHERE "userId" = $1 OR amount > $2` },
+  {
+    id: 'or-with-conjunct',
+    category: 'or-bitmap',
+    note: 'a conjunct beside the OR: quizId = AND (userId = OR startedAt >): one index on quizId beats a BitmapOr',
+    sql: `SELECT * FROM quiz_attempts WHERE "quizId" = $1 AND ("userId" = $2 OR "startedAt" > $3)`,
+  },
   {
     id: 'ilike-short-pattern',
     category: 'ilike-trigram',

@@ -47,6 +47,7 @@ export type Category =
   | 'is-null'
   | 'like-prefix'
   | 'ilike-trigram'
+  | 'or-bitmap'
   | 'full-text'
   | 'selectivity'
   | 'join'

@@ -392,6 +392,64 @@ function bitmapOrCovered(access: TableAccess, uses: IndexUse[]): boolean {
   return false;
 }
 
+/**
+ * An OR of one test per branch (`a = 1 OR b > 2`, `anyOf`) served by a BitmapOr: for each branch the
+ * B-tree whose scan of that branch costs least, their bitmaps OR-ed, then one bitmap heap scan of the rows
+ * any branch matches (and a sort, when there is an ORDER BY). Each index taking part becomes usable with
+ * the whole plan's cost, unless it is cheaper on its own. Nothing changes when a branch has no index.
+ */
+function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: SelectivityContext, facts: AccessFacts): void {
+  for (const p of access.predicates) {
+    const or = p.atom;
+    if (or.kind !== 'other' || !or.anyOf) continue;
+    const others = access.predicates.filter((q) => q !== p);
+    const picks: { use: IndexUse; branch: PredicateAtom; scan: number; sel: number }[] = [];
+    for (const branch of or.anyOf) {
+      // The branch as if it were the OR: PostgreSQL matches (and proves partial predicates) per branch, with the other conjuncts.
+      const alone: TableAccess = { ...access, predicates: [...others, { atom: branch, range: p.range }], orderBy: [], limit: undefined, offset: undefined };
+      const aloneFacts = accessFacts(alone, ctx);
+      let pick: (typeof picks)[number] | undefined;
+      for (const c of candidates) {
+        if (c.index.method !== 'btree') continue;
+        const use = evaluateWith(c.index, alone, ctx, aloneFacts);
+        if (!use.usable || !use.conditions.includes(branch)) continue;
+        const sel = combinedSelectivity(ctx, [...use.conditions, ...(c.index.predicate ?? [])]);
+        const scan = indexPartCost(ctx.rows * sel, entriesPerPage(c.index, ctx));
+        if (!pick || scan < pick.scan) pick = { use: c, branch, scan, sel };
+      }
+      if (!pick) {
+        picks.length = 0;
+        break;
+      }
+      picks.push(pick);
+    }
+    if (picks.length === 0) continue;
+    const heapRows = ctx.rows * Math.min(1, 1 - picks.reduce((keep, x) => keep * (1 - x.sel), 1));
+    const needsSort = facts.required.length > 0;
+    const matched = ctx.rows * facts.selAll;
+    const filterCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms);
+    const cost = picks.reduce((s, x) => s + x.scan, 0) + bitmapHeapCost(heapRows, pagesOf(ctx)) + filterCost + (needsSort ? sortCost(matched, limitRows(access)) : 0);
+    const names = picks.map((x) => `"${x.use.index.name}" for ${atomColumns(x.branch).map((c) => `"${c}"`).join(', ')}`);
+    for (const use of new Set(picks.map((x) => x.use))) {
+      if (use.usable && use.cost <= cost) continue;
+      candidates[candidates.indexOf(use)] = {
+        ...use,
+        usable: true,
+        conditions: [or],
+        equalityColumns: [],
+        rangeColumn: undefined,
+        sortAvoided: false,
+        canOrder: false,
+        backward: false,
+        indexOnly: false,
+        rowsRead: heapRows,
+        cost,
+        reason: `BitmapOr of ${[...new Set(names)].join(' and ')}${needsSort ? '; needs a separate sort' : ''}`,
+      };
+    }
+  }
+}
+
 export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: MatcherOptions, extra: IndexDef[] = []): AccessVerdict {
   const table = schema.tables.get(access.table);
   const { rows, assumed } = rowsOf(access.table, opts);
@@ -427,6 +485,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
       }
     }
   }
+  if (access.predicates.some((p) => p.atom.kind === 'other' && p.atom.anyOf)) bitmapOrOfBranches(access, candidates, ctx, facts);
   const usable = candidates.filter((c) => c.usable).sort((a, b) => a.cost - b.cost || Number(b.sortAvoided) - Number(a.sortAvoided) || a.index.keys.length - b.index.keys.length);
   // Within SEQ_SCAN_MARGIN of the sequential scan the planner's choice is a coin flip: no advice rests on it.
   const best = usable[0] && usable[0].cost < seqScanCost * SEQ_SCAN_MARGIN ? usable[0] : undefined;
@@ -452,7 +511,9 @@ function seqScanReason(u: IndexUse, rows: number, selAll: number): string {
 function describeNeeds(access: TableAccess): string {
   const cols = [...new Set(access.predicates.flatMap((p) => (p.atom.kind === 'other' ? [] : [p.atom.column])))];
   const parts: string[] = [];
+  const ors = access.predicates.flatMap((p) => (p.atom.kind === 'other' && p.atom.anyOf ? [[...new Set(p.atom.anyOf.flatMap(atomColumns))]] : []));
   if (cols.length) parts.push(`the filter on ${cols.map((c) => `"${c}"`).join(', ')}`);
+  else if (ors.length) parts.push(ors.map((c) => `the OR on ${c.map((x) => `"${x}"`).join(', ')} (a BitmapOr needs an index for each branch)`).join(' or '));
   else if (access.predicates.length) parts.push('its filter as written');
   if (access.joinedFrom && access.joinKeys.length) parts.push(`the join on ${access.joinKeys.map((j) => `"${j.column}"`).join(', ')}`);
   if (requiredOrder(access).length) parts.push(`the ORDER BY ${requiredOrder(access).map((o) => `"${o.column}"${o.desc ? ' DESC' : ''}`).join(', ')}`);

@@ -9,6 +9,7 @@ import type { SchemaModel, TableDef } from '../model/schema';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
+/** A closed range (BETWEEN, or a lower and an upper bound) with an unknown bound: clauselist_selectivity() uses this for the pair. */
 export const DEFAULT_RANGE_INEQ_SEL = 0.005;
 export const DEFAULT_MATCH_SEL = 0.005;
 
@@ -175,7 +176,7 @@ export function atomSelectivity(ctx: SelectivityContext, atom: PredicateAtom): n
       return atom.isNull ? nullFrac : 1 - nullFrac;
     }
     case 'between':
-      return betweenSel(ctx, atom.column, atom.low, atom.high) ?? DEFAULT_RANGE_INEQ_SEL * 2;
+      return betweenSel(ctx, atom.column, atom.low, atom.high) ?? DEFAULT_RANGE_INEQ_SEL;
     case 'like':
       return atom.negated ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
     case 'fulltext':
@@ -183,6 +184,8 @@ export function atomSelectivity(ctx: SelectivityContext, atom: PredicateAtom): n
     case 'not-equal':
       return 1 - eqSel(ctx, atom.column);
     case 'other':
+      // An OR of tests: the shares of its branches combined as independent (clauselist_selectivity_or()).
+      if (atom.anyOf?.length) return 1 - atom.anyOf.reduce((keep, b) => keep * (1 - atomSelectivity(ctx, b)), 1);
       return DEFAULT_INEQ_SEL;
   }
 }
@@ -209,7 +212,7 @@ export function combinedSelectivity(ctx: SelectivityContext, atoms: PredicateAto
         // The second bound of a closed range: replace the first bound's share with the range's.
         const [lo, hi] = isUpper ? [other, a] : [a, other];
         const range = betweenSel(ctx, a.column, lo.value, hi.value, lo.op as '>' | '>=', hi.op as '<' | '<=');
-        sel *= range !== undefined ? range / Math.max(atomSelectivity(ctx, other), 1e-12) : (DEFAULT_RANGE_INEQ_SEL * 2) / DEFAULT_INEQ_SEL;
+        sel *= range !== undefined ? range / Math.max(atomSelectivity(ctx, other), 1e-12) : DEFAULT_RANGE_INEQ_SEL / DEFAULT_INEQ_SEL;
         continue;
       }
       if (set.has(a.column)) continue;

@@ -33,6 +33,8 @@ export type PredicateAtom =
       text: string;
       /** For `a ILIKE '%x%' OR b ILIKE '%y%'`: the LIKE tests it is made of (a trigram index per column serves it). */
       anyLike?: { column: string; caseInsensitive: boolean; pattern: Literal }[];
+      /** For an OR whose branches each test one column (`a = 1 OR b > 2`): one atom per branch (a BitmapOr of an index per branch serves it). */
+      anyOf?: PredicateAtom[];
     };
 
 export function atomColumns(atom: PredicateAtom): string[] {

@@ -1,5 +1,5 @@
 /** WHERE / ON / partial-index predicates → conjunctions of predicate atoms per table. */
-import type { CompareOp, Literal, PredicateAtom } from '../model/predicate';
+import { atomColumns, type CompareOp, type Literal, type PredicateAtom } from '../model/predicate';
 import { columnRef, columnRefsIn, exprText, literalOf, type Node, nodeType, opName, stripCasts } from './expr';
 
 /** Resolves a column reference to the table binding (alias) it belongs to. */
@@ -220,7 +220,11 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
   other(n, resolve, out);
 }
 
-/** `a = 1 OR a = 2` is `a IN (1, 2)`; any other OR is an opaque filter on the columns it reads. */
+/**
+ * `a = 1 OR a = 2` is `a IN (1, 2)`; an OR of one test per branch on columns of one table keeps its
+ * branches (`anyOf`, and `anyLike` when they are all LIKE tests); any other OR is an opaque filter on
+ * the columns it reads.
+ */
 function orGroup(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
   const branches: Node[] = n.BoolExpr.args ?? [];
   const likes = likeBranches(branches, resolve);
@@ -228,7 +232,13 @@ function orGroup(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
     const binding = likes[0].binding;
     const text = exprText(n);
     const anyLike = likes.map((l) => ({ column: l.column, caseInsensitive: l.caseInsensitive, pattern: l.pattern }));
-    return push(out, binding, { kind: 'other', columns: [...new Set(anyLike.map((l) => l.column))], text, anyLike }, nodeLocation(n));
+    const anyOf: PredicateAtom[] = likes.map((l) => ({ kind: 'like', column: l.column, caseInsensitive: l.caseInsensitive, pattern: l.pattern, negated: false }));
+    return push(out, binding, { kind: 'other', columns: [...new Set(anyLike.map((l) => l.column))], text, anyLike, anyOf }, nodeLocation(n));
+  }
+  const tests = singleTestBranches(branches, resolve);
+  if (tests && !sameColumnEquality(tests.map((t) => t.atom))) {
+    const anyOf = tests.map((t) => t.atom);
+    return push(out, tests[0].binding, { kind: 'other', columns: [...new Set(anyOf.flatMap(atomColumns))], text: exprText(n), anyOf }, nodeLocation(n));
   }
   const values: Literal[] = [];
   let column: string | undefined;
@@ -246,6 +256,25 @@ function orGroup(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
     values.push(...eq);
   }
   if (column && binding) push(out, binding, { kind: 'in', column, values }, nodeLocation(n));
+}
+
+/** Whether every atom is an equality (= or IN) on one and the same column: the OR is an IN list. */
+function sameColumnEquality(atoms: PredicateAtom[]): boolean {
+  const first = atoms[0];
+  return atoms.every((a) => ((a.kind === 'compare' && a.op === '=') || a.kind === 'in') && first.kind !== 'other' && a.column === first.column);
+}
+
+/** The branches of an OR when each is one test (not an opaque one) of a column of the same table. */
+function singleTestBranches(branches: Node[], resolve: ColumnResolver): { binding: string; atom: PredicateAtom }[] | undefined {
+  const out: { binding: string; atom: PredicateAtom }[] = [];
+  for (const br of branches) {
+    const sub: Conjuncts = { atoms: [], joins: [], subqueries: [] };
+    classify(br, resolve, sub);
+    const a = sub.atoms.length === 1 && sub.joins.length === 0 && sub.subqueries.length === 0 ? sub.atoms[0] : undefined;
+    if (!a || a.atom.kind === 'other' || (out.length && out[0].binding !== a.binding)) return undefined;
+    out.push({ binding: a.binding, atom: a.atom });
+  }
+  return out.length > 1 ? out : undefined;
 }
 
 /** The branches of an OR when each is a LIKE/ILIKE test on a column of one table. */

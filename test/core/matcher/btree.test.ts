@@ -182,6 +182,31 @@ describe('B-tree matcher', () => {
     });
   });
 
+  describe('OR of tests on different columns', () => {
+    const ors = `CREATE TABLE o (id int PRIMARY KEY, a int NOT NULL, b int NOT NULL, c int NOT NULL); CREATE INDEX o_a ON o (a); CREATE INDEX o_b ON o (b);`;
+    const many = options({ o: 1_000_000 });
+    it('uses a BitmapOr when every branch has an index, and counts both indexes as used', () => {
+      const v = verdict(schemaFrom(ors), 'SELECT * FROM o WHERE a = 1 OR b = 2', many);
+      assert.ok(v.best, v.reason);
+      assert.match(v.best!.reason, /BitmapOr of "o_a" for "a" and "o_b" for "b"/);
+      assert.equal(candidate(v, 'o_a').usable, true);
+      assert.equal(candidate(v, 'o_b').usable, true);
+      // Two equalities of 0.5% each: about 1% of the rows.
+      assert.ok(v.matchedRows > 9_000 && v.matchedRows < 11_000, String(v.matchedRows));
+    });
+    it('reads the table when a branch has no index, and says which', () => {
+      const v = verdict(schemaFrom(ors), 'SELECT * FROM o WHERE a = 1 OR c = 2', many);
+      assert.equal(v.best, undefined);
+      assert.equal(candidate(v, 'o_a').usable, false);
+      assert.match(v.reason, /the OR on "a", "c" \(a BitmapOr needs an index for each branch\)/);
+    });
+    it('keeps a = 1 OR a = 2 an IN list on one index', () => {
+      const v = verdict(schemaFrom(ors), 'SELECT * FROM o WHERE a = 1 OR a = 2', many);
+      assert.equal(v.access.predicates[0].atom.kind, 'in');
+      assert.equal(v.best?.index.name, 'o_a');
+    });
+  });
+
   describe('selectivity', () => {
     it('prefers a sequential scan when the only index condition keeps half the table', () => {
       const s = schemaFrom(DDL + 'CREATE INDEX t_flag_idx ON t (flag);');

@@ -145,6 +145,13 @@ describe('typescript/prisma where', () => {
       { column: 'title', caseInsensitive: true, pattern: { kind: 'expr', text: "'%' || ? || '%'" } },
       { column: 'slug', caseInsensitive: false, pattern: { kind: 'string', value: 'a%' } },
     ]);
+    assert.deepEqual(
+      or.kind === 'other' && or.anyOf?.map((t) => t.kind === 'like' && [t.column, t.caseInsensitive]),
+      [
+        ['title', true],
+        ['slug', false],
+      ],
+    );
   });
 
   it('follows consts in scope holding the arguments or the where object', () => {

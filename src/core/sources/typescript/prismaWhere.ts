@@ -203,6 +203,8 @@ function orAtoms(ctx: PrismaContext, view: ModelView, value: ts.Expression, rang
   const all = branches.flatMap((b) => b.atoms.map((a) => a.atom));
   const text = `(${branches.map((b) => conj(b.atoms.map((a) => a.atom))).join(' OR ')})`;
   const atom: PredicateAtom = { kind: 'other', columns: columnsOf(all), text };
+  // One test per branch: a BitmapOr of an index per branch can serve it.
+  if (single && single.every((a) => a.kind !== 'other')) atom.anyOf = single;
   // An OR of LIKE tests (a search box over several columns): a trigram index per column can serve it.
   if (single && single.every((a) => a.kind === 'like' && !a.negated)) {
     atom.anyLike = single.map((a) => {
