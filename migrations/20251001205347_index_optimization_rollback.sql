@@ -8,80 +8,77 @@
 SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
--- restores "users_email_idx" (dropped by [19])
+-- restores "users_email_idx" (dropped by [18])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_idx" ON "users"("email");
 
--- restores "courses_slug_idx" (dropped by [20])
+-- restores "courses_slug_idx" (dropped by [19])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_slug_idx" ON "courses"("slug");
 
--- restores "enrollments_courseId_idx" (dropped by [21])
+-- restores "enrollments_courseId_idx" (dropped by [20])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_courseId_idx" ON "enrollments"("courseId");
 
--- restores "enrollments_status_idx" (dropped by [22])
+-- restores "enrollments_status_idx" (dropped by [21])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_status_idx" ON "enrollments"("status");
 
--- restores "enrollments_userId_idx" (dropped by [23])
+-- restores "enrollments_userId_idx" (dropped by [22])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_userId_idx" ON "enrollments"("userId");
 
--- restores "course_progress_userId_idx" (dropped by [24])
+-- restores "course_progress_userId_idx" (dropped by [23])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "course_progress_userId_idx" ON "course_progress"("userId");
 
--- restores "lesson_progress_completed_idx" (dropped by [25])
+-- restores "lesson_progress_completed_idx" (dropped by [24])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "lesson_progress_completed_idx" ON "lesson_progress"("completed");
 
--- restores "lesson_progress_progressId_idx" (dropped by [26])
+-- restores "lesson_progress_progressId_idx" (dropped by [25])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "lesson_progress_progressId_idx" ON "lesson_progress"("progressId");
 
--- restores "transactions_courseId_idx" (dropped by [27])
+-- restores "transactions_courseId_idx" (dropped by [26])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_courseId_idx" ON "transactions"("courseId");
 
--- restores "transactions_providerTxnId_idx" (dropped by [28])
+-- restores "transactions_providerTxnId_idx" (dropped by [27])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_providerTxnId_idx" ON "transactions"("providerTxnId");
 
--- restores "transactions_status_idx" (dropped by [29])
+-- restores "transactions_status_idx" (dropped by [28])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_status_idx" ON "transactions"("status");
 
--- restores "transactions_userId_idx" (dropped by [30])
+-- restores "transactions_userId_idx" (dropped by [29])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_userId_idx" ON "transactions"("userId");
 
--- restores "media_type_idx" (dropped by [31])
+-- restores "media_type_idx" (dropped by [30])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "media_type_idx" ON "media"("type");
 
--- restores "media_uploaded_by_idx" (dropped by [32])
+-- restores "media_uploaded_by_idx" (dropped by [31])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "media_uploaded_by_idx" ON "media"("uploaded_by");
 
--- restores "quiz_attempts_userId_idx" (dropped by [33])
+-- restores "quiz_attempts_userId_idx" (dropped by [32])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "quiz_attempts_userId_idx" ON "quiz_attempts"("userId");
 
--- restores "certificates_certificateNo_idx" (dropped by [34])
+-- restores "certificates_certificateNo_idx" (dropped by [33])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "certificates_certificateNo_idx" ON "certificates"("certificateNo");
 
--- removes "quiz_attempts_userId_startedAt_idx" (created by [18])
+-- removes "quiz_attempts_userId_startedAt_idx" (created by [17])
 DROP INDEX CONCURRENTLY IF EXISTS "quiz_attempts_userId_startedAt_idx";
 
--- removes "media_uploaded_by_createdAt_idx" (created by [17])
+-- removes "media_uploaded_by_createdAt_idx" (created by [16])
 DROP INDEX CONCURRENTLY IF EXISTS "media_uploaded_by_createdAt_idx";
 
--- removes "media_type_createdAt_idx" (created by [16])
+-- removes "media_type_createdAt_idx" (created by [15])
 DROP INDEX CONCURRENTLY IF EXISTS "media_type_createdAt_idx";
 
--- removes "course_analytics_totalRevenue_idx" (created by [15])
+-- removes "course_analytics_totalRevenue_idx" (created by [14])
 DROP INDEX CONCURRENTLY IF EXISTS "course_analytics_totalRevenue_idx";
 
--- removes "transactions_userId_createdAt_idx" (created by [14])
+-- removes "transactions_userId_createdAt_idx" (created by [13])
 DROP INDEX CONCURRENTLY IF EXISTS "transactions_userId_createdAt_idx";
 
--- removes "transactions_status_createdAt_idx" (created by [13])
+-- removes "transactions_status_createdAt_idx" (created by [12])
 DROP INDEX CONCURRENTLY IF EXISTS "transactions_status_createdAt_idx";
 
--- removes "transactions_createdAt_idx" (created by [12])
+-- removes "transactions_createdAt_idx" (created by [11])
 DROP INDEX CONCURRENTLY IF EXISTS "transactions_createdAt_idx";
 
--- removes "transactions_courseId_status_idx" (created by [11])
+-- removes "transactions_courseId_status_idx" (created by [10])
 DROP INDEX CONCURRENTLY IF EXISTS "transactions_courseId_status_idx";
-
--- removes "lesson_progress_lastWatchedAt_idx" (created by [10])
-DROP INDEX CONCURRENTLY IF EXISTS "lesson_progress_lastWatchedAt_idx";
 
 -- removes "course_progress_lastAccessedAt_part_idx" (created by [9])
 DROP INDEX CONCURRENTLY IF EXISTS "course_progress_lastAccessedAt_part_idx";

@@ -528,6 +528,18 @@ describe('sample workspace examples/lms against the optimization plan', function
       expectPerfect({ file: progress, where: { from: 'return tx.courseProgress.update(', to: '    })' } }, { course_progress: 'course_progress_pkey' }));
     it('progress: completeLessonRaw (both $executeRaw UPDATEs)', () =>
       expectPerfect({ file: progress, where: { fn: 'completeLessonRaw' } }, { lesson_progress: 'lesson_progress_progressId_lessonId_key', course_progress: 'course_progress_pkey' }));
+    /*
+     * A relation filter (`where: { progress: { userId } }`) is a semi-join: PostgreSQL drives it from the user's
+     * few course_progress rows and looks lesson_progress up by progressId (then sorts), so an index on
+     * lastWatchedAt (which the plan adds) would not be used.
+     */
+    it('progress: getRecentLessonActivity (relation filter) is driven from course_progress, no index on lastWatchedAt proposed', () => {
+      const verdicts = verdictsIn({ file: progress, where: { fn: 'getRecentLessonActivity' } });
+      const lp = verdicts.flatMap((v) => v.accesses).find((a) => a.access.table === 'lesson_progress')!;
+      assert.equal(lp.access.joinedFrom, 'course_progress');
+      assert.match(lp.best?.index.name ?? '', /^lesson_progress_progressId/);
+      expectPerfect({ file: progress, where: { fn: 'getRecentLessonActivity' } }, { course_progress: 'course_progress_userId_idx' });
+    });
     it('progress: recordWatchTime heartbeat UPDATE (pool.query)', () =>
       expectPerfect({ file: progress, where: { from: 'const result = await pool.query(', to: '[progressId, lessonId, seconds],' } }, { lesson_progress: 'lesson_progress_progressId_lessonId_key' }));
 

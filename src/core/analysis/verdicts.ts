@@ -1,5 +1,5 @@
 /** Query shapes + schema → a verdict for every table access. */
-import type { QueryShape, TableAccess } from '../model/query';
+import type { LocatedAtom, QueryShape, TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
 import { analyzeAccess, fmt } from '../matcher/analyzeAccess';
 import type { MatcherOptions } from '../matcher/options';
@@ -100,13 +100,18 @@ function joinVerdicts(accesses: TableAccess[], schema: SchemaModel, opts: Matche
  */
 function chooseDriver(accesses: TableAccess[], schema: SchemaModel, opts: MatcherOptions): TableAccess[] {
   const first = accesses.find((a) => !a.joinedFrom);
-  if (!first || first.kind !== 'select' || first.predicates.length > 0) return accesses;
+  // A semi-join (IN (SELECT …), a Prisma relation filter) is no filter of the FROM table's own: its keys join.
+  const semi = (p: LocatedAtom) => (p.atom.kind === 'other' && p.atom.semiJoin) || [];
+  const own = first?.predicates.filter((p) => semi(p).length === 0) ?? [];
+  if (!first || first.kind !== 'select' || own.length > 0) return accesses;
+  const semiKeys = first.predicates.flatMap(semi);
+  const keys = [...first.joinKeys, ...semiKeys.filter((k) => !first.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
   const filtered = accesses.filter(
     (a) =>
       a !== first &&
-      a.joinedFrom === first.table &&
+      (a.joinedFrom === first.table || semiKeys.some((k) => k.otherTable === a.table)) &&
       !a.outerJoined &&
-      first.joinKeys.some((j) => j.otherTable === a.table) &&
+      keys.some((j) => j.otherTable === a.table) &&
       a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in'),
   );
   if (filtered.length === 0) return accesses;
@@ -117,7 +122,7 @@ function chooseDriver(accesses: TableAccess[], schema: SchemaModel, opts: Matche
     if (a === driver) return { ...a, joinedFrom: undefined };
     if (a === first) {
       const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which is looked up from "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
-      return { ...a, joinedFrom: driver.table, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
+      return { ...a, predicates: own, joinKeys: keys, joinedFrom: driver.table, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
     }
     return a;
   });

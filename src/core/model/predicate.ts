@@ -35,6 +35,11 @@ export type PredicateAtom =
       anyLike?: { column: string; caseInsensitive: boolean; pattern: Literal }[];
       /** For an OR whose branches each test one column (`a = 1 OR b > 2`): one atom per branch (a BitmapOr of an index per branch serves it). */
       anyOf?: PredicateAtom[];
+      /**
+       * For `col IN (SELECT c FROM t …)` and a Prisma relation filter (`some`, `is`): a semi-join on these keys
+       * (this table's column = t's column), which PostgreSQL may also run with t driving (see chooseDriver).
+       */
+      semiJoin?: { column: string; otherTable: string; otherColumn: string }[];
     };
 
 export function atomColumns(atom: PredicateAtom): string[] {

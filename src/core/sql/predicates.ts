@@ -1,6 +1,7 @@
 /** WHERE / ON / partial-index predicates → conjunctions of predicate atoms per table. */
 import { atomColumns, type CompareOp, type Literal, type PredicateAtom } from '../model/predicate';
-import { columnRef, columnRefsIn, exprText, literalOf, type Node, nodeType, opName, stripCasts } from './expr';
+import { tableKey } from './identifiers';
+import { columnRef, columnRefsIn, exprText, literalOf, type Node, nodeType, opName, stripCasts, strings } from './expr';
 
 /** Resolves a column reference to the table binding (alias) it belongs to. */
 export type ColumnResolver = (qualifier: string | undefined, column: string) => string | undefined;
@@ -212,7 +213,12 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
     if (s.subselect) out.subqueries.push(s.subselect);
     if (s.testexpr) {
       const o = operand(s.testexpr, resolve);
-      if (o?.column) push(out, o.binding!, { kind: 'other', columns: [o.column], text: `${o.column} IN (subquery)` }, loc);
+      if (o?.column) {
+        const atom: PredicateAtom = { kind: 'other', columns: [o.column], text: `${o.column} IN (subquery)` };
+        const key = s.subLinkType === 'ANY_SUBLINK' && (s.operName === undefined || strings(s.operName).join('.') === '=') ? semiJoinKey(o.column, s.subselect) : undefined;
+        if (key) atom.semiJoin = [key];
+        push(out, o.binding!, atom, loc);
+      }
     }
     return;
   }
@@ -256,6 +262,18 @@ function orGroup(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
     values.push(...eq);
   }
   if (column && binding) push(out, binding, { kind: 'in', column, values }, nodeLocation(n));
+}
+
+/** `column IN (SELECT c FROM t …)` with one table and one plain column selected: the semi-join's key. */
+function semiJoinKey(column: string, subselect: Node | undefined): { column: string; otherTable: string; otherColumn: string } | undefined {
+  const sel = subselect?.SelectStmt;
+  if (!sel || (sel.op && sel.op !== 'SETOP_NONE') || sel.limitCount || sel.groupClause || sel.withClause) return undefined;
+  const from: Node[] = sel.fromClause ?? [];
+  const targets: Node[] = sel.targetList ?? [];
+  if (from.length !== 1 || !from[0].RangeVar || targets.length !== 1) return undefined;
+  const ref = columnRef(targets[0].ResTarget?.val);
+  if (!ref?.column || ref.star) return undefined;
+  return { column, otherTable: tableKey(from[0].RangeVar), otherColumn: ref.column };
 }
 
 /** Whether every atom is an equality (= or IN) on one and the same column: the OR is an IN list. */

@@ -377,7 +377,10 @@ function relationFilter(
     out.related.push(...rel.accesses, ...inner.related);
     const negated = mode === 'none' || mode === 'every' || mode === 'isNot';
     const whereText = innerAtoms.length === 0 ? '' : mode === 'every' ? `NOT (${conj(innerAtoms)})` : conj(innerAtoms);
-    out.atoms.push({ atom: { kind: 'other', columns: locals, text: semiJoinText(link, negated, whereText) }, range });
+    const atom: PredicateAtom = { kind: 'other', columns: locals, text: semiJoinText(link, negated, whereText) };
+    // A row matches when a related row does (`some`, `is`): the related table may drive the semi-join.
+    if (!negated && !link.via) atom.semiJoin = link.pairs.map((p) => ({ column: p.local, otherTable: link.target.table, otherColumn: p.remote }));
+    out.atoms.push({ atom, range });
   };
   const nullOnFk = (isNull: boolean): void => {
     for (const c of locals) out.atoms.push({ atom: { kind: 'null', column: c, isNull }, range });
