@@ -143,10 +143,21 @@ export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: Query
       problems.push(parseError(ctx, at, Math.min(stmt.end, endOfLine < 0 ? stmt.end : Math.max(endOfLine, at + 1)), `SQL syntax error: ${stmt.error.message}`));
       continue;
     }
-    const shape = shapeOfStatement(stmt, ctx);
-    if (shape) shapes.push(shape);
+    // One statement the analysis can't handle (nesting deeper than the stack) does not cost the others.
+    try {
+      const shape = shapeOfStatement(stmt, ctx);
+      if (shape) shapes.push(shape);
+    } catch (err) {
+      problems.push(parseError(ctx, stmt.start, stmt.end, `Could not analyse this statement: ${failureReason(err)}`));
+    }
   }
   return { shapes, problems };
+}
+
+/** What went wrong, in words: a stack overflow means the statement nests too deeply. */
+export function failureReason(err: unknown): string {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return 'it is nested too deeply';
+  return err instanceof Error ? err.message : String(err);
 }
 
 function parseError(ctx: SqlContext, start: number, end: number, message: string): Finding {

@@ -128,6 +128,24 @@ describe('typescript/extract', () => {
     assert.deepEqual(atoms(course.accesses[0]), [{ kind: 'compare', column: 'slug', op: '=', value: { kind: 'param' } }]);
   });
 
+  it('says so when nesting is too deep for a parser, and keeps the other statements of a SQL text', () => {
+    let where = '{ userId: 1 }';
+    for (let i = 0; i < 600; i++) where = `{ AND: [${where}] }`;
+    const deep = extractFromTypeScript(`const a = await prisma.user.findMany({ where: ${where} });\n`, 'deep.ts', lmsSchema());
+    assert.deepEqual(
+      deep.problems.map((p) => [p.rule, p.severity, p.message]),
+      [['parse-error', 'error', "TypeScript's parser could not read this file (it is nested too deeply): its queries are not analysed."]],
+    );
+    const terms = Array.from({ length: 4000 }, () => '$1').join(' || ');
+    const sql = `const q = sql\`SELECT * FROM users WHERE email = $\{e}\`;\nconst r = sql\`SELECT * FROM users WHERE name = ${terms}\`;\n`;
+    const r = extractFromTypeScript(sql, 'sql.ts', lmsSchema());
+    assert.equal(r.shapes.length, 1, 'the first statement is kept');
+    assert.deepEqual(
+      r.problems.map((p) => [p.range.start.line, p.message]),
+      [[1, 'Could not analyse this statement: it is nested too deeply']],
+    );
+  });
+
   it('keeps what the first parse found after a harmless error inside a multi-line template', () => {
     const text = [
       'const help = `first line',

@@ -13,7 +13,7 @@ import type { Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
 import type { QueryShape } from '../../model/query';
 import type { SchemaModel } from '../../model/schema';
-import { shapesFromSqlText } from '../../shapes/fromSql';
+import { failureReason, shapesFromSqlText } from '../../shapes/fromSql';
 import type { SqlDocumentParser } from '../../sql/parseCache';
 import { EmbeddedSqlCollector, type EmbeddedSql } from './embeddedSql';
 import { prismaShapeFor } from './prismaCalls';
@@ -81,6 +81,10 @@ export function extractFromTypeScript(
     embedded,
     collected.prisma.map((p) => p.shape),
   );
+  if (collected.unparsed) {
+    const at = { line: 0, character: 0 };
+    result.problems.push({ rule: 'parse-error', severity: 'error', message: `TypeScript's parser could not read this file (${collected.unparsed}): its queries are not analysed.`, file, range: { start: at, end: at }, related: [] });
+  }
   const clean = collected.clean;
   if (clean && !clean.crossLinks) {
     const statements = topLevel(clean.sf);
@@ -399,6 +403,8 @@ interface PassResult {
   crossLinks: boolean;
   /** Offset of the first syntax error TypeScript reported, if any. */
   firstError?: number;
+  /** Why TypeScript's parser failed on the text (it threw: nesting deeper than its stack). */
+  unparsed?: string;
 }
 
 /** One parse of `text` (which has the same offsets as the file) and everything found in it. */
@@ -407,7 +413,8 @@ function runPass(text: string, file: string, schema: SchemaModel, lines: LineInd
   let indexed: IndexedSource;
   try {
     indexed = parseAndIndex(text, file);
-  } catch {
+  } catch (err) {
+    result.unparsed = failureReason(err);
     return result;
   }
   const sf = indexed.sf;
@@ -503,7 +510,7 @@ function collectWithRecovery(
   file: string,
   schema: SchemaModel,
   lines: LineIndex,
-): { prisma: { start: number; shape: QueryShape }[]; embedded: EmbeddedSql[]; clean?: { sf: ts.SourceFile; crossLinks: boolean } } {
+): { prisma: { start: number; shape: QueryShape }[]; embedded: EmbeddedSql[]; clean?: { sf: ts.SourceFile; crossLinks: boolean }; unparsed?: string } {
   let clean: { sf: ts.SourceFile; crossLinks: boolean } | undefined;
   const prisma = new Map<number, QueryShape>();
   const embedded = new Map<number, EmbeddedSql>();
@@ -512,6 +519,7 @@ function collectWithRecovery(
   let from = 0;
   for (let pass = 0; pass < passes; pass++) {
     const r = runPass(from === 0 ? text : blankBefore(text, from), file, schema, lines);
+    if (pass === 0 && r.unparsed) return { prisma: [], embedded: [], unparsed: r.unparsed };
     let stop = Infinity;
     if (r.firstError !== undefined) {
       const errorLine = lines.position(r.firstError).line;
