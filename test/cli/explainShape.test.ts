@@ -126,6 +126,20 @@ describe('cli: explain-shape', () => {
       assert.match(r.stdout, /verdict:.*"enrollments_userId_courseId_key"/);
     });
 
+    it('says when there is nothing to analyse instead of printing a blank line', async () => {
+      for (const sql of ['VALUES (1)', 'CREATE INDEX x ON enrollments ("userId")', ';;;']) {
+        const r = await runMain(['explain-shape', sql, '--schema', SCHEMA]);
+        assert.equal(r.code, 0, sql);
+        assert.match(r.stdout, /^Nothing to analyse: no statement here reads or writes a table/, sql);
+      }
+    });
+
+    it('prints a row comparison and a COLLATE as SQL, not as parser node names', async () => {
+      const r = await runMain(['explain-shape', 'SELECT * FROM enrollments WHERE status::text ~ $1 COLLATE "C" AND ("enrolledAt", id) < ($2, $3)', '--schema', SCHEMA]);
+      assert.doesNotMatch(r.stdout, /RowExpr|CollateClause/);
+      assert.match(r.stdout, /COLLATE "C"/);
+    });
+
     it('shows a syntax error with a 1-based position', async () => {
       const r = await runMain(['explain-shape', 'SELEC * FROM enrollments', '--schema', SCHEMA]);
       assert.equal(r.code, 1);

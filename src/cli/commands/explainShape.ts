@@ -30,6 +30,7 @@ async function explain(args: string[], out: Out): Promise<number> {
 function explainText(r: ExplainShapeResult): string {
   const lines: string[] = [];
   for (const p of r.problems) lines.push(`error at ${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`);
+  if (!r.problems.length && !r.statements.length) lines.push('Nothing to analyse: no statement here reads or writes a table (SELECT, INSERT, UPDATE and DELETE have a shape; DDL, VALUES and utility statements do not).');
   for (const s of r.statements) {
     lines.push(`${s.label} (line ${s.range.start.line + 1})`);
     for (const t of s.tables) {

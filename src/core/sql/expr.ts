@@ -149,6 +149,18 @@ export function exprText(n: Node | undefined): string {
       return `${exprText(v.arg)} IS ${v.nulltesttype === 'IS_NULL' ? '' : 'NOT '}NULL`;
     case 'SQLValueFunction':
       return String(v.op ?? '').replace(/^SVFOP_/, '').toLowerCase();
+    case 'RowExpr':
+      return `(${(v.args ?? []).map(exprText).join(', ')})`;
+    case 'CollateClause':
+      return `${exprText(v.arg)} COLLATE "${strings(v.collname).join('.')}"`;
+    case 'BooleanTest':
+      return `${exprText(v.arg)} IS ${String(v.booltesttype ?? '').replace(/^IS_/, '').replace('_', ' ')}`;
+    case 'SubLink':
+      return v.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS (subquery)' : v.testexpr ? `${exprText(v.testexpr)} IN (subquery)` : '(subquery)';
+    case 'CaseExpr':
+      return 'CASE … END';
+    case 'MinMaxExpr':
+      return `${v.op === 'IS_GREATEST' ? 'greatest' : 'least'}(${(v.args ?? []).map(exprText).join(', ')})`;
     default:
       return t ?? '?';
   }

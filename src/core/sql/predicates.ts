@@ -129,6 +129,7 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
   if (t === 'A_Expr') {
     const e = n.A_Expr;
     const op = opName(e);
+    if (e.kind === 'AEXPR_OP' && COMPARE[op] && nodeType(e.lexpr) === 'RowExpr' && rowComparison(n, op, resolve, out)) return;
     const l = operand(e.lexpr, resolve);
     const r = operand(e.rexpr, resolve);
     if (e.kind === 'AEXPR_OP' && COMPARE[op] && l && r) {
@@ -262,6 +263,31 @@ function orGroup(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
     values.push(...eq);
   }
   if (column && binding) push(out, binding, { kind: 'in', column, values }, nodeLocation(n));
+}
+
+/**
+ * `(a, b) < ($1, $2)` (keyset pagination): a B-tree on (a, b) takes it as one index condition, which bounds
+ * the first column (`a <= $1`) — the atom kept here; `(a, b) = (x, y)` is an equality on each column.
+ * False when the left side is not columns of one table compared with as many values.
+ */
+function rowComparison(n: Node, op: string, resolve: ColumnResolver, out: Conjuncts): boolean {
+  const e = n.A_Expr;
+  const left: Node[] = e.lexpr.RowExpr.args ?? [];
+  const right: Node[] | undefined = nodeType(e.rexpr) === 'RowExpr' ? (e.rexpr.RowExpr.args ?? []) : undefined;
+  if (!right || left.length === 0 || left.length !== right.length) return false;
+  const cols = left.map((x) => operand(x, resolve));
+  const vals = right.map((x) => operand(x, resolve));
+  const binding = cols[0]?.binding;
+  if (!binding || cols.some((c) => !c?.column || c.binding !== binding) || vals.some((v) => !v?.literal)) return false;
+  const loc = nodeLocation(n);
+  const cmp = COMPARE[op];
+  if (cmp === '=') {
+    cols.forEach((c, i) => push(out, binding, { kind: 'compare', column: c!.column!, op: '=', value: vals[i]!.literal! }, loc));
+    return true;
+  }
+  const bound = cmp === '<' || cmp === '<=' ? '<=' : '>=';
+  push(out, binding, { kind: 'compare', column: cols[0]!.column!, op: left.length > 1 ? bound : cmp, value: vals[0]!.literal! }, loc);
+  return true;
 }
 
 /** `column IN (SELECT c FROM t …)` with one table and one plain column selected: the semi-join's key. */

@@ -182,6 +182,18 @@ describe('B-tree matcher', () => {
     });
   });
 
+  describe('row comparisons (keyset pagination)', () => {
+    it('serve (b, c) through its first column and keep its order: (b, c) < ($1, $2) ORDER BY b DESC, c DESC LIMIT', () => {
+      const s = schemaFrom(`CREATE TABLE k (id int PRIMARY KEY, b timestamptz NOT NULL, c int NOT NULL, d text); CREATE INDEX k_b_c ON k (b, c);`);
+      const v = verdict(s, 'SELECT * FROM k WHERE (b, c) < ($1, $2) ORDER BY b DESC, c DESC LIMIT 20', options({ k: 1_000_000 }));
+      assert.deepEqual(v.access.predicates.map((p) => p.atom), [{ kind: 'compare', column: 'b', op: '<=', value: { kind: 'param' } }]);
+      assert.equal(v.best?.index.name, 'k_b_c');
+      assert.equal(v.sortAvoided, true);
+      const eq = verdict(s, 'SELECT * FROM k WHERE (b, c) = ($1, 2)', options({ k: 1_000_000 }));
+      assert.deepEqual(eq.best?.equalityColumns, ['b', 'c']);
+    });
+  });
+
   describe('OR of tests on different columns', () => {
     const ors = `CREATE TABLE o (id int PRIMARY KEY, a int NOT NULL, b int NOT NULL, c int NOT NULL); CREATE INDEX o_a ON o (a); CREATE INDEX o_b ON o (b);`;
     const many = options({ o: 1_000_000 });
