@@ -508,6 +508,12 @@ function seqScanReason(u: IndexUse, rows: number, selAll: number): string {
   return `sequential scan: the filters keep ~${pct(selAll)} of ${fmt(rows)} rows, so reading the table is cheaper than "${u.index.name}"`;
 }
 
+/** An ORDER BY item as written: `"a" DESC NULLS LAST` (NULLS only when it is not the direction's default). */
+function orderItemText(o: OrderItem): string {
+  const nulls = o.nullsFirst === undefined || o.nullsFirst === o.desc ? '' : o.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+  return `"${o.column}"${o.desc ? ' DESC' : ''}${nulls}`;
+}
+
 function describeNeeds(access: TableAccess): string {
   const cols = [...new Set(access.predicates.flatMap((p) => (p.atom.kind === 'other' ? [] : [p.atom.column])))];
   const parts: string[] = [];
@@ -516,7 +522,7 @@ function describeNeeds(access: TableAccess): string {
   else if (ors.length) parts.push(ors.map((c) => `the OR on ${c.map((x) => `"${x}"`).join(', ')} (a BitmapOr needs an index for each branch)`).join(' or '));
   else if (access.predicates.length) parts.push('its filter as written');
   if (access.joinedFrom && access.joinKeys.length) parts.push(`the join on ${access.joinKeys.map((j) => `"${j.column}"`).join(', ')}`);
-  if (requiredOrder(access).length) parts.push(`the ORDER BY ${requiredOrder(access).map((o) => `"${o.column}"${o.desc ? ' DESC' : ''}`).join(', ')}`);
+  if (requiredOrder(access).length) parts.push(`the ORDER BY ${requiredOrder(access).map(orderItemText).join(', ')}`);
   return parts.join(' or ') || 'this access';
 }
 

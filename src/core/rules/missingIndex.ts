@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding';
 import type { Range } from '../model/location';
 import type { AccessVerdict, ProposedIndex } from '../matcher/types';
 import { evaluateIndex, fmt, selectivityContext } from '../matcher/analyzeAccess';
-import { requiredOrder } from '../matcher/btree';
+import { keyLabel, requiredOrder } from '../matcher/btree';
 import { draftAsIndex, draftIndex, finishDraft, type Draft } from '../matcher/propose';
 import type { IndexDef, IndexKey } from '../model/schema';
 import { normalizeExprText } from '../sql/expr';
@@ -126,7 +126,7 @@ function findingRange(v: AccessVerdict, sv: ShapeVerdict): Range {
 }
 
 function keysText(p: ProposedIndex): string {
-  const keys = p.keys.map((k) => `${k.column ?? k.expression}${k.desc ? ' DESC' : ''}`).join(', ');
+  const keys = p.keys.map(keyLabel).join(', ');
   return `${p.method === 'btree' ? '' : `${p.method.toUpperCase()} `}(${keys})${p.predicateText ? ` WHERE ${p.predicateText}` : ''}`;
 }
 
