@@ -32,10 +32,10 @@ export function keyLabel(k: IndexKey): string {
   return s;
 }
 
-/** Same collation as written on two keys (PostgreSQL folds unquoted names; "C" and c are one collation). */
+/** Same collation on two keys: their own, else their column's (PostgreSQL folds unquoted names; "C" and c are one collation). */
 export function sameCollation(a: IndexKey, b: IndexKey): boolean {
-  const norm = (c: string | undefined) => (c ?? '').replace(/^pg_catalog\./i, '').toLowerCase();
-  return norm(a.collation) === norm(b.collation);
+  const norm = (k: IndexKey) => (k.collation ?? k.columnCollation ?? '').replace(/^pg_catalog\./i, '').toLowerCase();
+  return norm(a) === norm(b);
 }
 
 /** The atoms of `byColumn` on a key: by column name, or for an expression key by its normalised text. */
@@ -77,7 +77,7 @@ export function likePrefix(atom: PredicateAtom): string | undefined {
 }
 
 /** Collations under which text compares byte by byte, so that a LIKE prefix is a key range. */
-function bytewise(collation: string | undefined): boolean {
+export function bytewise(collation: string | undefined): boolean {
   return collation !== undefined && /^(c|posix|ucs_basic)$/i.test(collation.replace(/^(pg_catalog\.)?"?|"$/g, ''));
 }
 
@@ -100,7 +100,7 @@ export function rangeAtoms(access: TableAccess, key?: IndexKey, collation?: stri
     // IS NOT NULL is a B-tree search condition too (it reads the non-null part of the index).
     else if (atom.kind === 'null' && !atom.isNull) add(atom.column, atom);
     else if (atom.kind === 'like' && likePrefix(atom) !== undefined) {
-      if (!key || /pattern_ops$/.test(key.opclass ?? '') || bytewise(key.collation ?? collation)) add(atom.column, atom);
+      if (!key || /pattern_ops$/.test(key.opclass ?? '') || bytewise(key.collation ?? key.columnCollation ?? collation)) add(atom.column, atom);
     }
   }
   return m;
@@ -113,7 +113,7 @@ export function rangeAtoms(access: TableAccess, key?: IndexKey, collation?: stri
 export function rangeAtomsOnKey(all: Map<string, PredicateAtom[]>, access: TableAccess, key: IndexKey, collation?: string): PredicateAtom[] | undefined {
   if (key.expression) return atomsOnKey(rangeAtoms(access, key, collation), key);
   const atoms = all.get(keyName(key));
-  if (!atoms || !atoms.some((a) => a.kind === 'like') || /pattern_ops$/.test(key.opclass ?? '') || bytewise(key.collation ?? collation)) return atoms;
+  if (!atoms || !atoms.some((a) => a.kind === 'like') || /pattern_ops$/.test(key.opclass ?? '') || bytewise(key.collation ?? key.columnCollation ?? collation)) return atoms;
   const kept = atoms.filter((a) => a.kind !== 'like');
   return kept.length ? kept : undefined;
 }

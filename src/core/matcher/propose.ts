@@ -9,7 +9,7 @@ import { literalText, type PredicateAtom } from '../model/predicate';
 import type { TableAccess } from '../model/query';
 import type { IndexDef, IndexKey, PrismaMapping, SchemaModel, TableDef } from '../model/schema';
 import { quoteAlways, quoteTable } from '../sql/identifiers';
-import { equalityAtoms, likePrefix, rangeAtoms, requiredOrder } from './btree';
+import { bytewise, equalityAtoms, likePrefix, rangeAtoms, requiredOrder } from './btree';
 import { atomSelectivity, combinedSelectivity, type SelectivityContext } from './selectivity';
 import type { ProposedIndex } from './types';
 
@@ -105,7 +105,8 @@ function proposeBtree(access: TableAccess, table: TableDef, ctx: SelectivityCont
     conditions.push(...range.atoms);
   }
   if (keys.length === 0) return undefined;
-  const usesPrefixLike = range?.atoms.some((a) => likePrefix(a) !== undefined);
+  // A LIKE prefix needs text_pattern_ops unless the column compares bytewise already (its own or the database's C collation).
+  const usesPrefixLike = range?.atoms.some((a) => likePrefix(a) !== undefined) && !bytewise(table.columns.get(range!.column)?.collation ?? ctx.schema.collation);
   if (usesPrefixLike) {
     const k = keys.find((x) => x.column === range!.column);
     if (k) k.opclass = 'text_pattern_ops';

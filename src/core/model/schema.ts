@@ -11,6 +11,8 @@ export interface ColumnDef {
   nullable: boolean;
   /** Set when the type is an enum: its name (catalog form). */
   enumName?: string;
+  /** The column's own COLLATE ("C", "en_US"), as written; undefined for the database's default. */
+  collation?: string;
   generated?: boolean;
   location?: SourceLocation;
   /** Planner statistics (pg_stats), when read from a database. */
@@ -45,6 +47,8 @@ export interface IndexKey {
   opclass?: string;
   /** Explicit COLLATE of the key ("C", "en_US"), as written. */
   collation?: string;
+  /** For a column key without its own COLLATE: the column's, which the index then uses. */
+  columnCollation?: string;
 }
 
 export type IndexOrigin = 'migration' | 'prisma' | 'database';

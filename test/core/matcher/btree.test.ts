@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { initSqlParser } from '../../../src/core/sql/parser';
-import { candidate, options, schemaFrom, verdict } from './harness';
+import { candidate, missingFindings, options, schemaFrom, verdict } from './harness';
 
 const DDL = `
 CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, d text, flag boolean NOT NULL, deleted_at timestamp, payload text);
@@ -172,6 +172,21 @@ describe('B-tree matcher', () => {
       const v = verdict(schemaFrom(text), `SELECT * FROM t WHERE d LIKE 'abc%'`, opts);
       assert.equal(candidate(v, 't_d_pattern').usable, true);
       assert.equal(candidate(v, 't_d_idx').usable, false);
+    });
+    it('takes a LIKE prefix as a range on a column declared COLLATE "C", as its plain index is built with it', () => {
+      const s = schemaFrom(`CREATE TABLE cc (id int PRIMARY KEY, code text COLLATE "C" NOT NULL, name text); CREATE INDEX cc_code ON cc (code); CREATE INDEX cc_name ON cc (name);`);
+      const v = verdict(s, `SELECT * FROM cc WHERE code LIKE 'ab%'`, options({ cc: 1_000_000 }));
+      assert.equal(v.best?.index.name, 'cc_code');
+      assert.equal(candidate(verdict(s, `SELECT * FROM cc WHERE name LIKE 'ab%'`, options({ cc: 1_000_000 })), 'cc_name').usable, false);
+      // ALTER … TYPE without COLLATE rebuilds the index with the default collation.
+      const altered = schemaFrom(`CREATE TABLE cc (id int PRIMARY KEY, code text COLLATE "C" NOT NULL); CREATE INDEX cc_code ON cc (code); ALTER TABLE cc ALTER COLUMN code TYPE text;`);
+      assert.equal(candidate(verdict(altered, `SELECT * FROM cc WHERE code LIKE 'ab%'`, options({ cc: 1_000_000 })), 'cc_code').usable, false);
+      // Without an index, the proposal for a C column needs no text_pattern_ops.
+      const bare = schemaFrom(`CREATE TABLE cc (id int PRIMARY KEY, code text COLLATE "C" NOT NULL, name text);`);
+      const [fix] = missingFindings(bare, `SELECT * FROM cc WHERE code LIKE 'ab%'`, options({ cc: 1_000_000 }));
+      assert.match(fix?.fix?.sql ?? '', /ON "cc" \("code"\);/);
+      const [other] = missingFindings(bare, `SELECT * FROM cc WHERE name LIKE 'ab%'`, options({ cc: 1_000_000 }));
+      assert.match(other?.fix?.sql ?? '', /\("name" text_pattern_ops\)/);
     });
     it('uses a GIN index on a tsvector column for @@', () => {
       const s = schemaFrom(`CREATE TABLE doc (id int PRIMARY KEY, body text, sv tsvector); CREATE INDEX doc_sv ON doc USING gin (sv);`);

@@ -50,6 +50,9 @@ describe('redundant-index rule', () => {
     assert.deepEqual(run(redundantIndex, base + 'CREATE INDEX t_a ON t (a DESC NULLS LAST); CREATE INDEX t_a_b ON t (a DESC, b);'), []);
     const text = `CREATE TABLE u (id int PRIMARY KEY, c text);`;
     assert.deepEqual(run(redundantIndex, text + 'CREATE INDEX u_c ON u (c); CREATE INDEX u_c_c ON u (c COLLATE "C");'), []);
+    // On a column declared COLLATE "C" the two are the same index.
+    const cColumn = `CREATE TABLE u (id int PRIMARY KEY, c text COLLATE "C");`;
+    assert.deepEqual(names(run(redundantIndex, cColumn + 'CREATE INDEX u_c ON u (c); CREATE INDEX u_c_c ON u (c COLLATE "C");')), ['u_c_c']);
     const fs = run(redundantIndex, text + 'CREATE INDEX u_c_c ON u (c COLLATE "C" DESC NULLS LAST); CREATE INDEX u_c_c2 ON u (c COLLATE "C" DESC NULLS LAST);');
     assert.deepEqual(names(fs), ['u_c_c2']);
     assert.match(fs[0].message, /duplicates index "u_c_c" \(c COLLATE "C" DESC NULLS LAST\)/);

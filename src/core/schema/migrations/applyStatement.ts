@@ -17,6 +17,12 @@ function newTable(name: string, schemaName: string | undefined, origin: Statemen
   return { name, schema: schemaName && schemaName !== 'public' ? schemaName : 'public', columns: new Map(), indexes: [], foreignKeys: [], location: origin.location };
 }
 
+/** A column key without a COLLATE of its own takes the column's (PostgreSQL builds the index with it). */
+function withColumnCollation(table: TableDef, key: IndexKey): IndexKey {
+  const c = key.column && !key.collation ? table.columns.get(key.column)?.collation : undefined;
+  return c ? { ...key, columnCollation: c } : key;
+}
+
 function sortKey(elem: Node): IndexKey {
   const e = elem.IndexElem ?? {};
   const desc = e.ordering === 'SORTBY_DESC';
@@ -54,6 +60,10 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
     generated: constraints.some((c) => c.contype === 'CONSTR_GENERATED') || undefined,
     location: origin.location,
   };
+  const collation = strings(def.collClause?.collname).pop();
+  if (collation) col.collation = collation;
+  // Set before its constraints' indexes are made, which take the column's collation.
+  table.columns.set(def.colname, col);
   for (const c of constraints) {
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
       addConstraintIndex(schema, table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
@@ -138,7 +148,7 @@ function addConstraintIndex(schema: SchemaModel, table: TableDef, c: Node, origi
     name: c.conname ?? c.indexname ?? defaultConstraintName(schema, table.name, columns, primary),
     table: table.name,
     method: c.access_method ?? 'btree',
-    keys: columns.map((column) => ({ column, desc: false, nullsFirst: false })),
+    keys: columns.map((column) => withColumnCollation(table, { column, desc: false, nullsFirst: false })),
     include: strings(c.including),
     unique: true,
     primary,
@@ -213,7 +223,7 @@ function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): st
   const tableName = tableKey(is.relation);
   const table = schema.tables.get(tableName);
   if (!table) return `CREATE INDEX on unknown table "${tableName}"`;
-  const keys = (is.indexParams ?? []).map(sortKey);
+  const keys = (is.indexParams ?? []).map((p: Node) => withColumnCollation(table, sortKey(p)));
   const name: string = is.idxname ?? defaultIndexName(schema, tableName, is.indexParams ?? []);
   if (findIndex(schema, name)) {
     if (is.if_not_exists) return;
@@ -289,6 +299,17 @@ function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): str
         if (col && def) {
           col.type = typeNameText(def.typeName);
           col.enumName = enumOf(schema, col.type);
+          // The indexes on the column are rebuilt with the type's (or the given) collation.
+          const collation = strings(def.collClause?.collname).pop();
+          if (collation) col.collation = collation;
+          else delete col.collation;
+          for (const i of table.indexes) {
+            i.keys = i.keys.map((k) => {
+              if (k.column !== col.name || k.collation) return k;
+              const { columnCollation: _, ...rest } = k;
+              return collation ? { ...rest, columnCollation: collation } : rest;
+            });
+          }
         }
         break;
       }
