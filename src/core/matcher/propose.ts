@@ -111,7 +111,12 @@ function proposeBtree(access: TableAccess, table: TableDef, ctx: SelectivityCont
     const k = keys.find((x) => x.column === range!.column);
     if (k) k.opclass = 'text_pattern_ops';
   }
-  return { method: 'btree', keys, predicate: dedupe(predicate), conditions };
+  // The index is built with each column's own collation (a C column's keys compare bytewise).
+  const collated = keys.map((k) => {
+    const c = k.column && !k.collation ? table.columns.get(k.column)?.collation : undefined;
+    return c ? { ...k, columnCollation: c } : k;
+  });
+  return { method: 'btree', keys: collated, predicate: dedupe(predicate), conditions };
 }
 
 function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityContext): Draft | undefined {
