@@ -36,7 +36,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_price_createdAt_part_idx" ON "c
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_title_description_idx" ON "courses" USING gin ("title" gin_trgm_ops, "description" gin_trgm_ops);
 
 -- [8] per-parent list (ORDER BY … LIMIT) on "enrollments", widening "enrollments_courseId_idx": ../examples/lms/src/services/enrollments.ts:100
-CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_courseId_enrolledAt_idx" ON "enrollments" ("courseId", "enrolledAt");
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_courseId_status_enrolledAt_idx" ON "enrollments" ("courseId", "status", "enrolledAt");
 
 -- [9] missing-index (warning) on "course_progress" for 2 queries: ../examples/lms/src/jobs/inactive-students.ts:27, ../examples/lms/src/services/progress.ts:139
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "course_progress_lastAccessedAt_part_idx" ON "course_progress" ("lastAccessedAt") WHERE "progressPercent" < 100;
@@ -71,7 +71,7 @@ DROP INDEX CONCURRENTLY IF EXISTS "users_email_idx";
 -- [19] redundant-index: "courses_slug_idx" (slug) — duplicates "courses_slug_key" (slug)
 DROP INDEX CONCURRENTLY IF EXISTS "courses_slug_idx";
 
--- [20] superseded: "enrollments_courseId_idx" (courseId) — a leading prefix of the new "enrollments_courseId_enrolledAt_idx" (courseId, enrolledAt)
+-- [20] superseded: "enrollments_courseId_idx" (courseId) — a leading prefix of the new "enrollments_courseId_status_enrolledAt_idx" (courseId, status, enrolledAt)
 DROP INDEX CONCURRENTLY IF EXISTS "enrollments_courseId_idx";
 
 -- [21] low-selectivity-index: "enrollments_status_idx" (status) — "status" is an enum (EnrollmentStatus, 4 values): an equality match returns about 1/4 of the table

@@ -83,8 +83,8 @@ DROP INDEX CONCURRENTLY IF EXISTS "transactions_courseId_status_idx";
 -- removes "course_progress_lastAccessedAt_part_idx" (created by [9])
 DROP INDEX CONCURRENTLY IF EXISTS "course_progress_lastAccessedAt_part_idx";
 
--- removes "enrollments_courseId_enrolledAt_idx" (created by [8])
-DROP INDEX CONCURRENTLY IF EXISTS "enrollments_courseId_enrolledAt_idx";
+-- removes "enrollments_courseId_status_enrolledAt_idx" (created by [8])
+DROP INDEX CONCURRENTLY IF EXISTS "enrollments_courseId_status_enrolledAt_idx";
 
 -- removes "courses_title_description_idx" (created by [7])
 DROP INDEX CONCURRENTLY IF EXISTS "courses_title_description_idx";

@@ -106,16 +106,22 @@ describe('migration generator', () => {
         const a = p.verdict.access;
         assert.ok(a.limit !== undefined && a.orderBy.length > 0, `${p.shape.id} is an ORDER BY … LIMIT`);
         assert.equal(p.verdict.best?.index, w, `${p.shape.id} finds its rows through ${w.name} today`);
-        // The new keys: the old index's, then the ORDER BY's, in its directions.
+        // The first list decides the keys; later ones join when the index serves them in order too.
+        if (p !== c.paginates![0]) continue;
+        // The new keys: the old index's, the list's other equality filters, then the ORDER BY's, in its directions.
+        const equal = a.predicates.flatMap((x) => (x.atom.kind === 'compare' && x.atom.op === '=' && !w.keys.some((k) => k.column === x.atom.column) ? [[x.atom.column, false]] : []));
         assert.deepEqual(
           c.index.keys.map((k) => [keyName(k), k.desc]),
-          [...w.keys.map((k) => [keyName(k), k.desc]), ...a.orderBy.filter((o) => !w.keys.some((k) => k.column === o.column)).map((o) => [o.column, o.desc])],
+          [...w.keys.map((k) => [keyName(k), k.desc]), ...equal, ...a.orderBy.filter((o) => !w.keys.some((k) => k.column === o.column)).map((o) => [o.column, o.desc])],
         );
       }
     }
     // A user's payments, newest first: not left to a walk of a new index on createdAt alone.
     const payments = lists.find((c) => c.index.table === 'transactions');
     assert.equal(payments && keys(payments.index), 'userId, createdAt DESC');
+    // A course's active students by enrolment date: the status filter goes in the index too, as check proposes it.
+    const roster = lists.find((c) => c.index.table === 'enrollments');
+    assert.equal(roster && keys(roster.index), 'courseId, status, enrolledAt');
   });
 
   it('writes PostgreSQL-correct SQL: quoted names, CONCURRENTLY IF [NOT] EXISTS, timeouts first, creates before drops, ANALYZE, no transaction block', () => {

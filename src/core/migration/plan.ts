@@ -256,7 +256,12 @@ function paginationWidenings(input: PlanInput, creates: PlannedCreate[], widenab
       // Served in order by a new index already, or `e` is superseded by one: nothing to widen.
       if (onTable.some((c) => c !== holder && (sortFree(c.index) || redundancy(e, c.index)))) continue;
       const extra = a.orderBy.filter((o) => !e.keys.some((k) => k.column === o.column));
-      const keys = [...e.keys, ...extra.map((o) => ({ column: o.column, desc: o.desc, nullsFirst: o.nullsFirst ?? o.desc }))];
+      // The list's other equality filters go before the sort keys: the index then serves them too (and the rows stay in order).
+      const equal = new Set<string>();
+      for (const { atom } of a.predicates) {
+        if (atom.kind === 'compare' && atom.op === '=' && table.columns.has(atom.column) && !e.keys.some((k) => k.column === atom.column) && !extra.some((o) => o.column === atom.column)) equal.add(atom.column);
+      }
+      const keys = [...e.keys, ...[...equal].map((column) => ({ column, desc: false, nullsFirst: false })), ...extra.map((o) => ({ column: o.column, desc: o.desc, nullsFirst: o.nullsFirst ?? o.desc }))];
       const proposal = finishDraft({ method: 'btree', keys, predicate: [], conditions: [] }, table, schema);
       const index = proposalAsIndex(proposal);
       if (!sortFree(index)) continue;
