@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { connectionUrlProblem } from '../core/db/connection';
 import { UsageError } from './io';
 
 /**
@@ -58,4 +59,16 @@ export function formatOption<const F extends readonly string[]>(formats: F, note
 export function existing(paths: string[], what: string): string[] {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${what} not found: ${p}`);
   return paths;
+}
+
+/**
+ * The value of --database: a postgres:// or postgresql:// URL. Anything else — an empty value, a
+ * mysql:// URL, a host name, a libpq `key=value` string — is a usage error saying why (never quoting the
+ * password); undefined when the option is not given.
+ */
+export function databaseOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const problem = connectionUrlProblem(value);
+  if (problem) throw new UsageError(`--database: ${problem}`);
+  return value.trim();
 }

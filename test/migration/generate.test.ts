@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateOptimizationMigration, latestTimestamp, nextTimestamp, type GeneratedMigration } from '../../src/core/migration/generate';
+import { checkGenerateOptions, durationMs, durationProblem, GenerateError, generateOptimizationMigration, latestTimestamp, nextTimestamp, timestampProblem, type GeneratedMigration } from '../../src/core/migration/generate';
+import { renderMigration, renderPrismaMigration, sqlLiteral } from '../../src/core/migration/render';
 import { lintMigrationHistory } from '../../src/core/migration/lint';
 import { prismaIndexAttribute } from '../../src/core/migration/prisma';
 import { describeStatements } from '../../src/core/migration/statements';
@@ -258,5 +259,69 @@ describe('migration generator', () => {
       assert.deepEqual(findings.filter((f) => f.rule === 'redundant-index' || f.rule === 'low-selectivity-index').map((f) => f.index), []);
       assert.deepEqual(findings.filter((f) => f.rule === 'missing-index' && f.severity === 'warning').map((f) => f.index), []);
     });
+  });
+});
+
+describe('migration generator: the options that end up in the SQL', () => {
+  let project: Project;
+  before(async () => {
+    await initSqlParser();
+    project = await Project.open(LMS);
+  });
+
+  const INJECTION = "5s'; DROP TABLE users; --";
+
+  it('durations: PostgreSQL’s (a number, an optional unit us, ms, s, min, h or d), nothing else', () => {
+    for (const ok of ['0', '500', '1500us', '250ms', '5s', '1.5 min', '2h', '1d', '24d']) assert.equal(durationProblem('--lock-timeout', ok), undefined, ok);
+    assert.equal(durationMs('1.5 min'), 90_000);
+    assert.equal(durationMs('1500us'), 1.5);
+    for (const bad of [INJECTION, '5S', '5 seconds', '-1s', '1e3', '', 's', '5s;']) {
+      assert.match(durationProblem('--lock-timeout', bad) ?? '', /^--lock-timeout must be a PostgreSQL duration/, bad);
+    }
+    assert.match(durationProblem('--statement-timeout', '500us') ?? '', /less than 1ms/);
+    assert.match(durationProblem('--statement-timeout', '25d') ?? '', /more than PostgreSQL allows/);
+  });
+
+  it('timestamps: real date-times only', () => {
+    for (const ok of ['20250101000000', '20240229235959', '20001231235959', '99991231235959']) assert.equal(timestampProblem(ok), undefined, ok);
+    for (const bad of ['20250229000000', '21000229000000', '20250631000000', '20251301000000', '20250101250000', '20250101006000', '20250101000060', '00000101000000', '2025010100000', 'abcdefghijklmn']) {
+      assert.match(timestampProblem(bad) ?? '', /^--timestamp must be a date and time written YYYYMMDDHHMMSS/, bad);
+    }
+  });
+
+  it('generateOptimizationMigration refuses them too (the editor’s command calls it directly): a GenerateError, no SQL', () => {
+    const base = { outDir: OUT, command: 'test', toolVersion: 'test' };
+    for (const opts of [{ lockTimeout: INJECTION }, { statementTimeout: "1h'; SELECT pg_sleep(100); --" }, { timestamp: '20250230000000' }]) {
+      assert.throws(() => generateOptimizationMigration(project, project.analyze(), { ...base, ...opts }), GenerateError, JSON.stringify(opts));
+      assert.throws(() => checkGenerateOptions(opts), GenerateError);
+    }
+    const g = generateOptimizationMigration(project, project.analyze(), { ...base, lockTimeout: '2s', statementTimeout: '30 min' });
+    assert.match(g.files[0].text, /^SET lock_timeout = '2s';\nSET statement_timeout = '30 min';$/m);
+  });
+
+  it('renders any value as one SQL literal, even one that bypassed the check; a line break in the command stays in the comment', () => {
+    assert.equal(sqlLiteral('5s'), "'5s'");
+    assert.equal(sqlLiteral(INJECTION), "'5s''; DROP TABLE users; --'");
+    assert.equal(sqlLiteral("5s\\'; DROP TABLE users; --"), "E'5s\\\\''; DROP TABLE users; --'");
+    const g = generateOptimizationMigration(project, project.analyze(), { outDir: OUT, command: 'test', toolVersion: 'test' });
+    const ctx = {
+      name: g.name,
+      toolVersion: 'test',
+      command: 'pg-index-review migration evil\nDROP TABLE users;',
+      rel: (f: string) => f,
+      originalCreate: () => undefined,
+      lockTimeout: INJECTION,
+      statementTimeout: '1h',
+      stats: { queries: 1, indexes: 1, tables: 1 },
+      residual: g.residual,
+      workspace: '.',
+    };
+    const { sql, rollback } = renderMigration(g.plan, ctx);
+    for (const text of [sql, rollback]) {
+      assert.ok(text.includes("SET lock_timeout = '5s''; DROP TABLE users; --';"), text.slice(0, 2000));
+      assert.ok(!/^DROP TABLE/m.test(text), 'the command line’s second line is a comment');
+    }
+    assert.match(sql, /^-- DROP TABLE users;$/m);
+    assert.ok(renderPrismaMigration(g.plan, ctx, `${g.name}.sql`).includes("SET LOCAL lock_timeout = '5s''; DROP TABLE users; --';"));
   });
 });

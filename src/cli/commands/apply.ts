@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { findDatabaseUrl } from '../../core/db/connection';
-import { applyMigration, type ApplyEvent, type ApplyResult, formatBytes, parseDuration, type StepPreview } from '../../core/migration/apply';
+import { applyMigration, type ApplyEvent, type ApplyResult, formatBytes, type StepPreview } from '../../core/migration/apply';
+import { durationMs, durationProblem } from '../../core/migration/generate';
 import { initSqlParser } from '../../core/sql/parser';
 import { displayPath } from '../format/paths';
 import { type Command, type Out, formatOf, UsageError } from '../io';
-import { formatOption, type OptionSpecs } from '../options';
+import { databaseOption, formatOption, type OptionSpecs } from '../options';
 import { VERSION } from '../version';
 
 function previewText(steps: StepPreview[], target: string): string {
@@ -65,6 +66,20 @@ function resultText(r: ApplyResult): string {
   return lines.join('\n');
 }
 
+/**
+ * Milliseconds of --lock-timeout / --statement-timeout: a PostgreSQL duration (as `migration` takes:
+ * a number with an optional unit us, ms, s, min, h or d), more than 0 — apply never runs a statement
+ * without a bound on its wait. A usage error otherwise.
+ */
+function timeoutOption(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const problem = durationProblem(option, value);
+  if (problem) throw new UsageError(problem);
+  const ms = Math.round(durationMs(value)!);
+  if (ms < 1) throw new UsageError(`${option} must be more than 0 (apply always bounds each statement), got "${value}"`);
+  return ms;
+}
+
 const FORMATS = ['text', 'json'] as const;
 
 const OPTIONS = {
@@ -74,8 +89,8 @@ const OPTIONS = {
   confirm: { type: 'string', value: 'dbname', description: 'The database\'s name, required when it looks like production.' },
   'allow-database': { type: 'string', multiple: true, value: 'name', description: 'A database name that is not production, whatever it looks like (repeatable).' },
   prisma: { type: 'boolean', description: 'Also record the migration in _prisma_migrations.' },
-  'lock-timeout': { type: 'string', value: 'duration', description: 'lock_timeout for each statement (default 5s).' },
-  'statement-timeout': { type: 'string', value: 'duration', description: 'statement_timeout for each statement (default 1h, or the file\'s own SET statement_timeout when higher).' },
+  'lock-timeout': { type: 'string', value: 'duration', description: 'lock_timeout for each statement: a number with an optional unit us, ms, s, min, h or d, more than 0 (default 5s).' },
+  'statement-timeout': { type: 'string', value: 'duration', description: 'statement_timeout for each statement, a duration like --lock-timeout (default 1h, or the file\'s own SET statement_timeout when higher).' },
   'keep-as-written': { type: 'boolean', description: 'Run index statements as written, without adding CONCURRENTLY.' },
   restart: { type: 'boolean', description: 'Start from the first statement even when an earlier run of another version of the file stopped half-way.' },
   ...formatOption(FORMATS),
@@ -89,13 +104,11 @@ async function apply(args: string[], out: Out, err: Out): Promise<number> {
   if (!fs.existsSync(file)) throw new UsageError(`migration not found: ${positionals[0]}`);
   // Like the rest of the product: --database, else DATABASE_URL in the environment, else the .env / prisma/.env
   // of the current folder or of the workspace holding the migration (its folder and the folders above it).
-  let found = findDatabaseUrl(process.cwd(), values.database);
+  let found = findDatabaseUrl(process.cwd(), databaseOption(values.database));
   for (let d = path.dirname(file); !found && d !== path.dirname(d); d = path.dirname(d)) found = findDatabaseUrl(d, undefined, {});
   if (!found) throw new UsageError('no database: pass --database <url>, or set DATABASE_URL (environment, .env or prisma/.env)');
-  const lockTimeoutMs = parseDuration(values['lock-timeout']);
-  const statementTimeoutMs = parseDuration(values['statement-timeout']);
-  if (values['lock-timeout'] && !lockTimeoutMs) throw new UsageError('--lock-timeout expects a duration such as 5s');
-  if (values['statement-timeout'] && !statementTimeoutMs) throw new UsageError('--statement-timeout expects a duration such as 1h');
+  const lockTimeoutMs = timeoutOption('--lock-timeout', values['lock-timeout']);
+  const statementTimeoutMs = timeoutOption('--statement-timeout', values['statement-timeout']);
   await initSqlParser();
   const allowed = [...(values['allow-database'] ?? []), ...(process.env.PG_INDEX_REVIEW_ALLOWED_DATABASES ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
   const common = {

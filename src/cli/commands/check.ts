@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONFIG_FILE, DEFAULT_IGNORES, parseConfig } from '../../core/config/config';
 import { openSession } from '../../core/db/connection';
 import { loadLiveSchema } from '../../core/db/liveSchema';
 import { Project } from '../../core/project';
@@ -6,9 +9,12 @@ import { formatText } from '../format/text';
 import { toJsonReport } from '../format/json';
 import { toSarif } from '../format/sarif';
 import { type Command, type Out, formatOf, UsageError } from '../io';
-import { existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
+import { databaseOption, existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { VERSION } from '../version';
 import { findWorkspaceRoot } from '../../core/workspace/root';
+import { holdsQueries } from '../../core/workspace/extractFile';
+import { MAX_REQUESTED_THREADS, MIN_PARALLEL_CHARS } from '../../core/workspace/extractPool';
+import { classify, listFiles } from '../../core/workspace/files';
 import { displayPath } from '../format/paths';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -21,19 +27,23 @@ const OPTIONS = {
   'no-fixes': { type: 'boolean', description: 'Text format: do not print the fix (SQL, Prisma attribute) under each finding.' },
   color: { type: 'boolean', description: 'Text format: color the severities.' },
   database: { type: 'string', value: 'url', description: 'Read the live database as the schema source (indexes, row estimates, statistics, index usage).' },
-  threads: { type: 'string', value: 'N|auto', description: 'Extraction threads besides the main one (default 0).' },
+  threads: {
+    type: 'string',
+    value: 'N|auto',
+    description: `Extraction threads besides the main one, 0 to ${MAX_REQUESTED_THREADS} (default 0); none while the query files hold less than 1 MB, where loading a thread costs more than it saves. auto: one per further core, up to 3, from 1 MB.`,
+  },
 } as const satisfies OptionSpecs;
 
 async function check(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   const format = formatOf(values.format, FORMATS);
+  const database = databaseOption(values.database);
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
   const root = findWorkspaceRoot(paths[0]);
-  const threads = values.threads === undefined || values.threads === 'auto' ? values.threads : Number(values.threads);
-  if (typeof threads === 'number' && !(Number.isInteger(threads) && threads >= 0)) throw new UsageError('--threads must be auto or a whole number, 0 or more');
+  const threads = extractionThreads(values.threads, paths, root, values.config);
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config, threads });
-  if (values.database) await useDatabase(project, values.database, err);
+  if (database) await useDatabase(project, database, err);
   const result = project.analyze();
   if (result.stats.schemaSources.length === 0) {
     err.write(`pg-index-review: no schema found in ${displayPath(root)} (schema.prisma or migrations/**/*.sql): pass --schema <schema.prisma|migrations dir>\n`);
@@ -46,6 +56,42 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
+/**
+ * --threads: `auto` (the core decides), else N threads (0 to MAX_REQUESTED_THREADS, a usage error
+ * otherwise) when the query files under `paths` hold MIN_PARALLEL_CHARS or more — as `auto` does, a
+ * smaller workspace is extracted on the main thread alone, where loading threads costs more than it saves.
+ */
+export function extractionThreads(value: string | undefined, paths: string[], root: string, configFile?: string): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
+  if (!/^\d+$/.test(value.trim()) || Number(value) > MAX_REQUESTED_THREADS) {
+    throw new UsageError(`--threads must be auto or a whole number from 0 to ${MAX_REQUESTED_THREADS}, got "${value}"`);
+  }
+  const n = Number(value);
+  return n > 0 && holdsQueryText(paths, root, configFile, MIN_PARALLEL_CHARS) ? n : 0;
+}
+
+/** Whether the files Project.open extracts under `paths` (as it lists them) hold at least `min` bytes. */
+function holdsQueryText(paths: string[], root: string, configFile: string | undefined, min: number): boolean {
+  let ignore = DEFAULT_IGNORES;
+  try {
+    const file = configFile ? path.resolve(configFile) : path.join(path.resolve(root), CONFIG_FILE);
+    if (fs.existsSync(file)) ignore = parseConfig(JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), file).ignore;
+  } catch {
+    // Project.open reports the malformed config
+  }
+  let bytes = 0;
+  for (const f of listFiles(paths.map((p) => path.resolve(p)), path.resolve(root), ignore).files) {
+    const kind = classify(f);
+    if (!kind || !holdsQueries(kind)) continue;
+    try {
+      bytes += fs.statSync(f).size;
+    } catch {
+      continue;
+    }
+    if (bytes >= min) return true;
+  }
+  return false;
+}
 
 /**
  * --database: the live database becomes the index set (with its row estimates, statistics and index
@@ -70,7 +116,7 @@ export const checkCommand: Command = {
                       [--rows table=N]… [--config file] [--quiet] [--no-fixes] [--database <url>]
                       [--threads N|auto]`,
   summary:
-    'Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error. --threads: extraction threads besides the main one (default 0; auto: one per further core, up to 3, for 1 MB of query files or more).',
+    `Finds queries without a usable index, redundant and low-selectivity indexes, and drift between schema.prisma and migrations. Exit code 0: no errors, 1: findings at error level, 2: usage or input error. --threads: extraction threads besides the main one (default 0; N: up to ${MAX_REQUESTED_THREADS}; auto: one per further core, up to 3; none for less than 1 MB of query files).`,
   options: OPTIONS,
   run: (args, io) => check(args, io.out, io.err),
 };

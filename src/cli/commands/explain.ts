@@ -7,7 +7,7 @@ import { explainStatement, renderExplain, StatementError, type ExplainResult } f
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
-import { formatOption, type OptionSpecs, TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
+import { databaseOption, formatOption, type OptionSpecs, TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 
 /** The SQL statement of `file` that covers 1-based `line`. */
 async function statementAt(file: string, line: number, project: Project): Promise<string> {
@@ -28,7 +28,8 @@ export interface Target {
 
 /** --database, else DATABASE_URL (environment, .env, prisma/.env), else the embedded database for the workspace. */
 export async function openTarget(root: string, values: { database?: string; embedded?: boolean; timeout?: string; scale?: string }, project: () => Promise<Project>): Promise<Target> {
-  const found = values.embedded ? undefined : findDatabaseUrl(root, values.database);
+  const database = databaseOption(values.database);
+  const found = values.embedded ? undefined : findDatabaseUrl(root, database);
   if (found) {
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout must be a number of milliseconds');
@@ -81,6 +82,7 @@ const OPTIONS = {
 async function explain(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   const format = formatOf(values.format, FORMATS);
+  databaseOption(values.database);
   if (values.file ? positionals.length > 0 : positionals.length !== 1) throw new UsageError('explain takes one SQL string, or --file <file> --line <n>');
   if (values.file && !values.line) throw new UsageError('--file needs --line <n>');
   if (values.file && !fs.existsSync(values.file)) throw new UsageError(`file not found: ${values.file}`);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { GenerateError, generateOptimizationMigration, writeGenerated } from '../../core/migration/generate';
+import { checkGenerateOptions, GenerateError, generateOptimizationMigration, writeGenerated } from '../../core/migration/generate';
 import { Project } from '../../core/project';
 import { displayPath } from '../format/paths';
 import { type Command, type Out, UsageError } from '../io';
@@ -14,8 +14,8 @@ const OPTIONS = {
   prisma: { type: 'boolean', description: 'Also edit schema.prisma and write the migration in Prisma\'s layout (<timestamp>_index_optimization/migration.sql).' },
   timestamp: { type: 'string', value: 'YYYYMMDDHHMMSS', description: 'Timestamp of the migration\'s name (default: the latest migration\'s + 1 s).' },
   'min-severity': { type: 'string', value: 'warning|info', description: 'Lowest severity of the findings to act on (default warning).' },
-  'lock-timeout': { type: 'string', value: 'duration', description: 'lock_timeout the migration sets (default 5s).' },
-  'statement-timeout': { type: 'string', value: 'duration', description: 'statement_timeout the migration sets (default 1h).' },
+  'lock-timeout': { type: 'string', value: 'duration', description: 'lock_timeout the migration sets: a number with an optional unit us, ms, s, min, h or d (default 5s).' },
+  'statement-timeout': { type: 'string', value: 'duration', description: 'statement_timeout the migration sets: a number with an optional unit us, ms, s, min, h or d (default 1h).' },
   stdout: { type: 'boolean', description: 'Print the migration instead of writing the files.' },
   check: { type: 'boolean', description: 'Write nothing; exit 1 when the files on disk differ from what would be written (for CI).' },
   ...WORKSPACE_OPTIONS,
@@ -30,6 +30,14 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
   const first = path.resolve(paths[0]);
   const root = fs.statSync(first).isDirectory() ? first : path.dirname(first);
   const outDir = values.out ?? 'migrations';
+  // What goes into the SQL is checked before the analysis: a usage error, never a broken or injected statement.
+  try {
+    checkGenerateOptions({ timestamp: values.timestamp, lockTimeout: values['lock-timeout'], statementTimeout: values['statement-timeout'] });
+  } catch (e) {
+    if (e instanceof GenerateError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (!values.stdout) checkOutDir(outDir);
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
   const result = project.analyze();
   // The command as shown in the files: relative paths, options in a fixed order.
@@ -83,6 +91,24 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
   for (const f of written) out.write(`wrote ${displayPath(f)}\n`);
   for (const w of g.warnings) err.write(`warning: ${w}\n`);
   return 0;
+}
+
+/** A usage error when --out (or a folder above it) exists and is not a folder: the files could not be written there. */
+function checkOutDir(outDir: string): void {
+  for (let d = path.resolve(outDir); ; d = path.dirname(d)) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(d);
+    } catch {
+      st = undefined;
+    }
+    if (st) {
+      if (st.isDirectory()) return;
+      if (d === path.resolve(outDir)) throw new UsageError(`--out ${outDir} exists and is not a folder`);
+      throw new UsageError(`--out ${outDir} can't be created: ${displayPath(d)} exists and is not a folder`);
+    }
+    if (d === path.dirname(d)) return;
+  }
 }
 
 export const migrationCommand: Command = {

@@ -11,7 +11,7 @@ import { renderReportText } from '../../core/report/render/text';
 import { rel } from '../../core/report/render/format';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
-import { existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
+import { databaseOption, existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 
 /** `60s`, `2m`, `500ms`, `1500` (ms). */
 function duration(v: string | undefined, flag: string): number | undefined {
@@ -50,7 +50,7 @@ async function report(args: string[], out: Out, err: Out): Promise<number> {
   if (unusedDays !== undefined && !(unusedDays >= 0)) throw new UsageError('--unused-days must be a number of days');
   const timeout = duration(values.timeout, '--timeout');
   const root = findWorkspaceRoot(paths[0]);
-  const found = findDatabaseUrl(root, values.database);
+  const found = findDatabaseUrl(root, databaseOption(values.database));
   if (!found) throw new UsageError('report needs a database: --database <url>, or DATABASE_URL in the environment, .env or prisma/.env');
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
   let session;

@@ -5,7 +5,7 @@ import { checkMissingIndexes, checkRedundantIndexes, type ProposalCheck, type Re
 import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
-import { formatOption, type OptionSpecs, TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
+import { databaseOption, formatOption, type OptionSpecs, TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
 import { openTarget, type Target } from './explain';
 
 function text(target: Target, proposals: ProposalCheck[], redundant: RedundantCheck[]): string {
@@ -31,6 +31,7 @@ const OPTIONS = {
 async function whatif(args: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   const format = formatOf(values.format, FORMATS);
+  databaseOption(values.database);
   if (positionals.length > 1) throw new UsageError('whatif takes one workspace path');
   if (positionals[0] && !fs.existsSync(positionals[0])) throw new UsageError(`not found: ${positionals[0]}`);
   const root = findWorkspaceRoot(positionals[0] ?? '.');

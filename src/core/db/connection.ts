@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, type ClientConfig, type QueryResultRow } from 'pg';
+import { parse as parseConnectionString, toClientConfig } from 'pg-connection-string';
 
 export const APPLICATION_NAME = 'pg-index-review';
 
@@ -33,17 +34,91 @@ export function redactUrl(url: string): string {
   return url.replace(/(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/i, '$1***@').replace(/([?&]password=)[^&]*/i, '$1***');
 }
 
+function decoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The password of a connection URL, as written and decoded (none when there is none or it isn't a URL). */
+function passwordsOf(url: string): string[] {
+  const found: string[] = [];
+  // `scheme://user:password@host…`, as written (also when the URL class rejects the rest of the string).
+  const auth = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1];
+  if (auth?.includes(':')) found.push(auth.slice(auth.indexOf(':') + 1));
+  try {
+    const u = new URL(url);
+    if (u.password) found.push(u.password);
+    const q = u.searchParams.get('password');
+    if (q) found.push(q, encodeURIComponent(q));
+  } catch {
+    // not a URL: what the pattern found
+  }
+  return [...new Set([...found, ...found.map(decoded)].filter(Boolean))];
+}
+
+/** A password at least this long is also removed where a message quotes it alone (as a whole word, never inside one). */
+const MIN_BARE_PASSWORD = 4;
+
+/**
+ * `message` without the credentials of `url`: the connection string itself wherever it is quoted, its
+ * `user:password@` part, any postgres:// URL's password, and (for a password of MIN_BARE_PASSWORD
+ * characters or more) the password quoted on its own — never a piece of a word: with the password `e`,
+ * "Connection terminated unexpectedly" stays as it is.
+ */
 export function redact(message: string, url?: string): string {
   let m = message;
   if (url) {
-    try {
-      const pw = decodeURIComponent(new URL(url).password);
-      if (pw) m = m.split(pw).join('***');
-    } catch {
-      // not a URL: nothing to remove
+    m = m.split(url).join(redactUrl(url));
+    for (const pw of passwordsOf(url)) {
+      m = m.split(`:${pw}@`).join(':***@');
+      m = m.split(`password=${pw}`).join('password=***');
+      if (pw.length >= MIN_BARE_PASSWORD) m = m.replace(new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(pw)}(?![\\p{L}\\p{N}_])`, 'gu'), '***');
     }
   }
   return m.replace(/postgres(?:ql)?:\/\/[^\s'"]+/gi, (u) => redactUrl(u));
+}
+
+/**
+ * Why `url` can't be used as a connection string, or undefined when it can: it must be a
+ * `postgres://` or `postgresql://` URL (libpq's `host=… dbname=…` form is not supported by the driver).
+ * The reason never shows the password.
+ */
+export function connectionUrlProblem(url: string): string | undefined {
+  const v = url.trim();
+  if (!v) return 'the connection string is empty: expected postgres://user:password@host:5432/database';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(v)?.[1];
+  if (!scheme || !/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
+    const keyValue = /^\s*\w+\s*=/.test(v) ? ' (libpq key=value connection strings are not supported)' : '';
+    return `not a PostgreSQL connection URL${keyValue}: expected postgres://user:password@host:5432/database`;
+  }
+  if (!/^postgres(ql)?$/i.test(scheme)) return `${scheme}:// is not a PostgreSQL connection URL: expected postgres:// or postgresql://`;
+  try {
+    clientConfigOf(v);
+  } catch (err) {
+    return `not a valid connection URL (${redact((err as Error).message, v)}): ${redactUrl(v)}`;
+  }
+  return undefined;
+}
+
+/**
+ * The driver's settings for a connection URL, SSL parameters read with libpq's semantics (what psql
+ * and Prisma do with the same DATABASE_URL): `sslmode=require` encrypts without verifying the server
+ * certificate (verify-ca with an `sslrootcert`), `verify-ca` checks the chain against `sslrootcert`,
+ * `verify-full` also the host name, `disable` turns SSL off. Passed as settings rather than as a
+ * connection string, so node-postgres prints no warning about its own, stricter reading of those modes.
+ * A URL that chooses for itself (`uselibpqcompat=…`, node-postgres's `sslmode=no-verify`) is read as it says.
+ */
+function clientConfigOf(url: string): ClientConfig {
+  const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1).split('#')[0]) : new URLSearchParams();
+  const libpq = !query.has('uselibpqcompat') && query.get('sslmode') !== 'no-verify';
+  return toClientConfig(parseConnectionString(url, libpq ? { useLibpqCompat: true } : {}));
 }
 
 export function describeTarget(url: string): string {
@@ -190,13 +265,22 @@ export async function sessionOver(driver: SessionDriver, info: SessionInfo): Pro
 /** Opens a session; throws DatabaseError (never a raw driver error) when it can't. */
 export async function openSession(url: string, opts: SessionOptions = {}): Promise<Session> {
   const readOnly = opts.readOnly ?? true;
+  const problem = connectionUrlProblem(url);
+  if (problem) throw new DatabaseError(problem);
+  let fromUrl: ClientConfig;
+  try {
+    fromUrl = clientConfigOf(url.trim());
+  } catch (err) {
+    throw toDatabaseError(err, url);
+  }
   const config: ClientConfig = {
-    connectionString: url,
     application_name: APPLICATION_NAME,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
     statement_timeout: opts.statementTimeoutMs ?? 5_000,
     lock_timeout: opts.lockTimeoutMs ?? 2_000,
     query_timeout: (opts.statementTimeoutMs ?? 5_000) + 2_000,
+    // What the URL says wins, as with a connection string (node-postgres lets its parameters override).
+    ...fromUrl,
   };
   const client = new Client(config);
   client.on('error', () => undefined); // a dropped connection surfaces on the next query instead of crashing

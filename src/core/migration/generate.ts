@@ -48,6 +48,62 @@ export interface GeneratedMigration {
 
 export class GenerateError extends Error {}
 
+/** PostgreSQL's units for a time setting (lock_timeout, statement_timeout), in milliseconds. */
+const TIME_UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+/** A time setting as PostgreSQL reads it: a non-negative number, then optionally one of its units (case matters). */
+const DURATION = /^(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?$/;
+/** The largest lock_timeout / statement_timeout PostgreSQL accepts: INT_MAX milliseconds (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** Milliseconds of a PostgreSQL time setting (`5s`, `1.5min`, `500` = 500 ms), or undefined when it isn't one. */
+export function durationMs(value: string): number | undefined {
+  const m = DURATION.exec(value.trim());
+  return m ? Number(m[1]) * TIME_UNITS_MS[m[2] ?? 'ms'] : undefined;
+}
+
+/**
+ * Why `value` can't be the `option` setting (`--lock-timeout`, `--statement-timeout`), or undefined when
+ * it can: a non-negative number with an optional unit among us, ms, s, min, h, d (PostgreSQL's), from
+ * 1ms (less is rounded to 0, which disables the timeout: write 0 for that) to about 24 days.
+ */
+export function durationProblem(option: string, value: string): string | undefined {
+  const ms = durationMs(value);
+  if (ms === undefined) return `${option} must be a PostgreSQL duration: a number with an optional unit us, ms, s, min, h or d (such as 5s, 500ms, 1h), got "${value}"`;
+  if (ms > 0 && ms < 1) return `${option} ${value.trim()} is less than 1ms, which PostgreSQL rounds to 0 (no timeout at all)`;
+  if (ms > MAX_TIMEOUT_MS) return `${option} ${value.trim()} is more than PostgreSQL allows (2147483647ms, about 24 days)`;
+  return undefined;
+}
+
+/** Why `ts` is not a real date-time written YYYYMMDDHHMMSS (UTC), or undefined when it is one. */
+export function timestampProblem(ts: string): string | undefined {
+  const bad = (why: string) => `--timestamp must be a date and time written YYYYMMDDHHMMSS (${why}), got "${ts}"`;
+  if (!/^\d{14}$/.test(ts)) return bad('14 digits');
+  const [y, mo, d, h, mi, s] = [ts.slice(0, 4), ts.slice(4, 6), ts.slice(6, 8), ts.slice(8, 10), ts.slice(10, 12), ts.slice(12, 14)].map(Number);
+  if (y < 1) return bad('no year 0000');
+  if (mo < 1 || mo > 12) return bad(`no month ${ts.slice(4, 6)}`);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (d < 1 || d > days) return bad(`no day ${ts.slice(6, 8)} in month ${ts.slice(4, 6)} of ${ts.slice(0, 4)}`);
+  if (h > 23) return bad(`no hour ${ts.slice(8, 10)}`);
+  if (mi > 59) return bad(`no minute ${ts.slice(10, 12)}`);
+  if (s > 59) return bad(`no second ${ts.slice(12, 14)}`);
+  return undefined;
+}
+
+/**
+ * The options that end up in the generated SQL, checked: `timestamp` a real YYYYMMDDHHMMSS,
+ * `lockTimeout` / `statementTimeout` PostgreSQL durations (see durationProblem). Throws a GenerateError
+ * saying what is wrong. The CLI calls it before analysing (a usage error); generateOptimizationMigration
+ * calls it too, whoever calls that.
+ */
+export function checkGenerateOptions(opts: Pick<GenerateOptions, 'timestamp' | 'lockTimeout' | 'statementTimeout'>): void {
+  const problem =
+    (opts.timestamp !== undefined ? timestampProblem(opts.timestamp) : undefined) ??
+    (opts.lockTimeout !== undefined ? durationProblem('--lock-timeout', opts.lockTimeout) : undefined) ??
+    (opts.statementTimeout !== undefined ? durationProblem('--statement-timeout', opts.statementTimeout) : undefined);
+  if (problem) throw new GenerateError(problem);
+}
+
 const STAMP = /^(\d{14})(?:_|$)/;
 export const MIGRATION_SUFFIX = '_index_optimization';
 
@@ -78,8 +134,8 @@ function slash(p: string): string {
 export function generateOptimizationMigration(project: Project, result: AnalysisResult, opts: GenerateOptions): GeneratedMigration {
   const outDir = path.resolve(opts.outDir);
   const migrationFiles = [...project.files.values()].filter((e) => e.kind === 'migration').map((e) => e.file);
+  checkGenerateOptions(opts);
   let timestamp = opts.timestamp;
-  if (timestamp !== undefined && !/^\d{14}$/.test(timestamp)) throw new GenerateError(`--timestamp must be YYYYMMDDHHMMSS (14 digits), got "${timestamp}"`);
   if (!timestamp) {
     const latest = latestTimestamp(migrationFiles);
     if (!latest) throw new GenerateError('no migration with a YYYYMMDDHHMMSS timestamp in the workspace to date the new one from: pass --timestamp YYYYMMDDHHMMSS');
@@ -115,8 +171,8 @@ export function generateOptimizationMigration(project: Project, result: Analysis
     command: opts.command,
     rel: (f: string) => slash(path.relative(outDir, f)),
     originalCreate,
-    lockTimeout: opts.lockTimeout ?? '5s',
-    statementTimeout: opts.statementTimeout ?? '1h',
+    lockTimeout: opts.lockTimeout?.trim() ?? '5s',
+    statementTimeout: opts.statementTimeout?.trim() ?? '1h',
     stats: { queries: result.stats.queries, indexes: result.stats.indexes, tables: result.stats.tables },
     residual,
     workspace,

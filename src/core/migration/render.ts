@@ -107,8 +107,22 @@ function forwardStatements(plan: OptimizationPlan): { creates: Numbered[]; drops
   };
 }
 
+/** Comment lines: a line break inside one (a path, the command line) starts another comment line, never SQL. */
 function header(lines: string[]): string {
-  return lines.map((l) => (l ? `-- ${l}` : '--')).join('\n');
+  return lines
+    .flatMap((l) => l.split(/\r\n|\r|\n/))
+    .map((l) => (l ? `-- ${l}` : '--'))
+    .join('\n');
+}
+
+/**
+ * A setting's value as an SQL string literal. generateOptimizationMigration only passes PostgreSQL
+ * durations (checkGenerateOptions), but whatever reaches here stays one literal: quotes are doubled, and
+ * a backslash makes it an E'' literal (read the same whatever standard_conforming_strings says).
+ */
+export function sqlLiteral(value: string): string {
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
 export function renderMigration(plan: OptimizationPlan, ctx: RenderContext): RenderedMigration {
@@ -127,8 +141,8 @@ export function renderMigration(plan: OptimizationPlan, ctx: RenderContext): Ren
     ]),
     '-- pg-index-review: runner=statements',
     '',
-    `SET lock_timeout = '${ctx.lockTimeout}';`,
-    `SET statement_timeout = '${ctx.statementTimeout}';`,
+    `SET lock_timeout = ${sqlLiteral(ctx.lockTimeout)};`,
+    `SET statement_timeout = ${sqlLiteral(ctx.statementTimeout)};`,
     '',
   );
   for (const e of plan.extensions) {
@@ -152,8 +166,8 @@ export function renderMigration(plan: OptimizationPlan, ctx: RenderContext): Ren
     ]),
     '-- pg-index-review: runner=statements',
     '',
-    `SET lock_timeout = '${ctx.lockTimeout}';`,
-    `SET statement_timeout = '${ctx.statementTimeout}';`,
+    `SET lock_timeout = ${sqlLiteral(ctx.lockTimeout)};`,
+    `SET statement_timeout = ${sqlLiteral(ctx.statementTimeout)};`,
     '',
   );
   for (const d of plan.drops) rb.push(`-- restores "${d.index.name}" (dropped by [${drops[plan.drops.indexOf(d)].n}])`, ctx.originalCreate(d.index) ?? createSql(plan, d.index), '');
@@ -286,8 +300,8 @@ export function renderPrismaMigration(plan: OptimizationPlan, ctx: RenderContext
     ]),
     '-- pg-index-review-ignore-file require-concurrent-index-creation, require-concurrent-index-deletion, lock-held-in-transaction',
     '',
-    `SET LOCAL lock_timeout = '${ctx.lockTimeout}';`,
-    `SET LOCAL statement_timeout = '${ctx.statementTimeout}';`,
+    `SET LOCAL lock_timeout = ${sqlLiteral(ctx.lockTimeout)};`,
+    `SET LOCAL statement_timeout = ${sqlLiteral(ctx.statementTimeout)};`,
     '',
   );
   for (const e of plan.extensions) out.push(`CREATE EXTENSION IF NOT EXISTS ${e};`, '');

@@ -23,7 +23,14 @@ const BATCH_CHARS = 48 * 1024;
 const AHEAD = 2;
 /** Less query text than this is extracted on the calling thread alone: loading threads costs more. */
 export const MIN_PARALLEL_CHARS = 1024 * 1024;
+/** Threads `'auto'` starts at most. */
 const MAX_THREADS = 3;
+/**
+ * Threads a pool ever runs, whatever a caller asks for (`check --threads` refuses more): each one
+ * loads its own copy of the parsers (~70 MB, ~0.5 s of CPU), so beyond this a pool only costs memory
+ * and start-up time — 50 threads took 3.4 GB and 11 s on a 2-file workspace.
+ */
+export const MAX_REQUESTED_THREADS = 16;
 const IDLE_MS = 30_000;
 
 /** Threads worth starting for this much query text on this machine (the calling thread works too). */
@@ -106,11 +113,12 @@ export class ExtractPool {
     return this.running;
   }
 
-  /** Starts loading up to `n` threads now (they load while the caller builds the schema). */
+  /** Starts loading up to `n` threads (at most MAX_REQUESTED_THREADS) now: they load while the caller builds the schema. */
   start(n: number): void {
     clearTimeout(this.idleTimer);
     this.threads = this.threads.filter((t) => !t.dead);
-    while (this.threads.length < n) {
+    const wanted = Math.min(n, MAX_REQUESTED_THREADS);
+    while (this.threads.length < wanted) {
       let worker: Worker;
       try {
         worker = new Worker(this.script, { stdout: false, stderr: false });
@@ -122,14 +130,18 @@ export class ExtractPool {
     }
   }
 
-  /** Extracts every job on up to `n` threads and this one (see RunWork). */
+  /**
+   * Extracts every job on up to `n` threads (at most MAX_REQUESTED_THREADS, and no more than there are
+   * batches: a thread without one would only load) and this one (see RunWork).
+   */
   async run(jobs: ExtractJob[], schema: SchemaModel, n: number, work: RunWork): Promise<void> {
     const { here, onResult, first, between } = work;
     if (this.running) throw new Error('an extraction is already running on this pool');
     this.running = true;
-    this.start(n);
-    const threads = this.threads.slice(0, n);
     const batches = toBatches(jobs);
+    const used = Math.min(n, MAX_REQUESTED_THREADS, batches.length);
+    this.start(used);
+    const threads = this.threads.slice(0, used);
     let next = 0;
     const requeued: ExtractJob[][] = [];
     const take = (): ExtractJob[] | undefined => requeued.pop() ?? (next < batches.length ? batches[next++] : undefined);
