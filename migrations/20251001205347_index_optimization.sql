@@ -65,6 +65,21 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "media_uploaded_by_createdAt_idx" ON "me
 -- [17] per-parent lists (ORDER BY … LIMIT) on "quiz_attempts", widening "quiz_attempts_userId_idx": ../examples/lms/src/services/quizzes.ts:50, ../examples/lms/src/services/quizzes.ts:70
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "quiz_attempts_userId_startedAt_idx" ON "quiz_attempts" ("userId", "startedAt" DESC);
 
+-- Stops here when a build above left its index INVALID (a failed CONCURRENTLY build on an earlier run, which
+-- IF NOT EXISTS then skips): no index is dropped on that. Drop the INVALID index and run the file again.
+DO $guard$
+DECLARE invalid text;
+BEGIN
+  SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ') INTO invalid
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE NOT i.indisvalid AND (n.nspname, c.relname) IN (('public', 'users_createdAt_idx'), ('public', 'users_email_name_idx'), ('public', 'users_role_createdAt_idx'), ('public', 'courses_difficulty_featured_createdAt_part_idx'), ('public', 'courses_featured_createdAt_part_idx'), ('public', 'courses_price_createdAt_part_idx'), ('public', 'courses_title_description_idx'), ('public', 'enrollments_courseId_status_enrolledAt_idx'), ('public', 'course_progress_lastAccessedAt_part_idx'), ('public', 'transactions_courseId_status_idx'), ('public', 'transactions_createdAt_idx'), ('public', 'transactions_status_createdAt_idx'), ('public', 'transactions_userId_createdAt_idx'), ('public', 'course_analytics_totalRevenue_idx'), ('public', 'media_type_createdAt_idx'), ('public', 'media_uploaded_by_createdAt_idx'), ('public', 'quiz_attempts_userId_startedAt_idx'));
+  IF invalid IS NOT NULL THEN
+    RAISE EXCEPTION 'INVALID index left by a failed CREATE INDEX CONCURRENTLY: %', invalid
+      USING HINT = 'DROP INDEX CONCURRENTLY each of them, then run this file again (pg-index-review apply does both).';
+  END IF;
+END
+$guard$;
+
 -- [18] redundant-index: "users_email_idx" (email) — duplicates "users_email_key" (email)
 DROP INDEX CONCURRENTLY IF EXISTS "users_email_idx";
 

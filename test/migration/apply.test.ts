@@ -148,6 +148,24 @@ describe('apply (PostgreSQL 15)', function () {
     }
   });
 
+  it('run with psql -f, stops before any drop when an earlier run left a new index INVALID, and runs through once it is dropped', async () => {
+    const db = freshDatabase(cluster);
+    const url = cluster.url(db);
+    const before = await indexDefs(url);
+    // An INVALID index under a planned name: a unique build over a table's (duplicate) rows fails and leaves one.
+    const target = g.plan.creates.find((c) => Number(cluster.psql(`SELECT count(*) FROM "${c.index.table}"`, db)) >= 2)!.index;
+    assert.throws(() => cluster.psql(`CREATE UNIQUE INDEX CONCURRENTLY "${target.name}" ON "${target.table}" ((1))`, db));
+    assert.deepEqual(await invalidIndexNames(url), [target.name]);
+    assert.throws(() => cluster.psqlFile(MIGRATION, db), /INVALID index left by a failed CREATE INDEX CONCURRENTLY/);
+    const after = await indexDefs(url);
+    for (const d of g.plan.drops) assert.ok(after.has(d.index.name), `${d.index.name} is not dropped`);
+    assert.ok(before.size < after.size, 'the builds before the check ran');
+    cluster.psql(`DROP INDEX CONCURRENTLY "${target.name}"`, db);
+    cluster.psqlFile(MIGRATION, db);
+    assert.deepEqual(await invalidIndexNames(url), []);
+    assert.deepEqual(fromCatalog(await indexDefs(url), g.plan.before), planned(asCatalogSees(g.plan.after)));
+  });
+
   it('recovers on the next run when the backend is killed mid-build (the INVALID index is dropped, the run resumes)', async () => {
     const url = cluster.url(freshDatabase(cluster));
     // A writer in an open transaction makes CREATE INDEX CONCURRENTLY wait ("waiting for writers before build")

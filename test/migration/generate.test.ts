@@ -110,7 +110,7 @@ describe('migration generator', () => {
         // The first list decides the keys; later ones join when the index serves them in order too.
         if (p !== c.paginates![0]) continue;
         // The new keys: the old index's, the list's other equality filters, then the ORDER BY's, in its directions.
-        const equal = a.predicates.flatMap((x) => (x.atom.kind === 'compare' && x.atom.op === '=' && !w.keys.some((k) => k.column === x.atom.column) ? [[x.atom.column, false]] : []));
+        const equal = a.predicates.flatMap(({ atom }) => (atom.kind === 'compare' && atom.op === '=' && !w.keys.some((k) => k.column === atom.column) ? [[atom.column, false]] : []));
         assert.deepEqual(
           c.index.keys.map((k) => [keyName(k), k.desc]),
           [...w.keys.map((k) => [keyName(k), k.desc]), ...equal, ...a.orderBy.filter((o) => !w.keys.some((k) => k.column === o.column)).map((o) => [o.column, o.desc])],

@@ -125,6 +125,34 @@ export function sqlLiteral(value: string): string {
   return value.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
+/**
+ * A check between the builds and the drops: a CREATE INDEX CONCURRENTLY that failed on an earlier run left
+ * its index INVALID, and IF NOT EXISTS then skips the build — the drops must not run on that (psql -f
+ * would go on to them). It only reads the catalog; `apply` drops such indexes itself before it resumes.
+ */
+function invalidIndexGuard(plan: OptimizationPlan): string[] {
+  const names = plan.creates.map((c) => {
+    const schema = plan.after.tables.get(c.index.table)?.schema ?? plan.before.tables.get(c.index.table)?.schema ?? 'public';
+    return `(${sqlLiteral(schema)}, ${sqlLiteral(c.index.name)})`;
+  });
+  return [
+    '-- Stops here when a build above left its index INVALID (a failed CONCURRENTLY build on an earlier run, which',
+    '-- IF NOT EXISTS then skips): no index is dropped on that. Drop the INVALID index and run the file again.',
+    'DO $guard$',
+    'DECLARE invalid text;',
+    'BEGIN',
+    "  SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ') INTO invalid",
+    '  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace',
+    `  WHERE NOT i.indisvalid AND (n.nspname, c.relname) IN (${names.join(', ')});`,
+    '  IF invalid IS NOT NULL THEN',
+    "    RAISE EXCEPTION 'INVALID index left by a failed CREATE INDEX CONCURRENTLY: %', invalid",
+    "      USING HINT = 'DROP INDEX CONCURRENTLY each of them, then run this file again (pg-index-review apply does both).';",
+    '  END IF;',
+    'END',
+    '$guard$;',
+  ];
+}
+
 export function renderMigration(plan: OptimizationPlan, ctx: RenderContext): RenderedMigration {
   const { creates, drops } = forwardStatements(plan);
   const sql: string[] = [];
@@ -149,6 +177,7 @@ export function renderMigration(plan: OptimizationPlan, ctx: RenderContext): Ren
     sql.push(`-- ${e}: the operator classes of the trigram indexes below (a trusted extension: the database owner can create it).`, `CREATE EXTENSION IF NOT EXISTS ${e};`, '');
   }
   plan.creates.forEach((c, i) => sql.push(`-- [${creates[i].n}] ${createComment(ctx, c)}`, creates[i].sql, ''));
+  if (plan.creates.length) sql.push(...invalidIndexGuard(plan), '');
   plan.drops.forEach((d, i) => sql.push(`-- [${drops[i].n}] ${dropComment(d)}`, drops[i].sql, ''));
   sql.push('-- Fresh statistics for the tables whose indexes changed.');
   for (const t of plan.tables) sql.push(`ANALYZE ${quoteAlways(t)};`);
@@ -202,7 +231,7 @@ function renderReadme(plan: OptimizationPlan, ctx: RenderContext, creates: Numbe
     `pg-index-review apply migrations/${ctx.name}.sql --database "$DATABASE_URL"             # runs it, with progress; resumable`,
     '```',
     '',
-    `\`apply\` stops at the first failure, drops any INVALID index a failed build left, says exactly which statements ran, and records the migration in \`index_review.applied_migrations\` (a second run is a no-op). \`psql -v ON_ERROR_STOP=1 -f\` works too, but never with \`--single-transaction\`.`,
+    `\`apply\` stops at the first failure, drops any INVALID index a failed build left, says exactly which statements ran, and records the migration in \`index_review.applied_migrations\` (a second run is a no-op). \`psql -v ON_ERROR_STOP=1 -f\` works too, but never with \`--single-transaction\`; if a build failed on an earlier run, its index is INVALID and \`IF NOT EXISTS\` skips it, so a check before the drops stops the file until you drop that index.`,
     '',
     `The file sets \`lock_timeout = '${ctx.lockTimeout}'\` (a statement that cannot get its lock gives up instead of queueing the application behind it; a CONCURRENTLY build also waits for running writers under this limit) and \`statement_timeout = '${ctx.statementTimeout}'\` (a bound on each build). Every new index is created before any index is dropped, so each query keeps an index that serves it at every moment.`,
     '',
