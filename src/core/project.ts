@@ -2,11 +2,10 @@
  * A workspace under analysis: its schema sources, the query shapes of every file, and
  * the findings. The CLI loads it once; the editor keeps one and feeds it edits.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VerdictMemo, type ShapeVerdict } from './analysis/verdicts';
 import { isSuppressed, readSuppressions, type Suppressions } from './analysis/suppressions';
-import { applyRowFlags, CONFIG_FILE, defaultConfig, parseConfig, type Config } from './config/config';
+import { applyRowFlags, readConfig, type Config } from './config/config';
 import type { Finding } from './model/finding';
 import type { QueryShape } from './model/query';
 import { emptySchema, type IndexDef, type SchemaModel, type TableDef } from './model/schema';
@@ -23,7 +22,7 @@ import { cachedSqlParser } from './sql/parseCache';
 import { extractFile, holdsQueries, type FileExtraction } from './workspace/extractFile';
 import { defaultThreads, extractPool } from './workspace/extractPool';
 import type { ExtractJob } from './workspace/extractProtocol';
-import { classify, isRollbackFile, listFiles, type FileKind } from './workspace/files';
+import { classify, isRollbackFile, listFiles, readText, type FileKind } from './workspace/files';
 import { mergeSchemas } from './workspace/mergeSchemas';
 
 export interface ProjectOptions {
@@ -719,35 +718,6 @@ function withPrismaMapping(schema: SchemaModel, prisma: SchemaModel): SchemaMode
 
 function prismaRank(file: string): number {
   return /(^|[\\/])prisma[\\/]schema\.prisma$/.test(file) ? 0 : file.endsWith('schema.prisma') ? 1 : 2;
-}
-
-function readText(file: string, skipped: { file: string; reason: string }[]): string | undefined {
-  try {
-    const buf = fs.readFileSync(file);
-    if (buf.includes(0)) {
-      skipped.push({ file, reason: 'binary file' });
-      return undefined;
-    }
-    return buf.toString('utf8');
-  } catch (err) {
-    skipped.push({ file, reason: (err as Error).message });
-    return undefined;
-  }
-}
-
-function readConfig(root: string, explicit?: string): Config {
-  const file = explicit ? path.resolve(explicit) : path.join(root, CONFIG_FILE);
-  if (!fs.existsSync(file)) {
-    if (explicit) throw new Error(`config file not found: ${explicit}`);
-    return defaultConfig();
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-  return parseConfig(raw, file);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

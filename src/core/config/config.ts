@@ -1,7 +1,10 @@
 /** `pg-index-review.json`: row estimates, rule levels, schema sources and ignores for a workspace. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { RuleId, Severity } from '../model/finding';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../matcher/options';
 import { RULES } from '../rules/registry';
+import { stripBom } from '../workspace/files';
 
 export type RuleSetting = Severity | 'off';
 
@@ -78,6 +81,26 @@ export function parseConfig(raw: unknown, source: string): Config {
   c.schema = strs('schema') ?? [];
   c.ignore = [...DEFAULT_IGNORES, ...(strs('ignore') ?? [])];
   return c;
+}
+
+/**
+ * The workspace's config: `explicit` (--config) or `<root>/pg-index-review.json`, else the defaults.
+ * A leading byte order mark is dropped (editors on Windows write one). Throws an Error a person
+ * understands when the file is missing (explicit only), not JSON, or malformed.
+ */
+export function readConfig(root: string, explicit?: string): Config {
+  const file = explicit ? path.resolve(explicit) : path.join(root, CONFIG_FILE);
+  if (!fs.existsSync(file)) {
+    if (explicit) throw new Error(`config file not found: ${explicit}`);
+    return defaultConfig();
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stripBom(fs.readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  return parseConfig(raw, file);
 }
 
 /** Parses `table=N` flags (from --rows) into the config's row estimates. */

@@ -26,8 +26,20 @@ export function isRollbackFile(file: string): boolean {
 
 export interface WalkResult {
   files: string[];
-  /** Files passed over (too large, unreadable), with the reason. */
+  /** Files and folders passed over (too large, unreadable, not a regular file, binary), with the reason. */
   skipped: { file: string; reason: string }[];
+}
+
+export interface ListOptions {
+  /**
+   * Which files to list; `named`: the file is one of the roots, not found in a folder. Default: the
+   * files `classify` knows.
+   */
+  accept?: (file: string, named: boolean) => boolean;
+  /** Also pass over files and folders whose name starts with a dot (the roots excepted). */
+  skipHidden?: boolean;
+  /** Files larger than this are skipped (default MAX_FILE_BYTES). */
+  maxBytes?: number;
 }
 
 /** Whether listFiles passes over this entry itself (a workspace-relative path, forward slashes), whatever the folders above it. */
@@ -47,34 +59,127 @@ export function ignoredPath(rel: string, isIgnored: (rel: string) => boolean, is
   return false;
 }
 
-export function listFiles(roots: string[], base: string, ignore: string[]): WalkResult {
+/**
+ * The files under `roots` (folders or files, resolved against `base`), in a deterministic order:
+ * each folder's entries sorted by name, depth first. Folders and files are identified by device and
+ * inode, so each is listed once however many paths lead to it: entries that are symbolic links are
+ * followed after the walk of the real tree (a file inside the roots is listed under its real path,
+ * a link back into a folder already walked — `a -> .` — is passed over silently, a link to a folder
+ * outside the roots is walked once). Unreadable folders and files that are not regular files (FIFOs,
+ * devices) are recorded in `skipped` and never opened.
+ */
+export function listFiles(roots: string[], base: string, ignore: string[], opts: ListOptions = {}): WalkResult {
   const isIgnored = picomatch(ignore, { dot: true });
+  const accept = opts.accept ?? ((file: string) => classify(file) !== undefined);
+  const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
   const out: WalkResult = { files: [], skipped: [] };
-  const seen = new Set<string>();
-  const visit = (p: string): void => {
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  /** Entries that are symbolic links, walked after the real tree, in the order found. */
+  const links: string[] = [];
+  const visit = (p: string, named: boolean): void => {
     const rel = path.relative(base, p).replace(/\\/g, '/') || '.';
     if (rel !== '.' && skipsEntry(rel, false, isIgnored)) return;
-    let st: fs.Stats;
+    const name = path.basename(p);
+    if (!named && opts.skipHidden && name.startsWith('.')) return;
+    let st: fs.BigIntStats;
     try {
-      st = fs.statSync(p);
+      st = fs.statSync(p, { bigint: true });
     } catch (err) {
       out.skipped.push({ file: p, reason: (err as Error).message });
       return;
     }
     if (st.isDirectory()) {
-      const name = path.basename(p);
       if (name === 'node_modules' || name === '.git') return;
-      for (const e of fs.readdirSync(p).sort()) visit(path.join(p, e));
+      const id = identity(p, st);
+      if (seenDirs.has(id)) return;
+      seenDirs.add(id);
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(p, { withFileTypes: true });
+      } catch (err) {
+        out.skipped.push({ file: p, reason: (err as Error).message });
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        const child = path.join(p, e.name);
+        if (e.isSymbolicLink()) links.push(child);
+        else visit(child, false);
+      }
       return;
     }
-    if (!st.isFile() || !classify(p) || seen.has(p)) return;
-    if (st.size > MAX_FILE_BYTES) {
-      out.skipped.push({ file: p, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` });
+    if (!accept(p, named)) return;
+    if (!st.isFile()) {
+      out.skipped.push({ file: p, reason: 'not a regular file' });
       return;
     }
-    seen.add(p);
+    const id = identity(p, st);
+    if (seenFiles.has(id)) return;
+    seenFiles.add(id);
+    if (st.size > BigInt(maxBytes)) {
+      out.skipped.push({ file: p, reason: `larger than ${sizeText(maxBytes)}` });
+      return;
+    }
     out.files.push(p);
   };
-  for (const r of roots) visit(path.resolve(base, r));
+  for (const r of roots) visit(path.resolve(base, r), true);
+  for (let i = 0; i < links.length; i++) visit(links[i], false);
   return out;
+}
+
+/** What a file or folder is, whatever the path to it: device and inode (the real path where the file system has no inode numbers). */
+function identity(p: string, st: fs.BigIntStats): string {
+  if (st.ino !== 0n) return `${st.dev}:${st.ino}`;
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function sizeText(bytes: number): string {
+  const mb = 1024 * 1024;
+  return bytes % mb === 0 ? `${bytes / mb} MB` : `${bytes} bytes`;
+}
+
+/**
+ * A workspace file's text as the analysis reads it: UTF-8 without a leading byte order mark (editors
+ * hand over their text without it, and positions must agree). A binary file — NUL bytes, or more
+ * than a quarter of its characters not text (bytes that are not UTF-8, control characters) — or one
+ * that can't be read is recorded in `skipped` instead. Call it on what listFiles lists: it does not
+ * check for FIFOs and devices itself.
+ */
+export function readText(file: string, skipped: { file: string; reason: string }[]): string | undefined {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (err) {
+    skipped.push({ file, reason: (err as Error).message });
+    return undefined;
+  }
+  const text = buf.includes(0) ? undefined : stripBom(buf.toString('utf8'));
+  if (text === undefined || mostlyNotText(text)) {
+    skipped.push({ file, reason: 'binary file' });
+    return undefined;
+  }
+  return text;
+}
+
+/** `text` without a leading U+FEFF (a UTF-8 byte order mark, decoded). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function mostlyNotText(text: string): boolean {
+  // Most files have none of these: one native scan instead of a loop over every character.
+  // eslint-disable-next-line no-control-regex
+  if (!/[\ufffd\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]/.test(text)) return false;
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // U+FFFD: bytes that are not UTF-8; control characters other than tab, line breaks, form feed, escape.
+    if (c === 0xfffd || c === 0x7f || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0b && c !== 0x0c && c !== 0x0d && c !== 0x1b)) bad++;
+  }
+  return bad * 4 > text.length;
 }

@@ -49,6 +49,11 @@ export interface LintOptions {
   runner?: Runner;
   /** Report findings only for these files; the others just build the history. */
   report?: (file: string) => boolean;
+  /**
+   * Also report each statement PostgreSQL can't parse, as an error-level `parse-error` finding (the
+   * `lint` command; `Project.analyze()` has them from loading the migrations already).
+   */
+  parseErrors?: boolean;
 }
 
 export interface LintResult {
@@ -63,9 +68,28 @@ export function lintMigrationHistory(sources: MigrationSource[], opts: LintOptio
   for (const f of files) {
     if (!f.report) continue;
     for (const rule of MIGRATION_RULES) findings.push(...rule.check(f));
+    if (opts.parseErrors) findings.push(...parseErrors(f));
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   return { findings, files };
+}
+
+/** The statements of `f` that PostgreSQL can't parse, as `check` reports them (at the parser's error position). */
+export function parseErrors(f: LintFile): MigrationFinding[] {
+  const out: MigrationFinding[] = [];
+  for (const s of f.statements) {
+    if (!s.error) continue;
+    out.push({
+      rule: 'parse-error',
+      severity: 'error',
+      message: `SQL syntax error: ${s.error.message}`,
+      file: f.file,
+      range: f.lines.range(s.error.offset, Math.min(s.end, s.error.offset + 1)),
+      related: [],
+      statement: { start: s.start, end: s.end, ordinal: s.ordinal },
+    });
+  }
+  return out;
 }
 
 let cache: { key: string; findings: MigrationFinding[] } | undefined;
