@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { APPLICATION_NAME, DatabaseError, openSession, redactUrl, type Session } from '../../src/core/db/connection';
 import { explainStatement } from '../../src/core/db/explain';
 import { freePort, PgCluster } from '../support/pgCluster';
+import { failure } from '../helpers/failure';
 
 const PASSWORD = PgCluster.PASSWORD;
 
-/** The error an async call throws (fails the test when it doesn't throw). */
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  assert.fail('expected an error');
-}
 
 describe('database sessions (throwaway PostgreSQL 15)', function () {
   this.timeout(60_000);

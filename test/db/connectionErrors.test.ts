@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { connectionUrlProblem, DatabaseError, openSession, redact, toDatabaseError } from '../../src/core/db/connection';
+import { failure } from '../helpers/failure';
 
 /** A self-signed certificate for "pg-index-review test" (not for 127.0.0.1), test use only. */
 const CERT = `-----BEGIN CERTIFICATE-----
@@ -67,14 +68,6 @@ function tlsThenHangUp(socket: net.Socket): void {
   });
 }
 
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  assert.fail('expected an error');
-}
 
 describe('database connections: messages, URLs and sslmode (no server)', function () {
   this.timeout(30_000);
