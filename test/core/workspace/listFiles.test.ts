@@ -36,11 +36,28 @@ function userExists(user: string): boolean {
  * listFiles(roots, root, []) in a child process (as `user` when given), with a time limit: a walk
  * that loops forever fails the test instead of hanging the run.
  */
+let bundled: string | undefined;
+
+/**
+ * files.ts bundled (picomatch included) into a world-readable folder: another user can run it even when the
+ * checkout is in a folder only its owner can enter (a `mktemp -d` clone, as CI makes).
+ */
+function filesBundle(): string {
+  if (bundled) return bundled;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-files-'));
+  fs.chmodSync(dir, 0o755);
+  const out = path.join(dir, 'files.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('esbuild').buildSync({ entryPoints: [FILES], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'silent' });
+  fs.chmodSync(out, 0o644);
+  return (bundled = out);
+}
+
 function listInChild(root: string, user?: string, roots = [root]): { result?: WalkResult; error?: string } {
-  const script = `const { listFiles } = require(${JSON.stringify(FILES)}); process.stdout.write(JSON.stringify(listFiles(${JSON.stringify(roots)}, ${JSON.stringify(root)}, [])));`;
-  const node = [process.execPath, '--require', 'tsx/cjs', '-e', script];
+  const script = `const { listFiles } = require(${JSON.stringify(filesBundle())}); process.stdout.write(JSON.stringify(listFiles(${JSON.stringify(roots)}, ${JSON.stringify(root)}, [])));`;
+  const node = [process.execPath, '-e', script];
   const [cmd, ...args] = user ? ['runuser', '-u', user, '--', ...node] : node;
-  const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HOME: os.tmpdir() } });
+  const r = spawnSync(cmd, args, { cwd: os.tmpdir(), encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HOME: os.tmpdir() } });
   if (r.error) return { error: r.error.message };
   if (r.status !== 0) return { error: `exit ${r.status ?? r.signal}: ${r.stderr}` };
   return { result: JSON.parse(r.stdout) as WalkResult };
