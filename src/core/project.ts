@@ -116,7 +116,7 @@ export class Project {
   /** The texts rules may read (`RuleContext.files`), for these entries. */
   private texts?: { entries: FileEntry[]; files: WorkspaceText[] };
   /** Every file's verdicts and the indexes they can use, for these file analyses. */
-  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef> };
+  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef>; unmapped?: { finding?: Finding } };
   /** Report order of file names and rule ids (see orderFindings). */
   private fileRanks = new Map<string, number>();
   private ruleRanks = new Map<string, number>();
@@ -393,7 +393,9 @@ export class Project {
       for (const f of list) findings.push(f);
     };
     keep(this.schemaProblems);
-    const unmapped = this.unmappedPrismaCalls(entries);
+    // Gathered again only when a file's analysis changed (the schema changes them all).
+    workload.unmapped ??= { finding: this.unmappedPrismaCalls(entries) };
+    const unmapped = workload.unmapped.finding;
     if (unmapped) keep([unmapped]);
     analyses.forEach((a, i) => (a.problems ? add(a.problems, a) : keep(entries[i].problems)));
     // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
@@ -456,7 +458,7 @@ export class Project {
     const files = new Set(calls.map((c) => c.location.file)).size;
     const why = this.explicitSchema
       ? 'the schema sources given (--schema, or "schema" in the config) include no schema.prisma and the workspace has none'
-      : 'the workspace has no schema.prisma';
+      : 'the workspace has no schema.prisma that Prisma\'s engine could read';
     const todo = this.explicitSchema ? 'Add the schema.prisma to the schema sources' : 'Add the schema.prisma to the workspace, or pass it with --schema';
     const shown = [...models].slice(0, 5).map((m) => `"${m}"`).join(', ');
     return {

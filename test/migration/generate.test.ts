@@ -199,7 +199,10 @@ describe('migration generator', () => {
       );
       fs.writeFileSync(path.join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { ca: 1_000_000 } }));
       const p = await Project.open(dir);
-      const plan = generateOptimizationMigration(p, p.analyze(), { outDir: path.join(dir, 'out'), command: 'test', toolVersion: 'test', timestamp: '20260101000000' }).plan;
+      const generated = generateOptimizationMigration(p, p.analyze(), { outDir: path.join(dir, 'out'), command: 'test', toolVersion: 'test', timestamp: '20260101000000' });
+      const plan = generated.plan;
+      // Nothing dropped: no INVALID-index check is needed before the (absent) drops.
+      assert.doesNotMatch(generated.files[0].text, /\$guard\$/);
       assert.ok(plan.creates.some((c) => c.index.keys[0].column === 'revenue' && c.index.keys[0].desc && !c.index.keys[0].nullsFirst), 'a (revenue DESC NULLS LAST) index is proposed');
       assert.ok(plan.creates.some((c) => c.index.keys[0].column === 'score' && c.index.keys[0].desc && !c.index.keys[0].nullsFirst), 'a (score DESC NULLS LAST) index is proposed');
       assert.deepEqual(plan.drops.map((d) => d.index.name), [], 'the old indexes still serve ORDER BY … DESC (NULLS FIRST) and ORDER BY code');

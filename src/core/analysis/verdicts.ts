@@ -118,11 +118,18 @@ function chooseDriver(accesses: TableAccess[], schema: SchemaModel, opts: Matche
   const driver = filtered
     .map((a) => ({ a, rows: analyzeAccess({ ...a, joinedFrom: undefined }, schema, opts).matchedRows }))
     .sort((x, y) => x.rows - y.rows)[0].a;
+  // A semi-join with another table is still a filter of the FROM table's own: it keeps driving.
+  const viaDriver = (p: LocatedAtom) => semi(p).some((k) => k.otherTable === driver.table);
+  if (first.predicates.some((p) => !viaDriver(p))) return accesses;
+  // Through a semi-join, only a two-table case is read this way: the FROM table then knows no other join key on each lookup.
+  if (semiKeys.length && (driver.table === first.table || first.joinKeys.some((j) => j.otherTable !== driver.table))) return accesses;
   return accesses.map((a) => {
     if (a === driver) return { ...a, joinedFrom: undefined };
     if (a === first) {
       const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which is looked up from "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
-      return { ...a, predicates: own, joinKeys: keys, joinedFrom: driver.table, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
+      // The semi-join with the driver becomes a join key.
+      const joinKeys = [...a.joinKeys, ...semiKeys.filter((k) => k.otherTable === driver.table && !a.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
+      return { ...a, predicates: a.predicates.filter((p) => !viaDriver(p)), joinKeys, joinedFrom: driver.table, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
     }
     return a;
   });

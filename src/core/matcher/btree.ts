@@ -32,9 +32,9 @@ export function keyLabel(k: IndexKey): string {
   return s;
 }
 
-/** Same collation on two keys: their own, else their column's (PostgreSQL folds unquoted names; "C" and c are one collation). */
+/** Same collation on two keys: their own, else their column's (names as the parser folded them; `pg_catalog.` dropped). */
 export function sameCollation(a: IndexKey, b: IndexKey): boolean {
-  const norm = (k: IndexKey) => (k.collation ?? k.columnCollation ?? '').replace(/^pg_catalog\./i, '').toLowerCase();
+  const norm = (k: IndexKey) => (k.collation ?? k.columnCollation ?? '').replace(/^pg_catalog\./i, '');
   return norm(a) === norm(b);
 }
 

@@ -17,6 +17,8 @@ function comparable(l: Literal): number | string | undefined {
 
 /** Whether `have` (a query atom) implies `need` (an index predicate atom). */
 export function atomImplies(have: PredicateAtom, need: PredicateAtom): boolean {
+  // A row comparison is one RowCompareExpr to predtest.c, which proves nothing from it.
+  if ((have.kind === 'compare' && have.rowBound) || (need.kind === 'compare' && need.rowBound)) return false;
   // predtest.c matches a BooleanTest (IS TRUE / IS FALSE) only to an equal one: `x IS FALSE` proves neither
   // `NOT x` nor `x IS NOT NULL` (it is not a strict operator), and `NOT x` does not prove `x IS FALSE`.
   if ((have.kind === 'compare' && have.isTest) || (need.kind === 'compare' && need.isTest)) {

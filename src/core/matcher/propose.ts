@@ -61,7 +61,8 @@ export interface Draft {
 }
 
 function isConstantLiteral(atom: PredicateAtom): boolean {
-  if (atom.kind === 'compare') return atom.value.kind !== 'param' && atom.value.kind !== 'expr';
+  // A row comparison's bound can't be a partial-index predicate: the query would not prove it.
+  if (atom.kind === 'compare') return atom.value.kind !== 'param' && atom.value.kind !== 'expr' && !atom.rowBound;
   if (atom.kind === 'null') return true;
   return false;
 }

@@ -177,7 +177,7 @@ export function renderMigration(plan: OptimizationPlan, ctx: RenderContext): Ren
     sql.push(`-- ${e}: the operator classes of the trigram indexes below (a trusted extension: the database owner can create it).`, `CREATE EXTENSION IF NOT EXISTS ${e};`, '');
   }
   plan.creates.forEach((c, i) => sql.push(`-- [${creates[i].n}] ${createComment(ctx, c)}`, creates[i].sql, ''));
-  if (plan.creates.length) sql.push(...invalidIndexGuard(plan), '');
+  if (plan.creates.length && plan.drops.length) sql.push(...invalidIndexGuard(plan), '');
   plan.drops.forEach((d, i) => sql.push(`-- [${drops[i].n}] ${dropComment(d)}`, drops[i].sql, ''));
   sql.push('-- Fresh statistics for the tables whose indexes changed.');
   for (const t of plan.tables) sql.push(`ANALYZE ${quoteAlways(t)};`);

@@ -16,8 +16,11 @@ export type Literal =
 export type CompareOp = '=' | '<' | '<=' | '>' | '>=';
 
 export type PredicateAtom =
-  /** `isTest`: written `col IS TRUE` / `IS FALSE`, which PostgreSQL proves a partial-index predicate from only as written. */
-  | { kind: 'compare'; column: string; op: CompareOp; value: Literal; isTest?: true }
+  /**
+   * `isTest`: written `col IS TRUE` / `IS FALSE`, which PostgreSQL proves a partial-index predicate from only as written.
+   * `rowBound`: the first column's bound taken from a row comparison (`(a, b) < ($1, $2)`): an index range, never a proof.
+   */
+  | { kind: 'compare'; column: string; op: CompareOp; value: Literal; isTest?: true; rowBound?: true }
   | { kind: 'in'; column: string; values: Literal[] }
   | { kind: 'null'; column: string; isNull: boolean }
   | { kind: 'between'; column: string; low: Literal; high: Literal }

@@ -286,7 +286,9 @@ function rowComparison(n: Node, op: string, resolve: ColumnResolver, out: Conjun
     return true;
   }
   const bound = cmp === '<' || cmp === '<=' ? '<=' : '>=';
-  push(out, binding, { kind: 'compare', column: cols[0]!.column!, op: left.length > 1 ? bound : cmp, value: vals[0]!.literal! }, loc);
+  const atom: PredicateAtom = { kind: 'compare', column: cols[0]!.column!, op: left.length > 1 ? bound : cmp, value: vals[0]!.literal! };
+  if (left.length > 1) atom.rowBound = true;
+  push(out, binding, atom, loc);
   return true;
 }
 

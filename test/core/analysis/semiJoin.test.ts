@@ -40,6 +40,13 @@ describe('semi-joins (IN (SELECT …))', () => {
     assert.equal(orders.access.joinedFrom, undefined);
   });
 
+  it('leaves a join of three tables alone: the FROM table would know only one of its join keys on each lookup', () => {
+    const sql = `SELECT u.* FROM users u JOIN orders o ON o.user_id = u.id WHERE o.status = 'x' AND u.org IN (SELECT org FROM users WHERE name = $1)`;
+    const u = accesses(sql).find((a) => a.access.alias === 'u')!;
+    assert.equal(u.access.joinedFrom, undefined);
+    assert.deepEqual(u.access.joinKeys.map((j) => j.otherTable), ['orders']);
+  });
+
   it('does not turn NOT IN, or a sub-select with a LIMIT or a join, into a lookup', () => {
     for (const sql of [
       'SELECT * FROM orders WHERE user_id NOT IN (SELECT id FROM users WHERE name = $1)',

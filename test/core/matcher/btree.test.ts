@@ -201,7 +201,12 @@ describe('B-tree matcher', () => {
     it('serve (b, c) through its first column and keep its order: (b, c) < ($1, $2) ORDER BY b DESC, c DESC LIMIT', () => {
       const s = schemaFrom(`CREATE TABLE k (id int PRIMARY KEY, b timestamptz NOT NULL, c int NOT NULL, d text); CREATE INDEX k_b_c ON k (b, c);`);
       const v = verdict(s, 'SELECT * FROM k WHERE (b, c) < ($1, $2) ORDER BY b DESC, c DESC LIMIT 20', options({ k: 1_000_000 }));
-      assert.deepEqual(v.access.predicates.map((p) => p.atom), [{ kind: 'compare', column: 'b', op: '<=', value: { kind: 'param' } }]);
+      assert.deepEqual(v.access.predicates.map((p) => p.atom), [{ kind: 'compare', column: 'b', op: '<=', value: { kind: 'param' }, rowBound: true }]);
+      // The bound is no partial-index predicate: PostgreSQL proves nothing from a row comparison.
+      const bare = schemaFrom(`CREATE TABLE k (id int PRIMARY KEY, b int NOT NULL, c int NOT NULL);`);
+      const [fix] = missingFindings(bare, 'SELECT * FROM k WHERE (b, c) < (5, 10) ORDER BY b DESC, c DESC LIMIT 20', options({ k: 1_000_000 }));
+      assert.ok(fix?.fix?.sql, 'an index is proposed');
+      assert.doesNotMatch(fix!.fix!.sql, /WHERE/);
       assert.equal(v.best?.index.name, 'k_b_c');
       assert.equal(v.sortAvoided, true);
       const eq = verdict(s, 'SELECT * FROM k WHERE (b, c) = ($1, 2)', options({ k: 1_000_000 }));

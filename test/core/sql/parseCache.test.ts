@@ -9,10 +9,10 @@ import { initSqlParser, parseSqlDocument } from '../../../src/core/sql/parser';
 import { extractFromTypeScript } from '../../../src/core/sources/typescript/extract';
 
 /** A parser that counts the documents it really parses. */
-function counting(maxEntries?: number, maxChars?: number) {
+function counting(maxEntries?: number, maxChars?: number, maxTotalChars?: number) {
   const seen: string[] = [];
   const lib = require('libpg-query');
-  const parse = cachedSqlParser(maxEntries, maxChars);
+  const parse = cachedSqlParser(maxEntries, maxChars, maxTotalChars);
   return {
     seen,
     parse: (text: string) => {
@@ -52,6 +52,17 @@ describe('cachedSqlParser', () => {
     parse('SELECT * FROM a');
     parse('SELECT * FROM b');
     assert.deepEqual(seen, ['SELECT * FROM a', 'SELECT * FROM b', 'SELECT * FROM c', 'SELECT * FROM b']);
+  });
+
+  it('keeps at most maxTotalChars characters of text, dropping the least recently used first', () => {
+    const { parse, seen } = counting(100, 100, 40);
+    const [a, b, c] = ['SELECT * FROM aaaaaaaaaaaa', 'SELECT * FROM bbbbbbbbbbbb', 'SELECT * FROM cccccccccccc'];
+    parse(a);
+    parse(b); // 52 characters: a goes
+    parse(b);
+    parse(a);
+    parse(c);
+    assert.deepEqual(seen, [a, b, a, c]);
   });
 
   it('does not keep texts longer than its limit', () => {
