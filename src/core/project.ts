@@ -43,6 +43,8 @@ export interface ProjectOptions {
    * starting a thread cost more than it saved. None when running from the sources (no bundle to start).
    */
   threads?: number | 'auto';
+  /** With a number of `threads`: start them only for at least this much query text (`check --threads N` passes MIN_PARALLEL_CHARS). */
+  minParallelChars?: number;
 }
 
 interface FileEntry {
@@ -129,6 +131,8 @@ export class Project {
   private rowFlags: string[] = [];
   /** How many files the last full extraction left to extraction threads (see ProjectOptions.threads). */
   threadedFiles = 0;
+  /** The extraction threads open asked for, after the `'auto'` and `minParallelChars` rules. */
+  extractionThreads = 0;
   /** The live database's schema (`check --database`), when one was read: it is then the index set. */
   live?: LiveSchema;
 
@@ -172,7 +176,8 @@ export class Project {
       jobs.push({ file: e.file, kind: e.kind, text: e.text });
       chars += e.text.length;
     }
-    const threads = opts.threads === 'auto' ? defaultThreads(chars) : (opts.threads ?? 0);
+    const threads = opts.threads === 'auto' ? defaultThreads(chars) : chars >= (opts.minParallelChars ?? 0) ? (opts.threads ?? 0) : 0;
+    p.extractionThreads = threads;
     const shared = threads > 0 ? extractPool() : undefined;
     // One extraction at a time on the threads: a workspace opened during another's extracts on its own thread.
     const pool = shared && !shared.busy ? shared : undefined;

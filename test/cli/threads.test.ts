@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractionThreads } from '../../src/cli/commands/check';
 import { emptySchema } from '../../src/core/model/schema';
+import { Project } from '../../src/core/project';
 import { initSqlParser } from '../../src/core/sql/parser';
 import { extractFile } from '../../src/core/workspace/extractFile';
 import { ExtractPool, MAX_REQUESTED_THREADS, MIN_PARALLEL_CHARS } from '../../src/core/workspace/extractPool';
@@ -43,22 +44,24 @@ describe('cli: check --threads', function () {
     assert.match(r.stdout.replace(/\s+/g, ' '), /--threads <N\|auto> Extraction threads besides the main one, 0 to 16 \(default 0\); none while the query files hold less than 1 MB/);
   });
 
-  it('N threads only for 1 MB of query files or more (as auto): none for a small workspace', () => {
-    assert.equal(extractionThreads(undefined, [LMS], LMS), undefined);
-    assert.equal(extractionThreads('auto', [LMS], LMS), 'auto');
+  it('N threads only for 1 MB of query files or more (as auto): none for a small workspace', async () => {
+    // What check asks Project.open for, and how many threads open then decides on.
+    const decided = async (value: string, root: string) => (await Project.open(root, { threads: extractionThreads(value), minParallelChars: MIN_PARALLEL_CHARS })).extractionThreads;
+    assert.equal(extractionThreads(undefined), undefined);
+    assert.equal(extractionThreads('auto'), 'auto');
     // examples/lms: 25 files, ~70 kB of queries.
-    assert.equal(extractionThreads('4', [LMS], LMS), 0);
-    assert.equal(extractionThreads('16', [LMS], LMS), 0);
+    assert.equal(await decided('4', LMS), 0);
+    assert.equal(await decided('16', LMS), 0);
 
     const big = path.join(tmp, 'big');
     fs.mkdirSync(path.join(big, 'sql'), { recursive: true });
     const statement = 'SELECT * FROM users WHERE id = $1;\n';
     fs.writeFileSync(path.join(big, 'sql', 'queries.sql'), statement.repeat(Math.ceil((MIN_PARALLEL_CHARS + 1) / statement.length)));
-    assert.equal(extractionThreads('4', [big], big), 4);
-    assert.equal(extractionThreads('0', [big], big), 0);
+    assert.equal(await decided('4', big), 4);
+    assert.equal(await decided('0', big), 0);
     // What the config leaves out does not count.
     fs.writeFileSync(path.join(big, 'pg-index-review.json'), JSON.stringify({ ignore: ['sql/**'] }));
-    assert.equal(extractionThreads('4', [big], big), 0);
+    assert.equal(await decided('4', big), 0);
   });
 
   describe('the extraction pool', () => {

@@ -1,7 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONFIG_FILE, DEFAULT_IGNORES, parseConfig } from '../../core/config/config';
 import { openSession } from '../../core/db/connection';
 import { loadLiveSchema } from '../../core/db/liveSchema';
 import { Project } from '../../core/project';
@@ -12,9 +9,7 @@ import { type Command, type Out, formatOf, UsageError } from '../io';
 import { databaseOption, existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { VERSION } from '../version';
 import { findWorkspaceRoot } from '../../core/workspace/root';
-import { holdsQueries } from '../../core/workspace/extractFile';
 import { MAX_REQUESTED_THREADS, MIN_PARALLEL_CHARS } from '../../core/workspace/extractPool';
-import { classify, listFiles } from '../../core/workspace/files';
 import { displayPath } from '../format/paths';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -41,8 +36,9 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   const paths = existing(positionals.length ? positionals : ['.'], 'path');
   const schema = values.schema ? existing(values.schema, 'schema') : undefined;
   const root = findWorkspaceRoot(paths[0]);
-  const threads = extractionThreads(values.threads, paths, root, values.config);
-  const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config, threads });
+  const threads = extractionThreads(values.threads);
+  // As with `auto`, a workspace with less query text is extracted on the main thread alone: loading threads costs more than it saves.
+  const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config, threads, minParallelChars: MIN_PARALLEL_CHARS });
   if (database) await useDatabase(project, database, err);
   const result = project.analyze();
   if (result.stats.schemaSources.length === 0) {
@@ -56,41 +52,13 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
-/**
- * --threads: `auto` (the core decides), else N threads (0 to MAX_REQUESTED_THREADS, a usage error
- * otherwise) when the query files under `paths` hold MIN_PARALLEL_CHARS or more — as `auto` does, a
- * smaller workspace is extracted on the main thread alone, where loading threads costs more than it saves.
- */
-export function extractionThreads(value: string | undefined, paths: string[], root: string, configFile?: string): number | 'auto' | undefined {
+/** --threads: `auto` (the core decides), else N (0 to MAX_REQUESTED_THREADS; a usage error otherwise). */
+export function extractionThreads(value: string | undefined): number | 'auto' | undefined {
   if (value === undefined || value === 'auto') return value;
   if (!/^\d+$/.test(value.trim()) || Number(value) > MAX_REQUESTED_THREADS) {
     throw new UsageError(`--threads must be auto or a whole number from 0 to ${MAX_REQUESTED_THREADS}, got "${value}"`);
   }
-  const n = Number(value);
-  return n > 0 && holdsQueryText(paths, root, configFile, MIN_PARALLEL_CHARS) ? n : 0;
-}
-
-/** Whether the files Project.open extracts under `paths` (as it lists them) hold at least `min` bytes. */
-function holdsQueryText(paths: string[], root: string, configFile: string | undefined, min: number): boolean {
-  let ignore = DEFAULT_IGNORES;
-  try {
-    const file = configFile ? path.resolve(configFile) : path.join(path.resolve(root), CONFIG_FILE);
-    if (fs.existsSync(file)) ignore = parseConfig(JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), file).ignore;
-  } catch {
-    // Project.open reports the malformed config
-  }
-  let bytes = 0;
-  for (const f of listFiles(paths.map((p) => path.resolve(p)), path.resolve(root), ignore).files) {
-    const kind = classify(f);
-    if (!kind || !holdsQueries(kind)) continue;
-    try {
-      bytes += fs.statSync(f).size;
-    } catch {
-      continue;
-    }
-    if (bytes >= min) return true;
-  }
-  return false;
+  return Number(value);
 }
 
 /**
