@@ -355,3 +355,32 @@ describe('migration linter', () => {
     assert.deepEqual(p.analyze().findings.filter((f) => migrationRules.has(f.rule)), []);
   });
 });
+
+describe('migration linter: the schema before each statement', () => {
+  before(() => initSqlParser());
+
+  it('stays as it was when later statements create, drop or rename indexes on the same table', () => {
+    const sql = [
+      'CREATE INDEX "a_idx" ON "users" ("createdAt");',
+      'CREATE INDEX "b_idx" ON "users" ("progressPercent");',
+      'DROP INDEX "users_role_idx";',
+      'ALTER INDEX "a_idx" RENAME TO "a2_idx";',
+      'ALTER TABLE "users" RENAME COLUMN "role" TO "kind";',
+      'CREATE INDEX "c_idx" ON "users" ("kind");',
+    ].join('\n');
+    const { files } = lintMigrationHistory([{ file: BASE_FILE, text: BASE }, { file: PLAIN, text: sql }]);
+    const statements = files.find((f) => f.file === PLAIN)!.statements;
+    const indexes = (i: number) => statements[i].before.tables.get('users')!.indexes.map((x) => `${x.name}(${x.keys.map((k) => k.column ?? k.expression).join(',')})`);
+    const columns = (i: number) => [...statements[i].before.tables.get('users')!.columns.keys()];
+    assert.deepEqual(indexes(0), ['users_pkey(id)', 'users_email_key(email)', 'users_role_idx(role)']);
+    assert.deepEqual(indexes(1), ['users_pkey(id)', 'users_email_key(email)', 'users_role_idx(role)', 'a_idx(createdAt)']);
+    assert.deepEqual(indexes(2), ['users_pkey(id)', 'users_email_key(email)', 'users_role_idx(role)', 'a_idx(createdAt)', 'b_idx(progressPercent)']);
+    assert.deepEqual(indexes(3), ['users_pkey(id)', 'users_email_key(email)', 'a_idx(createdAt)', 'b_idx(progressPercent)']);
+    assert.deepEqual(indexes(4), ['users_pkey(id)', 'users_email_key(email)', 'a2_idx(createdAt)', 'b_idx(progressPercent)']);
+    assert.deepEqual(indexes(5), ['users_pkey(id)', 'users_email_key(email)', 'a2_idx(createdAt)', 'b_idx(progressPercent)']);
+    assert.ok(columns(4).includes('role') && !columns(4).includes('kind'));
+    assert.ok(columns(5).includes('kind') && !columns(5).includes('role'));
+    // The file's starting schema (the base file's end) is not changed by this file's statements.
+    assert.deepEqual(files.find((f) => f.file === BASE_FILE)!.after.tables.get('users')!.indexes.map((x) => x.name), ['users_pkey', 'users_email_key', 'users_role_idx']);
+  });
+});

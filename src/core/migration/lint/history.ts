@@ -107,8 +107,15 @@ function snapshotBefore(live: SchemaModel, ast: Record<string, any> | undefined)
     const e = live.enums.get(names[names.length - 1]);
     if (e) live.enums.set(e.name, structuredClone(e));
   }
+  // CREATE INDEX and DROP only add an index to a table's list or remove one from it: a new list
+  // does (a deep copy of a table with thousands of indexes, once per statement, grew as their square).
+  const listOnly = !!(ast.IndexStmt || ast.DropStmt);
   for (const t of touched) {
     const table = live.tables.get(t)!;
+    if (listOnly) {
+      live.tables.set(t, { ...table, indexes: [...table.indexes] });
+      continue;
+    }
     const { location, ...rest } = table;
     const copy = structuredClone(rest) as typeof table;
     if (location) copy.location = location;
