@@ -188,34 +188,35 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const selAll = facts.selAll;
   const matched = rows * selAll;
   const needsSort = facts.required.length > 0;
-  const base: IndexUse = {
+  // Most evaluations end unusable: that result is built in one go, not copied from a base object.
+  const unusable = (reason: string, sortAvoided = false, backward = false, indexOnly = false): IndexUse => ({
     index,
     usable: false,
     equalityColumns: [],
     conditions: [],
-    sortAvoided: false,
-    backward: false,
-    indexOnly: false,
+    sortAvoided,
+    backward,
+    indexOnly,
     rowsRead: rows,
     cost: Infinity,
-    reason: '',
-  };
-  if (!index.valid) return { ...base, reason: 'index is INVALID (a failed concurrent build): the planner ignores it' };
+    reason,
+  });
+  if (!index.valid) return unusable('index is INVALID (a failed concurrent build): the planner ignores it');
   if (!partialUsable(index, access)) {
-    return { ...base, reason: `partial index: the WHERE clause does not imply "${index.predicateText ?? 'its predicate'}"` };
+    return unusable(`partial index: the WHERE clause does not imply "${index.predicateText ?? 'its predicate'}"`);
   }
   const predicateSel = index.predicate ? combinedSelectivity(ctx, index.predicate) : 1;
 
-  if (index.method === 'gin' || index.method === 'gist') return evaluateTextIndex(index, access, ctx, base, needsSort, matched);
+  if (index.method === 'gin' || index.method === 'gist') return evaluateTextIndex(index, access, ctx, unusable(''), needsSort, matched);
   if (index.method === 'hash') {
     const k = index.keys[0] && keyName(index.keys[0]);
     const eq = access.predicates.find((p) => p.atom.kind === 'compare' && p.atom.op === '=' && p.atom.column === k);
-    if (!eq) return { ...base, reason: `hash index: no equality on "${k}"` };
+    if (!eq) return unusable(`hash index: no equality on "${k}"`);
     const rowsRead = rows * combinedSelectivity(ctx, [eq.atom]);
     const cost = indexPartCost(rowsRead, entriesPerPage(index, ctx)) + bitmapHeapCost(rowsRead, pagesOf(ctx)) + (needsSort ? sortCost(matched) : 0);
-    return { ...base, usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost, reason: `equality on "${k}"` };
+    return { ...unusable(`equality on "${k}"`), usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost };
   }
-  if (index.method !== 'btree') return { ...base, reason: `${index.method} indexes are not modelled` };
+  if (index.method !== 'btree') return unusable(`${index.method} indexes are not modelled`);
 
   const km = matchKeys(index, access, facts.eq, ctx.schema.collation, facts.range);
   const order = orderMatch(index, access, facts.constant, facts.required);
@@ -237,7 +238,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   // Most indexes of a table have nothing to offer a given query: no condition on any key, no partial
   // predicate, no order. They are unusable whatever the costs (see `usable` below): skip the costing.
   if (conditions.length === 0 && !index.predicate && !sortAvoided) {
-    return { ...base, sortAvoided, backward: order.backward, indexOnly, reason: `no condition on its leading column "${index.keys[0] ? keyName(index.keys[0]) : '?'}"` };
+    return unusable(`no condition on its leading column "${index.keys[0] ? keyName(index.keys[0]) : '?'}"`, sortAvoided, order.backward, indexOnly);
   }
   const predicate = index.predicate ?? [];
   const condSel = combinedSelectivity(ctx, [...conditions, ...predicate]);
@@ -297,7 +298,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
       : needsSort && order.sorted
         ? 'it gives the ORDER BY but without a LIMIT a full index scan does not pay'
         : `no condition on its leading column "${first}"`;
-    return { ...base, sortAvoided, backward: order.backward, indexOnly, reason: why };
+    return unusable(why, sortAvoided, order.backward, indexOnly);
   }
   const parts: string[] = [];
   if (km.equalityColumns.length) parts.push(`equality on ${km.equalityColumns.map((c) => `"${c}"`).join(', ')}`);

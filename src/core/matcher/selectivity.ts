@@ -201,10 +201,13 @@ function betweenSel(ctx: SelectivityContext, column: string, low: Literal, high:
 /** Combined selectivity of atoms; a lower and an upper bound on one column form a closed range. */
 export function combinedSelectivity(ctx: SelectivityContext, atoms: PredicateAtom[]): number {
   let sel = 1;
-  const lower = new Map<string, PredicateAtom & { kind: 'compare' }>();
-  const upper = new Map<string, PredicateAtom & { kind: 'compare' }>();
+  // Made when the first range bound comes (most calls have none).
+  let lower: Map<string, PredicateAtom & { kind: 'compare' }> | undefined;
+  let upper: Map<string, PredicateAtom & { kind: 'compare' }> | undefined;
   for (const a of atoms) {
     if (a.kind === 'compare' && a.op !== '=') {
+      lower ??= new Map();
+      upper ??= new Map();
       const isUpper = a.op === '<' || a.op === '<=';
       const set = isUpper ? upper : lower;
       const other = (isUpper ? lower : upper).get(a.column);

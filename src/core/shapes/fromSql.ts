@@ -75,7 +75,7 @@ class StatementContext {
       }
       if (!x || typeof x !== 'object') return;
       const obj = x as Node;
-      for (const k of Object.keys(obj)) {
+      for (const k in obj) {
         const v = obj[k];
         if (k === 'location' && typeof v === 'number' && v >= 0) {
           if (v < min) min = v;

@@ -73,7 +73,8 @@ export function walk(n: unknown, fn: (node: Node, type: string) => boolean | voi
   }
   if (!n || typeof n !== 'object') return;
   const node = n as Node;
-  for (const k of Object.keys(node)) {
+  // for…in over the parser's plain objects: Object.keys would allocate an array per node.
+  for (const k in node) {
     const v = node[k];
     if (!v || typeof v !== 'object') continue; // nothing below a scalar
     const c = k.charCodeAt(0);

@@ -140,9 +140,15 @@ export function objectProps(obj: ts.ObjectLiteralExpression): Prop[] {
 /** The last static property with that name (JavaScript semantics: later keys win). */
 export function getProp(obj: ts.ObjectLiteralExpression | undefined, name: string): Prop | undefined {
   if (!obj) return undefined;
-  let found: Prop | undefined;
-  for (const p of objectProps(obj)) if (p.name === name) found = p;
-  return found;
+  // objectProps without building every Prop: called for each key a Prisma argument may have.
+  const props = obj.properties;
+  for (let i = props.length - 1; i >= 0; i--) {
+    const p = props[i];
+    if (ts.isPropertyAssignment(p)) {
+      if (p.initializer && propertyNameText(p.name) === name) return { name, value: p.initializer, node: p, shorthand: false };
+    } else if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return { name, value: p.name, node: p, shorthand: true };
+  }
+  return undefined;
 }
 
 /** The expression itself, or for an identifier naming a `const` in scope, its initializer. */
