@@ -568,6 +568,39 @@ export const CASES: ParityCase[] = [
     sql: `SELECT e.id, cp."progressPercent" FROM enrollments e JOIN course_progress cp ON cp."userId" = e."userId" AND cp."courseId" = e."courseId" WHERE e.status = 'ACTIVE'`,
   },
 
+  // ── Semi-joins (IN (SELECT …), EXISTS) ─────────────────────────────────────────────────────────
+  {
+    id: 'semi-in-courses-of-user',
+    category: 'semi-join',
+    note: 'courses a user is enrolled in, through IN (SELECT …): the enrollments of the user drive, each course by its primary key',
+    sql: `SELECT c.* FROM courses c WHERE c.id IN (SELECT e."courseId" FROM enrollments e WHERE e."userId" = $1)`,
+  },
+  {
+    id: 'semi-exists-courses-of-user',
+    category: 'semi-join',
+    note: 'the same written as a correlated EXISTS: PostgreSQL plans it as the same semi-join',
+    sql: `SELECT c.* FROM courses c WHERE EXISTS (SELECT 1 FROM enrollments e WHERE e."courseId" = c.id AND e."userId" = $1)`,
+  },
+  {
+    id: 'semi-exists-order-limit',
+    category: 'semi-join',
+    note: 'EXISTS with ORDER BY createdAt DESC LIMIT 20 and an index on createdAt: few enrollments per user, so the semi-join still drives from them and sorts',
+    sql: `SELECT c.* FROM courses c WHERE EXISTS (SELECT 1 FROM enrollments e WHERE e."courseId" = c.id AND e."userId" = $1) ORDER BY c."createdAt" DESC LIMIT 20`,
+    create: [`CREATE INDEX parity_courses_created ON courses ("createdAt")`],
+  },
+  {
+    id: 'semi-exists-outer-filtered',
+    category: 'semi-join',
+    note: 'EXISTS on the unique (userId, courseId) of course_progress, the outer table filtered by courseId: PostgreSQL carries courseId = $1 over to course_progress (equivalence class) and may drive from either side by cost',
+    sql: `SELECT e.* FROM enrollments e WHERE e."courseId" = $1 AND EXISTS (SELECT 1 FROM course_progress cp WHERE cp."userId" = e."userId" AND cp."courseId" = e."courseId" AND cp."progressPercent" = 100)`,
+  },
+  {
+    id: 'semi-not-exists',
+    category: 'semi-join',
+    note: 'NOT EXISTS is an anti-join: the outer table is read for its own filter, the inner looked up (or hashed)',
+    sql: `SELECT q.* FROM quizzes q WHERE q."lessonId" = $1 AND NOT EXISTS (SELECT 1 FROM quiz_attempts a WHERE a."quizId" = q.id AND a."userId" = $2)`,
+  },
+
   // ── LIMIT ──────────────────────────────────────────────────────────────────────────────────────
   { id: 'limit-no-index', category: 'limit', note: 'ORDER BY createdAt DESC LIMIT 20 without an index: top-N sort of the table', sql: `SELECT * FROM transactions ORDER BY "createdAt" DESC LIMIT 20` },
   {

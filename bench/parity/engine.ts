@@ -42,6 +42,7 @@ export type Category =
   | 'order-nulls'
   | 'partial-implied'
   | 'partial-not-implied'
+  | 'semi-join'
   | 'index-only'
   | 'in-list'
   | 'is-null'

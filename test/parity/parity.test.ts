@@ -51,14 +51,17 @@ const IDS = [
   'join-lesson-activity', // the driving table of a join is taken from the FROM order
   'nulls-not-null-filter', // IS NOT NULL is a B-tree index condition
   'order-fwd-eq-then-order', // ~10 rows: bitmap scan + sort beats an ordered index scan
+  'semi-in-courses-of-user', // IN (SELECT …): the sub-select's table drives the semi-join
+  'semi-exists-courses-of-user', // a correlated EXISTS was read with the outer table driving
 ];
 
 /**
  * Cases of IDS on which the tool agrees with PostgreSQL 15.18 at SCALE, less a margin of one for the
  * data's sampling (ANALYZE samples rows): with fixes A–Q merged, three runs gave 30 each (2026-11-26;
- * before them: 23, none of the 7 then-known disagreements). Never lower it to let a change pass.
+ * before them: 23, none of the 7 then-known disagreements); with the two semi-join cases and EXISTS read
+ * as a semi-join, three runs gave 32 of 32 (2026-11-27). Never lower it to let a change pass.
  */
-const AGREEMENT_FLOOR = 29;
+const AGREEMENT_FLOOR = 31;
 
 describe('planner parity (reduced suite, PostgreSQL 15)', function () {
   this.timeout(180_000);

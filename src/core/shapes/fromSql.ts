@@ -7,7 +7,7 @@ import { columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sq
 import { lexSql, type SqlToken } from '../sql/lexer';
 import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
 import type { SqlDocumentParser } from '../sql/parseCache';
-import { predicateAtoms, type ColumnResolver } from '../sql/predicates';
+import { predicateAtoms, type ColumnResolver, type JoinEquality } from '../sql/predicates';
 import { tableKey } from '../sql/identifiers';
 
 export interface SqlContext {
@@ -303,6 +303,34 @@ function findBinding(scope: Scope, alias: string): { binding: Binding; local: bo
   return outer ? { binding: outer, local: false } : undefined;
 }
 
+/**
+ * PostgreSQL's equivalence classes: with `a.x = b.x` and `b.x = $1` it knows `a.x = $1` too, so either
+ * table can be read through its own index on x (generate_base_implied_equalities()). Not across an
+ * outer join, and only for `=` (an IN list or a range is not carried over).
+ */
+function impliedEqualities(scope: Scope, joins: JoinEquality[]): void {
+  const equalityOn = (access: TableAccess, column: string) =>
+    access.predicates.find((p) => p.atom.kind === 'compare' && p.atom.op === '=' && p.atom.column === column && !p.atom.isTest && !p.atom.rowBound);
+  for (let pass = 0, changed = true; changed && pass < 4; pass++) {
+    changed = false;
+    for (const j of joins) {
+      for (const [me, other] of [
+        [j.left, j.right],
+        [j.right, j.left],
+      ]) {
+        const mine = findBinding(scope, me.binding)?.binding;
+        const theirs = findBinding(scope, other.binding)?.binding;
+        if (!mine?.access || !theirs?.access || mine.nullable || theirs.nullable || equalityOn(mine.access, me.column)) continue;
+        const known = equalityOn(theirs.access, other.column);
+        if (!known || known.atom.kind !== 'compare') continue;
+        // No range of its own: it is not written anywhere.
+        mine.access.predicates.push({ atom: { kind: 'compare', column: me.column, op: '=', value: known.atom.value } });
+        changed = true;
+      }
+    }
+  }
+}
+
 interface ClauseSet {
   where?: Node;
   extraQuals: Node[];
@@ -403,6 +431,7 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: 
       if (!theirs.local || mine.binding !== driving) mine.binding.access.joinedFrom ??= otherTable;
     }
   }
+  impliedEqualities(scope, conj.joins);
 
   // Columns read, for index-only scans.
   const readNodes = [c.where, ...c.extraQuals, ...c.targets, ...c.sort, ...c.group, c.having];

@@ -212,6 +212,12 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
   if (t === 'SubLink') {
     const s = n.SubLink;
     if (s.subselect) out.subqueries.push(s.subselect);
+    if (s.subLinkType === 'EXISTS_SUBLINK') {
+      // PostgreSQL pulls a correlated EXISTS up into a semi-join, as it does IN (SELECT …): either side may drive.
+      const link = existsSemiJoin(s.subselect, resolve);
+      if (link) push(out, link.binding, { kind: 'other', columns: [...new Set(link.keys.map((k) => k.column))], text: 'EXISTS (subquery)', semiJoin: link.keys }, loc);
+      return;
+    }
     if (s.testexpr) {
       const o = operand(s.testexpr, resolve);
       if (o?.column) {
@@ -302,6 +308,35 @@ function semiJoinKey(column: string, subselect: Node | undefined): { column: str
   const ref = columnRef(targets[0].ResTarget?.val);
   if (!ref?.column || ref.star) return undefined;
   return { column, otherTable: tableKey(from[0].RangeVar), otherColumn: ref.column };
+}
+
+/**
+ * `EXISTS (SELECT … FROM t WHERE t.c = outer.d AND …)` with one table: the equalities that tie it to one
+ * table of the outer query (qualified on both sides, so which side is which is certain), as semi-join keys.
+ */
+function existsSemiJoin(subselect: Node | undefined, resolve: ColumnResolver): { binding: string; keys: { column: string; otherTable: string; otherColumn: string }[] } | undefined {
+  const sel = subselect?.SelectStmt;
+  if (!sel || (sel.op && sel.op !== 'SETOP_NONE') || sel.limitCount || sel.groupClause || sel.withClause || sel.havingClause) return undefined;
+  const from: Node[] = sel.fromClause ?? [];
+  if (from.length !== 1 || !from[0].RangeVar) return undefined;
+  const inner: string = from[0].RangeVar.alias?.aliasname ?? from[0].RangeVar.relname;
+  const otherTable = tableKey(from[0].RangeVar);
+  let binding: string | undefined;
+  const keys: { column: string; otherTable: string; otherColumn: string }[] = [];
+  for (const c of splitAnd(sel.whereClause)) {
+    const e = c.A_Expr;
+    if (!e || e.kind !== 'AEXPR_OP' || strings(e.name).join('.') !== '=') continue;
+    const l = columnRef(e.lexpr);
+    const r = columnRef(e.rexpr);
+    if (!l?.column || !r?.column || !l.qualifier || !r.qualifier || stripCasts(e.lexpr) !== e.lexpr || stripCasts(e.rexpr) !== e.rexpr) continue;
+    const [mine, theirs] = l.qualifier === inner ? [l, r] : r.qualifier === inner ? [r, l] : [undefined, undefined];
+    if (!mine || !theirs || theirs.qualifier === inner) continue;
+    const b = resolve(theirs.qualifier, theirs.column!);
+    if (!b || (binding !== undefined && b !== binding)) return undefined;
+    binding = b;
+    keys.push({ column: theirs.column!, otherTable, otherColumn: mine.column! });
+  }
+  return binding && keys.length ? { binding, keys } : undefined;
 }
 
 /** Whether every atom is an equality (= or IN) on one and the same column: the OR is an IN list. */

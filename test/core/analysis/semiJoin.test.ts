@@ -1,6 +1,7 @@
 /**
- * IN (SELECT …) as the semi-join PostgreSQL plans it: when the outer table has no filter of its own,
- * the sub-select's table may drive and the outer table is looked up by the IN column.
+ * IN (SELECT …) and correlated EXISTS as the semi-join PostgreSQL plans them: when the outer table has no
+ * filter of its own, the sub-select's table may drive and the outer table is looked up by the IN column
+ * (or the EXISTS correlation). And equivalence classes: `a.x = b.x AND b.x = $1` gives `a.x = $1`.
  */
 import assert from 'node:assert/strict';
 import { verdictsFor } from '../../../src/core/analysis/verdicts';
@@ -56,6 +57,40 @@ describe('semi-joins (IN (SELECT …))', () => {
       const orders = accesses(sql).find((a) => a.access.table === 'orders')!;
       assert.equal(orders.access.joinedFrom, undefined, sql);
       assert.equal(orders.best, undefined, sql);
+    }
+  });
+
+  it('reads a correlated EXISTS as the same semi-join: the sub-select drives, the outer table is looked up by the correlation', () => {
+    const sql = 'SELECT * FROM orders o WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id AND u.name = $1) ORDER BY o.created_at DESC LIMIT 10';
+    const [orders, users] = ['orders', 'users'].map((t) => accesses(sql).find((a) => a.access.table === t)!);
+    assert.equal(users.access.joinedFrom, undefined);
+    assert.equal(users.best?.index.name, 'users_name_idx');
+    assert.equal(orders.access.joinedFrom, 'users');
+    assert.equal(orders.best?.index.name, 'orders_user_id_idx');
+    assert.deepEqual(missingFindings(schemaFrom(DDL), sql, opts), []);
+  });
+
+  it('keeps the outer table driving for NOT EXISTS, an EXISTS tied by an expression, or one whose sides are not qualified', () => {
+    for (const sql of [
+      'SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id AND u.name = $1)',
+      'SELECT * FROM orders o WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id + 1 AND u.name = $1)',
+      'SELECT * FROM orders o WHERE EXISTS (SELECT 1 FROM users WHERE id = user_id AND name = $1)',
+      'SELECT * FROM orders o WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id AND u.name = $1 LIMIT 1 OFFSET 1)',
+    ]) {
+      const orders = accesses(sql).find((a) => a.access.table === 'orders')!;
+      assert.equal(orders.access.joinedFrom, undefined, sql);
+    }
+  });
+
+  it("carries an equality over a join key to the other table, as PostgreSQL's equivalence classes do", () => {
+    const inner = accesses('SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id = $1').find((a) => a.access.table === 'orders')!;
+    assert.deepEqual(inner.access.predicates.map((p) => p.atom), [{ kind: 'compare', column: 'user_id', op: '=', value: { kind: 'param' } }]);
+    const correlated = accesses("SELECT * FROM users u WHERE u.id = 7 AND EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.status = 'x')").find((a) => a.access.table === 'orders')!;
+    assert.ok(correlated.access.predicates.some((p) => p.atom.kind === 'compare' && p.atom.column === 'user_id' && p.atom.value.kind === 'number' && p.atom.value.value === 7));
+    // Not into the nullable side of an outer join, and not for a range or an IN list.
+    for (const sql of ['SELECT * FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE u.id = $1', 'SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id > $1', 'SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id IN (1, 2)']) {
+      const o = accesses(sql).find((a) => a.access.table === 'orders')!;
+      assert.deepEqual(o.access.predicates, [], sql);
     }
   });
 });
