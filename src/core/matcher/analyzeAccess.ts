@@ -3,7 +3,7 @@ import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
 import { atomColumns, type Literal, type PredicateAtom } from '../model/predicate';
 import { normalizeExprText } from '../sql/expr';
-import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, rangeAtomsOnKey, requiredOrder } from './btree';
+import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, hasEquality, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, rangeAtomsOnKey, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import type { AccessVerdict, IndexUse } from './types';
@@ -147,7 +147,7 @@ function limitRows(access: TableAccess): number | undefined {
 function filterAtoms(access: TableAccess) {
   const atoms = access.predicates.map((p) => p.atom);
   if (access.joinedFrom) {
-    for (const j of access.joinKeys) atoms.push({ kind: 'compare', column: j.column, op: '=', value: { kind: 'param' } });
+    for (const j of access.joinKeys) if (!hasEquality(access, j.column)) atoms.push({ kind: 'compare', column: j.column, op: '=', value: { kind: 'param' } });
   }
   return atoms;
 }

@@ -61,9 +61,15 @@ export function equalityAtoms(access: TableAccess): Map<string, PredicateAtom[]>
     else if (atom.kind === 'null' && atom.isNull) add(atom.column, atom);
   }
   if (access.joinedFrom) {
-    for (const j of access.joinKeys) add(j.column, { kind: 'compare', column: j.column, op: '=', value: { kind: 'param' } });
+    // A join key with an equality of its own (written, or carried over the join) is that one condition, not two.
+    for (const j of access.joinKeys) if (!hasEquality(access, j.column)) add(j.column, { kind: 'compare', column: j.column, op: '=', value: { kind: 'param' } });
   }
   return m;
+}
+
+/** Whether the access has an `=` test of the column among its predicates. */
+export function hasEquality(access: TableAccess, column: string): boolean {
+  return access.predicates.some((p) => p.atom.kind === 'compare' && p.atom.op === '=' && p.atom.column === column);
 }
 
 /** A LIKE pattern a B-tree can search as a range: a literal prefix before the first wildcard. */

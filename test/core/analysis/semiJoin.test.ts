@@ -87,6 +87,12 @@ describe('semi-joins (IN (SELECT …))', () => {
     assert.deepEqual(inner.access.predicates.map((p) => p.atom), [{ kind: 'compare', column: 'user_id', op: '=', value: { kind: 'param' } }]);
     const correlated = accesses("SELECT * FROM users u WHERE u.id = 7 AND EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.status = 'x')").find((a) => a.access.table === 'orders')!;
     assert.ok(correlated.access.predicates.some((p) => p.atom.kind === 'compare' && p.atom.column === 'user_id' && p.atom.value.kind === 'number' && p.atom.value.value === 7));
+    // The carried-over equality and the join key are one condition: the rows are those of the plain lookup.
+    const plain = accesses('SELECT * FROM orders WHERE user_id = $1')[0];
+    const joined = accesses('SELECT o.* FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id = $1').find((a) => a.access.table === 'orders')!;
+    assert.equal(joined.access.joinedFrom, 'users');
+    assert.equal(joined.matchedRows, plain.matchedRows);
+    assert.equal(joined.best?.rowsRead, plain.best?.rowsRead);
     // Not into the nullable side of an outer join, and not for a range or an IN list.
     for (const sql of ['SELECT * FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE u.id = $1', 'SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id > $1', 'SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id IN (1, 2)']) {
       const o = accesses(sql).find((a) => a.access.table === 'orders')!;
