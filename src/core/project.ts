@@ -724,7 +724,8 @@ function withPrismaMapping(schema: SchemaModel, prisma: SchemaModel): SchemaMode
 }
 
 function prismaRank(file: string): number {
-  return /(^|[\\/])prisma[\\/]schema\.prisma$/.test(file) ? 0 : file.endsWith('schema.prisma') ? 1 : 2;
+  const parts = file.split(path.sep === '\\' ? /[\\/]/ : '/');
+  return parts.length >= 2 && parts[parts.length - 2] === 'prisma' && parts[parts.length - 1] === 'schema.prisma' ? 0 : file.endsWith('schema.prisma') ? 1 : 2;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -6,10 +6,11 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Finding } from '../core/model/finding';
+import { LineIndex } from '../core/model/location';
 import { addBlockAttribute, removeAttribute } from './edits/prismaSchema';
 import { commentStyleFor, ignoreFileChange, ignoreLineChange, type CommentStyle } from './edits/ignoreComment';
-import { migrationName, planMigration, type MigrationPlan } from './edits/migrationFile';
-import { offsetOfLine, type TextChange } from './edits/text';
+import { isPrismaMigration, migrationName, planMigration, type MigrationPlan } from './edits/migrationFile';
+import type { TextChange } from './edits/text';
 import type { ProjectHost } from './projectHost';
 
 export interface FixAction {
@@ -36,15 +37,18 @@ export function currentText(file: string): string | undefined {
   }
 }
 
-function positionAt(text: string, offset: number): vscode.Position {
-  const before = text.slice(0, offset);
-  const line = (before.match(/\n/g) ?? []).length;
-  return new vscode.Position(line, offset - (before.lastIndexOf('\n') + 1));
-}
-
+/**
+ * A change by offset into `text` as a replacement by position. Positions, not offsets, survive VS Code
+ * normalizing the line breaks of the document the edit lands in (a CR-only file on disk is CRLF in
+ * the editor): LineIndex breaks lines where VS Code does.
+ */
 function applyChange(edit: vscode.WorkspaceEdit, uri: vscode.Uri, text: string, c: TextChange): void {
-  const range = new vscode.Range(positionAt(text, c.offset), positionAt(text, c.offset + c.length));
-  edit.replace(uri, range, c.text);
+  const lines = new LineIndex(text);
+  const at = (offset: number) => {
+    const p = lines.position(offset);
+    return new vscode.Position(p.line, p.character);
+  };
+  edit.replace(uri, new vscode.Range(at(c.offset), at(c.offset + c.length)), c.text);
 }
 
 function createMigration(edit: vscode.WorkspaceEdit, plan: MigrationPlan): vscode.Uri {
@@ -75,7 +79,7 @@ function plan(host: ProjectHost, f: Finding, kind: 'add' | 'drop'): MigrationPla
 }
 
 function usesPrismaMigrate(host: ProjectHost): boolean {
-  return host.migrationFiles().some((f) => /[\\/]\d{14}_[^\\/]+[\\/]migration\.sql$/.test(f));
+  return host.migrationFiles().some(isPrismaMigration);
 }
 
 /** The comment style at a finding: `--` when the line above it is inside embedded SQL. */
@@ -133,10 +137,10 @@ export function fixesFor(host: ProjectHost, f: Finding): FixAction[] {
     if (fix.prismaAction === 'remove' && prismaFile && f.file === prismaFile) {
       const text = currentText(prismaFile);
       if (text !== undefined) {
-        const lines = text.split('\n');
-        const start = offsetOfLine(text, f.range.start.line) + f.range.start.character;
-        const end = offsetOfLine(text, f.range.end.line) + f.range.end.character;
-        if (lines.length > f.range.end.line) {
+        const lines = new LineIndex(text);
+        const start = lines.offset(f.range.start);
+        const end = lines.offset(f.range.end);
+        if (lines.lineCount > f.range.end.line) {
           const change = removeAttribute(text, start, end);
           const attr = text.slice(start, end).trim();
           const uri = vscode.Uri.file(prismaFile);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { commentStyleFor, ignoreFileChange, ignoreLineChange } from '../../src/extension/edits/ignoreComment';
-import { migrationName, planMigration, withoutConcurrently } from '../../src/extension/edits/migrationFile';
+import { isPrismaMigration, migrationName, planMigration, withoutConcurrently } from '../../src/extension/edits/migrationFile';
 import { addBlockAttribute, removeAttribute } from '../../src/extension/edits/prismaSchema';
-import { applyChanges } from '../../src/extension/edits/text';
+import { applyChanges, eolOf, lineEnd, lineStart, nextLineStart, offsetOfLine } from '../../src/extension/edits/text';
 
 const SCHEMA = `model User {
   id    Int    @id
@@ -72,7 +72,41 @@ describe('extension edits: ignore comments', () => {
   });
 });
 
+describe('extension edits: CR-only and mixed line endings (lines break as in VS Code)', () => {
+  it('line starts and ends: a lone CR ends a line, CRLF is one break', () => {
+    const text = 'ab\rcd\r\nef\ngh';
+    assert.deepEqual([0, 1, 2, 3, 4, 5].map((l) => offsetOfLine(text, l)), [0, 3, 7, 10, 12, 12]);
+    assert.equal(lineStart(text, 4), 3);
+    assert.equal(lineEnd(text, 3), 5);
+    assert.equal(nextLineStart(text, 3), 7);
+    assert.equal(nextLineStart(text, 0), 3);
+    assert.equal(nextLineStart(text, 11), 12);
+    assert.deepEqual([eolOf('a\rb\r'), eolOf('a\r\nb'), eolOf('a\nb'), eolOf('ab')], ['\r', '\r\n', '\n', '\n']);
+  });
+
+  it('ignore comment above a line of a CR-only file: on that line, with a CR', () => {
+    const text = 'SELECT *\r  FROM t\r  WHERE a = 1;\r';
+    assert.equal(applyChanges(text, [ignoreLineChange(text, 2, 'missing-index', '--')]), 'SELECT *\r  FROM t\r  -- pg-index-review-ignore missing-index\r  WHERE a = 1;\r');
+  });
+
+  it('file comment in CR-only and CRLF files: after a shebang line; ids added on the comment line, before its break', () => {
+    const cr = '#!/usr/bin/env node\rx\r';
+    assert.equal(applyChanges(cr, [ignoreFileChange(cr, 'missing-index', '//')]), '#!/usr/bin/env node\r// pg-index-review-ignore-file missing-index\rx\r');
+    for (const eol of ['\r', '\r\n']) {
+      const existing = `-- pg-index-review-ignore-file redundant-index${eol}SELECT 1;${eol}`;
+      assert.equal(applyChanges(existing, [ignoreFileChange(existing, 'missing-index', '--')]), `-- pg-index-review-ignore-file redundant-index, missing-index${eol}SELECT 1;${eol}`);
+    }
+  });
+});
+
 describe('extension edits: migration files', () => {
+  it('a backslash is part of a file name on POSIX, a separator only on Windows', () => {
+    const named = '/w/prisma/migrations\\20251001205346_init\\migration.sql';
+    assert.equal(isPrismaMigration('/w/prisma/migrations/20251001205346_init/migration.sql'), true);
+    assert.equal(isPrismaMigration(named), path.sep === '\\');
+  });
+
+
   const now = new Date(Date.UTC(2025, 9, 2, 3, 4, 5));
   const sql = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_role_idx" ON "users" ("role");';
 

@@ -81,7 +81,7 @@ async function lint(args: string[], out: Out, err: Out): Promise<number> {
   const files = [...texts].map(([file, text]) => ({ file, text }));
   const { findings: all, files: walked } = lintMigrationHistory(files, { schemaBefore: history.length ? undefined : (schemaBefore ?? emptySchema()), runner, report: (f) => targetSet.has(f), parseErrors: true });
   // `-- pg-index-review-ignore …` comments work here as in `check`.
-  const byFile = new Map(walked.map((f) => [f.file, { f, s: readSuppressions(f.text) }]));
+  const byFile = new Map(walked.map((f) => [f.file, { f, s: readSuppressions(f.text, f.lines) }]));
   const findings = all.filter((x) => {
     const e = byFile.get(x.file);
     return !e || !isSuppressed(x, e.s, x.statement ? [e.f.lines.position(x.statement.start).line] : []);
@@ -101,7 +101,7 @@ async function lint(args: string[], out: Out, err: Out): Promise<number> {
     for (const f of walked.filter((x) => x.report)) lines.push(`${displayPath(f.file)}: ${f.role}${f.rollbackOf ? ` of ${f.rollbackOf.name}` : ''}, ${f.statements.length} statements, runner ${f.runner} (${f.runnerReason})`);
     for (const f of findings) {
       lines.push(`${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${f.message}${f.sqlstate ? ` [${f.sqlstate}]` : ''}`);
-      if (!values['no-fixes'] && f.fix?.sql) for (const l of f.fix.sql.split('\n')) lines.push(`    fix: ${l}`);
+      if (!values['no-fixes'] && f.fix?.sql) for (const l of f.fix.sql.split(/\r\n|\r|\n/)) lines.push(`    fix: ${l}`);
     }
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
     lines.push(`${findings.length} finding${findings.length === 1 ? '' : 's'} (${count('error')} error, ${count('warning')} warning, ${count('info') + count('hint')} info) in ${targets.length} file${targets.length === 1 ? '' : 's'}.`);

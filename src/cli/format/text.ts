@@ -9,7 +9,7 @@ export function formatText(r: AnalysisResult, opts: { color: boolean; showFixes:
   for (const f of r.findings) {
     const sev = opts.color ? `${COLORS[f.severity]}${f.severity}\x1b[0m` : f.severity;
     lines.push(`${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${sev} ${f.rule} ${f.message}`);
-    if (opts.showFixes && f.fix?.sql) for (const l of f.fix.sql.split('\n')) lines.push(`    fix: ${l}`);
+    if (opts.showFixes && f.fix?.sql) for (const l of f.fix.sql.split(/\r\n|\r|\n/)) lines.push(`    fix: ${l}`);
     if (opts.showFixes && f.fix?.prisma) lines.push(`    prisma: ${f.fix.prisma}${f.fix.model ? ` (model ${f.fix.model})` : ''}`);
   }
   const count = (s: string) => r.findings.filter((f) => f.severity === s).length;

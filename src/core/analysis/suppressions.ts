@@ -6,8 +6,10 @@
  * the file. Without rule ids, every rule.
  */
 import type { Finding } from '../model/finding';
+import { LineIndex } from '../model/location';
 
-const PATTERN = /(--|\/\/|\/\*|#)\s*pg-index-review-ignore(-file)?(?![\w-])([^\n*]*)/g;
+/** The rule ids run to the end of the line: a lone `\r` ends it too (see LineIndex). */
+const PATTERN = /(--|\/\/|\/\*|#)\s*pg-index-review-ignore(-file)?(?![\w-])([^\r\n*]*)/g;
 
 type Ids = Set<string> | 'all';
 
@@ -26,7 +28,8 @@ function merge(existing: Ids | undefined, ids: string[]): Ids {
   return s;
 }
 
-export function readSuppressions(text: string): Suppressions {
+/** `lines`: the text's LineIndex when the caller has one (else made here, only when a comment is found). */
+export function readSuppressions(text: string, lines?: LineIndex): Suppressions {
   const out: Suppressions = { sameLine: new Map(), nextLine: new Map(), file: undefined };
   if (!text.includes('pg-index-review-ignore')) return out;
   PATTERN.lastIndex = 0;
@@ -39,15 +42,9 @@ export function readSuppressions(text: string): Suppressions {
       out.file = merge(out.file, ids);
       continue;
     }
-    let line = 0;
-    let lineStart = 0;
-    for (let i = 0; i < m.index; i++) {
-      if (text.charCodeAt(i) === 10) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    const alone = text.slice(lineStart, m.index).trim() === '';
+    lines ??= new LineIndex(text);
+    const line = lines.position(m.index).line;
+    const alone = text.slice(lines.lineStart(line), m.index).trim() === '';
     if (alone) out.nextLine.set(line + 1, merge(out.nextLine.get(line + 1), ids));
     else out.sameLine.set(line, merge(out.sameLine.get(line), ids));
   }

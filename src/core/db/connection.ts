@@ -320,7 +320,7 @@ export function findDatabaseUrl(root: string, explicit?: string, env: NodeJS.Pro
 
 /** Reads `KEY=value` / `KEY="value"` from dotenv text (comments and `export` allowed). */
 export function readEnvValue(text: string, key: string): string | undefined {
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of text.split(/\r\n|\r|\n/)) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m || m[1] !== key) continue;
     let v = m[2].trim();

@@ -77,7 +77,7 @@ export function prismaWriteAttributes(schemaText: string): Map<string, PrismaWri
   const modelRe = /^\s*model\s+(\w+)\s*\{([\s\S]*?)^\s*\}/gm;
   for (let m = modelRe.exec(schemaText); m; m = modelRe.exec(schemaText)) {
     const attrs: PrismaWriteAttributes = { updatedAt: new Set(), generated: new Set() };
-    for (const raw of m[2].split('\n')) {
+    for (const raw of m[2].split(/\r\n|\r|\n/)) {
       const line = raw.replace(/\/\/.*$/, '').trim();
       const f = /^(\w+)\s+\S+/.exec(line);
       if (!f || line.startsWith('@@')) continue;

@@ -111,7 +111,7 @@ export const MIGRATION_SUFFIX = '_index_optimization';
 export function latestTimestamp(files: string[]): string | undefined {
   let best: string | undefined;
   for (const f of files) {
-    const parts = f.split(/[\\/]/);
+    const parts = f.split(path.sep === '\\' ? /[\\/]/ : '/');
     const base = parts[parts.length - 1];
     const name = /^(migration|up)\.sql$/i.test(base) ? parts[parts.length - 2] : base.replace(/\.sql$/i, '');
     if (!name || name.endsWith(MIGRATION_SUFFIX) || name.endsWith(`${MIGRATION_SUFFIX}_rollback`)) continue;

@@ -57,14 +57,31 @@ export function prismaIndexAttribute(index: IndexDef, table: TableDef, mapping: 
   return { attribute: `@@${index.unique ? 'unique' : 'index'}([${parts.join(', ')}], ${extra.join(', ')})` };
 }
 
-function lineBounds(text: string, start: number, end: number): { start: number; end: number; whole: boolean } {
-  const ls = text.lastIndexOf('\n', start - 1) + 1;
-  let le = text.indexOf('\n', end);
-  if (le < 0) le = text.length;
+/** Offset of the start of the line holding `offset` (lines break at CRLF, CR and LF, as in LineIndex). */
+function lineStartOf(lines: LineIndex, offset: number): number {
+  return lines.lineStart(lines.position(offset).line);
+}
+
+/** Offset of the start of the line after the one holding `offset` (the text length on the last line). */
+function nextLineStartOf(lines: LineIndex, offset: number): number {
+  const line = lines.position(offset).line;
+  return line + 1 < lines.lineCount ? lines.lineStart(line + 1) : lines.text.length;
+}
+
+/** The line break for lines added to a text: its own (CRLF, a lone CR, else LF). */
+function eolOf(text: string): string {
+  if (text.includes('\r\n')) return '\r\n';
+  return text.includes('\r') && !text.includes('\n') ? '\r' : '\n';
+}
+
+function lineBounds(lines: LineIndex, start: number, end: number): { start: number; end: number; whole: boolean } {
+  const text = lines.text;
+  const ls = lineStartOf(lines, start);
+  const next = nextLineStartOf(lines, end);
   const before = text.slice(ls, start);
-  const after = text.slice(end, le);
+  const after = text.slice(end, next).replace(/(\r\n|\r|\n)$/, '');
   const whole = /^\s*$/.test(before) && /^\s*(\/\/.*)?$/.test(after);
-  return whole ? { start: ls, end: Math.min(le + 1, text.length), whole } : { start, end, whole };
+  return whole ? { start: ls, end: next, whole } : { start, end, whole };
 }
 
 /**
@@ -73,6 +90,7 @@ function lineBounds(text: string, start: number, end: number): { start: number; 
  */
 export function editPrismaSchema(text: string, plan: OptimizationPlan, prismaSchema: SchemaModel, mapping: PrismaMapping): PrismaSchemaChange {
   const lines = new LineIndex(text);
+  const eol = eolOf(text);
   const blocks = scanPrismaSchema(text).filter((b) => b.kind === 'model');
   const edits: PrismaSchemaEdit[] = [];
   const sqlOnly: PrismaSchemaChange['sqlOnly'] = [];
@@ -83,7 +101,7 @@ export function editPrismaSchema(text: string, plan: OptimizationPlan, prismaSch
     const s = lines.offset(p.location.range.start);
     const e = lines.offset(p.location.range.end);
     if (!/^@@index\b/.test(text.slice(s, e))) continue;
-    const b = lineBounds(text, s, e);
+    const b = lineBounds(lines, s, e);
     edits.push({ start: b.start, end: b.end, newText: '', model: prismaSchema.tables.get(d.index.table)?.model ?? '', description: `remove ${text.slice(s, e)} ("${d.index.name}")` });
   }
 
@@ -106,16 +124,14 @@ export function editPrismaSchema(text: string, plan: OptimizationPlan, prismaSch
   for (const [model, { lines: attrs }] of adds) {
     const block = blocks.find((b) => b.name === model);
     if (!block) continue;
-    const indent = detectIndent(text, block);
+    const indent = detectIndent(lines, block);
     const mapAttr = block.attributes.find((a) => a.block && a.name === 'map');
     const lastIndex = [...block.attributes].filter((a) => a.block && a.name !== 'map').pop();
     let at: number;
-    if (mapAttr) at = text.lastIndexOf('\n', mapAttr.start - 1) + 1;
-    else if (lastIndex) {
-      const le = text.indexOf('\n', lastIndex.end);
-      at = le < 0 ? text.length : le + 1;
-    } else at = text.lastIndexOf('\n', block.end - 2) + 1;
-    edits.push({ start: at, end: at, newText: attrs.map((a) => `${indent}${a}\n`).join(''), model, description: `add ${attrs.length} line${attrs.length === 1 ? '' : 's'} to model ${model}` });
+    if (mapAttr) at = lineStartOf(lines, mapAttr.start);
+    else if (lastIndex) at = nextLineStartOf(lines, lastIndex.end);
+    else at = lineStartOf(lines, block.end - 1);
+    edits.push({ start: at, end: at, newText: attrs.map((a) => `${indent}${a}${eol}`).join(''), model, description: `add ${attrs.length} line${attrs.length === 1 ? '' : 's'} to model ${model}` });
   }
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
   let out = '';
@@ -128,10 +144,10 @@ export function editPrismaSchema(text: string, plan: OptimizationPlan, prismaSch
   return { text: out, edits, sqlOnly };
 }
 
-function detectIndent(text: string, block: { attributes: { start: number }[]; fields: { start: number }[] }): string {
+function detectIndent(lines: LineIndex, block: { attributes: { start: number }[]; fields: { start: number }[] }): string {
   const first = block.attributes[0]?.start ?? block.fields[0]?.start;
   if (first === undefined) return '  ';
-  const ls = text.lastIndexOf('\n', first - 1) + 1;
-  const m = /^[ \t]*/.exec(text.slice(ls, first));
+  const ls = lineStartOf(lines, first);
+  const m = /^[ \t]*/.exec(lines.text.slice(ls, first));
   return m ? m[0] : '  ';
 }

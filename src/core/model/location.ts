@@ -14,14 +14,39 @@ export interface SourceLocation {
   range: Range;
 }
 
-/** Maps UTF-16 offsets of one text to line/character positions. */
+/**
+ * Maps UTF-16 offsets of one text to line/character positions. Lines break where VS Code, LSP and
+ * TypeScript break them: at `\r\n` (one break), a lone `\r` and a lone `\n`; not at U+2028/U+2029
+ * (TypeScript's scanner counts those, VS Code's text model and LSP do not, and diagnostics are shown
+ * by VS Code). Positions, not offsets, are what agree with an open editor: VS Code normalizes a
+ * document's line breaks to one style (a CR-only file is shown with CRLF), which moves offsets but
+ * keeps every line and character where it was.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    const starts = this.starts;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 13) continue;
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (i + 1 < n && text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
     }
+  }
+
+  /** Number of lines: line breaks + 1 (an empty text, or a text ending in a break, has an empty last line). */
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** Offset of the first character of a 0-based line (clamped to the last line). */
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
   }
 
   position(offset: number): Position {
@@ -33,11 +58,13 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    // Between the \r and the \n of a CRLF: the end of the line, as VS Code's positionAt says.
+    const between = o > this.starts[lo] && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13;
+    return { line: lo, character: o - this.starts[lo] - (between ? 1 : 0) };
   }
 
   offset(pos: Position): number {
-    const start = this.starts[Math.min(pos.line, this.starts.length - 1)] ?? 0;
+    const start = this.starts[Math.max(0, Math.min(pos.line, this.starts.length - 1))] ?? 0;
     return Math.min(start + pos.character, this.text.length);
   }
 

@@ -52,7 +52,7 @@ export interface SlowQueryFinding {
 }
 
 function firstLine(range: Range, text: string): Range {
-  const len = Math.max(1, (text.split('\n')[0] ?? '').trimEnd().length);
+  const len = Math.max(1, (text.split(/\r\n|\r|\n/, 1)[0] ?? '').trimEnd().length);
   return range.start.line === range.end.line ? range : { start: range.start, end: { line: range.start.line, character: range.start.character + len } };
 }
 

@@ -139,8 +139,9 @@ export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: Query
   for (const stmt of statements) {
     if (stmt.error) {
       const at = stmt.error.offset;
-      const endOfLine = sql.indexOf('\n', at);
-      problems.push(parseError(ctx, at, Math.min(stmt.end, endOfLine < 0 ? stmt.end : Math.max(endOfLine, at + 1)), `SQL syntax error: ${stmt.error.message}`));
+      let endOfLine = at;
+      while (endOfLine < sql.length && sql[endOfLine] !== '\n' && sql[endOfLine] !== '\r') endOfLine++;
+      problems.push(parseError(ctx, at, Math.min(stmt.end, Math.max(endOfLine, at + 1)), `SQL syntax error: ${stmt.error.message}`));
       continue;
     }
     // One statement the analysis can't handle (nesting deeper than the stack) does not cost the others.

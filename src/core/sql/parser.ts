@@ -167,8 +167,10 @@ function trimPiece(text: string, p: Piece): Piece | undefined {
   for (;;) {
     while (s < e && /\s/.test(text[s])) s++;
     if (text.startsWith('--', s)) {
-      const nl = text.indexOf('\n', s);
-      s = nl < 0 || nl > e ? e : nl + 1;
+      // A -- comment ends at \n or \r (PostgreSQL's scanner: newline [\n\r]); the loop above skips the break.
+      let nl = s + 2;
+      while (nl < e && text[nl] !== '\n' && text[nl] !== '\r') nl++;
+      s = Math.min(nl, e);
     } else if (text.startsWith('/*', s)) {
       const close = text.indexOf('*/', s + 2);
       s = close < 0 || close > e ? e : close + 2;

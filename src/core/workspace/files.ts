@@ -10,7 +10,8 @@ const SCRIPT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export function classify(file: string): FileKind | undefined {
-  const f = file.replace(/\\/g, '/');
+  // Only Windows' own separator is one: on POSIX a backslash is part of a file name.
+  const f = path.sep === '\\' ? file.replace(/\\/g, '/') : file;
   if (f.endsWith('.prisma')) return 'prisma-schema';
   if (/\.sql$/i.test(f)) return /(^|\/)migrations\//.test(f) ? 'migration' : 'sql';
   if (SCRIPT.test(f) && !/\.d\.[cm]?ts$/.test(f)) return 'script';
@@ -21,7 +22,7 @@ export function classify(file: string): FileKind | undefined {
 
 /** A rollback script beside the migrations (`…_rollback.sql`, `down.sql`): undoes, never applied forward. */
 export function isRollbackFile(file: string): boolean {
-  return /(^|[\/_.-])(rollback|down)\.sql$/i.test(file.replace(/\\/g, '/'));
+  return /(^|[\/_.-])(rollback|down)\.sql$/i.test(path.sep === '\\' ? file.replace(/\\/g, '/') : file);
 }
 
 export interface WalkResult {
@@ -78,7 +79,7 @@ export function listFiles(roots: string[], base: string, ignore: string[], opts:
   /** Entries that are symbolic links, walked after the real tree, in the order found. */
   const links: string[] = [];
   const visit = (p: string, named: boolean): void => {
-    const rel = path.relative(base, p).replace(/\\/g, '/') || '.';
+    const rel = path.relative(base, p).split(path.sep).join('/') || '.';
     if (rel !== '.' && skipsEntry(rel, false, isIgnored)) return;
     const name = path.basename(p);
     if (!named && opts.skipHidden && name.startsWith('.')) return;

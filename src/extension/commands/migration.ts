@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApplyEvent, ApplyResult, StepPreview } from '../../core/migration/apply';
+import { isPrismaMigration } from '../edits/migrationFile';
 import type { ExtensionState } from '../state';
 
 /** `choice` skips the quick pick (for keybindings and tests): `{ prisma: true }` also edits schema.prisma. */
@@ -19,7 +20,7 @@ export async function generateMigration(state: ExtensionState, choice?: { prisma
     return undefined;
   }
   const engine = state.loadEngine();
-  const prismaMigrate = host.migrationFiles().some((f) => /[\\/]\d{14}_[^\\/]+[\\/]migration\.sql$/.test(f));
+  const prismaMigrate = host.migrationFiles().some(isPrismaMigration);
   type Pick = vscode.QuickPickItem & { prisma: boolean; minSeverity: 'warning' | 'info' };
   const picks: Pick[] = [
     { label: 'SQL migration (CREATE/DROP INDEX CONCURRENTLY), rollback and README', description: 'migrations/', prisma: false, minSeverity: 'warning' },
@@ -101,7 +102,7 @@ export async function applyMigrationCommand(state: ExtensionState, fileArg?: str
     file,
     text: fs.readFileSync(file, 'utf8'),
     url: db.url,
-    prisma: /[\\/]\d{14}_[^\\/]+[\\/]migration\.sql$/.test(file),
+    prisma: isPrismaMigration(file),
     toolVersion: String(state.context.extension.packageJSON.version ?? ''),
   };
   const check = engine.checkTarget(db.url);

@@ -1,5 +1,5 @@
 /** Ignore comments the suppression reader in src/core/analysis/suppressions.ts understands. */
-import { indentationAt, offsetOfLine, type TextChange } from './text';
+import { eolOf, indentationAt, nextLineStart, offsetOfLine, type TextChange } from './text';
 
 export type CommentStyle = '--' | '//';
 
@@ -13,14 +13,14 @@ export function commentStyleFor(file: string): CommentStyle {
  */
 export function ignoreLineChange(text: string, line: number, rule: string, style: CommentStyle): TextChange {
   const at = offsetOfLine(text, line);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   return { offset: at, length: 0, text: `${indentationAt(text, at)}${style} pg-index-review-ignore ${rule}${eol}` };
 }
 
 /** `pg-index-review-ignore-file rule` at the top of the file (after a shebang line). */
 export function ignoreFileChange(text: string, rule: string, style: CommentStyle): TextChange {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const existing = /^(.*pg-index-review-ignore-file)([^\n]*)$/m.exec(text);
+  const eol = eolOf(text);
+  const existing = /^(.*pg-index-review-ignore-file)([^\r\n]*)$/m.exec(text);
   if (existing && !/\*\//.test(existing[2])) {
     const ids = existing[2].split(/[\s,]+/).filter(Boolean);
     // No ids means every rule already; otherwise add this one to the list.
@@ -28,6 +28,6 @@ export function ignoreFileChange(text: string, rule: string, style: CommentStyle
     const end = existing.index + existing[0].length;
     return { offset: end, length: 0, text: `, ${rule}` };
   }
-  const at = text.startsWith('#!') ? text.indexOf('\n') + 1 || text.length : 0;
+  const at = text.startsWith('#!') ? nextLineStart(text, 0) : 0;
   return { offset: at, length: 0, text: `${style} pg-index-review-ignore-file ${rule}${eol}` };
 }

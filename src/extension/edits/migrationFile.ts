@@ -25,7 +25,18 @@ export interface MigrationRequest {
   exists: (file: string) => boolean;
 }
 
-const PRISMA_DIR = /^(.*)[\\/](\d{14})_[^\\/]+[\\/]migration\.sql$/;
+/**
+ * The platform's path separators, as regex source: `/` on POSIX, where a backslash is an ordinary
+ * character of a file name (`a\b.sql`); either on Windows.
+ */
+const SEP = path.sep === '\\' ? '[\\\\/]' : '/';
+const NOT_SEP = path.sep === '\\' ? '[^\\\\/]' : '[^/]';
+const PRISMA_DIR = new RegExp(`^(.*)${SEP}(\\d{14})_${NOT_SEP}+${SEP}migration\\.sql$`);
+
+/** `…/migrations/<14-digit timestamp>_<name>/migration.sql`: a Prisma Migrate migration. */
+export function isPrismaMigration(file: string): boolean {
+  return PRISMA_DIR.test(file);
+}
 
 function timestamp(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -40,7 +40,7 @@ export function addBlockAttribute(text: string, model: string, attribute: string
   }
   // A blank line between the fields and the block attributes, as `prisma format` leaves it.
   const before = text.slice(block.headerEnd, braceLine);
-  const endsBlank = /\n[ \t]*\r?\n$/.test(before) || before.trim() === '';
+  const endsBlank = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)$/.test(before) || before.trim() === '';
   return { change: { offset: braceLine, length: 0, text: `${endsBlank ? '' : eol}${indent}${attribute}${eol}` } };
 }
 

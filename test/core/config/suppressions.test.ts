@@ -119,6 +119,57 @@ describe('suppressions', () => {
     });
   });
 
+  describe('CR-only and mixed line endings (lines break as in VS Code: CRLF, CR, LF)', () => {
+    for (const [name, eol] of [
+      ['CR', '\r'],
+      ['CRLF', '\r\n'],
+      ['LF', '\n'],
+    ] as const) {
+      const text = [
+        'SELECT 1;', // 0
+        '-- pg-index-review-ignore missing-index', // 1
+        'SELECT a FROM t WHERE b = 1;', // 2
+        'SELECT c FROM t WHERE d = 1; -- pg-index-review-ignore missing-index', // 3
+        'SELECT 2;', // 4
+        '// pg-index-review-ignore', // 5
+        'SELECT e FROM t WHERE f = 1;', // 6
+        'SELECT g FROM t WHERE h = 1;', // 7
+      ].join(eol);
+
+      it(`${name}: a comment alone on its line silences the next line only; one after code its own line only`, () => {
+        assert.deepEqual(
+          [0, 1, 2, 3, 4, 5, 6, 7].map((l) => silenced(text, l)),
+          [false, false, true, true, false, false, true, false],
+        );
+        const s = readSuppressions(text);
+        assert.deepEqual([...s.nextLine.keys()], [2, 6]);
+        assert.deepEqual([...s.sameLine.keys()], [3]);
+      });
+
+      it(`${name}: the rule ids end with the line (the words of the next line are not ids)`, () => {
+        const s = readSuppressions(text);
+        assert.deepEqual(s.nextLine.get(2), new Set(['missing-index']));
+        assert.equal(s.nextLine.get(6), 'all', 'no ids: every rule');
+        assert.equal(silenced(text, 6, 'redundant-index'), true);
+      });
+    }
+
+    it('mixed: CR, CRLF and LF in one text', () => {
+      const text = 'SELECT 1;\r-- pg-index-review-ignore\r\nSELECT a FROM t WHERE b = 1;\nSELECT 2;\n\r-- pg-index-review-ignore missing-index\rSELECT c FROM t WHERE d = 1;';
+      // lines: 0 SELECT 1 | 1 comment | 2 SELECT a | 3 SELECT 2 | 4 (empty) | 5 comment | 6 SELECT c
+      assert.deepEqual([...readSuppressions(text).nextLine.keys()], [2, 6]);
+      assert.equal(silenced(text, 2, 'redundant-index'), true);
+      assert.equal(silenced(text, 6), true);
+      assert.equal(silenced(text, 3), false);
+    });
+
+    it('-ignore-file ids end with the line in a CR-only text', () => {
+      const text = '-- pg-index-review-ignore-file redundant-index\rSELECT a FROM t WHERE b = 1; -- b: see missing-index\r';
+      assert.equal(silenced(text, 1, 'redundant-index'), true);
+      assert.equal(silenced(text, 1, 'missing-index'), false);
+    });
+  });
+
   describe('in a Project', () => {
     it('the fixture query with no comment is reported (control)', async () => {
       const text = 'SELECT id FROM notes WHERE author_id = $1;\n';

@@ -1,4 +1,5 @@
 /** A migration file as the steps `apply` runs: one statement each, with what it will actually send. */
+import { LineIndex } from '../../model/location';
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { parseSqlDocument } from '../../sql/parser';
@@ -37,7 +38,8 @@ export function migrationSteps(file: string, text: string, opts: { addConcurrent
   const problems: string[] = [];
   const created = new Set<string>();
   let inBlock = false;
-  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const lines = new LineIndex(text);
+  const lineOf = (offset: number) => lines.position(offset).line + 1;
   parsed.forEach((p, i) => {
     const info = describeStatement(p, i);
     if (info.kind === 'syntax-error') problems.push(`line ${lineOf(p.start)}: SQL syntax error: ${info.error?.message}`);

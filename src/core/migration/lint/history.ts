@@ -58,7 +58,7 @@ const DIRECTIVE = /--\s*pg-index-review:\s*runner\s*=\s*(prisma|single-query|sta
 export function detectRunner(file: string, text: string): { runner: Runner; reason: string } {
   const d = DIRECTIVE.exec(text);
   if (d) return { runner: d[1].toLowerCase() as Runner, reason: `its "-- pg-index-review: runner=${d[1]}" comment` };
-  const parts = file.split(/[\\/]/);
+  const parts = file.split(path.sep === '\\' ? /[\\/]/ : '/');
   if (parts[parts.length - 1] === 'migration.sql' && parts[parts.length - 3] === 'migrations') {
     return { runner: 'prisma', reason: 'Prisma layout: migrations/<name>/migration.sql' };
   }

@@ -1,4 +1,5 @@
 import type { IndexDef, SchemaModel } from '../../model/schema';
+import * as path from 'node:path';
 import { keyLabel } from '../../matcher/btree';
 import { redundancy } from '../../rules/indexRelations';
 import { quoteAlways } from '../../sql/identifiers';
@@ -26,7 +27,7 @@ function createdBy(f: LintFile, s: LintStatement, schema: SchemaModel): IndexDef
 
 function where(i: IndexDef, f: LintFile): string {
   if (!i.location) return '';
-  return i.location.file === f.file ? ` (line ${i.location.range.start.line + 1})` : ` (created in ${i.location.file.split(/[\\/]/).slice(-2).join('/')})`;
+  return i.location.file === f.file ? ` (line ${i.location.range.start.line + 1})` : ` (created in ${i.location.file.split(path.sep === '\\' ? /[\\/]/ : '/').slice(-2).join('/')})`;
 }
 
 export const migrationRedundantIndex: MigrationRule = {

@@ -8,6 +8,7 @@
  *   carries its location in `data-loc` and one nonce'd script posts `{ type: 'reveal', file, line,
  *   character }` to the extension.
  */
+import * as path from 'node:path';
 import type { HealthReport, IndexHealth, ReportLocation, SessionInfo } from '../healthReport';
 import { bytes, count, href, latest, locText, ms, pct, when } from './format';
 import { actionItems, connectionsLine, headline, indexVerdicts, METHOD_NOTE, slowTitle, statsLine } from './sections';
@@ -77,7 +78,7 @@ footer { margin-top: 24px; color: var(--muted); font-size: .85em; }
 
 /** `users.ts:19`: the file name and line (the full path is in the link's title). */
 function shortLoc(l: ReportLocation): string {
-  return `${l.file.split(/[\\/]/).pop()}:${l.line + 1}`;
+  return `${path.basename(l.file)}:${l.line + 1}`;
 }
 
 function bar(ratio: number, cls = ''): string {

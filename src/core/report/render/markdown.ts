@@ -8,7 +8,7 @@ import { bytes, count, href, latest, locText, ms, pct, when } from './format';
 import { actionItems, connectionsLine, headline, indexVerdicts, METHOD_NOTE, slowTitle, statsLine, summaryLine, usedByText } from './sections';
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return s.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ');
 }
 
 function code(s: string): string {

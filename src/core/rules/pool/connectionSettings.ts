@@ -62,9 +62,8 @@ export function isEnvFile(file: string): boolean {
 /** `KEY=value` lines of dotenv text, with the value's range. Quotes are removed, `export` and comments allowed. */
 export function readEnvVariables(file: string, text: string): EnvVariable[] {
   const out: EnvVariable[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, line) => {
-    const l = raw.replace(/\r$/, '');
+  const lines = text.split(/\r\n|\r|\n/);
+  lines.forEach((l, line) => {
     const m = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)(.*)$/.exec(l);
     if (!m) return;
     let v = m[4];

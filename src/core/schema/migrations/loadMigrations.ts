@@ -1,4 +1,5 @@
 /** SQL migration files, applied in order, → the schema they leave behind. */
+import * as path from 'node:path';
 import type { Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
 import { emptySchema, type SchemaModel } from '../../model/schema';
@@ -18,7 +19,7 @@ export interface MigrationFile {
  */
 export function sortMigrations<T extends { file: string }>(files: T[]): T[] {
   const key = (f: string) => {
-    const parts = f.split(/[\\/]/);
+    const parts = f.split(path.sep === '\\' ? /[\\/]/ : '/');
     const name = parts[parts.length - 1] === 'migration.sql' ? parts[parts.length - 2] : parts[parts.length - 1];
     return name ?? f;
   };

@@ -163,8 +163,6 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   const ti = statementAt(prev.statements, p);
   const t = prev.statements[ti];
   if (!t?.body || p <= t.body.open || oldEnd > t.body.close) return undefined;
-  // Lines added or removed move everything after the edit down or up (LineIndex counts \n only).
-  const lineDelta = newlines(text, p, newEnd) - newlines(old, p, oldEnd);
   const firstLine = prev.lines.position(p).line;
   const lastLine = prev.lines.position(oldEnd).line;
   if (ti > 0 && prev.lines.position(prev.statements[ti - 1].end).line >= firstLine) return undefined;
@@ -196,6 +194,10 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
 
   // Extract the function again.
   const lines = new LineIndex(text);
+  // Lines added or removed move everything after the edit down or up. The text after the edit is the
+  // same, so by the difference in line counts (counting breaks inside the edit would miss a CRLF
+  // split or joined at its ends).
+  const lineDelta = lines.lineCount - prev.lines.lineCount;
   const ctx: PrismaContext = { sf, lines, schema, mapping: schema.prisma, enums: enumLookup(schema) };
   const collector = new EmbeddedSqlCollector(sf, lines);
   const prismaByStart = new Map<number, QueryShape>();
@@ -272,13 +274,6 @@ function commonSuffix(a: string, b: string, max: number): number {
   let n = 0;
   while (n + CHUNK <= max && a.substring(a.length - n - CHUNK, a.length - n) === b.substring(b.length - n - CHUNK, b.length - n)) n += CHUNK;
   while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
-  return n;
-}
-
-/** Number of \n in text[from, to). */
-function newlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
   return n;
 }
 

@@ -206,7 +206,7 @@ export function firstSqlWord(sql: string): string | undefined {
   for (;;) {
     while (i < n && (sql[i] === ' ' || sql[i] === '\t' || sql[i] === '\n' || sql[i] === '\r' || sql[i] === '\f' || sql[i] === '(')) i++;
     if (sql.startsWith('--', i)) {
-      while (i < n && sql[i] !== '\n') i++;
+      while (i < n && sql[i] !== '\n' && sql[i] !== '\r') i++;
       continue;
     }
     if (sql.startsWith('/*', i)) {
