@@ -139,6 +139,12 @@ export interface PrismaMapping {
   models: Map<string, PrismaModel>;
   /** Prisma Client accessor (`user` for model User) → model name. */
   accessors: Map<string, string>;
+  /**
+   * Models, views and enums left out because Prisma's engine rejected them (or they
+   * depend on one it rejected): their tables are missing. Absent when the whole
+   * schema was read.
+   */
+  leftOut?: string[];
 }
 
 export interface SchemaModel {

@@ -11,8 +11,11 @@
  *
  * Findings are located in schema.prisma (the attribute, else the model header, else
  * the start of the file) with `related` pointing at the migration statement.
- * An empty schema.prisma model (e.g. one that failed to parse) yields no findings.
+ * An empty schema.prisma model (e.g. one that failed to parse) yields no findings; one
+ * read in part (`prisma.leftOut`: models the engine rejected) yields none about tables
+ * only the migrations have.
  */
+import * as path from 'node:path';
 import type { Finding, RelatedLocation, Severity } from '../model/finding';
 import { ZERO_RANGE, type Range, type SourceLocation } from '../model/location';
 import type { ColumnDef, IndexDef, IndexKey, PrismaModel, SchemaModel, TableDef } from '../model/schema';
@@ -42,7 +45,9 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
       table: t.name,
     });
   }
-  for (const t of migrations.tables.values()) {
+  // With models left out of schema.prisma (engine errors), their tables are among these: nothing to say.
+  const partial = (prisma.prisma?.leftOut?.length ?? 0) > 0;
+  for (const t of partial ? [] : migrations.tables.values()) {
     if (prisma.tables.has(t.name)) continue;
     report(
       'warning',
@@ -201,7 +206,7 @@ function related(location: SourceLocation | undefined, message: string): Related
 /** ` (20251010_x/migration.sql)`: the migration folder and file, or '' when unknown. */
 function fileLabel(location: SourceLocation | undefined): string {
   if (!location?.file) return '';
-  const parts = location.file.split(/[\\/]/).filter(Boolean);
+  const parts = location.file.split(path.sep === '\\' ? /[\\/]/ : '/').filter(Boolean);
   return ` (${parts.slice(-2).join('/')})`;
 }
 

@@ -66,6 +66,11 @@ export interface DmmfDatamodel {
 type SchemaWasm = typeof import('@prisma/prisma-schema-wasm');
 let wasm: SchemaWasm | undefined;
 
+function engine(): SchemaWasm {
+  wasm ??= require('@prisma/prisma-schema-wasm') as SchemaWasm;
+  return wasm;
+}
+
 /**
  * Runs Prisma's schema engine on the text and returns the DMMF datamodel. Throws what
  * the engine throws on an invalid schema (an Error whose message is JSON:
@@ -76,10 +81,35 @@ let wasm: SchemaWasm | undefined;
  * a 17-model schema; ~5 ms instead of ~50 ms). Falls back to `get_dmmf` when absent.
  */
 export function getDatamodel(text: string): DmmfDatamodel {
-  wasm ??= require('@prisma/prisma-schema-wasm') as SchemaWasm;
+  const e = engine();
   const params = JSON.stringify({ prismaSchema: text });
-  if (typeof wasm.get_datamodel === 'function') return JSON.parse(wasm.get_datamodel(params)) as DmmfDatamodel;
-  return (JSON.parse(wasm.get_dmmf(params)) as { datamodel: DmmfDatamodel }).datamodel;
+  if (typeof e.get_datamodel === 'function') return JSON.parse(e.get_datamodel(params)) as DmmfDatamodel;
+  return (JSON.parse(e.get_dmmf(params)) as { datamodel: DmmfDatamodel }).datamodel;
+}
+
+/** An error of the engine's `lint`, located by a span of the text. */
+export interface EngineSpan {
+  message: string;
+  /**
+   * UTF-16 offsets into the text (JS string indices): with @prisma/prisma-schema-wasm
+   * 6.19 `lint` gives UTF-16 offsets, not the UTF-8 byte offsets of its Rust spans
+   * (checked with text after multi-byte characters, see prismaSchemaRecovery.test.ts).
+   */
+  start: number;
+  end: number;
+}
+
+/** The engine's errors (warnings left out) with their spans, in the order `getDatamodel` reports them. */
+export function lintErrors(text: string): EngineSpan[] {
+  const out = JSON.parse(engine().lint(JSON.stringify(text))) as { start?: unknown; end?: unknown; text?: unknown; is_warning?: unknown }[];
+  return out
+    .filter((d) => d.is_warning !== true && typeof d.start === 'number' && typeof d.end === 'number')
+    .map((d) => ({ message: String(d.text ?? ''), start: d.start as number, end: d.end as number }));
+}
+
+/** The preview feature names the engine knows (`previewFeatures = [...]` of a generator). */
+export function knownPreviewFeatures(): string[] {
+  return JSON.parse(engine().preview_features()) as string[];
 }
 
 /** One diagnostic from an engine error. `line` is 1-based as the engine prints it. */

@@ -16,6 +16,7 @@ import {
   getDatamodel,
   parseEngineError,
   type DmmfDatamodel,
+  type EngineDiagnostic,
   type DmmfField,
   type DmmfIndex,
   type DmmfModel,
@@ -30,6 +31,7 @@ import {
   uniqueIndexName,
 } from './naming';
 import { attributeFieldNames, firstStringArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
+import { leftOutNotes, recoverDatamodel } from './recover';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
 export interface LoadedPrismaSchema {
@@ -74,8 +76,10 @@ export function relationInfo(field: PrismaField): RelationInfo | undefined {
 }
 
 /**
- * Reads a schema.prisma into the shared {@link SchemaModel}. Never throws: an invalid
- * schema gives an empty model and `parse-error` findings.
+ * Reads a schema.prisma into the shared {@link SchemaModel}. Never throws: when the
+ * engine rejects the schema, its errors are `parse-error` findings and the model holds
+ * the models, views and enums not at fault (./recover), their names in
+ * `prisma.leftOut`; it is empty when none survives.
  *
  * Meaning comes from Prisma's engine (`get_dmmf` of @prisma/prisma-schema-wasm);
  * positions come from a tolerant scan of the text (./ranges).
@@ -112,7 +116,7 @@ export function loadPrismaSchema(text: string, file: string): LoadedPrismaSchema
   try {
     datamodel = getDatamodel(text);
   } catch (e) {
-    return { schema: emptySchema(), problems: engineProblems(e, text, file, lines) };
+    return readWhatIsValid(e, text, file, lines);
   }
   try {
     return { schema: buildSchema(datamodel, text, file, lines), problems: [] };
@@ -133,30 +137,50 @@ export function loadPrismaSchema(text: string, file: string): LoadedPrismaSchema
   }
 }
 
-function engineProblems(thrown: unknown, text: string, file: string, lines: LineIndex): Finding[] {
-  let diagnostics;
+/**
+ * The engine rejected the text: its errors as problems, and the models, views and
+ * enums not at fault (./recover), each problem saying what its error leaves out.
+ * Nothing is read when no model survives.
+ */
+function readWhatIsValid(thrown: unknown, text: string, file: string, lines: LineIndex): LoadedPrismaSchema {
+  const located = engineProblems(thrown, text, file, lines);
+  const problems = located.map((l) => l.finding);
+  const recovered = recoverDatamodel(text);
+  if (!recovered || recovered.datamodel.models.length === 0) return { schema: emptySchema(), problems };
+  let schema: SchemaModel;
+  try {
+    schema = buildSchema(recovered.datamodel, recovered.text, file, lines);
+  } catch {
+    return { schema: emptySchema(), problems };
+  }
+  // A second definition of a model is left out, the first one is read.
+  const leftOut = recovered.leftOut.filter((l) => l.kind !== 'field' && !schema.prisma?.models.has(l.name)).map((l) => l.name);
+  if (schema.prisma && leftOut.length > 0) schema.prisma.leftOut = leftOut;
+  const notes = leftOutNotes(text, located.map((l) => l.offset), recovered.leftOut);
+  return { schema, problems: problems.map((p, i) => (notes[i] ? { ...p, message: p.message + notes[i] } : p)) };
+}
+
+function engineProblems(thrown: unknown, text: string, file: string, lines: LineIndex): { finding: Finding; offset?: number }[] {
+  let diagnostics: EngineDiagnostic[];
   try {
     diagnostics = parseEngineError(thrown);
   } catch {
     diagnostics = [{ message: String(thrown) }];
   }
-  return diagnostics.map((d) => ({
-    rule: 'parse-error' as const,
-    severity: 'error' as const,
-    message: d.message,
-    file,
-    range: d.line !== undefined ? lineRange(text, lines, d.line - 1, d.highlight) : ZERO_RANGE,
-    related: [],
-  }));
+  return diagnostics.map((d) => {
+    const range = d.line !== undefined ? lineRange(text, lines, d.line - 1, d.highlight) : ZERO_RANGE;
+    const finding: Finding = { rule: 'parse-error', severity: 'error', message: d.message, file, range, related: [] };
+    return range === ZERO_RANGE ? { finding } : { finding, offset: lines.offset(range.start) };
+  });
 }
 
 /** The highlighted text on a 0-based line, else the line without its indentation. */
 function lineRange(text: string, lines: LineIndex, line: number, highlight?: string): Range {
   const start = lines.offset({ line, character: 0 });
   if (lines.position(start).line !== line) return ZERO_RANGE;
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  const content = text.slice(start, end).replace(/\r$/, '');
+  let end = start;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  const content = text.slice(start, end);
   if (highlight) {
     const at = content.indexOf(highlight);
     if (at >= 0) return lines.range(start + at, start + at + highlight.length);

@@ -78,16 +78,18 @@ function tokenize(text: string): Token[] {
   const n = text.length;
   while (i < n) {
     const c = text[i];
-    if (c === '\n') {
-      tokens.push({ kind: 'newline', text: c, start: i, end: i + 1 });
-      i++;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\ufeff') {
+    if (c === '\n' || c === '\r') {
+      // Prisma's grammar: NEWLINE = "\n" | "\r\n" | "\r".
+      const end = c === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1;
+      tokens.push({ kind: 'newline', text: text.slice(i, end), start: i, end });
+      i = end;
+    } else if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\ufeff') {
       i++;
     } else if (c === '/' && text[i + 1] === '/') {
-      while (i < n && text[i] !== '\n') i++;
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
     } else if (c === '"') {
       const start = i++;
-      while (i < n && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' && text[i + 1] !== '\n' ? 2 : 1;
+      while (i < n && text[i] !== '"' && text[i] !== '\n' && text[i] !== '\r') i += text[i] === '\\' && text[i + 1] !== '\n' && text[i + 1] !== '\r' ? 2 : 1;
       if (i < n && text[i] === '"') i++;
       tokens.push({ kind: 'string', text: text.slice(start, i), start, end: i });
     } else if (c === '@') {
