@@ -319,7 +319,9 @@ function impliedEqualities(scope: Scope, joins: JoinEquality[]): void {
         [j.left, j.right],
         [j.right, j.left],
       ]) {
-        const mine = findBinding(scope, me.binding)?.binding;
+        // Only into this scope's tables: a sub-select's conditions filter nothing outside it (NOT EXISTS, a scalar sub-select).
+        const found = findBinding(scope, me.binding);
+        const mine = found?.local ? found.binding : undefined;
         const theirs = findBinding(scope, other.binding)?.binding;
         if (!mine?.access || !theirs?.access || mine.nullable || theirs.nullable || equalityOn(mine.access, me.column)) continue;
         const known = equalityOn(theirs.access, other.column);

@@ -93,6 +93,11 @@ describe('semi-joins (IN (SELECT …))', () => {
     assert.equal(joined.access.joinedFrom, 'users');
     assert.equal(joined.matchedRows, plain.matchedRows);
     assert.equal(joined.best?.rowsRead, plain.best?.rowsRead);
+    // Not out of a sub-select into the outer query: NOT EXISTS and a scalar sub-select filter no outer row.
+    for (const sql of ['SELECT * FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.user_id = 7)', 'SELECT u.id, (SELECT count(*) FROM orders o WHERE o.user_id = u.id AND o.user_id = 7) FROM users u']) {
+      const u = accesses(sql).find((a) => a.access.table === 'users')!;
+      assert.deepEqual(u.access.predicates, [], sql);
+    }
     // Not into the nullable side of an outer join, and not for a range or an IN list.
     for (const sql of ['SELECT * FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE u.id = $1', 'SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id > $1', 'SELECT * FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id IN (1, 2)']) {
       const o = accesses(sql).find((a) => a.access.table === 'orders')!;
