@@ -10,8 +10,12 @@ export interface ShapeVerdict {
   accesses: AccessVerdict[];
 }
 
+/** Evaluates one table access (analyzeAccess, or a memo of it). */
+type Analyze = (access: TableAccess) => AccessVerdict;
+
 export function verdictsFor(shapes: QueryShape[], schema: SchemaModel, opts: MatcherOptions): ShapeVerdict[] {
-  return shapes.map((shape) => ({ shape, accesses: joinVerdicts(shape.accesses, schema, opts) }));
+  const analyze: Analyze = (a) => analyzeAccess(a, schema, opts);
+  return shapes.map((shape) => ({ shape, accesses: joinVerdicts(shape.accesses, analyze) }));
 }
 
 /**
@@ -19,6 +23,7 @@ export function verdictsFor(shapes: QueryShape[], schema: SchemaModel, opts: Mat
  * workspace asks the same question in many places (a lookup by id, a page of a user's rows), and an
  * access's verdict depends on what it asks, not on where it is written. A repeat gets the first one's
  * evaluation (the same `candidates` array) with its own access, so its findings point at its own text.
+ * The tables of a join are evaluated through the same memo (the join logic around them runs for each shape).
  */
 export class VerdictMemo {
   private readonly byAccess = new Map<string, AccessVerdict>();
@@ -29,15 +34,17 @@ export class VerdictMemo {
   ) {}
 
   verdictOf(shape: QueryShape): ShapeVerdict {
-    if (shape.accesses.length !== 1) return verdictsFor([shape], this.schema, this.opts)[0];
-    const access = shape.accesses[0];
+    return { shape, accesses: joinVerdicts(shape.accesses, this.analyze) };
+  }
+
+  private readonly analyze: Analyze = (access) => {
     const key = accessKey(access);
     const seen = this.byAccess.get(key);
-    if (seen) return { shape, accesses: [seen.access === access ? seen : { ...seen, access }] };
+    if (seen) return seen.access === access ? seen : { ...seen, access };
     const v = analyzeAccess(access, this.schema, this.opts);
     this.byAccess.set(key, v);
-    return { shape, accesses: [v] };
-  }
+    return v;
+  };
 }
 
 /** What an access asks, without where it is written (the ranges of its predicates and ORDER BY items). */
@@ -67,10 +74,10 @@ export function accessKey(a: TableAccess): string {
 /** CPU cost of a hash join per outer row (hashing and probing, cpu_operator_cost × a few). */
 const HASH_PROBE = 0.0125;
 
-function joinVerdicts(accesses: TableAccess[], schema: SchemaModel, opts: MatcherOptions): AccessVerdict[] {
-  if (accesses.length < 2) return accesses.map((a) => analyzeAccess(a, schema, opts));
-  const list = chooseDriver(accesses, schema, opts);
-  const verdicts = list.map((a) => analyzeAccess(a, schema, opts));
+function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[] {
+  if (accesses.length < 2) return accesses.map(analyze);
+  const list = chooseDriver(accesses, analyze);
+  const verdicts = list.map(analyze);
   // An inner side is looked up once per outer row (nested loop) unless reading it once for a hash join costs less.
   return verdicts.map((v) => {
     if (!v.access.joinedFrom) return v;
@@ -78,7 +85,7 @@ function joinVerdicts(accesses: TableAccess[], schema: SchemaModel, opts: Matche
     if (!outer) return v;
     // Rows the outer side hands over: what it matches, or what a LIMIT lets an ordered scan stop at.
     const outerRows = Math.max(1, outer.best?.sortAvoided || (outer.best && !outer.needsSort) ? Math.min(outer.matchedRows, outer.best.rowsRead) : outer.matchedRows);
-    const alone = analyzeAccess({ ...v.access, joinedFrom: undefined, joinKeys: [] }, schema, opts);
+    const alone = analyze({ ...v.access, joinedFrom: undefined, joinKeys: [] });
     const once = (alone.best?.cost ?? alone.seqScanCost) + outerRows * HASH_PROBE;
     const lookups = v.best ? outerRows * v.best.cost : Infinity;
     if (lookups <= once) return { ...v, outerRows };
@@ -98,7 +105,7 @@ function joinVerdicts(accesses: TableAccess[], schema: SchemaModel, opts: Matche
  * to it has an equality filter: then the most selective of those drives, and the FROM table is looked up
  * by the join key (its ORDER BY can no longer come from an index). Outer-joined tables never drive.
  */
-function chooseDriver(accesses: TableAccess[], schema: SchemaModel, opts: MatcherOptions): TableAccess[] {
+function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] {
   const first = accesses.find((a) => !a.joinedFrom);
   // A semi-join (IN (SELECT …), a Prisma relation filter) is no filter of the FROM table's own: its keys join.
   const semi = (p: LocatedAtom) => (p.atom.kind === 'other' && p.atom.semiJoin) || [];
@@ -116,7 +123,7 @@ function chooseDriver(accesses: TableAccess[], schema: SchemaModel, opts: Matche
   );
   if (filtered.length === 0) return accesses;
   const driver = filtered
-    .map((a) => ({ a, rows: analyzeAccess({ ...a, joinedFrom: undefined }, schema, opts).matchedRows }))
+    .map((a) => ({ a, rows: analyze({ ...a, joinedFrom: undefined }).matchedRows }))
     .sort((x, y) => x.rows - y.rows)[0].a;
   // A semi-join with another table is still a filter of the FROM table's own: it keeps driving.
   const viaDriver = (p: LocatedAtom) => semi(p).some((k) => k.otherTable === driver.table);

@@ -95,7 +95,8 @@ function entriesPerPage(index: IndexDef, ctx: SelectivityContext): number {
   const size = index.stats?.sizeBytes;
   const entries = ctx.rows * (index.predicate ? combinedSelectivity(ctx, index.predicate) : 1);
   if (size && size > 8192 && entries > 0) return Math.max(1, entries / (size / 8192 - 1));
-  const keys = index.keys.map((k) => (k.column ? keyWidth(ctx, k.column) : 16)).reduce((a, b) => a + b, 0);
+  let keys = 0;
+  for (const k of index.keys) keys += k.column ? keyWidth(ctx, k.column) : 16;
   const lead = index.keys.length === 1 && index.keys[0].column ? distinctValues(ctx, index.keys[0].column) : undefined;
   const deduplicated = lead !== undefined && lead * 20 < ctx.rows;
   return INDEX_PAGE_BYTES / (deduplicated ? 6 : 12 + Math.ceil(keys / 8) * 8);
@@ -183,40 +184,41 @@ export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: Selecti
   return evaluateWith(index, access, ctx, accessFacts(access, ctx));
 }
 
+const noLeadingConditionText = new WeakMap<IndexDef, string>();
+
+/** The reason most indexes of a table can't serve a query, one string per index (every access of the table gives it). */
+function noLeadingCondition(index: IndexDef): string {
+  let text = noLeadingConditionText.get(index);
+  if (text === undefined) noLeadingConditionText.set(index, (text = `no condition on its leading column "${index.keys[0] ? keyName(index.keys[0]) : '?'}"`));
+  return text;
+}
+
+/** Most evaluations end unusable: that result is built in one go, not copied from a base object. */
+function unusableUse(index: IndexDef, rows: number, reason: string, sortAvoided: boolean, backward: boolean, indexOnly: boolean): IndexUse {
+  return { index, usable: false, equalityColumns: [], conditions: [], sortAvoided, backward, indexOnly, rowsRead: rows, cost: Infinity, reason };
+}
+
 function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityContext, facts: AccessFacts): IndexUse {
   const rows = ctx.rows;
   const selAll = facts.selAll;
   const matched = rows * selAll;
   const needsSort = facts.required.length > 0;
-  // Most evaluations end unusable: that result is built in one go, not copied from a base object.
-  const unusable = (reason: string, sortAvoided = false, backward = false, indexOnly = false): IndexUse => ({
-    index,
-    usable: false,
-    equalityColumns: [],
-    conditions: [],
-    sortAvoided,
-    backward,
-    indexOnly,
-    rowsRead: rows,
-    cost: Infinity,
-    reason,
-  });
-  if (!index.valid) return unusable('index is INVALID (a failed concurrent build): the planner ignores it');
+  if (!index.valid) return unusableUse(index, rows, 'index is INVALID (a failed concurrent build): the planner ignores it', false, false, false);
   if (!partialUsable(index, access)) {
-    return unusable(`partial index: the WHERE clause does not imply "${index.predicateText ?? 'its predicate'}"`);
+    return unusableUse(index, rows, `partial index: the WHERE clause does not imply "${index.predicateText ?? 'its predicate'}"`, false, false, false);
   }
   const predicateSel = index.predicate ? combinedSelectivity(ctx, index.predicate) : 1;
 
-  if (index.method === 'gin' || index.method === 'gist') return evaluateTextIndex(index, access, ctx, unusable(''), needsSort, matched);
+  if (index.method === 'gin' || index.method === 'gist') return evaluateTextIndex(index, access, ctx, unusableUse(index, rows, '', false, false, false), needsSort, matched);
   if (index.method === 'hash') {
     const k = index.keys[0] && keyName(index.keys[0]);
     const eq = access.predicates.find((p) => p.atom.kind === 'compare' && p.atom.op === '=' && p.atom.column === k);
-    if (!eq) return unusable(`hash index: no equality on "${k}"`);
+    if (!eq) return unusableUse(index, rows, `hash index: no equality on "${k}"`, false, false, false);
     const rowsRead = rows * combinedSelectivity(ctx, [eq.atom]);
     const cost = indexPartCost(rowsRead, entriesPerPage(index, ctx)) + bitmapHeapCost(rowsRead, pagesOf(ctx)) + (needsSort ? sortCost(matched) : 0);
-    return { ...unusable(`equality on "${k}"`), usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost };
+    return { ...unusableUse(index, rows, `equality on "${k}"`, false, false, false), usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost };
   }
-  if (index.method !== 'btree') return unusable(`${index.method} indexes are not modelled`);
+  if (index.method !== 'btree') return unusableUse(index, rows, `${index.method} indexes are not modelled`, false, false, false);
 
   const km = matchKeys(index, access, facts.eq, ctx.schema.collation, facts.range);
   const order = orderMatch(index, access, facts.constant, facts.required);
@@ -230,21 +232,25 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     // No condition on the leading key: a condition on a later key still narrows the scan — a skip scan
     // from PostgreSQL 18, before that a scan of the whole index with the condition checked on each entry.
     const later = laterKeyConditions(index, access, facts, ctx.schema.collation);
-    if (later.conditions.length) {
+    if (later?.conditions.length) {
       conditions = later.conditions;
-      whole = ctx.serverVersion !== undefined && ctx.serverVersion >= 18 && later.skipped.length === 1 ? 'skip' : 'full';
+      whole = ctx.serverVersion !== undefined && ctx.serverVersion >= 18 && later.skipped === 1 ? 'skip' : 'full';
     }
   }
   // Most indexes of a table have nothing to offer a given query: no condition on any key, no partial
   // predicate, no order. They are unusable whatever the costs (see `usable` below): skip the costing.
   if (conditions.length === 0 && !index.predicate && !sortAvoided) {
-    return unusable(`no condition on its leading column "${index.keys[0] ? keyName(index.keys[0]) : '?'}"`, sortAvoided, order.backward, indexOnly);
+    return unusableUse(index, rows, noLeadingCondition(index), sortAvoided, order.backward, indexOnly);
   }
   const predicate = index.predicate ?? [];
   const condSel = combinedSelectivity(ctx, [...conditions, ...predicate]);
   // Conditions on other key columns are checked on the index entries, before any heap visit.
   const inConditions = new Set(conditions);
-  const checked = index.keys.flatMap((k) => [...(atomsOnKey(facts.eq, k) ?? []), ...(rangeAtomsOnKey(facts.range, access, k, ctx.schema.collation) ?? [])].filter((a) => !inConditions.has(a)));
+  const checked: PredicateAtom[] = [];
+  for (const k of index.keys) {
+    for (const a of atomsOnKey(facts.eq, k) ?? []) if (!inConditions.has(a)) checked.push(a);
+    for (const a of rangeAtomsOnKey(facts.range, access, k, ctx.schema.collation) ?? []) if (!inConditions.has(a)) checked.push(a);
+  }
   // Entries the scan reads (all of them for a whole-index scan) and heap rows it fetches, if run to the end.
   const entries = rows * (whole === 'full' ? combinedSelectivity(ctx, predicate) : condSel);
   const heapRows = rows * combinedSelectivity(ctx, [...conditions, ...checked, ...predicate]);
@@ -292,13 +298,12 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     (!!index.predicate && predicateSel < 1) ||
     ((whole !== undefined || sortKept) && cost < facts.seqCost * SEQ_SCAN_MARGIN);
   if (!usable) {
-    const first = index.keys[0] ? keyName(index.keys[0]) : '?';
     const why = whole
       ? `only a later key is constrained: ${whole === 'skip' ? 'a skip scan' : 'a scan of the whole index'} costs more than reading the table`
       : needsSort && order.sorted
         ? 'it gives the ORDER BY but without a LIMIT a full index scan does not pay'
-        : `no condition on its leading column "${first}"`;
-    return unusable(why, sortAvoided, order.backward, indexOnly);
+        : noLeadingCondition(index);
+    return unusableUse(index, rows, why, sortAvoided, order.backward, indexOnly);
   }
   const parts: string[] = [];
   if (km.equalityColumns.length) parts.push(`equality on ${km.equalityColumns.map((c) => `"${c}"`).join(', ')}`);
@@ -326,19 +331,14 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   };
 }
 
-/** Conditions on key columns after unconstrained leading ones (equality, or a range on the first constrained key). */
-function laterKeyConditions(index: IndexDef, access: TableAccess, facts: AccessFacts, collation?: string): { skipped: string[]; conditions: PredicateAtom[] } {
-  if (index.method !== 'btree') return { skipped: [], conditions: [] };
-  const skipped: string[] = [];
+/** Conditions on key columns after unconstrained leading ones (equality, or a range on the first constrained key), and how many leading keys are skipped; undefined when the first key has one or none has. */
+function laterKeyConditions(index: IndexDef, access: TableAccess, facts: AccessFacts, collation?: string): { skipped: number; conditions: PredicateAtom[] } | undefined {
+  if (index.method !== 'btree') return undefined;
   let i = 0;
-  for (; i < index.keys.length; i++) {
-    const name = keyName(index.keys[i]);
-    if (atomsOnKey(facts.eq, index.keys[i]) || rangeAtomsOnKey(facts.range, access, index.keys[i], collation)) break;
-    skipped.push(name);
-  }
-  if (i === 0 || i === index.keys.length) return { skipped: [], conditions: [] };
+  while (i < index.keys.length && !atomsOnKey(facts.eq, index.keys[i]) && !rangeAtomsOnKey(facts.range, access, index.keys[i], collation)) i++;
+  if (i === 0 || i === index.keys.length) return undefined;
   const rest: IndexDef = { ...index, keys: index.keys.slice(i) };
-  return { skipped, conditions: matchKeys(rest, access, facts.eq, collation, facts.range).conditions };
+  return { skipped: i, conditions: matchKeys(rest, access, facts.eq, collation, facts.range).conditions };
 }
 
 function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext, base: IndexUse, needsSort: boolean, matched: number): IndexUse {

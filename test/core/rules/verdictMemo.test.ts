@@ -14,6 +14,7 @@ import { options, schemaFrom } from '../matcher/harness';
 const DDL = `
 CREATE TABLE orders (id text PRIMARY KEY, "userId" text NOT NULL, status text NOT NULL, "createdAt" timestamp NOT NULL);
 CREATE INDEX "orders_userId_idx" ON orders ("userId");
+CREATE TABLE users (id text PRIMARY KEY, email text NOT NULL, "teamId" text);
 `;
 
 describe('VerdictMemo', () => {
@@ -50,5 +51,30 @@ describe('VerdictMemo', () => {
     assert.deepEqual(lines.slice(0, 2), [shapes[0].location.range.start.line, shapes[1].location.range.start.line]);
     assert.notEqual(lines[0], lines[1]);
     assert.equal(findings[0].fix!.sql, findings[1].fix!.sql);
+  });
+
+  it('shares the evaluation of the tables of equal joins, each verdict on its own access, as evaluating each alone', () => {
+    const schema = schemaFrom(DDL);
+    const opts = options({ orders: 2_000_000, users: 50_000 });
+    const join = `SELECT o.* FROM orders o JOIN users u ON u.id = o."userId" WHERE u."teamId" = $1 ORDER BY o."createdAt" DESC LIMIT 20;`;
+    const text = [join, `-- again\n${join}`, join.replace('LIMIT 20', 'LIMIT 5')].join('\n');
+    const shapes = shapesFromSqlText(text, { file: 'j.sql', origin: 'sql-file', lines: new LineIndex(text), schema }).shapes;
+    assert.equal(shapes.length, 3);
+    assert.ok(shapes.every((s) => s.accesses.length === 2));
+    const memo = new VerdictMemo(schema, opts);
+    const shared = shapes.map((s) => memo.verdictOf(s));
+    const alone = verdictsFor(shapes, schema, opts);
+    for (let i = 0; i < shapes.length; i++) {
+      assert.equal(shared[i].accesses.length, alone[i].accesses.length);
+      for (let j = 0; j < shared[i].accesses.length; j++) {
+        const { access: a, ...sharedRest } = shared[i].accesses[j];
+        const { access: b, ...aloneRest } = alone[i].accesses[j];
+        assert.deepEqual(sharedRest, aloneRest);
+        assert.deepEqual(a, b);
+        // Its predicates are this shape's own (their ranges point at this statement).
+        for (const p of a.predicates) assert.ok(shapes[i].accesses.some((x) => x.predicates.includes(p)));
+      }
+    }
+    for (let j = 0; j < 2; j++) assert.equal(shared[0].accesses[j].candidates, shared[1].accesses[j].candidates, 'the repeated join shares each table\'s evaluation');
   });
 });
