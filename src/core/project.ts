@@ -118,7 +118,7 @@ export class Project {
   /** The texts rules may read (`RuleContext.files`), for these entries. */
   private texts?: { entries: FileEntry[]; files: WorkspaceText[] };
   /** Every file's verdicts and the indexes they can use, for these file analyses. */
-  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef>; unmapped?: { finding?: Finding } };
+  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef>; unmapped?: { finding?: Finding; leftOut: Finding[] } };
   /** Report order of file names and rule ids (see orderFindings). */
   private fileRanks = new Map<string, number>();
   private ruleRanks = new Map<string, number>();
@@ -399,9 +399,10 @@ export class Project {
     };
     keep(this.schemaProblems);
     // Gathered again only when a file's analysis changed (the schema changes them all).
-    workload.unmapped ??= { finding: this.unmappedPrismaCalls(entries) };
+    workload.unmapped ??= { finding: this.unmappedPrismaCalls(entries), leftOut: this.leftOutModelCalls(entries) };
     const unmapped = workload.unmapped.finding;
     if (unmapped) keep([unmapped]);
+    keep(workload.unmapped.leftOut);
     analyses.forEach((a, i) => (a.problems ? add(a.problems, a) : keep(entries[i].problems)));
     // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
     const lint = this.migrationLint(entries);
@@ -476,6 +477,36 @@ export class Project {
       range: calls[0].location.range,
       related: [],
     };
+  }
+
+  /**
+   * A Prisma Client call on a model schema.prisma's errors left out (see loadPrismaSchema): at the call,
+   * why no index is checked for it — the schema error is in another file, out of sight while typing here.
+   */
+  private leftOutModelCalls(entries: FileEntry[]): Finding[] {
+    const mapping = this.schema.prisma ?? this.prismaSchema?.prisma;
+    const leftOut = mapping?.leftOut;
+    if (!leftOut?.length) return [];
+    const names = new Set(leftOut);
+    const out: Finding[] = [];
+    for (const e of entries) {
+      for (const s of e.shapes) {
+        if (s.origin !== 'prisma') continue;
+        // The call's model is unknown to the mapping: its table was guessed as the model's name.
+        const model = s.accesses.find((a) => names.has(a.table) && !this.schema.tables.has(a.table))?.table;
+        if (!model) continue;
+        const at = mapping?.leftOutAt?.get(model);
+        out.push({
+          rule: 'parse-error',
+          severity: 'info',
+          message: `${s.label}: model "${model}" is left out of the analysis because schema.prisma has an error in it, so no index is checked for this call until the schema is fixed.`,
+          file: s.location.file,
+          range: s.location.range,
+          related: at && this.prismaFile ? [{ file: this.prismaFile, range: at, message: `Model "${model}", left out` }] : [],
+        });
+      }
+    }
+    return out;
   }
 
   /** What every rule sees but the verdicts. */

@@ -1,4 +1,4 @@
-import type { SourceLocation } from './location';
+import type { Range, SourceLocation } from './location';
 import type { PredicateAtom } from './predicate';
 
 export type IndexMethod = 'btree' | 'hash' | 'gin' | 'gist' | 'brin' | 'spgist' | (string & {});
@@ -145,6 +145,8 @@ export interface PrismaMapping {
    * schema was read.
    */
   leftOut?: string[];
+  /** Where each left-out block is declared (its first line), by name. */
+  leftOutAt?: Map<string, Range>;
 }
 
 export interface SchemaModel {

@@ -154,8 +154,11 @@ function readWhatIsValid(thrown: unknown, text: string, file: string, lines: Lin
     return { schema: emptySchema(), problems };
   }
   // A second definition of a model is left out, the first one is read.
-  const leftOut = recovered.leftOut.filter((l) => l.kind !== 'field' && !schema.prisma?.models.has(l.name)).map((l) => l.name);
-  if (schema.prisma && leftOut.length > 0) schema.prisma.leftOut = leftOut;
+  const blocks = recovered.leftOut.filter((l) => l.kind !== 'field' && !schema.prisma?.models.has(l.name));
+  if (schema.prisma && blocks.length > 0) {
+    schema.prisma.leftOut = blocks.map((l) => l.name);
+    schema.prisma.leftOutAt = new Map(blocks.map((l) => [l.name, firstLineRange(text, lines, l.start)]));
+  }
   const notes = leftOutNotes(text, located.map((l) => l.offset), recovered.leftOut);
   return { schema, problems: problems.map((p, i) => (notes[i] ? { ...p, message: p.message + notes[i] } : p)) };
 }
@@ -172,6 +175,14 @@ function engineProblems(thrown: unknown, text: string, file: string, lines: Line
     const finding: Finding = { rule: 'parse-error', severity: 'error', message: d.message, file, range, related: [] };
     return range === ZERO_RANGE ? { finding } : { finding, offset: lines.offset(range.start) };
   });
+}
+
+/** The line `offset` is on, from the offset to the line's end (a block's header: `model Course {`). */
+function firstLineRange(text: string, lines: LineIndex, offset: number): Range {
+  const start = lines.position(offset);
+  let end = offset;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  return { start, end: lines.position(end) };
 }
 
 /** The highlighted text on a 0-based line, else the line without its indentation. */

@@ -1,0 +1,72 @@
+/**
+ * A Prisma Client call on a model that schema.prisma's errors left out of the analysis says so at the call:
+ * the schema error is in another file, and without this the call would just get no finding.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Project } from '../../../src/core/project';
+
+const SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id    Int    @id
+  name  Str
+  email String @unique
+}
+
+model Tag {
+  id    Int    @id
+  label String @unique
+  kind  String
+  @@map("tags")
+}
+`;
+
+const CODE = `import { prisma } from './db'
+export const byName = (name: string) => prisma.user.findMany({ where: { name } })
+export const byKind = (kind: string) => prisma.tag.findMany({ where: { kind } })
+`;
+
+describe('Prisma Client calls on a model left out of schema.prisma', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-leftout-'));
+    fs.mkdirSync(path.join(dir, 'prisma'));
+    fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), SCHEMA);
+    fs.writeFileSync(path.join(dir, 'repo.ts'), CODE);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const atCalls = (p: Project) => p.analyze().findings.filter((f) => f.file.endsWith('repo.ts') && f.rule === 'parse-error');
+
+  it('get a note at the call pointing at the model, and calls on the models read get none', async () => {
+    const p = await Project.open(dir);
+    const found = atCalls(p);
+    assert.equal(found.length, 1, JSON.stringify(found));
+    const f = found[0];
+    assert.equal(f.severity, 'info');
+    assert.equal(f.range.start.line, 1, 'at prisma.user.findMany (line 2)');
+    assert.match(f.message, /prisma\.user\.findMany: model "User" is left out/);
+    assert.equal(f.related.length, 1);
+    assert.equal(f.related[0].file, path.join(dir, 'prisma', 'schema.prisma'));
+    assert.equal(f.related[0].range.start.line, SCHEMA.split('\n').indexOf('model User {'));
+  });
+
+  it('go away once the schema is fixed, and the call is checked again', async () => {
+    const p = await Project.open(dir);
+    p.updateFile(path.join(dir, 'prisma', 'schema.prisma'), SCHEMA.replace('name  Str', 'name  String'));
+    assert.deepEqual(atCalls(p), []);
+    assert.ok(p.analyze().verdicts.some((v) => v.shape.label === 'prisma.user.findMany' && v.accesses[0].table?.name === 'User'));
+  });
+
+  it('can be silenced like any finding: the rule off', async () => {
+    const p = await Project.open(dir);
+    p.config.rules['parse-error'] = 'off';
+    assert.deepEqual(atCalls(p), []);
+  });
+});
