@@ -1,7 +1,7 @@
 /** Query shapes + schema → a verdict for every table access. */
 import type { LocatedAtom, QueryShape, TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
-import { analyzeAccess, fmt } from '../matcher/analyzeAccess';
+import { analyzeAccess, fmt, sortCost } from '../matcher/analyzeAccess';
 import type { MatcherOptions } from '../matcher/options';
 import type { AccessVerdict } from '../matcher/types';
 
@@ -9,6 +9,9 @@ export interface ShapeVerdict {
   shape: QueryShape;
   accesses: AccessVerdict[];
 }
+
+/** A semi-join's key: this table's column = `otherTable`'s `otherColumn`. */
+type SemiKey = { column: string; otherTable: string; otherColumn: string };
 
 /** Evaluates one table access (analyzeAccess, or a memo of it). */
 type Analyze = (access: TableAccess) => AccessVerdict;
@@ -73,6 +76,18 @@ export function accessKey(a: TableAccess): string {
 
 /** CPU cost of a hash join per outer row (hashing and probing, cpu_operator_cost × a few). */
 const HASH_PROBE = 0.0125;
+/** compare_path_costs_fuzzily(): join orders within 1% of each other cost the same, and the one written is kept. */
+const JOIN_FUZZ = 1.01;
+
+const costOf = (v: AccessVerdict): number => v.best?.cost ?? v.seqScanCost;
+
+/** Rows the outer side hands over: what it matches, or what a LIMIT lets an ordered scan stop at. */
+function outerRowsOf(outer: AccessVerdict): number {
+  return Math.max(1, outer.best?.sortAvoided || (outer.best && !outer.needsSort) ? Math.min(outer.matchedRows, outer.best.rowsRead) : outer.matchedRows);
+}
+
+/** The inner side read once (a hash join's build side): the access without its join. */
+const readOnce = (inner: TableAccess): TableAccess => ({ ...inner, joinedFrom: undefined, joinKeys: [] });
 
 function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[] {
   if (accesses.length < 2) return accesses.map(analyze);
@@ -81,12 +96,11 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
   // An inner side is looked up once per outer row (nested loop) unless reading it once for a hash join costs less.
   return verdicts.map((v) => {
     if (!v.access.joinedFrom) return v;
-    const outer = verdicts.find((o) => o !== v && o.access.table === v.access.joinedFrom && !o.access.joinedFrom) ?? verdicts.find((o) => o !== v && o.access.table === v.access.joinedFrom);
+    const outer = outerOf(v, verdicts);
     if (!outer) return v;
-    // Rows the outer side hands over: what it matches, or what a LIMIT lets an ordered scan stop at.
-    const outerRows = Math.max(1, outer.best?.sortAvoided || (outer.best && !outer.needsSort) ? Math.min(outer.matchedRows, outer.best.rowsRead) : outer.matchedRows);
-    const alone = analyze({ ...v.access, joinedFrom: undefined, joinKeys: [] });
-    const once = (alone.best?.cost ?? alone.seqScanCost) + outerRows * HASH_PROBE;
+    const outerRows = outerRowsOf(outer);
+    const alone = analyze(readOnce(v.access));
+    const once = costOf(alone) + outerRows * HASH_PROBE;
     const lookups = v.best ? outerRows * v.best.cost : Infinity;
     if (lookups <= once) return { ...v, outerRows };
     const how = alone.best ? `through "${alone.best.index.name}"` : 'once';
@@ -100,36 +114,67 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
   });
 }
 
+function outerOf(v: AccessVerdict, verdicts: AccessVerdict[]): AccessVerdict | undefined {
+  return verdicts.find((o) => o !== v && o.access.table === v.access.joinedFrom && !o.access.joinedFrom) ?? verdicts.find((o) => o !== v && o.access.table === v.access.joinedFrom);
+}
+
+/** The cost of a two-table join in this order: the outer side, then the inner looked up per outer row or read once and hashed. */
+function twoTableCost(list: TableAccess[], analyze: Analyze): number {
+  const [outer, inner] = list[0].joinedFrom ? [list[1], list[0]] : [list[0], list[1]];
+  const o = analyze(outer);
+  const i = analyze(inner);
+  const rows = outerRowsOf(o);
+  const lookups = i.best ? rows * i.best.cost : Infinity;
+  return costOf(o) + Math.min(lookups, costOf(analyze(readOnce(inner))) + rows * HASH_PROBE);
+}
+
 /**
- * The table that drives a join. The FROM table, unless it has no filter of its own while a table joined
- * to it has an equality filter: then the most selective of those drives, and the FROM table is looked up
- * by the join key (its ORDER BY can no longer come from an index). Outer-joined tables never drive.
+ * The table that drives a join. The FROM table, unless
+ * - it has no filter of its own while a table joined to it has an equality filter: then the most selective
+ *   of those drives;
+ * - or, two tables each with a filter of their own (an inner join or an EXISTS), driving from the other one
+ *   costs clearly less: the planner orders a join by cost (an EXISTS's side is made distinct first unless
+ *   its join keys are unique there).
+ * The FROM table is then looked up by the join key (its ORDER BY can no longer come from an index).
+ * Outer-joined tables never drive.
  */
 function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] {
   const first = accesses.find((a) => !a.joinedFrom);
   // A semi-join (IN (SELECT …), a Prisma relation filter) is no filter of the FROM table's own: its keys join.
   const semi = (p: LocatedAtom) => (p.atom.kind === 'other' && p.atom.semiJoin) || [];
-  const own = first?.predicates.filter((p) => semi(p).length === 0) ?? [];
-  if (!first || first.kind !== 'select' || own.length > 0) return accesses;
+  if (!first || first.kind !== 'select') return accesses;
+  const own = first.predicates.filter((p) => semi(p).length === 0);
   const semiKeys = first.predicates.flatMap(semi);
   const keys = [...first.joinKeys, ...semiKeys.filter((k) => !first.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
-  const filtered = accesses.filter(
-    (a) =>
-      a !== first &&
-      (a.joinedFrom === first.table || semiKeys.some((k) => k.otherTable === a.table)) &&
-      !a.outerJoined &&
-      keys.some((j) => j.otherTable === a.table) &&
-      a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in'),
-  );
-  if (filtered.length === 0) return accesses;
-  const driver = filtered
-    .map((a) => ({ a, rows: analyze({ ...a, joinedFrom: undefined }).matchedRows }))
-    .sort((x, y) => x.rows - y.rows)[0].a;
+  const joinedToFirst = (a: TableAccess) => a !== first && (a.joinedFrom === first.table || semiKeys.some((k) => k.otherTable === a.table)) && !a.outerJoined && keys.some((j) => j.otherTable === a.table);
+  let driver: TableAccess | undefined;
+  if (own.length === 0) {
+    const filtered = accesses.filter((a) => joinedToFirst(a) && a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in'));
+    if (filtered.length === 0) return accesses;
+    driver = filtered
+      .map((a) => ({ a, rows: analyze({ ...a, joinedFrom: undefined }).matchedRows }))
+      .sort((x, y) => x.rows - y.rows)[0].a;
+  } else {
+    // Two tables, both filtered, the FROM table's order not needed for an ORDER BY … LIMIT: the cheaper order.
+    const other = accesses.length === 2 ? accesses.find((a) => a !== first) : undefined;
+    if (!other || !joinedToFirst(other) || other.predicates.length === 0 || (first.orderBy.length > 0 && first.limit !== undefined)) return accesses;
+    const reversed = reverse(accesses, first, other, semiKeys);
+    if (!reversed) return accesses;
+    const viaSemi = semiKeys.some((k) => k.otherTable === other.table);
+    const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(analyze({ ...other, joinedFrom: undefined }).matchedRows) : 0;
+    return (twoTableCost(reversed, analyze) + distinct) * JOIN_FUZZ < twoTableCost(accesses, analyze) ? reversed : accesses;
+  }
+  return reverse(accesses, first, driver, semiKeys) ?? accesses;
+}
+
+/** The join driven from `driver`, the FROM table looked up by the join key; undefined when the keys don't allow it. */
+function reverse(accesses: TableAccess[], first: TableAccess, driver: TableAccess, semiKeys: SemiKey[]): TableAccess[] | undefined {
+  const semi = (p: LocatedAtom) => (p.atom.kind === 'other' && p.atom.semiJoin) || [];
   // A semi-join with another table is still a filter of the FROM table's own: it keeps driving.
   const viaDriver = (p: LocatedAtom) => semi(p).some((k) => k.otherTable === driver.table);
-  if (first.predicates.some((p) => !viaDriver(p))) return accesses;
+  if (first.predicates.some((p) => semi(p).length > 0 && !viaDriver(p))) return undefined;
   // Through a semi-join, only a two-table case is read this way: the FROM table then knows no other join key on each lookup.
-  if (semiKeys.length && (driver.table === first.table || first.joinKeys.some((j) => j.otherTable !== driver.table))) return accesses;
+  if (semiKeys.length && (driver.table === first.table || first.joinKeys.some((j) => j.otherTable !== driver.table))) return undefined;
   return accesses.map((a) => {
     if (a === driver) return { ...a, joinedFrom: undefined };
     if (a === first) {
@@ -140,4 +185,9 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
     }
     return a;
   });
+}
+
+/** Whether a unique index of the access's table (not partial) has only these columns as keys. */
+function uniqueOn(v: AccessVerdict, columns: string[]): boolean {
+  return !!v.table?.indexes.some((ix) => ix.unique && !ix.predicate && ix.keys.length > 0 && ix.keys.every((k) => k.column !== undefined && columns.includes(k.column)));
 }

@@ -1,7 +1,8 @@
 /**
  * IN (SELECT …) and correlated EXISTS as the semi-join PostgreSQL plans them: when the outer table has no
  * filter of its own, the sub-select's table may drive and the outer table is looked up by the IN column
- * (or the EXISTS correlation). And equivalence classes: `a.x = b.x AND b.x = $1` gives `a.x = $1`.
+ * (or the EXISTS correlation); when both are filtered, the cheaper start drives, as for an inner join of
+ * two tables. And equivalence classes: `a.x = b.x AND b.x = $1` gives `a.x = $1`.
  */
 import assert from 'node:assert/strict';
 import { verdictsFor } from '../../../src/core/analysis/verdicts';
@@ -36,9 +37,32 @@ describe('semi-joins (IN (SELECT …))', () => {
     assert.deepEqual(missingFindings(schemaFrom(DDL), sql, opts), []);
   });
 
-  it('keeps the outer table driving when it has a filter of its own', () => {
-    const orders = accesses(`SELECT * FROM orders WHERE status = 'x' AND user_id IN (SELECT id FROM users WHERE name = $1)`).find((a) => a.access.table === 'orders')!;
+  it('keeps the outer table driving when its own filter is the cheaper start', () => {
+    const orders = accesses(`SELECT * FROM orders WHERE id = $2 AND user_id IN (SELECT id FROM users WHERE name = $1)`).find((a) => a.access.table === 'orders')!;
     assert.equal(orders.access.joinedFrom, undefined);
+    assert.equal(orders.best?.index.name, 'orders_pkey');
+  });
+
+  it('drives from the sub-select when both are filtered but starting there costs less (a filter no index serves on 10M rows)', () => {
+    const found = accesses(`SELECT * FROM orders WHERE status = 'x' AND user_id IN (SELECT id FROM users WHERE name = $1)`);
+    const [orders, users] = ['orders', 'users'].map((t) => found.find((a) => a.access.table === t)!);
+    assert.equal(users.access.joinedFrom, undefined);
+    assert.equal(users.best?.index.name, 'users_name_idx');
+    assert.equal(orders.access.joinedFrom, 'users');
+    assert.equal(orders.best?.index.name, 'orders_user_id_idx');
+    assert.ok(orders.access.predicates.some((p) => p.atom.kind === 'compare' && p.atom.column === 'status'), 'its own filter stays, checked on the rows looked up');
+  });
+
+  it('orders an inner join of two filtered tables by cost, and keeps the FROM table driving for its ORDER BY … LIMIT', () => {
+    const join = `SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE o.status = 'x' AND u.name = $1`;
+    const found = accesses(join);
+    const [o, u] = ['o', 'u'].map((alias) => found.find((a) => a.access.alias === alias)!);
+    assert.equal(u.access.joinedFrom, undefined);
+    assert.equal(u.best?.index.name, 'users_name_idx');
+    assert.equal(o.access.joinedFrom, 'users');
+    assert.equal(o.best?.index.name, 'orders_user_id_idx');
+    const paged = accesses(`${join} ORDER BY o.created_at DESC LIMIT 10`).find((a) => a.access.alias === 'o')!;
+    assert.equal(paged.access.joinedFrom, undefined);
   });
 
   it('leaves a join of three tables alone: the FROM table would know only one of its join keys on each lookup', () => {
