@@ -27,3 +27,30 @@ export function rangeOf(text: string, needle: string, after?: string): Range {
   if (start < 0) throw new Error(`fixture has no ${JSON.stringify(needle)}`);
   return { start: positionAt(text, start), end: positionAt(text, start + needle.length) };
 }
+
+export const DATASOURCE = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+`;
+
+/** A schema.prisma the engine rejects: model User has a typo (`Str`), model Tag is valid. */
+export const ONE_BROKEN_MODEL =
+  DATASOURCE + // lines 1-4; `model User {` is line 6
+  `
+model User {
+  id    Int    @id
+  name  Str
+  email String @unique
+}
+
+model Tag {
+  id    Int    @id
+  label String @unique
+  slug  String @map("tag_slug")
+  kind  String
+
+  @@index([kind, label])
+  @@map("tags")
+}
+`;

@@ -7,25 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Project } from '../../../src/core/project';
+import { ONE_BROKEN_MODEL } from './helpers';
 
-const SCHEMA = `datasource db {
-  provider = "postgresql"
-  url      = env("DATABASE_URL")
-}
-
-model User {
-  id    Int    @id
-  name  Str
-  email String @unique
-}
-
-model Tag {
-  id    Int    @id
-  label String @unique
-  kind  String
-  @@map("tags")
-}
-`;
+const SCHEMA = ONE_BROKEN_MODEL;
 
 const CODE = `import { prisma } from './db'
 export const byName = (name: string) => prisma.user.findMany({ where: { name } })

@@ -5,15 +5,10 @@ import type { SchemaModel, TableDef } from '../../../src/core/model/schema';
 import { schemaDrift } from '../../../src/core/rules/schemaDrift';
 import { lintErrors } from '../../../src/core/schema/prisma/dmmf';
 import { loadPrismaSchema, relationInfo } from '../../../src/core/schema/prisma/loadPrismaSchema';
-import { rangeOf } from './helpers';
+import { DATASOURCE, ONE_BROKEN_MODEL, rangeOf } from './helpers';
 
 const FILE = '/proj/prisma/schema.prisma';
 
-const DATASOURCE = `datasource db {
-  provider = "postgresql"
-  url      = env("DATABASE_URL")
-}
-`;
 
 function table(schema: SchemaModel, name: string): TableDef {
   const t = schema.tables.get(name);
@@ -26,25 +21,6 @@ function indexColumns(t: TableDef): [string, string[]][] {
   return t.indexes.map((i): [string, string[]] => [i.name, i.keys.map((k) => k.column ?? '?')]).sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-const ONE_BROKEN_MODEL =
-  DATASOURCE + // lines 1-4; `model User {` is line 6
-  `
-model User {
-  id    Int    @id
-  name  Str
-  email String @unique
-}
-
-model Tag {
-  id    Int    @id
-  label String @unique
-  slug  String @map("tag_slug")
-  kind  String
-
-  @@index([kind, label])
-  @@map("tags")
-}
-`;
 
 describe('loadPrismaSchema: a schema the engine rejects keeps what is valid', () => {
   describe('one model with an error', () => {
