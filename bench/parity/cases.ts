@@ -525,6 +525,18 @@ export const CASES: ParityCase[] = [
     sql: `SELECT cp."userId", u.email, u.name, c.title AS "courseTitle", c.slug AS "courseSlug", cp."progressPercent", cp."lastAccessedAt" FROM course_progress cp JOIN users u ON u.id = cp."userId" JOIN courses c ON c.id = cp."courseId" WHERE cp."lastAccessedAt" < NOW() - make_interval(days => $1) AND cp."progressPercent" < 100 ORDER BY cp."lastAccessedAt"`,
   },
   {
+    id: 'join-order-both-filtered',
+    category: 'join',
+    note: 'both tables filtered, the joined one by a unique key: the planner starts from users and looks transactions up by userId',
+    sql: `SELECT t.* FROM transactions t JOIN users u ON u.id = t."userId" WHERE t.status = 'COMPLETED' AND u.email = $1`,
+  },
+  {
+    id: 'join-order-both-filtered-limit',
+    category: 'join',
+    note: 'the same with a LIMIT and no ORDER BY: the LIMIT stops the join whichever side drives, so the order is still by cost',
+    sql: `SELECT t.* FROM transactions t JOIN users u ON u.id = t."userId" WHERE t.status = 'COMPLETED' AND u.email = $1 LIMIT 10`,
+  },
+  {
     id: 'join-roster-users',
     category: 'join',
     note: 'roster: enrollments of one course joined to users',

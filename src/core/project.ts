@@ -485,24 +485,27 @@ export class Project {
    */
   private leftOutModelCalls(entries: FileEntry[]): Finding[] {
     const mapping = this.schema.prisma ?? this.prismaSchema?.prisma;
-    const leftOut = mapping?.leftOut;
-    if (!leftOut?.length) return [];
-    const names = new Set(leftOut);
+    if (!mapping?.leftOut?.length) return [];
+    // A call on a model the mapping doesn't know has its table guessed from the accessor (`user` → "User"):
+    // matched by accessor, so `model user` and `model order_item` are found too.
+    const accessor = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+    const byAccessor = new Map(mapping.leftOut.map((name) => [accessor(name), name]));
     const out: Finding[] = [];
     for (const e of entries) {
       for (const s of e.shapes) {
         if (s.origin !== 'prisma') continue;
-        // The call's model is unknown to the mapping: its table was guessed as the model's name.
-        const model = s.accesses.find((a) => names.has(a.table) && !this.schema.tables.has(a.table))?.table;
-        if (!model) continue;
-        const at = mapping?.leftOutAt?.get(model);
+        const guessed = s.accesses.find((a) => byAccessor.has(accessor(a.table)) && !this.schema.tables.has(a.table));
+        if (!guessed) continue;
+        const name = byAccessor.get(accessor(guessed.table))!;
+        const at = mapping.leftOutAt?.get(name);
+        const what = `${at?.kind ?? 'model'} "${name}"`;
         out.push({
           rule: 'parse-error',
           severity: 'info',
-          message: `${s.label}: model "${model}" is left out of the analysis because schema.prisma has an error in it, so no index is checked for this call until the schema is fixed.`,
+          message: `${s.label}: ${what} is left out of the analysis because schema.prisma has an error in it, so no index is checked for this call until the schema is fixed.`,
           file: s.location.file,
           range: s.location.range,
-          related: at && this.prismaFile ? [{ file: this.prismaFile, range: at, message: `Model "${model}", left out` }] : [],
+          related: at && this.prismaFile ? [{ file: this.prismaFile, range: at.range, message: `${what.charAt(0).toUpperCase()}${what.slice(1)}, left out` }] : [],
         });
       }
     }

@@ -155,14 +155,19 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
       .map((a) => ({ a, rows: analyze({ ...a, joinedFrom: undefined }).matchedRows }))
       .sort((x, y) => x.rows - y.rows)[0].a;
   } else {
-    // Two tables, both filtered, the FROM table's order not needed for an ORDER BY … LIMIT: the cheaper order.
+    // Two tables, both filtered: the cheaper order, unless the FROM table's index gives an ORDER BY … LIMIT
+    // its order (the scan stops at the LIMIT; from the other side, every match is joined and sorted).
     const other = accesses.length === 2 ? accesses.find((a) => a !== first) : undefined;
-    if (!other || !joinedToFirst(other) || other.predicates.length === 0 || (first.orderBy.length > 0 && first.limit !== undefined)) return accesses;
+    if (!other || !joinedToFirst(other) || other.predicates.length === 0) return accesses;
+    if (first.orderBy.length > 0 && first.limit !== undefined && analyze(first).best?.sortAvoided) return accesses;
     const reversed = reverse(accesses, first, other, semiKeys);
     if (!reversed) return accesses;
     const viaSemi = semiKeys.some((k) => k.otherTable === other.table);
     const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(analyze({ ...other, joinedFrom: undefined }).matchedRows) : 0;
-    return (twoTableCost(reversed, analyze) + distinct) * JOIN_FUZZ < twoTableCost(accesses, analyze) ? reversed : accesses;
+    // A LIMIT stops the join, whichever side drives: both orders are costed in full (the FROM table's own
+    // scan would otherwise be cut short as if each of its rows were a result).
+    const whole = first.limit === undefined ? accesses : accesses.map((a) => (a === first ? { ...a, limit: undefined, offset: undefined } : a));
+    return (twoTableCost(reversed, analyze) + distinct) * JOIN_FUZZ < twoTableCost(whole, analyze) ? reversed : accesses;
   }
   return reverse(accesses, first, driver, semiKeys) ?? accesses;
 }

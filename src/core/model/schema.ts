@@ -145,8 +145,8 @@ export interface PrismaMapping {
    * schema was read.
    */
   leftOut?: string[];
-  /** Where each left-out block is declared (its first line), by name. */
-  leftOutAt?: Map<string, Range>;
+  /** What each left-out block is and where it is declared (its first line), by name. */
+  leftOutAt?: Map<string, { kind: string; range: Range }>;
 }
 
 export interface SchemaModel {

@@ -1,7 +1,7 @@
 /** WHERE / ON / partial-index predicates → conjunctions of predicate atoms per table. */
 import { atomColumns, type CompareOp, type Literal, type PredicateAtom } from '../model/predicate';
 import { tableKey } from './identifiers';
-import { columnRef, columnRefsIn, exprText, literalOf, type Node, nodeType, opName, stripCasts, strings } from './expr';
+import { columnRef, columnRefsIn, exprText, literalOf, type ColumnRefInfo, type Node, nodeType, opName, stripCasts, strings } from './expr';
 
 /** Resolves a column reference to the table binding (alias) it belongs to. */
 export type ColumnResolver = (qualifier: string | undefined, column: string) => string | undefined;
@@ -323,20 +323,33 @@ function existsSemiJoin(subselect: Node | undefined, resolve: ColumnResolver): {
   const otherTable = tableKey(from[0].RangeVar);
   let binding: string | undefined;
   const keys: { column: string; otherTable: string; otherColumn: string }[] = [];
+  // A condition tying the sides by anything but column = column (`o.id > u.org`) keeps the outer side driving:
+  // PostgreSQL can't make the sub-select's rows distinct on such a condition (compute_semijoin_info()).
+  const outerRef = (c: Node) => columnRefsIn(c).some((r) => r.column !== undefined && r.qualifier !== undefined && r.qualifier !== inner && resolve(r.qualifier, r.column) !== undefined);
   for (const c of splitAnd(sel.whereClause)) {
     const e = c.A_Expr;
-    if (!e || e.kind !== 'AEXPR_OP' || strings(e.name).join('.') !== '=') continue;
-    const l = columnRef(e.lexpr);
-    const r = columnRef(e.rexpr);
-    if (!l?.column || !r?.column || !l.qualifier || !r.qualifier || stripCasts(e.lexpr) !== e.lexpr || stripCasts(e.rexpr) !== e.rexpr) continue;
-    const [mine, theirs] = l.qualifier === inner ? [l, r] : r.qualifier === inner ? [r, l] : [undefined, undefined];
-    if (!mine || !theirs || theirs.qualifier === inner) continue;
-    const b = resolve(theirs.qualifier, theirs.column!);
+    const key = e && e.kind === 'AEXPR_OP' && strings(e.name).join('.') === '=' ? correlationKey(e, inner) : undefined;
+    if (!key) {
+      if (outerRef(c)) return undefined;
+      continue;
+    }
+    const { mine, theirs } = key;
+    const b = resolve(theirs.qualifier!, theirs.column!);
     if (!b || (binding !== undefined && b !== binding)) return undefined;
     binding = b;
     keys.push({ column: theirs.column!, otherTable, otherColumn: mine.column! });
   }
   return binding && keys.length ? { binding, keys } : undefined;
+}
+
+/** `inner.col = outer.col` (either way round, no casts): the two column references, this side's first. */
+function correlationKey(e: Node, inner: string): { mine: ColumnRefInfo; theirs: ColumnRefInfo } | undefined {
+  const l = columnRef(e.lexpr);
+  const r = columnRef(e.rexpr);
+  if (!l?.column || !r?.column || !l.qualifier || !r.qualifier || stripCasts(e.lexpr) !== e.lexpr || stripCasts(e.rexpr) !== e.rexpr) return undefined;
+  const [mine, theirs] = l.qualifier === inner ? [l, r] : r.qualifier === inner ? [r, l] : [undefined, undefined];
+  if (!mine || !theirs || theirs.qualifier === inner) return undefined;
+  return { mine, theirs };
 }
 
 /** Whether every atom is an equality (= or IN) on one and the same column: the OR is an IN list. */

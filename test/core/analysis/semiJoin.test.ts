@@ -19,8 +19,8 @@ CREATE INDEX orders_user_id_idx ON orders (user_id);
 `;
 const opts = options({ users: 100_000, orders: 10_000_000 });
 
-function accesses(sql: string) {
-  const schema = schemaFrom(DDL);
+function accesses(sql: string, ddl = DDL) {
+  const schema = schemaFrom(ddl);
   const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
   return verdictsFor(shapes, schema, opts)[0].accesses;
 }
@@ -61,8 +61,30 @@ describe('semi-joins (IN (SELECT …))', () => {
     assert.equal(u.best?.index.name, 'users_name_idx');
     assert.equal(o.access.joinedFrom, 'users');
     assert.equal(o.best?.index.name, 'orders_user_id_idx');
-    const paged = accesses(`${join} ORDER BY o.created_at DESC LIMIT 10`).find((a) => a.access.alias === 'o')!;
+    // A LIMIT without ORDER BY stops the join whichever side drives: the order stays the cheaper one.
+    assert.equal(accesses(`${join} LIMIT 10`).find((a) => a.access.alias === 'o')!.access.joinedFrom, 'users');
+    // ORDER BY … LIMIT on the FROM table: it keeps driving when an index gives that order (the scan stops at
+    // the LIMIT) …
+    const ordered = `${DDL}CREATE INDEX orders_status_created_idx ON orders (status, created_at);`;
+    const paged = accesses(`${join} ORDER BY o.created_at DESC LIMIT 10`, ordered).find((a) => a.access.alias === 'o')!;
     assert.equal(paged.access.joinedFrom, undefined);
+    assert.equal(paged.best?.index.name, 'orders_status_created_idx');
+    assert.equal(paged.best?.sortAvoided, true);
+    // … and not when none does: both orders sort above the join, and starting from the user costs less.
+    const sorted = accesses(`${join} ORDER BY o.created_at DESC LIMIT 10`).find((a) => a.access.alias === 'o')!;
+    assert.equal(sorted.access.joinedFrom, 'users');
+    assert.equal(sorted.best?.index.name, 'orders_user_id_idx');
+  });
+
+  it('keeps the outer table driving for an EXISTS also tied by a condition other than column = column', () => {
+    const ddl = `${DDL}CREATE INDEX orders_status_idx ON orders (status);`;
+    const sql = `SELECT * FROM users u WHERE u.org = 3 AND EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.status = 'x' AND o.id > u.org)`;
+    const u = accesses(sql, ddl).find((a) => a.access.alias === 'u')!;
+    assert.equal(u.access.joinedFrom, undefined);
+    assert.ok(u.access.predicates.every((p) => !(p.atom.kind === 'other' && p.atom.semiJoin)), 'not read as a semi-join the sub-select could drive');
+    // Tied by the equality alone, the same EXISTS is one.
+    const linked = accesses(sql.replace(' AND o.id > u.org', ''), ddl).find((a) => a.access.alias === 'u')!;
+    assert.ok(linked.access.predicates.some((p) => p.atom.kind === 'other' && p.atom.semiJoin) || linked.access.joinedFrom === 'orders');
   });
 
   it('leaves a join of three tables alone: the FROM table would know only one of its join keys on each lookup', () => {

@@ -50,7 +50,16 @@ describe('Prisma Client calls on a model left out of schema.prisma', () => {
 
   it('can be silenced like any finding: the rule off', async () => {
     const p = await Project.open(dir);
+    assert.equal(atCalls(p).length, 1);
     p.config.rules['parse-error'] = 'off';
     assert.deepEqual(atCalls(p), []);
+  });
+
+  it('finds calls on a model named in lower case (as `prisma db pull` names them)', async () => {
+    fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), SCHEMA.replace('model User {', 'model order_item {'));
+    fs.writeFileSync(path.join(dir, 'repo.ts'), CODE.replace('prisma.user.findMany', 'prisma.order_item.findMany'));
+    const found = atCalls(await Project.open(dir));
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.match(found[0].message, /^prisma\.order_item\.findMany: model "order_item" is left out/);
   });
 });

@@ -157,7 +157,7 @@ function readWhatIsValid(thrown: unknown, text: string, file: string, lines: Lin
   const blocks = recovered.leftOut.filter((l) => l.kind !== 'field' && !schema.prisma?.models.has(l.name));
   if (schema.prisma && blocks.length > 0) {
     schema.prisma.leftOut = blocks.map((l) => l.name);
-    schema.prisma.leftOutAt = new Map(blocks.map((l) => [l.name, firstLineRange(text, lines, l.start)]));
+    schema.prisma.leftOutAt = new Map(blocks.map((l) => [l.name, { kind: l.kind, range: firstLineRange(text, lines, l.start) }]));
   }
   const notes = leftOutNotes(text, located.map((l) => l.offset), recovered.leftOut);
   return { schema, problems: problems.map((p, i) => (notes[i] ? { ...p, message: p.message + notes[i] } : p)) };
