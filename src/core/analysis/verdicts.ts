@@ -133,18 +133,17 @@ function twoTableCost(list: TableAccess[], analyze: Analyze): number {
  * - it has no filter of its own while a table joined to it has an equality filter: then the most selective
  *   of those drives;
  * - or, two tables each with a filter of their own (an inner join or an EXISTS), driving from the other one
- *   costs clearly less: the planner orders a join by cost (an EXISTS's side is made distinct first unless
- *   its join keys are unique there).
+ *   costs less, beyond the planner's 1% fuzz (an EXISTS's side is made distinct first unless its join keys
+ *   are unique there) — except when the FROM table's index gives its ORDER BY … LIMIT.
  * The FROM table is then looked up by the join key (its ORDER BY can no longer come from an index).
  * Outer-joined tables never drive.
  */
 function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] {
   const first = accesses.find((a) => !a.joinedFrom);
-  // A semi-join (IN (SELECT …), a Prisma relation filter) is no filter of the FROM table's own: its keys join.
-  const semi = (p: LocatedAtom) => (p.atom.kind === 'other' && p.atom.semiJoin) || [];
   if (!first || first.kind !== 'select') return accesses;
-  const own = first.predicates.filter((p) => semi(p).length === 0);
-  const semiKeys = first.predicates.flatMap(semi);
+  // A semi-join (IN (SELECT …), a Prisma relation filter) is no filter of the FROM table's own: its keys join.
+  const own = first.predicates.filter((p) => semiKeysOf(p).length === 0);
+  const semiKeys = first.predicates.flatMap(semiKeysOf);
   const keys = [...first.joinKeys, ...semiKeys.filter((k) => !first.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
   const joinedToFirst = (a: TableAccess) => a !== first && (a.joinedFrom === first.table || semiKeys.some((k) => k.otherTable === a.table)) && !a.outerJoined && keys.some((j) => j.otherTable === a.table);
   let driver: TableAccess | undefined;
@@ -174,10 +173,9 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
 
 /** The join driven from `driver`, the FROM table looked up by the join key; undefined when the keys don't allow it. */
 function reverse(accesses: TableAccess[], first: TableAccess, driver: TableAccess, semiKeys: SemiKey[]): TableAccess[] | undefined {
-  const semi = (p: LocatedAtom) => (p.atom.kind === 'other' && p.atom.semiJoin) || [];
   // A semi-join with another table is still a filter of the FROM table's own: it keeps driving.
-  const viaDriver = (p: LocatedAtom) => semi(p).some((k) => k.otherTable === driver.table);
-  if (first.predicates.some((p) => semi(p).length > 0 && !viaDriver(p))) return undefined;
+  const viaDriver = (p: LocatedAtom) => semiKeysOf(p).some((k) => k.otherTable === driver.table);
+  if (first.predicates.some((p) => semiKeysOf(p).length > 0 && !viaDriver(p))) return undefined;
   // Through a semi-join, only a two-table case is read this way: the FROM table then knows no other join key on each lookup.
   if (semiKeys.length && (driver.table === first.table || first.joinKeys.some((j) => j.otherTable !== driver.table))) return undefined;
   return accesses.map((a) => {
@@ -190,6 +188,11 @@ function reverse(accesses: TableAccess[], first: TableAccess, driver: TableAcces
     }
     return a;
   });
+}
+
+/** The keys of a semi-join predicate; none for any other. */
+function semiKeysOf(p: LocatedAtom): SemiKey[] {
+  return (p.atom.kind === 'other' && p.atom.semiJoin) || [];
 }
 
 /** Whether a unique index of the access's table (not partial) has only these columns as keys. */

@@ -157,7 +157,7 @@ function readWhatIsValid(thrown: unknown, text: string, file: string, lines: Lin
   const blocks = recovered.leftOut.filter((l) => l.kind !== 'field' && !schema.prisma?.models.has(l.name));
   if (schema.prisma && blocks.length > 0) {
     schema.prisma.leftOut = blocks.map((l) => l.name);
-    schema.prisma.leftOutAt = new Map(blocks.map((l) => [l.name, { kind: l.kind, range: firstLineRange(text, lines, l.start) }]));
+    schema.prisma.leftOutAt = new Map(blocks.map((l) => [l.name, { kind: l.kind, range: lineRange(text, lines, lines.position(l.start).line) }]));
   }
   const notes = leftOutNotes(text, located.map((l) => l.offset), recovered.leftOut);
   return { schema, problems: problems.map((p, i) => (notes[i] ? { ...p, message: p.message + notes[i] } : p)) };
@@ -175,14 +175,6 @@ function engineProblems(thrown: unknown, text: string, file: string, lines: Line
     const finding: Finding = { rule: 'parse-error', severity: 'error', message: d.message, file, range, related: [] };
     return range === ZERO_RANGE ? { finding } : { finding, offset: lines.offset(range.start) };
   });
-}
-
-/** The line `offset` is on, from the offset to the line's end (a block's header: `model Course {`). */
-function firstLineRange(text: string, lines: LineIndex, offset: number): Range {
-  const start = lines.position(offset);
-  let end = offset;
-  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-  return { start, end: lines.position(end) };
 }
 
 /** The highlighted text on a 0-based line, else the line without its indentation. */
