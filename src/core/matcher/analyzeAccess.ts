@@ -194,7 +194,7 @@ function noLeadingCondition(index: IndexDef): string {
 }
 
 /** Most evaluations end unusable: that result is built in one go, not copied from a base object. */
-function unusableUse(index: IndexDef, rows: number, reason: string, sortAvoided: boolean, backward: boolean, indexOnly: boolean): IndexUse {
+function unusableUse(index: IndexDef, rows: number, reason: string, sortAvoided = false, backward = false, indexOnly = false): IndexUse {
   return { index, usable: false, equalityColumns: [], conditions: [], sortAvoided, backward, indexOnly, rowsRead: rows, cost: Infinity, reason };
 }
 
@@ -203,22 +203,22 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const selAll = facts.selAll;
   const matched = rows * selAll;
   const needsSort = facts.required.length > 0;
-  if (!index.valid) return unusableUse(index, rows, 'index is INVALID (a failed concurrent build): the planner ignores it', false, false, false);
+  if (!index.valid) return unusableUse(index, rows, 'index is INVALID (a failed concurrent build): the planner ignores it');
   if (!partialUsable(index, access)) {
-    return unusableUse(index, rows, `partial index: the WHERE clause does not imply "${index.predicateText ?? 'its predicate'}"`, false, false, false);
+    return unusableUse(index, rows, `partial index: the WHERE clause does not imply "${index.predicateText ?? 'its predicate'}"`);
   }
   const predicateSel = index.predicate ? combinedSelectivity(ctx, index.predicate) : 1;
 
-  if (index.method === 'gin' || index.method === 'gist') return evaluateTextIndex(index, access, ctx, unusableUse(index, rows, '', false, false, false), needsSort, matched);
+  if (index.method === 'gin' || index.method === 'gist') return evaluateTextIndex(index, access, ctx, unusableUse(index, rows, ''), needsSort, matched);
   if (index.method === 'hash') {
     const k = index.keys[0] && keyName(index.keys[0]);
     const eq = access.predicates.find((p) => p.atom.kind === 'compare' && p.atom.op === '=' && p.atom.column === k);
-    if (!eq) return unusableUse(index, rows, `hash index: no equality on "${k}"`, false, false, false);
+    if (!eq) return unusableUse(index, rows, `hash index: no equality on "${k}"`);
     const rowsRead = rows * combinedSelectivity(ctx, [eq.atom]);
     const cost = indexPartCost(rowsRead, entriesPerPage(index, ctx)) + bitmapHeapCost(rowsRead, pagesOf(ctx)) + (needsSort ? sortCost(matched) : 0);
-    return { ...unusableUse(index, rows, `equality on "${k}"`, false, false, false), usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost };
+    return { ...unusableUse(index, rows, `equality on "${k}"`), usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost };
   }
-  if (index.method !== 'btree') return unusableUse(index, rows, `${index.method} indexes are not modelled`, false, false, false);
+  if (index.method !== 'btree') return unusableUse(index, rows, `${index.method} indexes are not modelled`);
 
   const km = matchKeys(index, access, facts.eq, ctx.schema.collation, facts.range);
   const order = orderMatch(index, access, facts.constant, facts.required);
