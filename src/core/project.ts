@@ -17,7 +17,7 @@ import type { Rule, RuleContext, WorkspaceText } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
 import type { TypeScriptReuse } from './sources/typescript/extract';
-import { initSqlParser } from './sql/parser';
+import { initSqlParser, parseSqlDocument, type ParsedStatement } from './sql/parser';
 import { cachedSqlParser } from './sql/parseCache';
 import { extractFile, holdsQueries, type FileExtraction } from './workspace/extractFile';
 import { defaultThreads, extractPool } from './workspace/extractPool';
@@ -115,6 +115,8 @@ export class Project {
   private schemaRuleFindings = new Map<string, Finding[]>();
   /** lintMigrations' findings for exactly these migration entries (an edit replaces the entry). */
   private lintCache?: { entries: FileEntry[]; findings: Finding[]; kept?: Finding[] };
+  /** The migrations' statements as the last schema build parsed them, until the migration lint reads them too. */
+  private migrationParses = new Map<FileEntry, ParsedStatement[]>();
   /** The texts rules may read (`RuleContext.files`), for these entries. */
   private texts?: { entries: FileEntry[]; files: WorkspaceText[] };
   /** Every file's verdicts and the indexes they can use, for these file analyses. */
@@ -246,6 +248,7 @@ export class Project {
     const prismaFiles = schemaFiles.filter((e) => e.kind === 'prisma-schema').sort((a, b) => prismaRank(a.file) - prismaRank(b.file));
     const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration' && !isRollbackFile(e.file));
     this.schemaProblems = [];
+    this.migrationParses = new Map(migrationFiles.map((m) => [m, parseSqlDocument(m.text)]));
     this.verdictCache = new WeakMap();
     this.verdictMemo = undefined;
     this.generation++;
@@ -264,7 +267,7 @@ export class Project {
       this.schemaSources.push(pf.file);
     }
     if (migrationFiles.length) {
-      const loaded = loadMigrations(migrationFiles.map((m) => ({ file: m.file, text: m.text })));
+      const loaded = loadMigrations(migrationFiles.map((m) => ({ file: m.file, text: m.text, parsed: this.migrationParses.get(m) })));
       this.migrationsSchema = loaded.schema;
       this.schemaProblems.push(...loaded.problems);
       this.schemaSources.push(...migrationFiles.map((m) => m.file));
@@ -540,7 +543,8 @@ export class Project {
   private migrationLint(entries: FileEntry[] = [...this.files.values()]): NonNullable<Project['lintCache']> {
     const migrations = entries.filter((e) => e.kind === 'migration' && this.isSchemaFile(e));
     if (!this.lintCache || !sameEntries(this.lintCache.entries, migrations)) {
-      this.lintCache = { entries: migrations, findings: lintMigrations(migrations.map((e) => ({ file: e.file, text: e.text }))) };
+      this.lintCache = { entries: migrations, findings: lintMigrations(migrations.map((e) => ({ file: e.file, text: e.text, parsed: this.migrationParses.get(e) }))) };
+      this.migrationParses = new Map();
     }
     return this.lintCache;
   }

@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SchemaModel } from '../model/schema';
 import type { FileExtraction } from './extractFile';
-import type { ExtractJob, ExtractReply, ExtractRequest, ExtractResult } from './extractProtocol';
+import type { ExtractJob, ExtractReply, ExtractRequest } from './extractProtocol';
+import { decodeResults } from './shapeCodec';
 
 /** Text one batch holds at most (a batch has at least one file). */
 const BATCH_CHARS = 48 * 1024;
@@ -164,7 +165,7 @@ export class ExtractPool {
       ready: feed,
       done: (t, id, results) => {
         if (!t.inFlight.delete(id)) return;
-        for (const r of JSON.parse(results) as ExtractResult[]) onResult(r.file, { shapes: r.shapes, problems: r.problems }, true);
+        for (const r of decodeResults(results)) onResult(r.file, { shapes: r.shapes, problems: r.problems }, true);
         feed(t);
         notify();
       },

@@ -24,7 +24,7 @@ export type ExtractRequest =
 export type ExtractReply =
   /** Loaded and ready for batches (sent once). */
   | { op: 'ready' }
-  /** `results`: ExtractResult[] as JSON, which crosses threads faster than a structured clone of the same objects. */
+  /** `results`: ExtractResult[] as shapeCodec's JSON, which crosses threads faster than a structured clone of the same objects. */
   | { op: 'done'; batch: number; results: string }
   /** The thread could not start (its SQL parser did not load): its batches are extracted elsewhere. */
   | { op: 'failed'; message: string };

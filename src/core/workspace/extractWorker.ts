@@ -8,6 +8,7 @@ import { cachedSqlParser } from '../sql/parseCache';
 import { initSqlParser } from '../sql/parser';
 import { extractFile } from './extractFile';
 import type { ExtractReply, ExtractRequest, ExtractResult } from './extractProtocol';
+import { encodeResults } from './shapeCodec';
 
 const port = parentPort;
 if (port) {
@@ -32,7 +33,7 @@ if (port) {
         const r = extractFile(j.file, j.kind, j.text, schema!, { parseSql });
         return { file: j.file, shapes: r.shapes, problems: r.problems };
       });
-      port.postMessage({ op: 'done', batch: m.batch, results: JSON.stringify(results) } satisfies ExtractReply);
+      port.postMessage({ op: 'done', batch: m.batch, results: encodeResults(results) } satisfies ExtractReply);
     }
   });
 }
