@@ -4,6 +4,7 @@ import type { AccessVerdict, ProposedIndex } from '../matcher/types';
 import { evaluateIndex, fmt, selectivityContext } from '../matcher/analyzeAccess';
 import { keyLabel, requiredOrder } from '../matcher/btree';
 import { draftAsIndex, draftIndex, finishDraft, type Draft } from '../matcher/propose';
+import type { PredicateAtom } from '../model/predicate';
 import type { IndexDef, IndexKey } from '../model/schema';
 import { normalizeExprText } from '../sql/expr';
 import type { ShapeVerdict } from '../analysis/verdicts';
@@ -52,7 +53,8 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   const draft = draftIndex(access, table, sctx);
   if (!draft) return undefined;
   // The table may already have that index, unused for a reason the draft does not change (its cost, a join order).
-  if (table.indexes.some((ix) => sameIndex(ix, draft))) return undefined;
+  const draftPredicate = JSON.stringify(draft.predicate);
+  if (table.indexes.some((ix) => sameIndex(ix, draft, draftPredicate))) return undefined;
   const use = evaluateIndex(draftAsIndex(draft, table), access, sctx);
   if (!use.usable) return undefined;
   // The inner side of a hash join is read once; an index on its join key is looked up once per outer row.
@@ -87,17 +89,26 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   return { proposal: finishDraft(draft, table, ctx.schema), severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith, sortAvoided: sortFixed };
 }
 
-/** An index with the draft's keys first (same columns, same or fully reversed directions), method and predicate. */
-function sameIndex(ix: IndexDef, draft: Draft): boolean {
+/** An index predicate as JSON, once per predicate list (a rename gives the index a new list). */
+const predicateJson = new WeakMap<PredicateAtom[], string>();
+
+/**
+ * An index with the draft's keys first (same columns, same or fully reversed directions), method and
+ * predicate (`draftPredicate`: the draft's as JSON). Keys are compared first: most indexes differ there.
+ */
+function sameIndex(ix: IndexDef, draft: Draft, draftPredicate: string): boolean {
   if (!ix.valid || ix.method !== draft.method || ix.keys.length < draft.keys.length) return false;
-  if (JSON.stringify(ix.predicate ?? []) !== JSON.stringify(draft.predicate)) return false;
   const text = (k: IndexKey) => (k.column ? k.column : normalizeExprText(k.expression ?? ''));
   const keyed = (flip: boolean) =>
     draft.keys.every((k, i) => {
       const x = ix.keys[i];
       return text(x) === text(k) && (x.opclass ?? '') === (k.opclass ?? '') && (x.desc !== k.desc) === flip && (x.nullsFirst !== k.nullsFirst) === flip;
     });
-  return keyed(false) || keyed(true);
+  if (!keyed(false) && !keyed(true)) return false;
+  if (!ix.predicate) return draftPredicate === '[]';
+  let own = predicateJson.get(ix.predicate);
+  if (own === undefined) predicateJson.set(ix.predicate, (own = JSON.stringify(ix.predicate)));
+  return own === draftPredicate;
 }
 
 function approx(n: number): string {
