@@ -193,9 +193,12 @@ function noLeadingCondition(index: IndexDef): string {
   return text;
 }
 
+/** The empty lists of every unusable result, shared (frozen: a consumer that adds to one fails loudly). */
+const NONE = Object.freeze([]) as unknown as never[];
+
 /** Most evaluations end unusable: that result is built in one go, not copied from a base object. */
 function unusableUse(index: IndexDef, rows: number, reason: string, sortAvoided = false, backward = false, indexOnly = false): IndexUse {
-  return { index, usable: false, equalityColumns: [], conditions: [], sortAvoided, backward, indexOnly, rowsRead: rows, cost: Infinity, reason };
+  return { index, usable: false, equalityColumns: NONE, conditions: NONE, sortAvoided, backward, indexOnly, rowsRead: rows, cost: Infinity, reason };
 }
 
 function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityContext, facts: AccessFacts): IndexUse {
