@@ -402,7 +402,7 @@ export class Project {
     };
     keep(this.schemaProblems);
     // Gathered again only when a file's analysis changed (the schema changes them all).
-    workload.unmapped ??= { finding: this.unmappedPrismaCalls(entries), leftOut: this.leftOutModelCalls(entries) };
+    workload.unmapped ??= { finding: this.unmappedPrismaCalls(entries), leftOut: this.leftOutInCalls(entries) };
     const unmapped = workload.unmapped.finding;
     if (unmapped) keep([unmapped]);
     keep(workload.unmapped.leftOut);
@@ -483,20 +483,34 @@ export class Project {
   }
 
   /**
-   * A Prisma Client call on a model schema.prisma's errors left out (see loadPrismaSchema): at the call,
-   * why no index is checked for it — the schema error is in another file, out of sight while typing here.
+   * A Prisma Client call on a model schema.prisma's errors left out (see loadPrismaSchema), or naming a
+   * relation field left out with the model it points at: at the call, why no index is checked for it (or
+   * for that part of it) — the schema error is in another file, out of sight while typing here.
    */
-  private leftOutModelCalls(entries: FileEntry[]): Finding[] {
+  private leftOutInCalls(entries: FileEntry[]): Finding[] {
     const mapping = this.schema.prisma ?? this.prismaSchema?.prisma;
-    if (!mapping?.leftOut?.length) return [];
+    if (!mapping?.leftOut?.length && !mapping?.leftOutFields?.size) return [];
     // A call on a model the mapping doesn't know has its table guessed from the accessor (`user` → "User"):
     // matched by accessor, so `model user` and `model order_item` are found too.
     const accessor = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
-    const byAccessor = new Map(mapping.leftOut.map((name) => [accessor(name), name]));
+    const byAccessor = new Map((mapping.leftOut ?? []).map((name) => [accessor(name), name]));
     const out: Finding[] = [];
     for (const e of entries) {
       for (const s of e.shapes) {
         if (s.origin !== 'prisma') continue;
+        for (const use of s.leftOut ?? []) {
+          const field = mapping.leftOutFields?.get(use.field);
+          const target = field?.type ? mapping.leftOutAt?.get(field.type) : undefined;
+          const why = target ? `${target.kind} "${field!.type}" has an error in schema.prisma` : 'schema.prisma has an error in the model it points at';
+          out.push({
+            rule: 'parse-error',
+            severity: 'info',
+            message: `${s.label}: relation field "${use.field}" is left out of the analysis because ${why}, so what this call asks of it is not checked until the schema is fixed.`,
+            file: s.location.file,
+            range: use.range,
+            related: field && this.prismaFile ? [{ file: this.prismaFile, range: field.range, message: `Relation field "${use.field}", left out` }] : [],
+          });
+        }
         const guessed = s.accesses.find((a) => byAccessor.has(accessor(a.table)) && !this.schema.tables.has(a.table));
         if (!guessed) continue;
         const name = byAccessor.get(accessor(guessed.table))!;

@@ -68,6 +68,11 @@ export interface QueryShape {
   /** Short human label: `SELECT on users`, `prisma.user.findMany`. */
   label: string;
   accesses: TableAccess[];
+  /**
+   * Prisma: relation fields the call names that schema.prisma's errors left out (`Post.author`), and
+   * where it names them; what it asks of them (a filter, include or order) is not analysed.
+   */
+  leftOut?: { field: string; range: Range }[];
 }
 
 export function emptyAccess(table: string, kind: AccessKind = 'select'): TableAccess {

@@ -147,6 +147,12 @@ export interface PrismaMapping {
   leftOut?: string[];
   /** What each left-out block is and where it is declared (its first line), by name. */
   leftOutAt?: Map<string, { kind: string; range: Range }>;
+  /**
+   * Relation fields of models that were read, left out because the model they point at was not
+   * (`Post.author` when model Author has an error), by `Model.field`: where each is declared, the
+   * model it names and the foreign-key fields of its `@relation(fields: [...])` (empty on the back side).
+   */
+  leftOutFields?: Map<string, { range: Range; type: string; fields: string[] }>;
 }
 
 export interface SchemaModel {

@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import type { IndexDef } from '../model/schema';
+import type { IndexDef, TableDef } from '../model/schema';
 import { keyLabel, keyName } from '../matcher/btree';
 import type { Rule, RuleContext } from './context';
 import { redundantIndexes } from './redundantIndex';
@@ -9,6 +9,22 @@ export function indexesUsedByWorkload(ctx: RuleContext): ReadonlySet<IndexDef> {
   const used = new Set<IndexDef>();
   for (const sv of ctx.verdicts) for (const v of sv.accesses) for (const c of v.candidates) if (c.usable) used.add(c.index);
   return used;
+}
+
+/**
+ * First columns of the table's foreign keys, those of relation fields schema.prisma's errors left out
+ * included: the key is still in the database, and the queries through that relation are not analysed.
+ */
+function foreignKeyLeads(ctx: RuleContext, table: TableDef): Set<string> {
+  const leads = new Set(table.foreignKeys.map((f) => f.columns[0]));
+  const mapping = ctx.schema.prisma ?? ctx.prismaSchema?.prisma;
+  const model = table.model ? mapping?.models.get(table.model) : undefined;
+  if (!model || !mapping?.leftOutFields) return leads;
+  for (const [name, field] of mapping.leftOutFields) {
+    if (!name.startsWith(`${model.name}.`) || !field.fields[0]) continue;
+    leads.add(model.fields.get(field.fields[0])?.column ?? field.fields[0]);
+  }
+  return leads;
 }
 
 export const unusedByWorkload: Rule = {
@@ -29,7 +45,7 @@ export const unusedByWorkload: Rule = {
         if (used.has(index) || index.unique || index.primary || !index.location) continue;
         redundant ??= redundantIndexes(table.indexes);
         if (redundant.has(index)) continue;
-        fkLeads ??= new Set(table.foreignKeys.map((f) => f.columns[0]));
+        fkLeads ??= foreignKeyLeads(ctx, table);
         if (index.keys[0] && fkLeads.has(keyName(index.keys[0]))) continue;
         out.push({
           rule: 'unused-by-workload',

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Project } from '../../../src/core/project';
-import { ONE_BROKEN_MODEL } from './helpers';
+import { DATASOURCE, ONE_BROKEN_MODEL } from './helpers';
 
 const SCHEMA = ONE_BROKEN_MODEL;
 
@@ -61,5 +61,82 @@ describe('Prisma Client calls on a model left out of schema.prisma', () => {
     const found = atCalls(await Project.open(dir));
     assert.equal(found.length, 1, JSON.stringify(found));
     assert.match(found[0].message, /^prisma\.order_item\.findMany: model "order_item" is left out/);
+  });
+});
+
+/** Model Author has a typo (`Str`): it is left out, and with it the relation field Post.author that points at it. */
+const RELATED_BROKEN = `${DATASOURCE}
+model Author {
+  id    Int    @id
+  name  Str
+  posts Post[]
+}
+
+model Post {
+  id       Int    @id
+  title    String
+  authorId Int
+  author   Author @relation(fields: [authorId], references: [id])
+
+  @@index([authorId])
+  @@index([title])
+}
+`;
+
+const RELATED_CODE = `import { prisma } from './db'
+export const byAuthor = (name: string) => prisma.post.findMany({ where: { title: 'x', author: { name } } })
+export const withAuthor = () => prisma.post.findMany({ where: { title: 'y' }, include: { author: true }, orderBy: { author: { name: 'asc' } } })
+export const plain = () => prisma.post.findMany({ where: { title: 'z' } })
+`;
+
+describe('Prisma Client calls naming a relation field left out with the model it points at', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-leftout-rel-'));
+    fs.mkdirSync(path.join(dir, 'prisma'));
+    fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), RELATED_BROKEN);
+    fs.writeFileSync(path.join(dir, 'repo.ts'), RELATED_CODE);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const notes = (p: Project) => p.analyze().findings.filter((f) => f.file.endsWith('repo.ts') && f.rule === 'parse-error');
+
+  it('get a note where the call names it (filter, include, order), pointing at the field; the call on the model is still checked', async () => {
+    const p = await Project.open(dir);
+    const found = notes(p);
+    const lines = RELATED_CODE.split('\n');
+    const at = (f: (typeof found)[number]) => lines[f.range.start.line].slice(f.range.start.character, f.range.end.character);
+    assert.deepEqual(
+      found.map((f) => [f.range.start.line, at(f).split(':')[0]]),
+      [
+        [1, 'author'],
+        [2, 'author'],
+        [2, 'author'],
+      ],
+    );
+    for (const f of found) {
+      assert.equal(f.severity, 'info');
+      assert.match(f.message, /^prisma\.post\.findMany: relation field "Post\.author" is left out of the analysis because model "Author" has an error in schema\.prisma/);
+      assert.equal(f.related.length, 1);
+      assert.equal(f.related[0].file, path.join(dir, 'prisma', 'schema.prisma'));
+      assert.equal(f.related[0].range.start.line, RELATED_BROKEN.split('\n').findIndex((l) => l.trimStart().startsWith('author   Author')));
+    }
+    assert.equal(new Set(found.map((f) => f.range.start.character)).size, 3, 'each at its own key');
+    // What the calls ask of Post itself is analysed: each filters on the indexed title.
+    const used = p.analyze().verdicts.filter((v) => v.shape.label === 'prisma.post.findMany').map((v) => v.accesses[0].best?.index.name);
+    assert.deepEqual(used, ['Post_title_idx', 'Post_title_idx', 'Post_title_idx']);
+  });
+
+  it('does not call the index on the left-out relation\u2019s foreign key unused: the queries through it are not analysed', async () => {
+    const p = await Project.open(dir);
+    const unused = p.analyze().findings.filter((f) => f.rule === 'unused-by-workload').map((f) => f.index);
+    assert.ok(!unused.includes('Post_authorId_idx'), JSON.stringify(unused));
+  });
+
+  it('go away once the schema is fixed, and the relation is analysed', async () => {
+    const p = await Project.open(dir);
+    p.updateFile(path.join(dir, 'prisma', 'schema.prisma'), RELATED_BROKEN.replace('name  Str', 'name  String'));
+    assert.deepEqual(notes(p), []);
+    assert.ok(p.analyze().verdicts.some((v) => v.shape.label === 'prisma.post.findMany' && v.accesses.some((a) => a.table?.name === 'Author')));
   });
 });

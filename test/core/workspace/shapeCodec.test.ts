@@ -50,7 +50,7 @@ describe('workspace: thread codec', function () {
     assert.ok(packed < plain * 0.8, `packed ${packed} chars, plain ${plain}`);
   });
 
-  it('carries whole a shape whose location is in another file', () => {
+  it('carries whole a shape whose location is in another file, its other fields too', () => {
     const shape: QueryShape = {
       id: '/w/other.sql:3:1',
       origin: 'sql-file',
@@ -68,6 +68,7 @@ describe('workspace: thread codec', function () {
           columnsRead: ['a', 'b'],
         },
       ],
+      leftOut: [{ field: 'T.rel', range: { start: { line: 2, character: 40 }, end: { line: 2, character: 43 } } }],
     };
     const results: ExtractResult[] = [{ file: '/w/this.ts', shapes: [shape], problems: [] }];
     assert.equal(asJson(decodeResults(encodeResults(results))), asJson(results));

@@ -31,7 +31,7 @@ import {
   uniqueIndexName,
 } from './naming';
 import { attributeFieldNames, firstStringArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
-import { leftOutNotes, recoverDatamodel } from './recover';
+import { baseTypeName, leftOutNotes, recoverDatamodel, type LeftOut } from './recover';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
 export interface LoadedPrismaSchema {
@@ -159,6 +159,11 @@ function readWhatIsValid(thrown: unknown, text: string, file: string, lines: Lin
     schema.prisma.leftOut = blocks.map((l) => l.name);
     schema.prisma.leftOutAt = new Map(blocks.map((l) => [l.name, { kind: l.kind, range: lineRange(text, lines, lines.position(l.start).line) }]));
   }
+  const fields = recovered.leftOut.filter((l) => l.kind === 'field' && schema.prisma?.models.has(l.name.slice(0, l.name.indexOf('.'))));
+  if (schema.prisma && fields.length > 0) {
+    const blocks = scanPrismaSchema(text);
+    schema.prisma.leftOutFields = new Map(fields.map((l) => [l.name, leftOutField(l, blocks, text, lines)]));
+  }
   const notes = leftOutNotes(text, located.map((l) => l.offset), recovered.leftOut);
   return { schema, problems: problems.map((p, i) => (notes[i] ? { ...p, message: p.message + notes[i] } : p)) };
 }
@@ -175,6 +180,19 @@ function engineProblems(thrown: unknown, text: string, file: string, lines: Line
     const finding: Finding = { rule: 'parse-error', severity: 'error', message: d.message, file, range, related: [] };
     return range === ZERO_RANGE ? { finding } : { finding, offset: lines.offset(range.start) };
   });
+}
+
+/** A left-out relation field (`Model.field`) as declared: its line, the model it names, its @relation's FK fields. */
+function leftOutField(l: LeftOut, blocks: BlockSpan[], text: string, lines: LineIndex): { range: Range; type: string; fields: string[] } {
+  const [model, name] = l.name.split('.');
+  const span = blocks.find((b) => b.name === model && b.start <= l.start && l.start < b.end)?.fields.find((f) => f.name === name);
+  const relation = span?.attributes.find((a) => !a.block && a.name === 'relation');
+  const fk = relation ? /(?:^|[\s,(])fields\s*:/.exec(relation.argsText) : null;
+  return {
+    range: lineRange(text, lines, lines.position(l.start).line),
+    type: (span && baseTypeName(span.typeText)) ?? '',
+    fields: relation && fk ? attributeFieldNames(relation.argsText.slice(fk.index)) : [],
+  };
 }
 
 /** The highlighted text on a 0-based line, else the line without its indentation. */

@@ -172,7 +172,7 @@ function applySelection(
         for (const link of countReads(ctx, view, p.value, rangeOf(ctx, p.node), out)) cols.push(...link.pairs.map((x) => x.local));
         continue;
       }
-      const info = fieldInfo(ctx, view, p.name);
+      const info = fieldInfo(ctx, view, p.name, p.node);
       if (info.kind === 'scalar') cols.push(info.column);
       else if (info.kind === 'relation' && info.link) {
         cols.push(...info.link.pairs.map((x) => x.local));
@@ -189,7 +189,7 @@ function applySelection(
         countReads(ctx, view, p.value, rangeOf(ctx, p.node), out);
         continue;
       }
-      const info = fieldInfo(ctx, view, p.name);
+      const info = fieldInfo(ctx, view, p.name, p.node);
       if (info.kind === 'relation' && info.link) relationRead(ctx, view.table, info.link, p.value, rangeOf(ctx, p.node), out, depth + 1);
     }
   }
@@ -238,7 +238,7 @@ function countReads(
     const select = asObject(getProp(asObject(value), 'select')?.value);
     for (const p of select ? objectProps(select) : []) {
       if (isUndefinedValue(p.value) || boolValue(p.value) === false) continue;
-      const info = fieldInfo(ctx, view, p.name);
+      const info = fieldInfo(ctx, view, p.name, p.node);
       if (info.kind !== 'relation' || !info.link) continue;
       counted.push({ link: info.link, where: getProp(asObject(p.value), 'where')?.value });
     }

@@ -81,8 +81,9 @@ export function shapeForPrismaCall(ctx: PrismaContext, file: string, pc: PrismaC
   const range = rangeOf(ctx, pc.call);
   const source = pc.call.getText(ctx.sf);
   const text = source.length > MAX_TEXT ? source.slice(0, MAX_TEXT - 1) + '…' : source;
-  const accesses = pc.knownOp ? accessesForCall(ctx, pc.view, pc.op, pc.call.arguments[0]) : [emptyAccess(pc.view.table, 'select')];
-  return {
+  const leftOut: NonNullable<QueryShape['leftOut']> = [];
+  const accesses = pc.knownOp ? accessesForCall({ ...ctx, leftOut }, pc.view, pc.op, pc.call.arguments[0]) : [emptyAccess(pc.view.table, 'select')];
+  const shape: QueryShape = {
     id: `${file}:${range.start.line + 1}:${range.start.character + 1}`,
     origin: 'prisma',
     location: { file, range },
@@ -90,6 +91,8 @@ export function shapeForPrismaCall(ctx: PrismaContext, file: string, pc: PrismaC
     label: `prisma.${pc.accessor}.${pc.op}`,
     accesses,
   };
+  if (leftOut.length) shape.leftOut = leftOut;
+  return shape;
 }
 
 /** The QueryShape of a call when it is a Prisma Client model call. Never throws. */

@@ -49,7 +49,7 @@ export function orderByOf(ctx: PrismaContext, view: ModelView, expr: ts.Expressi
         result.unsatisfiable ??= 'ordered by full-text relevance (_relevance)';
         continue;
       }
-      const info = fieldInfo(ctx, view, p.name);
+      const info = fieldInfo(ctx, view, p.name, p.node);
       if (info.kind === 'unknown') continue;
       if (info.kind === 'relation') {
         const inner = asObject(p.value);

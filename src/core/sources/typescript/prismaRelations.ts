@@ -5,7 +5,7 @@
 // A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
 import ts = require('typescript');
 import type { LineIndex, Range } from '../../model/location';
-import { emptyAccess, type LocatedAtom, type TableAccess } from '../../model/query';
+import { emptyAccess, type LocatedAtom, type QueryShape, type TableAccess } from '../../model/query';
 import type { PrismaField, PrismaMapping, PrismaModel, SchemaModel } from '../../model/schema';
 import { relationInfo } from '../../schema/prisma/loadPrismaSchema';
 import type { EnumLookup } from './literals';
@@ -16,6 +16,8 @@ export interface PrismaContext {
   schema: SchemaModel;
   mapping?: PrismaMapping;
   enums: EnumLookup;
+  /** Collects, for the call being read, the relation fields it names that schema.prisma's errors left out. */
+  leftOut?: NonNullable<QueryShape['leftOut']>;
 }
 
 export function rangeOf(ctx: PrismaContext, node: ts.Node): Range {
@@ -50,10 +52,15 @@ export type FieldInfo =
   | { kind: 'unknown' };
 
 /** What a key of a where/orderBy/select object names on this model. */
-export function fieldInfo(ctx: PrismaContext, view: ModelView, name: string): FieldInfo {
+/** `at`: where the call names the field (a relation field left out of the schema is recorded there). */
+export function fieldInfo(ctx: PrismaContext, view: ModelView, name: string, at?: ts.Node): FieldInfo {
   if (!view.model) return { kind: 'scalar', column: name };
   const field = view.model.fields.get(name);
-  if (!field) return { kind: 'unknown' };
+  if (!field) {
+    const key = `${view.model.name}.${name}`;
+    if (at && ctx.leftOut && ctx.mapping?.leftOutFields?.has(key)) ctx.leftOut.push({ field: key, range: rangeOf(ctx, at) });
+    return { kind: 'unknown' };
+  }
   if (field.relation) return { kind: 'relation', field, link: relationLink(ctx, view, field) };
   return { kind: 'scalar', column: field.column ?? name, field };
 }

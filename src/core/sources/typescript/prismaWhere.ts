@@ -246,7 +246,7 @@ function fieldAtoms(ctx: PrismaContext, view: ModelView, p: Prop, range: Range, 
     }
     return out;
   }
-  const info = fieldInfo(ctx, view, p.name);
+  const info = fieldInfo(ctx, view, p.name, p.node);
   if (info.kind === 'unknown') return out;
   if (info.kind === 'relation') {
     if (info.link) relationFilter(ctx, view, info.link, p.value, range, depth, out);
