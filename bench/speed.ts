@@ -83,7 +83,11 @@ export function parseSpeedArgs(argv: string[], base: SpeedOptions = DEFAULT_SPEE
   if (val('budget')) o.budgetSeconds = Number(val('budget'));
   if (val('scales')) o.scales = val('scales')!.split(',').map(Number);
   if (val('reps')) o.scaleReps = o.coldReps = Number(val('reps'));
-  if (val('rounds')) o.warmReps = Math.max(2, Number(val('rounds')));
+  if (val('rounds')) {
+    const n = Number(val('rounds'));
+    if (!Number.isInteger(n) || n < 2) throw new Error(`--rounds takes a whole number of at least 2 (a warm-up round and one measured), not ${JSON.stringify(val('rounds'))}`);
+    o.warmReps = n;
+  }
   if (val('edits')) o.edits = Number(val('edits'));
   if (val('seed')) o.seed = Number(val('seed'));
   if (argv.includes('--keep')) o.keep = true;

@@ -13,7 +13,7 @@ import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
 import { RULES } from './rules/registry';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
-import type { Rule, RuleContext, WorkspaceText } from './rules/context';
+import { prismaMappingOf, type Rule, type RuleContext, type WorkspaceText } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
 import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
 import type { TypeScriptReuse } from './sources/typescript/extract';
@@ -488,7 +488,7 @@ export class Project {
    * for that part of it) — the schema error is in another file, out of sight while typing here.
    */
   private leftOutInCalls(entries: FileEntry[]): Finding[] {
-    const mapping = this.schema.prisma ?? this.prismaSchema?.prisma;
+    const mapping = prismaMappingOf({ schema: this.schema, prismaSchema: this.prismaSchema });
     if (!mapping?.leftOut?.length && !mapping?.leftOutFields?.size) return [];
     // A call on a model the mapping doesn't know has its table guessed from the accessor (`user` → "User"):
     // matched by accessor, so `model user` and `model order_item` are found too.
@@ -500,12 +500,13 @@ export class Project {
         if (s.origin !== 'prisma') continue;
         for (const use of s.leftOut ?? []) {
           const field = mapping.leftOutFields?.get(use.field);
-          const target = field?.type ? mapping.leftOutAt?.get(field.type) : undefined;
-          const why = target ? `${target.kind} "${field!.type}" has an error in schema.prisma` : 'schema.prisma has an error in the model it points at';
+          const because = field?.because;
+          const block = because !== undefined ? mapping.leftOutAt?.get(because) : undefined;
+          const why = because === undefined ? 'it has an error' : block ? `${block.kind} "${because}", which it points at, is left out too` : `its other side, "${because}", is left out too`;
           out.push({
             rule: 'parse-error',
             severity: 'info',
-            message: `${s.label}: relation field "${use.field}" is left out of the analysis because ${why}, so what this call asks of it is not checked until the schema is fixed.`,
+            message: `${s.label}: relation field "${use.field}" is left out of the analysis because ${why}, so what this call asks of it is not checked until schema.prisma is fixed.`,
             file: s.location.file,
             range: use.range,
             related: field && this.prismaFile ? [{ file: this.prismaFile, range: field.range, message: `Relation field "${use.field}", left out` }] : [],
@@ -558,8 +559,8 @@ export class Project {
     const migrations = entries.filter((e) => e.kind === 'migration' && this.isSchemaFile(e));
     if (!this.lintCache || !sameEntries(this.lintCache.entries, migrations)) {
       this.lintCache = { entries: migrations, findings: lintMigrations(migrations.map((e) => ({ file: e.file, text: e.text, parsed: this.migrationParses.get(e) }))) };
-      this.migrationParses = new Map();
     }
+    this.migrationParses = new Map();
     return this.lintCache;
   }
 

@@ -25,7 +25,7 @@ export interface ExplainedTable {
   joinKeys: string[];
   orderBy: string[];
   limit: number | 'param' | null;
-  candidates: { index: string; usable: boolean; equality: string[]; range: string | null; sortAvoided: boolean; indexOnly: boolean; rowsRead: number | null; reason: string }[];
+  candidates: { index: string; usable: boolean; equality: readonly string[]; range: string | null; sortAvoided: boolean; indexOnly: boolean; rowsRead: number | null; reason: string }[];
   proposal: { sql: string; prisma: string | null; severity: string; why: string } | null;
 }
 

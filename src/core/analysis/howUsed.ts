@@ -1,5 +1,5 @@
 /** How a query uses an index, in words: "equality on userId; range on createdAt; index-only". */
-export function howUsed(u: { equalityColumns: string[]; rangeColumn?: string; sortAvoided: boolean; indexOnly: boolean }): string {
+export function howUsed(u: { equalityColumns: readonly string[]; rangeColumn?: string; sortAvoided: boolean; indexOnly: boolean }): string {
   const parts: string[] = [];
   if (u.equalityColumns.length) parts.push(`equality on ${u.equalityColumns.join(', ')}`);
   if (u.rangeColumn) parts.push(`range on ${u.rangeColumn}`);

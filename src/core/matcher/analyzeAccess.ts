@@ -193,8 +193,8 @@ function noLeadingCondition(index: IndexDef): string {
   return text;
 }
 
-/** The empty lists of every unusable result, shared (frozen: a consumer that adds to one fails loudly). */
-const NONE = Object.freeze([]) as unknown as never[];
+/** The empty lists of every unusable result, shared (IndexUse's lists are read-only; frozen, should one be cast away). */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Most evaluations end unusable: that result is built in one go, not copied from a base object. */
 function unusableUse(index: IndexDef, rows: number, reason: string, sortAvoided = false, backward = false, indexOnly = false): IndexUse {

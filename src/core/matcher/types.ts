@@ -7,11 +7,11 @@ export interface IndexUse {
   index: IndexDef;
   usable: boolean;
   /** Leading key columns matched by equality (=, IN, IS NULL, join keys on the inner side of a join). */
-  equalityColumns: string[];
+  equalityColumns: readonly string[];
   /** The one key column after them matched by a range (<, >, BETWEEN, LIKE 'x%'). */
   rangeColumn?: string;
   /** Predicate atoms that become index conditions. */
-  conditions: PredicateAtom[];
+  conditions: readonly PredicateAtom[];
   /** The index delivers rows in the ORDER BY order (forward or backward scan). */
   sortAvoided: boolean;
   /** The index can return the rows in ORDER BY order, whether or not the cheapest plan through it does (bitmap + sort of a few rows). */

@@ -147,12 +147,20 @@ export interface PrismaMapping {
   leftOut?: string[];
   /** What each left-out block is and where it is declared (its first line), by name. */
   leftOutAt?: Map<string, { kind: string; range: Range }>;
-  /**
-   * Relation fields of models that were read, left out because the model they point at was not
-   * (`Post.author` when model Author has an error), by `Model.field`: where each is declared, the
-   * model it names and the foreign-key fields of its `@relation(fields: [...])` (empty on the back side).
-   */
-  leftOutFields?: Map<string, { range: Range; type: string; fields: string[] }>;
+  /** Relation fields of models that were read, left out, by `Model.field` (`Post.author`). */
+  leftOutFields?: Map<string, LeftOutField>;
+}
+
+/** A relation field schema.prisma's errors left out, on a model that was read. */
+export interface LeftOutField {
+  /** Its line in schema.prisma. */
+  range: Range;
+  /** The model it names. */
+  type: string;
+  /** The foreign-key fields its `@relation(fields: [...])` lists; empty on the back side. */
+  fields: string[];
+  /** The left-out model or view it points at, or its left-out other side (`Model.field`); absent for an error of its own. */
+  because?: string;
 }
 
 export interface SchemaModel {

@@ -1,6 +1,6 @@
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Finding, RuleId, Severity } from '../model/finding';
-import type { IndexDef, SchemaModel } from '../model/schema';
+import type { IndexDef, PrismaMapping, SchemaModel } from '../model/schema';
 import type { MatcherOptions } from '../matcher/options';
 import type { AccessVerdict } from '../matcher/types';
 import type { LiveSchema } from '../db/liveSchema';
@@ -68,4 +68,9 @@ export interface Rule {
    * extraction threads work) and kept by the rule for `run`.
    */
   prepare?(v: AccessVerdict, ctx: RuleContext): void;
+}
+
+/** The Prisma mapping calls are read with: the schema's, else (schema sources without a schema.prisma) the workspace's schema.prisma's. */
+export function prismaMappingOf(ctx: Pick<RuleContext, 'schema' | 'prismaSchema'>): PrismaMapping | undefined {
+  return ctx.schema.prisma ?? ctx.prismaSchema?.prisma;
 }

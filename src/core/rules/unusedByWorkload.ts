@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding';
 import type { IndexDef, TableDef } from '../model/schema';
 import { keyLabel, keyName } from '../matcher/btree';
-import type { Rule, RuleContext } from './context';
+import { prismaMappingOf, type Rule, type RuleContext } from './context';
 import { redundantIndexes } from './redundantIndex';
 
 export function indexesUsedByWorkload(ctx: RuleContext): ReadonlySet<IndexDef> {
@@ -13,16 +13,20 @@ export function indexesUsedByWorkload(ctx: RuleContext): ReadonlySet<IndexDef> {
 
 /**
  * First columns of the table's foreign keys, those of relation fields schema.prisma's errors left out
- * included: the key is still in the database, and the queries through that relation are not analysed.
+ * included (the key is still in the database, and the queries through that relation are not analysed);
+ * undefined when such a field's `fields: [...]` names no field of the model (the error may be there):
+ * then any index of the table may be that key's.
  */
-function foreignKeyLeads(ctx: RuleContext, table: TableDef): Set<string> {
+function foreignKeyLeads(ctx: RuleContext, table: TableDef): Set<string> | undefined {
   const leads = new Set(table.foreignKeys.map((f) => f.columns[0]));
-  const mapping = ctx.schema.prisma ?? ctx.prismaSchema?.prisma;
+  const mapping = prismaMappingOf(ctx);
   const model = table.model ? mapping?.models.get(table.model) : undefined;
   if (!model || !mapping?.leftOutFields) return leads;
   for (const [name, field] of mapping.leftOutFields) {
     if (!name.startsWith(`${model.name}.`) || !field.fields[0]) continue;
-    leads.add(model.fields.get(field.fields[0])?.column ?? field.fields[0]);
+    const column = model.fields.get(field.fields[0])?.column;
+    if (column === undefined) return undefined;
+    leads.add(column);
   }
   return leads;
 }
@@ -32,7 +36,7 @@ export const unusedByWorkload: Rule = {
   defaultSeverity: 'info',
   summary: 'No query in the workspace can use this index.',
   description:
-    'None of the queries found in the workspace (SQL files, embedded SQL, Prisma Client calls) filters, joins or sorts in a way this index serves. It may serve queries outside the workspace (other services, ad-hoc SQL), so check the live usage statistics (pg_stat_user_indexes.idx_scan) before dropping it. Unique, primary-key and foreign-key indexes are not reported: they enforce rules or speed up cascades.',
+    'None of the queries found in the workspace (SQL files, embedded SQL, Prisma Client calls) filters, joins or sorts in a way this index serves. It may serve queries outside the workspace (other services, ad-hoc SQL), so check the live usage statistics (pg_stat_user_indexes.idx_scan) before dropping it. Unique, primary-key and foreign-key indexes are not reported: they enforce rules or speed up cascades. Neither is the index on the foreign key of a relation field that schema.prisma\'s errors left out (the queries through it are not analysed).',
   run(ctx: RuleContext): Finding[] {
     if (ctx.verdicts.length === 0) return [];
     const used = indexesUsedByWorkload(ctx);
@@ -40,13 +44,13 @@ export const unusedByWorkload: Rule = {
     for (const table of ctx.schema.tables.values()) {
       // Runs on every analysis: the pairwise redundancy check only for tables with an index left to report.
       let redundant: Map<IndexDef, unknown> | undefined;
-      let fkLeads: Set<string> | undefined;
+      let fkLeads: Set<string> | undefined | null = null;
       for (const index of table.indexes) {
         if (used.has(index) || index.unique || index.primary || !index.location) continue;
         redundant ??= redundantIndexes(table.indexes);
         if (redundant.has(index)) continue;
-        fkLeads ??= foreignKeyLeads(ctx, table);
-        if (index.keys[0] && fkLeads.has(keyName(index.keys[0]))) continue;
+        if (fkLeads === null) fkLeads = foreignKeyLeads(ctx, table);
+        if (!fkLeads || (index.keys[0] && fkLeads.has(keyName(index.keys[0])))) continue;
         out.push({
           rule: 'unused-by-workload',
           severity: 'info',

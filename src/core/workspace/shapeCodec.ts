@@ -15,7 +15,7 @@ type Packed = [number, number, number, number];
 const pack = (r: Range): Packed => [r.start.line, r.start.character, r.end.line, r.end.character];
 const unpack = (p: Packed): Range => ({ start: { line: p[0], character: p[1] }, end: { line: p[2], character: p[3] } });
 
-/** A predicate ({ atom, range? }, always in that order) as [atom] or [atom, ...packed range]. */
+/** A predicate (a LocatedAtom: { atom, range? }, always in that order, nothing else) as [atom] or [atom, ...packed range]. */
 type PackedPredicate = [PredicateAtom] | [PredicateAtom, ...Packed];
 
 function packAccess(a: TableAccess): unknown {
@@ -33,15 +33,15 @@ function unpackAccess(a: TableAccess): void {
   for (const o of a.orderBy) if (o.range) o.range = unpack(o.range as unknown as Packed);
 }
 
-/** A shape of `file` packed; one whose id or location names another file is sent whole (`whole`). */
+/** A shape of `file` packed (an object); one whose id or location names another file is sent whole, as `[shape]`. */
 function packShape(s: QueryShape, file: string): unknown {
-  if (s.location.file !== file || !s.id.startsWith(file)) return { whole: s };
+  if (s.location.file !== file || !s.id.startsWith(file)) return [s];
   return { ...s, id: s.id.slice(file.length), location: pack(s.location.range), accesses: s.accesses.map(packAccess) };
 }
 
-function unpackShape(s: Record<string, unknown>, file: string): QueryShape {
-  if (s.whole) return s.whole as QueryShape;
-  const shape = s as unknown as QueryShape;
+function unpackShape(s: unknown, file: string): QueryShape {
+  if (Array.isArray(s)) return s[0] as QueryShape;
+  const shape = s as QueryShape;
   shape.id = file + shape.id;
   shape.location = { file, range: unpack(shape.location as unknown as Packed) };
   for (const a of shape.accesses) unpackAccess(a);
@@ -54,6 +54,6 @@ export function encodeResults(results: ExtractResult[]): string {
 
 export function decodeResults(text: string): ExtractResult[] {
   const results = JSON.parse(text) as ExtractResult[];
-  for (const r of results) r.shapes = r.shapes.map((s) => unpackShape(s as unknown as Record<string, unknown>, r.file));
+  for (const r of results) r.shapes = r.shapes.map((s) => unpackShape(s, r.file));
   return results;
 }

@@ -75,11 +75,13 @@ model Author {
 model Post {
   id       Int    @id
   title    String
+  extra    String
   authorId Int
   author   Author @relation(fields: [authorId], references: [id])
 
   @@index([authorId])
   @@index([title])
+  @@index([extra])
 }
 `;
 
@@ -105,9 +107,10 @@ describe('Prisma Client calls naming a relation field left out with the model it
     const p = await Project.open(dir);
     const found = notes(p);
     const lines = RELATED_CODE.split('\n');
-    const at = (f: (typeof found)[number]) => lines[f.range.start.line].slice(f.range.start.character, f.range.end.character);
+    const at = (f: (typeof found)[number]) => (f.range.start.line === f.range.end.line ? lines[f.range.start.line].slice(f.range.start.character, f.range.end.character) : '(several lines)');
+    // Exactly the key, not the whole `author: { … }` property (whose value may span lines and hold other findings).
     assert.deepEqual(
-      found.map((f) => [f.range.start.line, at(f).split(':')[0]]),
+      found.map((f) => [f.range.start.line, at(f)]),
       [
         [1, 'author'],
         [2, 'author'],
@@ -116,7 +119,7 @@ describe('Prisma Client calls naming a relation field left out with the model it
     );
     for (const f of found) {
       assert.equal(f.severity, 'info');
-      assert.match(f.message, /^prisma\.post\.findMany: relation field "Post\.author" is left out of the analysis because model "Author" has an error in schema\.prisma/);
+      assert.match(f.message, /^prisma\.post\.findMany: relation field "Post\.author" is left out of the analysis because model "Author", which it points at, is left out too/);
       assert.equal(f.related.length, 1);
       assert.equal(f.related[0].file, path.join(dir, 'prisma', 'schema.prisma'));
       assert.equal(f.related[0].range.start.line, RELATED_BROKEN.split('\n').findIndex((l) => l.trimStart().startsWith('author   Author')));
@@ -127,10 +130,26 @@ describe('Prisma Client calls naming a relation field left out with the model it
     assert.deepEqual(used, ['Post_title_idx', 'Post_title_idx', 'Post_title_idx']);
   });
 
-  it('does not call the index on the left-out relation\u2019s foreign key unused: the queries through it are not analysed', async () => {
+  const unusedIndexes = (p: Project) => p.analyze().findings.filter((f) => f.rule === 'unused-by-workload').map((f) => f.index);
+
+  it('does not call the index on the left-out relation\u2019s foreign key unused (the queries through it are not analysed), the table\u2019s other unused ones still', async () => {
+    assert.deepEqual(unusedIndexes(await Project.open(dir)), ['Post_extra_idx']);
+  });
+
+  it('says when the field is left out for an error of its own, and then reports no index of its table unused', async () => {
+    fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), RELATED_BROKEN.replace('name  Str', 'name  String').replace('fields: [authorId]', 'fields: [authorIdd]'));
     const p = await Project.open(dir);
-    const unused = p.analyze().findings.filter((f) => f.rule === 'unused-by-workload').map((f) => f.index);
-    assert.ok(!unused.includes('Post_authorId_idx'), JSON.stringify(unused));
+    const found = notes(p).filter((f) => f.message.includes('"Post.author"'));
+    assert.equal(found.length, 3, JSON.stringify(notes(p)));
+    for (const f of found) assert.match(f.message, /relation field "Post\.author" is left out of the analysis because it has an error, so/);
+    assert.deepEqual(unusedIndexes(p), [], 'its `fields:` names no field: any index of Post may be the key');
+  });
+
+  it('moves with the call when a line is added above it (an edit re-reads only what changed)', async () => {
+    const p = await Project.open(dir);
+    const before = notes(p).map((f) => f.range.start.line);
+    p.updateFile(path.join(dir, 'repo.ts'), RELATED_CODE.replace("import { prisma } from './db'\n", "import { prisma } from './db'\n// a new comment line\n"));
+    assert.deepEqual(notes(p).map((f) => f.range.start.line), before.map((l) => l + 1));
   });
 
   it('go away once the schema is fixed, and the relation is analysed', async () => {

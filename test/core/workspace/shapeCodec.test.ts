@@ -50,7 +50,7 @@ describe('workspace: thread codec', function () {
     assert.ok(packed < plain * 0.8, `packed ${packed} chars, plain ${plain}`);
   });
 
-  it('carries whole a shape whose location is in another file, its other fields too', () => {
+  it('packs a shape with fields of its own (a Prisma call\u2019s left-out relations), and carries whole one located in another file', () => {
     const shape: QueryShape = {
       id: '/w/other.sql:3:1',
       origin: 'sql-file',
@@ -70,7 +70,11 @@ describe('workspace: thread codec', function () {
       ],
       leftOut: [{ field: 'T.rel', range: { start: { line: 2, character: 40 }, end: { line: 2, character: 43 } } }],
     };
-    const results: ExtractResult[] = [{ file: '/w/this.ts', shapes: [shape], problems: [] }];
-    assert.equal(asJson(decodeResults(encodeResults(results))), asJson(results));
+    // The same shape in its own file is packed (its extra fields carried as they are); in another file it travels whole.
+    const own: QueryShape = { ...shape, id: '/w/this.ts:3:1', location: { ...shape.location, file: '/w/this.ts' } };
+    const results: ExtractResult[] = [{ file: '/w/this.ts', shapes: [own, shape], problems: [] }];
+    const packed = encodeResults(results);
+    assert.equal(asJson(decodeResults(packed)), asJson(results));
+    assert.equal((packed.match(/\/w\/this\.ts/g) ?? []).length, 1, 'the packed shape leaves its file out of its id and location');
   });
 });

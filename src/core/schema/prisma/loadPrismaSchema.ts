@@ -6,6 +6,7 @@ import {
   type EnumDef,
   type IndexDef,
   type IndexKey,
+  type LeftOutField,
   type PrismaField,
   type PrismaMapping,
   type PrismaModel,
@@ -30,7 +31,7 @@ import {
   primaryKeyName,
   uniqueIndexName,
 } from './naming';
-import { attributeFieldNames, firstStringArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
+import { attributeFieldNames, firstStringArgument, listArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
 import { baseTypeName, leftOutNotes, recoverDatamodel, type LeftOut } from './recover';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
@@ -182,17 +183,17 @@ function engineProblems(thrown: unknown, text: string, file: string, lines: Line
   });
 }
 
-/** A left-out relation field (`Model.field`) as declared: its line, the model it names, its @relation's FK fields. */
-function leftOutField(l: LeftOut, blocks: BlockSpan[], text: string, lines: LineIndex): { range: Range; type: string; fields: string[] } {
+/** A left-out relation field (`Model.field`) as declared: its line, the model it names, its @relation's FK fields, why. */
+function leftOutField(l: LeftOut, blocks: BlockSpan[], text: string, lines: LineIndex): LeftOutField {
   const [model, name] = l.name.split('.');
   const span = blocks.find((b) => b.name === model && b.start <= l.start && l.start < b.end)?.fields.find((f) => f.name === name);
   const relation = span?.attributes.find((a) => !a.block && a.name === 'relation');
-  const fk = relation ? /(?:^|[\s,(])fields\s*:/.exec(relation.argsText) : null;
-  return {
+  const field = {
     range: lineRange(text, lines, lines.position(l.start).line),
     type: (span && baseTypeName(span.typeText)) ?? '',
-    fields: relation && fk ? attributeFieldNames(relation.argsText.slice(fk.index)) : [],
+    fields: relation ? listArgument(relation.argsText, 'fields') : [],
   };
+  return l.because === undefined ? field : { ...field, because: l.because };
 }
 
 /** The highlighted text on a 0-based line, else the line without its indentation. */

@@ -342,6 +342,12 @@ export function attributeFieldNames(argsText: string): string[] {
   return names;
 }
 
+/** The field names of a `key: [a, b]` argument (`fields: [authorId]` of `@relation`); [] when there is none. */
+export function listArgument(argsText: string, key: string): string[] {
+  const m = new RegExp(`(?:^|[\\s,(])${key}\\s*:`).exec(argsText);
+  return m ? attributeFieldNames(argsText.slice(m.index + m[0].length)) : [];
+}
+
 /** The value of a `key: "string"` argument, unquoted. */
 export function stringArgument(argsText: string, key: string): string | undefined {
   const re = new RegExp(`(?:^|[\\s,(])${key}\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`);

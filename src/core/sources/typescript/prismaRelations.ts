@@ -51,14 +51,16 @@ export type FieldInfo =
   | { kind: 'relation'; field: PrismaField; link?: RelationLink }
   | { kind: 'unknown' };
 
-/** What a key of a where/orderBy/select object names on this model. */
-/** `at`: where the call names the field (a relation field left out of the schema is recorded there). */
-export function fieldInfo(ctx: PrismaContext, view: ModelView, name: string, at?: ts.Node): FieldInfo {
+/**
+ * What a key of a where/orderBy/select object names on this model. `at`: the property naming it; a
+ * relation field left out of the schema is recorded (ctx.leftOut) at its key.
+ */
+export function fieldInfo(ctx: PrismaContext, view: ModelView, name: string, at?: ts.ObjectLiteralElementLike): FieldInfo {
   if (!view.model) return { kind: 'scalar', column: name };
   const field = view.model.fields.get(name);
   if (!field) {
     const key = `${view.model.name}.${name}`;
-    if (at && ctx.leftOut && ctx.mapping?.leftOutFields?.has(key)) ctx.leftOut.push({ field: key, range: rangeOf(ctx, at) });
+    if (at && ctx.leftOut && ctx.mapping?.leftOutFields?.has(key)) ctx.leftOut.push({ field: key, range: rangeOf(ctx, ts.isSpreadAssignment(at) ? at : at.name) });
     return { kind: 'unknown' };
   }
   if (field.relation) return { kind: 'relation', field, link: relationLink(ctx, view, field) };
