@@ -89,6 +89,7 @@ const RELATED_CODE = `import { prisma } from './db'
 export const byAuthor = (name: string) => prisma.post.findMany({ where: { title: 'x', author: { name } } })
 export const withAuthor = () => prisma.post.findMany({ where: { title: 'y' }, include: { author: true }, orderBy: { author: { name: 'asc' } } })
 export const plain = () => prisma.post.findMany({ where: { title: 'z' } })
+export const counted = () => prisma.post.findMany({ where: { title: 'w' }, include: { _count: true } })
 `;
 
 describe('Prisma Client calls naming a relation field left out with the model it points at', () => {
@@ -103,7 +104,7 @@ describe('Prisma Client calls naming a relation field left out with the model it
 
   const notes = (p: Project) => p.analyze().findings.filter((f) => f.file.endsWith('repo.ts') && f.rule === 'parse-error');
 
-  it('get a note where the call names it (filter, include, order), pointing at the field; the call on the model is still checked', async () => {
+  it('get a note where the call names it (filter, include, order, `_count: true`), pointing at the field; the call on the model is still checked', async () => {
     const p = await Project.open(dir);
     const found = notes(p);
     const lines = RELATED_CODE.split('\n');
@@ -115,6 +116,7 @@ describe('Prisma Client calls naming a relation field left out with the model it
         [1, 'author'],
         [2, 'author'],
         [2, 'author'],
+        [4, '_count: true'],
       ],
     );
     for (const f of found) {
@@ -124,10 +126,10 @@ describe('Prisma Client calls naming a relation field left out with the model it
       assert.equal(f.related[0].file, path.join(dir, 'prisma', 'schema.prisma'));
       assert.equal(f.related[0].range.start.line, RELATED_BROKEN.split('\n').findIndex((l) => l.trimStart().startsWith('author   Author')));
     }
-    assert.equal(new Set(found.map((f) => f.range.start.character)).size, 3, 'each at its own key');
+    assert.equal(new Set(found.map((f) => `${f.range.start.line}:${f.range.start.character}`)).size, 4, 'each at its own key');
     // What the calls ask of Post itself is analysed: each filters on the indexed title.
     const used = p.analyze().verdicts.filter((v) => v.shape.label === 'prisma.post.findMany').map((v) => v.accesses[0].best?.index.name);
-    assert.deepEqual(used, ['Post_title_idx', 'Post_title_idx', 'Post_title_idx']);
+    assert.deepEqual(used, ['Post_title_idx', 'Post_title_idx', 'Post_title_idx', 'Post_title_idx']);
   });
 
   const unusedIndexes = (p: Project) => p.analyze().findings.filter((f) => f.rule === 'unused-by-workload').map((f) => f.index);
@@ -140,7 +142,7 @@ describe('Prisma Client calls naming a relation field left out with the model it
     fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), RELATED_BROKEN.replace('name  Str', 'name  String').replace('fields: [authorId]', 'fields: [authorIdd]'));
     const p = await Project.open(dir);
     const found = notes(p).filter((f) => f.message.includes('"Post.author"'));
-    assert.equal(found.length, 3, JSON.stringify(notes(p)));
+    assert.equal(found.length, 4, JSON.stringify(notes(p)));
     for (const f of found) assert.match(f.message, /relation field "Post\.author" is left out of the analysis because it has an error, so/);
     assert.deepEqual(unusedIndexes(p), [], 'its `fields:` names no field: any index of Post may be the key');
   });
