@@ -16,17 +16,26 @@ export const byName = (name: string) => prisma.user.findMany({ where: { name } }
 export const byKind = (kind: string) => prisma.tag.findMany({ where: { kind } })
 `;
 
-describe('Prisma Client calls on a model left out of schema.prisma', () => {
-  let dir: string;
+/** A workspace of schema.prisma and repo.ts, made before each test of the suite and removed after it; its folder. */
+function workspaceEach(schema: string, code: string): () => string {
+  let dir = '';
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-leftout-'));
     fs.mkdirSync(path.join(dir, 'prisma'));
-    fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), SCHEMA);
-    fs.writeFileSync(path.join(dir, 'repo.ts'), CODE);
+    fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), schema);
+    fs.writeFileSync(path.join(dir, 'repo.ts'), code);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
+}
 
-  const atCalls = (p: Project) => p.analyze().findings.filter((f) => f.file.endsWith('repo.ts') && f.rule === 'parse-error');
+/** The parse-error findings in repo.ts. */
+const atCalls = (p: Project) => p.analyze().findings.filter((f) => f.file.endsWith('repo.ts') && f.rule === 'parse-error');
+
+describe('Prisma Client calls on a model left out of schema.prisma', () => {
+  const ws = workspaceEach(SCHEMA, CODE);
+  let dir: string;
+  beforeEach(() => (dir = ws()));
 
   it('get a note at the call pointing at the model, and calls on the models read get none', async () => {
     const p = await Project.open(dir);
@@ -93,16 +102,10 @@ export const counted = () => prisma.post.findMany({ where: { title: 'w' }, inclu
 `;
 
 describe('Prisma Client calls naming a relation field left out with the model it points at', () => {
+  const ws = workspaceEach(RELATED_BROKEN, RELATED_CODE);
   let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-leftout-rel-'));
-    fs.mkdirSync(path.join(dir, 'prisma'));
-    fs.writeFileSync(path.join(dir, 'prisma', 'schema.prisma'), RELATED_BROKEN);
-    fs.writeFileSync(path.join(dir, 'repo.ts'), RELATED_CODE);
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  const notes = (p: Project) => p.analyze().findings.filter((f) => f.file.endsWith('repo.ts') && f.rule === 'parse-error');
+  beforeEach(() => (dir = ws()));
+  const notes = atCalls;
 
   it('get a note where the call names it (filter, include, order, `_count: true`), pointing at the field; the call on the model is still checked', async () => {
     const p = await Project.open(dir);

@@ -5,8 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Project } from '../../../src/core/project';
 import type { QueryShape } from '../../../src/core/model/query';
 import type { ExtractResult } from '../../../src/core/workspace/extractProtocol';
@@ -24,22 +22,20 @@ const asJson = (x: unknown) => JSON.stringify(x);
 
 describe('workspace: thread codec', function () {
   this.timeout(120_000);
-  let tmp: string;
-
-  before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-codec-'));
-  });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('gives back every shape of the LMS sample and of a synthetic workspace as it was', async () => {
-    const ws = generateWorkspace({ out: path.join(tmp, 'ws'), seed: 7, scale: 0.02, bigFile: false });
-    for (const root of [LMS, ws.root]) {
-      const results = await resultsOf(root);
-      const shapes = results.reduce((n, r) => n + r.shapes.length, 0);
-      assert.ok(shapes > 100, `${root}: ${shapes} shapes to carry`);
-      const back = decodeResults(encodeResults(results));
-      assert.equal(asJson(back), asJson(results));
-      assert.deepEqual(back, JSON.parse(asJson(results)));
+    const ws = generateWorkspace({ seed: 7, scale: 0.02, bigFile: false });
+    try {
+      for (const root of [LMS, ws.root]) {
+        const results = await resultsOf(root);
+        const shapes = results.reduce((n, r) => n + r.shapes.length, 0);
+        assert.ok(shapes > 100, `${root}: ${shapes} shapes to carry`);
+        const back = decodeResults(encodeResults(results));
+        assert.equal(asJson(back), asJson(results));
+        assert.deepEqual(back, JSON.parse(asJson(results)));
+      }
+    } finally {
+      fs.rmSync(ws.root, { recursive: true, force: true });
     }
   });
 
