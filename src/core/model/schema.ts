@@ -155,8 +155,6 @@ export interface PrismaMapping {
 export interface LeftOutField {
   /** Its line in schema.prisma. */
   range: Range;
-  /** The model it names. */
-  type: string;
   /** The foreign-key fields its `@relation(fields: [...])` lists; empty on the back side. */
   fields: string[];
   /** The left-out model or view it points at, or its left-out other side (`Model.field`); absent for an error of its own. */

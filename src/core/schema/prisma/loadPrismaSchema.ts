@@ -32,7 +32,7 @@ import {
   uniqueIndexName,
 } from './naming';
 import { attributeFieldNames, firstStringArgument, listArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
-import { baseTypeName, leftOutNotes, recoverDatamodel, type LeftOut } from './recover';
+import { leftOutNotes, recoverDatamodel, type LeftOut } from './recover';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
 export interface LoadedPrismaSchema {
@@ -183,16 +183,12 @@ function engineProblems(thrown: unknown, text: string, file: string, lines: Line
   });
 }
 
-/** A left-out relation field (`Model.field`) as declared: its line, the model it names, its @relation's FK fields, why. */
+/** A left-out relation field (`Model.field`) as declared: its line, its @relation's FK fields, why. */
 function leftOutField(l: LeftOut, blocks: BlockSpan[], text: string, lines: LineIndex): LeftOutField {
   const [model, name] = l.name.split('.');
   const span = blocks.find((b) => b.name === model && b.start <= l.start && l.start < b.end)?.fields.find((f) => f.name === name);
   const relation = span?.attributes.find((a) => !a.block && a.name === 'relation');
-  const field = {
-    range: lineRange(text, lines, lines.position(l.start).line),
-    type: (span && baseTypeName(span.typeText)) ?? '',
-    fields: relation ? listArgument(relation.argsText, 'fields') : [],
-  };
+  const field = { range: lineRange(text, lines, lines.position(l.start).line), fields: relation ? listArgument(relation.argsText, 'fields') : [] };
   return l.because === undefined ? field : { ...field, because: l.because };
 }
 

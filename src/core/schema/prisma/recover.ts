@@ -196,7 +196,7 @@ function isUnclosedBefore(block: BlockSpan, next: BlockSpan, text: string): bool
 }
 
 /** `User?`, `Post[]` → the type's name; undefined for `Unsupported(…)` and the like. */
-export function baseTypeName(typeText: string): string | undefined {
+function baseTypeName(typeText: string): string | undefined {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*\])?\s*\??$/.exec(typeText.trim());
   return m ? m[1] : undefined;
 }

@@ -235,8 +235,10 @@ function countReads(
       if (link) counted.push({ link });
     }
     // Every relation is counted, those schema.prisma's errors left out too: said at `_count`.
-    const prefix = `${view.model?.name}.`;
-    for (const field of ctx.mapping?.leftOutFields?.keys() ?? []) if (view.model && range && field.startsWith(prefix)) ctx.leftOut?.push({ field, range });
+    if (view.model && range) {
+      const prefix = `${view.model.name}.`;
+      for (const field of ctx.mapping?.leftOutFields?.keys() ?? []) if (field.startsWith(prefix)) ctx.leftOut?.push({ field, range });
+    }
   } else {
     const select = asObject(getProp(asObject(value), 'select')?.value);
     for (const p of select ? objectProps(select) : []) {
