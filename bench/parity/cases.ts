@@ -537,6 +537,24 @@ export const CASES: ParityCase[] = [
     sql: `SELECT t.* FROM transactions t JOIN users u ON u.id = t."userId" WHERE t.status = 'COMPLETED' AND u.email = $1 LIMIT 10`,
   },
   {
+    id: 'join3-order-dimension-unique',
+    category: 'join',
+    note: 'three tables, the FROM table filtered loosely and a joined one by a unique key: the planner starts from users, looks enrollments up by userId, then courses by id',
+    sql: `SELECT e.id, c.title FROM enrollments e JOIN courses c ON c.id = e."courseId" JOIN users u ON u.id = e."userId" WHERE e.status = 'ACTIVE' AND u.email = $1`,
+  },
+  {
+    id: 'join3-order-no-own-filter',
+    category: 'join',
+    note: 'three tables, only a joined one filtered: the planner starts from it, and enrollments is looked up by its key to users alone (not by its key to courses, which joins afterwards)',
+    sql: `SELECT e.id, c.title FROM enrollments e JOIN courses c ON c.id = e."courseId" JOIN users u ON u.id = e."userId" WHERE u.email = $1`,
+  },
+  {
+    id: 'join3-order-from-keeps',
+    category: 'join',
+    note: 'three tables, the FROM table filtered by its primary key: it keeps driving, the others are looked up from it',
+    sql: `SELECT e.id, c.title, u.email FROM enrollments e JOIN courses c ON c.id = e."courseId" JOIN users u ON u.id = e."userId" WHERE e.id = $1 AND u."createdAt" > NOW() - INTERVAL '30 days'`,
+  },
+  {
     id: 'join-roster-users',
     category: 'join',
     note: 'roster: enrollments of one course joined to users',

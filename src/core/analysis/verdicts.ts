@@ -132,10 +132,12 @@ function twoTableCost(list: TableAccess[], analyze: Analyze): number {
  * The table that drives a join. The FROM table, unless
  * - it has no filter of its own while a table joined to it has an equality filter: then the most selective
  *   of those drives;
- * - or, two tables each with a filter of their own (an inner join or an EXISTS), driving from the other one
- *   costs less, beyond the planner's 1% fuzz (an EXISTS's side is made distinct first unless its join keys
- *   are unique there) — except when the FROM table's index gives its ORDER BY … LIMIT.
- * The FROM table is then looked up by the join key (its ORDER BY can no longer come from an index).
+ * - or, the FROM table and a table joined to it each with a filter of their own (an inner join or an
+ *   EXISTS), driving from that table costs less, beyond the planner's 1% fuzz (an EXISTS's side is made
+ *   distinct first unless its join keys are unique there); with several such tables, the one that saves
+ *   most (each pair costed alone) — except when the FROM table's index gives its ORDER BY … LIMIT.
+ * The FROM table is then looked up by its join key to the driver (its ORDER BY can no longer come from an
+ * index; its keys to the other tables join afterwards).
  * Outer-joined tables never drive.
  */
 function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] {
@@ -154,19 +156,26 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
       .map((a) => ({ a, rows: analyze({ ...a, joinedFrom: undefined }).matchedRows }))
       .sort((x, y) => x.rows - y.rows)[0].a;
   } else {
-    // Two tables, both filtered: the cheaper order, unless the FROM table's index gives an ORDER BY … LIMIT
-    // its order (the scan stops at the LIMIT; from the other side, every match is joined and sorted).
-    const other = accesses.length === 2 ? accesses.find((a) => a !== first) : undefined;
-    if (!other || !joinedToFirst(other) || other.predicates.length === 0) return accesses;
+    // Both filtered: the cheaper order of the FROM table and each table joined to it with a filter of its
+    // own, unless the FROM table's index gives an ORDER BY … LIMIT its order (the scan stops at the LIMIT;
+    // from the other side, every match is joined and sorted). With more tables, each such pair is costed
+    // alone: the others join the pair's result whichever side of it drives.
     if (first.orderBy.length > 0 && first.limit !== undefined && analyze(first).best?.sortAvoided) return accesses;
-    const reversed = reverse(accesses, first, other, semiKeys);
-    if (!reversed) return accesses;
-    const viaSemi = semiKeys.some((k) => k.otherTable === other.table);
-    const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(analyze({ ...other, joinedFrom: undefined }).matchedRows) : 0;
     // A LIMIT stops the join, whichever side drives: both orders are costed in full (the FROM table's own
     // scan would otherwise be cut short as if each of its rows were a result).
-    const whole = first.limit === undefined ? accesses : accesses.map((a) => (a === first ? { ...a, limit: undefined, offset: undefined } : a));
-    return (twoTableCost(reversed, analyze) + distinct) * JOIN_FUZZ < twoTableCost(whole, analyze) ? reversed : accesses;
+    const whole = first.limit === undefined ? first : { ...first, limit: undefined, offset: undefined };
+    let pick: { list: TableAccess[]; saving: number } | undefined;
+    for (const other of accesses) {
+      if (!joinedToFirst(other) || other.predicates.length === 0) continue;
+      const reversed = reverse(accesses, first, other, semiKeys);
+      if (!reversed) continue;
+      const viaSemi = semiKeys.some((k) => k.otherTable === other.table);
+      const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(analyze({ ...other, joinedFrom: undefined }).matchedRows) : 0;
+      const now = twoTableCost([whole, other], analyze);
+      const then = twoTableCost([reversed[accesses.indexOf(first)], reversed[accesses.indexOf(other)]], analyze) + distinct;
+      if (then * JOIN_FUZZ < now && (!pick || now - then > pick.saving)) pick = { list: reversed, saving: now - then };
+    }
+    return pick?.list ?? accesses;
   }
   return reverse(accesses, first, driver, semiKeys) ?? accesses;
 }
@@ -182,8 +191,8 @@ function reverse(accesses: TableAccess[], first: TableAccess, driver: TableAcces
     if (a === driver) return { ...a, joinedFrom: undefined };
     if (a === first) {
       const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which is looked up from "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
-      // The semi-join with the driver becomes a join key.
-      const joinKeys = [...a.joinKeys, ...semiKeys.filter((k) => k.otherTable === driver.table && !a.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
+      // Looked up by its keys to the driver alone (the other tables join afterwards); the semi-join with the driver becomes a join key.
+      const joinKeys = [...a.joinKeys.filter((j) => j.otherTable === driver.table), ...semiKeys.filter((k) => k.otherTable === driver.table && !a.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
       return { ...a, predicates: a.predicates.filter((p) => !viaDriver(p)), joinKeys, joinedFrom: driver.table, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
     }
     return a;

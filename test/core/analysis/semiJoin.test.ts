@@ -19,10 +19,10 @@ CREATE INDEX orders_user_id_idx ON orders (user_id);
 `;
 const opts = options({ users: 100_000, orders: 10_000_000 });
 
-function accesses(sql: string, ddl = DDL) {
+function accesses(sql: string, ddl = DDL, rows = opts) {
   const schema = schemaFrom(ddl);
   const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
-  return verdictsFor(shapes, schema, opts)[0].accesses;
+  return verdictsFor(shapes, schema, rows)[0].accesses;
 }
 
 describe('semi-joins (IN (SELECT …))', () => {
@@ -74,6 +74,30 @@ describe('semi-joins (IN (SELECT …))', () => {
     const sorted = accesses(`${join} ORDER BY o.created_at DESC LIMIT 10`).find((a) => a.access.alias === 'o')!;
     assert.equal(sorted.access.joinedFrom, 'users');
     assert.equal(sorted.best?.index.name, 'orders_user_id_idx');
+  });
+
+  it('orders three tables by cost too: a joined table with a cheaper start drives, the FROM table is looked up by its key to it alone', () => {
+    const ddl = `${DDL}
+CREATE TABLE products (id bigint PRIMARY KEY, sku text NOT NULL);
+ALTER TABLE orders ADD COLUMN product_id bigint NOT NULL;
+CREATE UNIQUE INDEX orders_user_product_key ON orders (user_id, product_id);`;
+    const rows = options({ users: 100_000, orders: 10_000_000, products: 10_000 });
+    const from = `SELECT * FROM orders o JOIN products p ON p.id = o.product_id JOIN users u ON u.id = o.user_id`;
+    for (const where of [`WHERE o.status = 'x' AND u.name = $1`, `WHERE u.name = $1`]) {
+      const found = accesses(`${from} ${where}`, ddl, rows);
+      const [o, p, u] = ['o', 'p', 'u'].map((alias) => found.find((a) => a.access.alias === alias)!);
+      assert.equal(u.access.joinedFrom, undefined, where);
+      assert.equal(u.best?.index.name, 'users_name_idx', where);
+      assert.equal(o.access.joinedFrom, 'users', where);
+      // Looked up by user_id alone: its key to products joins afterwards, so the unique (user_id, product_id) does not apply.
+      assert.deepEqual(o.best?.equalityColumns, ['user_id'], where);
+      assert.ok(o.best!.rowsRead > 10, `${where}: ~${o.best!.rowsRead} orders of a user read, not one`);
+      assert.equal(p.access.joinedFrom, 'orders', where);
+    }
+    // The FROM table filtered by its primary key keeps driving.
+    const keyed = accesses(`${from} WHERE o.id = $2 AND u.name = $1`, ddl, rows).find((a) => a.access.alias === 'o')!;
+    assert.equal(keyed.access.joinedFrom, undefined);
+    assert.equal(keyed.best?.index.name, 'orders_pkey');
   });
 
   it('keeps the outer table driving for an EXISTS also tied by a condition other than column = column', () => {
