@@ -78,6 +78,8 @@ export function accessKey(a: TableAccess): string {
 const HASH_PROBE = 0.0125;
 /** compare_path_costs_fuzzily(): join orders within 1% of each other cost the same, and the one written is kept. */
 const JOIN_FUZZ = 1.01;
+/** A joined table that starts from at most this many rows may drive a join of three tables or more (see chooseDriver). */
+const FEW_ROWS = 10;
 
 const costOf = (v: AccessVerdict): number => v.best?.cost ?? v.seqScanCost;
 
@@ -134,8 +136,10 @@ function twoTableCost(list: TableAccess[], analyze: Analyze): number {
  *   of those drives;
  * - or, the FROM table and a table joined to it each with a filter of their own (an inner join or an
  *   EXISTS), driving from that table costs less, beyond the planner's 1% fuzz (an EXISTS's side is made
- *   distinct first unless its join keys are unique there); with several such tables, the one that saves
- *   most (each pair costed alone) — except when the FROM table's index gives its ORDER BY … LIMIT.
+ *   distinct first unless its join keys are unique there) — except when the FROM table's index gives its
+ *   ORDER BY … LIMIT. With three tables or more, only a table joined to the FROM table directly that starts
+ *   from a handful of rows (a unique key) is a candidate, the one that saves most (each pair costed alone),
+ *   and only in a statement naming each table once.
  * The FROM table is then looked up by its join key to the driver (its ORDER BY can no longer come from an
  * index; its keys to the other tables join afterwards).
  * Outer-joined tables never drive.
@@ -158,20 +162,27 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
   } else {
     // Both filtered: the cheaper order of the FROM table and each table joined to it with a filter of its
     // own, unless the FROM table's index gives an ORDER BY … LIMIT its order (the scan stops at the LIMIT;
-    // from the other side, every match is joined and sorted). With more tables, each such pair is costed
-    // alone: the others join the pair's result whichever side of it drives.
+    // from the other side, every match is joined and sorted).
     if (first.orderBy.length > 0 && first.limit !== undefined && analyze(first).best?.sortAvoided) return accesses;
+    const more = accesses.length > 2;
+    // With more tables, the pairs are costed alone, which holds while the tables joined afterwards see the same
+    // rows whichever side drives: a driver that starts from a handful of rows. And each table named once: join
+    // keys name tables, not aliases, so a second `orders` — of a self-join, another UNION arm or a sub-select —
+    // would pass for this join's.
+    if (more && new Set(accesses.map((a) => a.table)).size < accesses.length) return accesses;
     // A LIMIT stops the join, whichever side drives: both orders are costed in full (the FROM table's own
     // scan would otherwise be cut short as if each of its rows were a result).
     const whole = first.limit === undefined ? first : { ...first, limit: undefined, offset: undefined };
     let pick: { list: TableAccess[]; saving: number } | undefined;
     for (const other of accesses) {
       if (!joinedToFirst(other) || other.predicates.length === 0) continue;
+      if (more && outerRowsOf(analyze({ ...other, joinedFrom: undefined })) > FEW_ROWS) continue;
       const reversed = reverse(accesses, first, other, semiKeys);
       if (!reversed) continue;
       const viaSemi = semiKeys.some((k) => k.otherTable === other.table);
       const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(analyze({ ...other, joinedFrom: undefined }).matchedRows) : 0;
-      const now = twoTableCost([whole, other], analyze);
+      // Each side of the pair is looked up by its keys to the other alone.
+      const now = twoTableCost([whole, more ? { ...other, joinKeys: other.joinKeys.filter((j) => j.otherTable === first.table) } : other], analyze);
       const then = twoTableCost([reversed[accesses.indexOf(first)], reversed[accesses.indexOf(other)]], analyze) + distinct;
       if (then * JOIN_FUZZ < now && (!pick || now - then > pick.saving)) pick = { list: reversed, saving: now - then };
     }

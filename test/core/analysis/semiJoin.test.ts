@@ -76,28 +76,45 @@ describe('semi-joins (IN (SELECT …))', () => {
     assert.equal(sorted.best?.index.name, 'orders_user_id_idx');
   });
 
-  it('orders three tables by cost too: a joined table with a cheaper start drives, the FROM table is looked up by its key to it alone', () => {
+  it('orders three tables by cost too: a joined table that starts from a unique key drives, the FROM table is looked up by its key to it alone', () => {
     const ddl = `${DDL}
+ALTER TABLE users ADD COLUMN email text NOT NULL;
+CREATE UNIQUE INDEX users_email_key ON users (email);
 CREATE TABLE products (id bigint PRIMARY KEY, sku text NOT NULL);
+CREATE UNIQUE INDEX products_sku_key ON products (sku);
 ALTER TABLE orders ADD COLUMN product_id bigint NOT NULL;
+CREATE INDEX orders_product_id_idx ON orders (product_id);
 CREATE UNIQUE INDEX orders_user_product_key ON orders (user_id, product_id);`;
     const rows = options({ users: 100_000, orders: 10_000_000, products: 10_000 });
-    const from = `SELECT * FROM orders o JOIN products p ON p.id = o.product_id JOIN users u ON u.id = o.user_id`;
-    for (const where of [`WHERE o.status = 'x' AND u.name = $1`, `WHERE u.name = $1`]) {
-      const found = accesses(`${from} ${where}`, ddl, rows);
-      const [o, p, u] = ['o', 'p', 'u'].map((alias) => found.find((a) => a.access.alias === alias)!);
+    const from = `SELECT o.id FROM orders o JOIN products p ON p.id = o.product_id JOIN users u ON u.id = o.user_id`;
+    const found = (where: string) => {
+      const list = accesses(`${from} ${where}`, ddl, rows);
+      return ['o', 'p', 'u'].map((alias) => list.find((a) => a.access.alias === alias)!);
+    };
+    for (const where of [`WHERE o.status = 'x' AND u.email = $1`, `WHERE u.email = $1`, `WHERE o.status = 'x' AND u.email = $1 LIMIT 10`]) {
+      const [o, p, u] = found(where);
       assert.equal(u.access.joinedFrom, undefined, where);
-      assert.equal(u.best?.index.name, 'users_name_idx', where);
+      assert.equal(u.best?.index.name, 'users_email_key', where);
       assert.equal(o.access.joinedFrom, 'users', where);
       // Looked up by user_id alone: its key to products joins afterwards, so the unique (user_id, product_id) does not apply.
       assert.deepEqual(o.best?.equalityColumns, ['user_id'], where);
       assert.ok(o.best!.rowsRead > 10, `${where}: ~${o.best!.rowsRead} orders of a user read, not one`);
       assert.equal(p.access.joinedFrom, 'orders', where);
     }
-    // The FROM table filtered by its primary key keeps driving.
-    const keyed = accesses(`${from} WHERE o.id = $2 AND u.name = $1`, ddl, rows).find((a) => a.access.alias === 'o')!;
-    assert.equal(keyed.access.joinedFrom, undefined);
-    assert.equal(keyed.best?.index.name, 'orders_pkey');
+    // Two candidates: the user (~100 orders each) saves more than the product (~1,000 orders each).
+    const [o2, p2, u2] = found(`WHERE o.status = 'x' AND u.email = $1 AND p.sku = $2`);
+    assert.equal(u2.access.joinedFrom, undefined);
+    assert.equal(o2.access.joinedFrom, 'users');
+    assert.equal(p2.access.joinedFrom, 'orders');
+    // The FROM table filtered by its primary key keeps driving; so it does when the joined filter keeps many rows.
+    assert.equal(found(`WHERE o.id = $2 AND u.email = $1`)[0].access.joinedFrom, undefined);
+    assert.equal(found(`WHERE o.status = 'x' AND u.org = 3`)[0].access.joinedFrom, undefined);
+    // A table of another UNION arm or of a sub-select, named like one of this join's, never drives it.
+    for (const other of [`UNION ALL SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.email = $2`, `AND o.id > (SELECT max(id) FROM users WHERE email = $2)`]) {
+      const list = accesses(`${from} WHERE o.status = 'x' AND u.org = 3 ${other}`, ddl, rows);
+      const first = list.find((a) => a.access.alias === 'o')!;
+      assert.equal(first.access.joinedFrom, undefined, other);
+    }
   });
 
   it('keeps the outer table driving for an EXISTS also tied by a condition other than column = column', () => {
@@ -111,7 +128,7 @@ CREATE UNIQUE INDEX orders_user_product_key ON orders (user_id, product_id);`;
     assert.ok(linked.access.predicates.some((p) => p.atom.kind === 'other' && p.atom.semiJoin) || linked.access.joinedFrom === 'orders');
   });
 
-  it('leaves a join of three tables alone: the FROM table would know only one of its join keys on each lookup', () => {
+  it('leaves a semi-join beside another join alone: the FROM table would know only one of its join keys on each lookup', () => {
     const sql = `SELECT u.* FROM users u JOIN orders o ON o.user_id = u.id WHERE o.status = 'x' AND u.org IN (SELECT org FROM users WHERE name = $1)`;
     const u = accesses(sql).find((a) => a.access.alias === 'u')!;
     assert.equal(u.access.joinedFrom, undefined);
