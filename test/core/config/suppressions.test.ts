@@ -37,14 +37,19 @@ async function findingsFor(relFile: string, text: string): Promise<Finding[]> {
 
 const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length - 1;
 
+/** Lines 0–4 of both texts below: a comment suppressing the next line, and one suppressing its own. */
+const SUPPRESSED_LINES = [
+  'SELECT 1;', // 0
+  '-- pg-index-review-ignore missing-index', // 1
+  'SELECT a FROM t WHERE b = 1;', // 2
+  'SELECT c FROM t WHERE d = 1; -- pg-index-review-ignore missing-index', // 3
+  'SELECT 2;', // 4
+];
+
 describe('suppressions', () => {
   describe('readSuppressions / isSuppressed', () => {
     const text = [
-      'SELECT 1;', // 0
-      '-- pg-index-review-ignore missing-index', // 1
-      'SELECT a FROM t WHERE b = 1;', // 2
-      'SELECT c FROM t WHERE d = 1; -- pg-index-review-ignore missing-index', // 3
-      'SELECT 2;', // 4
+      ...SUPPRESSED_LINES,
       '', // 5
       'SELECT e FROM t WHERE f = 1;', // 6
     ].join('\n');
@@ -126,11 +131,7 @@ describe('suppressions', () => {
       ['LF', '\n'],
     ] as const) {
       const text = [
-        'SELECT 1;', // 0
-        '-- pg-index-review-ignore missing-index', // 1
-        'SELECT a FROM t WHERE b = 1;', // 2
-        'SELECT c FROM t WHERE d = 1; -- pg-index-review-ignore missing-index', // 3
-        'SELECT 2;', // 4
+        ...SUPPRESSED_LINES,
         '// pg-index-review-ignore', // 5
         'SELECT e FROM t WHERE f = 1;', // 6
         'SELECT g FROM t WHERE h = 1;', // 7
