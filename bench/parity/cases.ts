@@ -555,6 +555,12 @@ export const CASES: ParityCase[] = [
     sql: `SELECT e.id, c.title, u.email FROM enrollments e JOIN courses c ON c.id = e."courseId" JOIN users u ON u.id = e."userId" WHERE e.id = $1 AND u."createdAt" > NOW() - INTERVAL '30 days'`,
   },
   {
+    id: 'join3-rows-carried',
+    category: 'join',
+    note: 'three tables, only a joined one filtered and by a common value: courses is joined to every enrollment of those users, so it is read once for a hash join, not looked up once',
+    sql: `SELECT e.id, c.title FROM enrollments e JOIN courses c ON c.id = e."courseId" JOIN users u ON u.id = e."userId" WHERE u.role = 'STUDENT'`,
+  },
+  {
     id: 'join-roster-users',
     category: 'join',
     note: 'roster: enrollments of one course joined to users',

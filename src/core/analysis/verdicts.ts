@@ -100,7 +100,7 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
     if (!v.access.joinedFrom) return v;
     const outer = outerOf(v, verdicts);
     if (!outer) return v;
-    const outerRows = outerRowsOf(outer);
+    const outerRows = rowsOutOf(outer, verdicts);
     const alone = analyze(readOnce(v.access));
     const once = costOf(alone) + outerRows * HASH_PROBE;
     const lookups = v.best ? outerRows * v.best.cost : Infinity;
@@ -114,6 +114,15 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
       reason: `hash join: ~${fmt(outerRows)} rows of ${outer.access.alias ?? outer.access.table} to match, so reading "${v.access.table}" ${how} costs less than a lookup for each; ${alone.reason}`,
     };
   });
+}
+
+/**
+ * Rows a table of the join hands on: the driver's (outerRowsOf), or, for a table looked up from another, that
+ * one's rows times its own per lookup — so the third table of a chain sees the join's rows so far.
+ */
+function rowsOutOf(v: AccessVerdict, verdicts: AccessVerdict[], depth = 0): number {
+  const outer = v.access.joinedFrom && depth < verdicts.length ? outerOf(v, verdicts) : undefined;
+  return outer ? Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * v.matchedRows) : outerRowsOf(v);
 }
 
 function outerOf(v: AccessVerdict, verdicts: AccessVerdict[]): AccessVerdict | undefined {

@@ -109,6 +109,11 @@ CREATE UNIQUE INDEX orders_user_product_key ON orders (user_id, product_id);`;
     // The FROM table filtered by its primary key keeps driving; so it does when the joined filter keeps many rows.
     assert.equal(found(`WHERE o.id = $2 AND u.email = $1`)[0].access.joinedFrom, undefined);
     assert.equal(found(`WHERE o.status = 'x' AND u.org = 3`)[0].access.joinedFrom, undefined);
+    // The third table sees the join's rows so far: every order of the users found, not one user's.
+    const [, pAll, uAll] = found(`WHERE u.org = 3`);
+    assert.equal(uAll.access.joinedFrom, undefined);
+    assert.ok(pAll.outerRows! > 1_000, `products joined to ~${pAll.outerRows} orders`);
+    assert.equal(pAll.hashJoin, true);
     // A table of another UNION arm or of a sub-select, named like one of this join's, never drives it.
     for (const other of [`UNION ALL SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.email = $2`, `AND o.id > (SELECT max(id) FROM users WHERE email = $2)`]) {
       const list = accesses(`${from} WHERE o.status = 'x' AND u.org = 3 ${other}`, ddl, rows);
