@@ -64,10 +64,12 @@ interface FileEntry {
   analysis?: FileAnalysis;
 }
 
-/** A file's share of an analysis, valid for one schema generation. */
+/** A file's share of an analysis, valid for one schema generation and one set of rule levels. */
 interface FileAnalysis {
   file: string;
   generation: number;
+  /** levelsKey() when it was made: the rule levels decide which rules run and how findings are filtered. */
+  levels: string;
   verdicts: ShapeVerdict[];
   /** The file's problems, filtered (rule levels, suppressions); undefined when one is about another file. */
   problems?: Finding[];
@@ -188,12 +190,13 @@ export class Project {
     if (!pool) p.reextractAll();
     else {
       const schema = p.schema;
-      // While the threads extract, this thread evaluates what they send back (what analyze() spends most
-      // of its time on: each query's verdict and what rules prepare from it, which depend on the schema and
-      // the matcher options only — rule settings may still change before analyze()), and extracts when
-      // it has nothing to evaluate.
-      const ctx = p.ruleBase([...p.files.values()]);
-      const preparing = RULES.filter((r) => r.prepare);
+      // While the threads extract, this thread analyses each file they send back as analyze() would (its
+      // verdicts and the findings of the rules that look at one query at a time: what analyze() spends most
+      // of its time on), and extracts when it has nothing to analyse. Should the rule levels change before
+      // analyze(), it analyses the files again.
+      const base = p.ruleBase([...p.files.values()]);
+      const perVerdict = p.activeRules().filter((r) => r.scope === 'verdict');
+      const levels = p.levelsKey();
       const extracted: FileEntry[] = [];
       await pool.run(jobs, schema, threads, {
         here: (job) => extractFile(job.file, job.kind, job.text, schema, { parseSql: p.parseSql }),
@@ -209,7 +212,7 @@ export class Project {
           const e = extracted.pop();
           if (!e) return false;
           try {
-            for (const shape of e.shapes) for (const v of p.verdictOf(shape).accesses) for (const r of preparing) r.prepare!(v, ctx);
+            p.fileAnalysis(e, base, perVerdict, levels);
           } catch {
             // analyze() does it again, and reports what fails there
           }
@@ -371,7 +374,8 @@ export class Project {
     const base = this.ruleBase(entries);
     const rules = this.activeRules();
     const perVerdict = rules.filter((r) => r.scope === 'verdict');
-    const analyses = entries.map((e) => this.fileAnalysis(e, base, perVerdict));
+    const levels = this.levelsKey();
+    const analyses = entries.map((e) => this.fileAnalysis(e, base, perVerdict, levels));
     // All verdicts and the indexes they use: gathered again only when a file's analysis changed.
     let workload = this.workload;
     if (!workload || workload.analyses.length !== analyses.length || workload.analyses.some((a, i) => a !== analyses[i])) {
@@ -554,6 +558,11 @@ export class Project {
     return RULES.filter((r) => this.config.rules[r.id] !== 'off');
   }
 
+  /** The rule levels as one string, to tell whether a file's analysis was made with the current ones. */
+  private levelsKey(): string {
+    return JSON.stringify(Object.entries(this.config.rules).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
   /** lintMigrations' findings for the current migration files, kept until one of them changes. */
   private migrationLint(entries: FileEntry[] = [...this.files.values()]): NonNullable<Project['lintCache']> {
     const migrations = entries.filter((e) => e.kind === 'migration' && this.isSchemaFile(e));
@@ -586,9 +595,9 @@ export class Project {
     return v;
   }
 
-  /** The file's verdicts and findings, computed once per file text and schema generation. */
-  private fileAnalysis(e: FileEntry, base: RuleContext, rules: Rule[]): FileAnalysis {
-    if (e.analysis && e.analysis.generation === this.generation) return e.analysis;
+  /** The file's verdicts and findings, computed once per file text, schema generation and rule levels (`levels`, see levelsKey). */
+  private fileAnalysis(e: FileEntry, base: RuleContext, rules: Rule[], levels: string): FileAnalysis {
+    if (e.analysis && e.analysis.generation === this.generation && e.analysis.levels === levels) return e.analysis;
     const verdicts = e.shapes.map((s) => this.verdictOf(s));
     // Filtering reads the suppressions and queries of the finding's file: kept only when that is this file.
     const filtered = (list: Finding[]): Finding[] | undefined => {
@@ -619,7 +628,7 @@ export class Project {
     const problems = filtered(e.problems);
     let keptCount = problems?.length ?? 0;
     for (const r of byRule.values()) keptCount += r.filtered?.length ?? 0;
-    e.analysis = { file: e.file, generation: this.generation, verdicts, problems, rules: byRule, used: [...used], keptCount };
+    e.analysis = { file: e.file, generation: this.generation, levels, verdicts, problems, rules: byRule, used: [...used], keptCount };
     return e.analysis;
   }
 

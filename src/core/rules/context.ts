@@ -2,7 +2,6 @@ import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Finding, RuleId, Severity } from '../model/finding';
 import type { IndexDef, PrismaMapping, SchemaModel } from '../model/schema';
 import type { MatcherOptions } from '../matcher/options';
-import type { AccessVerdict } from '../matcher/types';
 import type { LiveSchema } from '../db/liveSchema';
 
 /** A live database read as the schema source (`check --database`). */
@@ -62,12 +61,6 @@ export interface Rule {
    */
   scope?: 'verdict' | 'schema';
   run(ctx: RuleContext): Finding[];
-  /**
-   * The costly part of a `'verdict'` rule's work for one access that depends on the verdict,
-   * `schema` and `options` alone (not on rule settings), done ahead where there is time for it (while
-   * extraction threads work) and kept by the rule for `run`.
-   */
-  prepare?(v: AccessVerdict, ctx: RuleContext): void;
 }
 
 /** The Prisma mapping calls are read with: the schema's, else (schema sources without a schema.prisma) the workspace's schema.prisma's. */
