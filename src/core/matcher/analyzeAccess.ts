@@ -201,8 +201,33 @@ function unusableUse(index: IndexDef, rows: number, reason: string, sortAvoided 
   return { index, usable: false, equalityColumns: NONE, conditions: NONE, sortAvoided, backward, indexOnly, rowsRead: rows, cost: Infinity, reason };
 }
 
+/**
+ * A valid B-tree index, not partial, on plain columns none of which the access tests or sorts by: no
+ * condition, no order, no predicate to offer. Most indexes of a table are that for a given query.
+ */
+function untouched(index: IndexDef, facts: AccessFacts): boolean {
+  if (!index.valid || index.method !== 'btree' || index.predicate) return false;
+  for (const k of index.keys) {
+    const c = k.column;
+    if (c === undefined || facts.eq.has(c) || facts.range.has(c) || facts.required.some((o) => o.column === c)) return false;
+  }
+  return true;
+}
+
+/** evaluateWith's result for an untouched index, one per index, row count and index-only flag: shared by every access (frozen). */
+const untouchedUses = new WeakMap<IndexDef, { rows: number; uses: [IndexUse?, IndexUse?] }>();
+
+function untouchedUse(index: IndexDef, rows: number, indexOnly: boolean): IndexUse {
+  let kept = untouchedUses.get(index);
+  if (!kept || kept.rows !== rows) untouchedUses.set(index, (kept = { rows, uses: [undefined, undefined] }));
+  const slot = indexOnly ? 1 : 0;
+  return (kept.uses[slot] ??= Object.freeze(unusableUse(index, rows, noLeadingCondition(index), false, false, indexOnly)));
+}
+
 function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityContext, facts: AccessFacts): IndexUse {
   const rows = ctx.rows;
+  // What the full evaluation below returns for such an index, without its matching and costing.
+  if (untouched(index, facts)) return untouchedUse(index, rows, coversColumns(index, access));
   const selAll = facts.selAll;
   const matched = rows * selAll;
   const needsSort = facts.required.length > 0;
