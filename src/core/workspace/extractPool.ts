@@ -20,8 +20,14 @@ import { decodeResults } from './shapeCodec';
 
 /** Text one batch holds at most (a batch has at least one file). */
 const BATCH_CHARS = 48 * 1024;
-/** Batches each thread has queued, so it never waits for the calling thread to hand out the next one. */
-const AHEAD = 2;
+/**
+ * Batches each thread has queued at most, so it never waits for the calling thread to hand out the next
+ * one: that thread hands them out between its own pieces of work (a batch it extracts, a file it
+ * analyses, a pause of its garbage collector), which take longer than a thread's batch at times. Near
+ * the end of the queue a thread gets no more than its share of what is left, so none is left holding
+ * batches the others could take.
+ */
+const AHEAD = 6;
 /** Less query text than this is extracted on the calling thread alone: loading threads costs more. */
 export const MIN_PARALLEL_CHARS = 1024 * 1024;
 /** Threads `'auto'` starts at most. */
@@ -152,8 +158,10 @@ export class ExtractPool {
       wake = undefined;
       w?.();
     };
+    // A thread's share of the batches not handed out yet (the calling thread takes its share too).
+    const share = () => Math.ceil((batches.length - next + requeued.length) / (threads.length + 1));
     const feed = (t: ExtractThread) => {
-      while (t.ready && !t.dead && t.inFlight.size < AHEAD) {
+      while (t.ready && !t.dead && t.inFlight.size < Math.min(AHEAD, Math.max(1, share()))) {
         const jobsOfBatch = take();
         if (!jobsOfBatch) return;
         const id = this.nextBatch++;
