@@ -93,7 +93,7 @@ const readOnce = (inner: TableAccess): TableAccess => ({ ...inner, joinedFrom: u
 
 function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[] {
   if (accesses.length < 2) return accesses.map(analyze);
-  const list = chooseDriver(accesses, analyze);
+  const list = keysSoFar(chooseDriver(accesses, analyze));
   const verdicts = list.map(analyze);
   // An inner side is looked up once per outer row (nested loop) unless reading it once for a hash join costs less.
   return verdicts.map((v) => {
@@ -117,12 +117,40 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
 }
 
 /**
+ * Each table looked up with its join keys to the tables joined before it only: in `FROM users u JOIN
+ * enrollments e ON e.userId = u.id JOIN courses c ON c.id = e.courseId`, enrollments is looked up by
+ * userId alone — its key to courses is a condition of the next join, not of this lookup (a unique index
+ * on (userId, courseId) does not make it one row). The join runs from the driver (the table looked up from
+ * no other) in the written order. Left as written when a statement names a table twice (join keys name
+ * tables, not aliases), or when none of a table's keys is to a table joined before it.
+ */
+function keysSoFar(list: TableAccess[]): TableAccess[] {
+  if (list.length < 3 || new Set(list.map((a) => a.table)).size < list.length) return list;
+  const driver = list.find((a) => !a.joinedFrom);
+  const order = driver ? [driver, ...list.filter((a) => a !== driver)] : list;
+  const before = new Set<string>();
+  const restricted = new Map<TableAccess, TableAccess>();
+  for (const a of order) {
+    if (a.joinedFrom) {
+      const keys = a.joinKeys.filter((j) => before.has(j.otherTable));
+      if (keys.length > 0 && keys.length < a.joinKeys.length) restricted.set(a, { ...a, joinKeys: keys });
+    }
+    before.add(a.table);
+  }
+  return restricted.size ? list.map((a) => restricted.get(a) ?? a) : list;
+}
+
+/**
  * Rows a table of the join hands on: the driver's (outerRowsOf), or, for a table looked up from another, that
- * one's rows times its own per lookup — so the third table of a chain sees the join's rows so far.
+ * one's rows times its own per lookup (at least one for an outer join's nullable side) — so the third table
+ * of a chain sees the join's rows so far.
  */
 function rowsOutOf(v: AccessVerdict, verdicts: AccessVerdict[], depth = 0): number {
   const outer = v.access.joinedFrom && depth < verdicts.length ? outerOf(v, verdicts) : undefined;
-  return outer ? Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * v.matchedRows) : outerRowsOf(v);
+  if (!outer) return outerRowsOf(v);
+  // The nullable side of an outer join keeps every row it is joined to, matched or not.
+  const perRow = v.access.outerJoined ? Math.max(1, v.matchedRows) : v.matchedRows;
+  return Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * perRow);
 }
 
 function outerOf(v: AccessVerdict, verdicts: AccessVerdict[]): AccessVerdict | undefined {
