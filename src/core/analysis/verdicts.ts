@@ -117,40 +117,45 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
 }
 
 /**
- * Each table looked up with its join keys to the tables joined before it only: in `FROM users u JOIN
- * enrollments e ON e.userId = u.id JOIN courses c ON c.id = e.courseId`, enrollments is looked up by
- * userId alone — its key to courses is a condition of the next join, not of this lookup (a unique index
- * on (userId, courseId) does not make it one row). The join runs from the driver (the table looked up from
- * no other) in the written order. Left as written when a statement names a table twice (join keys name
- * tables, not aliases), or when none of a table's keys is to a table joined before it.
+ * Each table looked up without the join keys that are a later join's condition: in `FROM users u JOIN
+ * enrollments e ON e.userId = u.id JOIN courses c ON c.id = e.courseId`, enrollments is looked up by userId
+ * alone — `c.id = e.courseId` is the condition of courses' join, made after it (a unique index on (userId,
+ * courseId) does not make each lookup one row). A key is dropped when the table it names comes later in the
+ * join order (the driver, then the written order) and holds the same condition as a join key of its own; a
+ * key that is not the later table's (a LATERAL sub-select's correlation) stays. A table whose `joinedFrom` then
+ * names a later table (comma joins, where the WHERE clause's order sets it) is joined from the table of its
+ * first key left. Left as written when a statement names a table twice (join keys name tables, not aliases).
+ * PostgreSQL may join in another order altogether; this is the order the verdicts assume.
  */
 function keysSoFar(list: TableAccess[]): TableAccess[] {
   if (list.length < 3 || new Set(list.map((a) => a.table)).size < list.length) return list;
   const driver = list.find((a) => !a.joinedFrom);
   const order = driver ? [driver, ...list.filter((a) => a !== driver)] : list;
-  const before = new Set<string>();
+  const at = new Map(order.map((a, i) => [a.table, { i, access: a }]));
   const restricted = new Map<TableAccess, TableAccess>();
-  for (const a of order) {
-    if (a.joinedFrom) {
-      const keys = a.joinKeys.filter((j) => before.has(j.otherTable));
-      if (keys.length > 0 && keys.length < a.joinKeys.length) restricted.set(a, { ...a, joinKeys: keys });
-    }
-    before.add(a.table);
-  }
+  order.forEach((a, i) => {
+    if (!a.joinedFrom) return;
+    // The later table holds the same condition as a join key of its own (a correlation inside a sub-select does not).
+    const laterJoin = (j: TableAccess['joinKeys'][number]) => {
+      const other = at.get(j.otherTable);
+      return other !== undefined && other.i > i && other.access.joinKeys.some((k) => k.otherTable === a.table && k.column === j.otherColumn && k.otherColumn === j.column);
+    };
+    const keys = a.joinKeys.filter((j) => !laterJoin(j));
+    if (keys.length === 0 || keys.length === a.joinKeys.length) return;
+    const from = at.get(a.joinedFrom);
+    const joinedFrom = from && from.i < i ? a.joinedFrom : keys[0].otherTable;
+    restricted.set(a, { ...a, joinKeys: keys, joinedFrom });
+  });
   return restricted.size ? list.map((a) => restricted.get(a) ?? a) : list;
 }
 
 /**
  * Rows a table of the join hands on: the driver's (outerRowsOf), or, for a table looked up from another, that
- * one's rows times its own per lookup (at least one for an outer join's nullable side) — so the third table
- * of a chain sees the join's rows so far.
+ * one's rows times its own per lookup — so the third table of a chain sees the join's rows so far.
  */
 function rowsOutOf(v: AccessVerdict, verdicts: AccessVerdict[], depth = 0): number {
   const outer = v.access.joinedFrom && depth < verdicts.length ? outerOf(v, verdicts) : undefined;
-  if (!outer) return outerRowsOf(v);
-  // The nullable side of an outer join keeps every row it is joined to, matched or not.
-  const perRow = v.access.outerJoined ? Math.max(1, v.matchedRows) : v.matchedRows;
-  return Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * perRow);
+  return outer ? Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * v.matchedRows) : outerRowsOf(v);
 }
 
 function outerOf(v: AccessVerdict, verdicts: AccessVerdict[]): AccessVerdict | undefined {
