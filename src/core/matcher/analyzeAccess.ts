@@ -214,7 +214,7 @@ function untouched(index: IndexDef, facts: AccessFacts): boolean {
   return true;
 }
 
-/** evaluateWith's result for an untouched index, one per index, row count and index-only flag: shared by every access (frozen). */
+/** evaluateWith's result for an untouched index, per index-only flag, kept per index for the last row count asked: shared by every access (frozen). */
 const untouchedUses = new WeakMap<IndexDef, { rows: number; uses: [IndexUse?, IndexUse?] }>();
 
 function untouchedUse(index: IndexDef, rows: number, indexOnly: boolean): IndexUse {
