@@ -28,13 +28,15 @@ export interface MissingIndexAssessment {
 /**
  * Assessments by evaluation: keyed by the verdict's `candidates` array, which verdicts share exactly
  * when they are one evaluation of equal accesses (VerdictMemo) — the assessment reads nothing else
- * that differs between them (not the ranges). A verdict derived with other facts (a hash join's
- * `outerRows`) is built from an evaluation of its own.
+ * that differs between them (not the ranges). Not a hash join's inner side: its verdict shares the
+ * evaluation of the table read once with every other use of that evaluation (another join of the same
+ * table, a plain read of it), but its assessment also reads the join's outer rows and keys.
  */
 const assessed = new WeakMap<AccessVerdict['candidates'], { options: object; schema: object; result: MissingIndexAssessment | undefined }>();
 
 /** Decides whether an access deserves an index and which one; shared by the rule and hovers. */
 export function assessMissingIndex(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | undefined {
+  if (v.hashJoin) return assess(v, ctx);
   const hit = assessed.get(v.candidates);
   if (hit && hit.options === ctx.options && hit.schema === ctx.schema) return hit.result;
   const result = assess(v, ctx);

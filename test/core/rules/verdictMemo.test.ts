@@ -77,4 +77,29 @@ describe('VerdictMemo', () => {
     }
     for (let j = 0; j < 2; j++) assert.equal(shared[0].accesses[j].candidates, shared[1].accesses[j].candidates, 'the repeated join shares each table\'s evaluation');
   });
+
+  it("assesses a hash join's inner side on its own: two joins reading the same table once get their own missing-index findings, in either order", () => {
+    const schema = schemaFrom(`
+CREATE TABLE users (id bigint PRIMARY KEY, org int NOT NULL);
+CREATE TABLE teams (id bigint PRIMARY KEY, kind int NOT NULL);
+CREATE TABLE orders (id bigint PRIMARY KEY, owner_id bigint NOT NULL, status text NOT NULL);
+`);
+    const opts = options({ users: 100_000, teams: 100, orders: 10_000_000 });
+    // Both read orders once for a hash join (the same evaluation); an index on owner_id pays for one team, not for ~500 users.
+    const many = 'SELECT o.id, o.status FROM users u JOIN orders o ON o.owner_id = u.id WHERE u.org = $1;';
+    const one = 'SELECT o.id, o.status FROM teams t JOIN orders o ON o.owner_id = t.id WHERE t.kind = $1;';
+    const ordersFindings = (text: string) => {
+      const shapes = shapesFromSqlText(text, { file: 'h.sql', origin: 'sql-file', lines: new LineIndex(text), schema }).shapes;
+      const memo = new VerdictMemo(schema, opts);
+      const verdicts = shapes.map((s) => memo.verdictOf(s));
+      assert.ok(verdicts.every((v) => v.accesses.find((a) => a.access.table === 'orders')?.hashJoin), 'orders is hash-joined in both');
+      return missingIndex
+        .run({ schema, verdicts, options: opts })
+        .filter((f) => f.table === 'orders')
+        .map((f) => f.message.split(':')[0]);
+    };
+    const expected = ['SELECT on teams, orders'];
+    assert.deepEqual(ordersFindings(`${many}\n${one}`), expected);
+    assert.deepEqual(ordersFindings(`${one}\n${many}`), expected);
+  });
 });
