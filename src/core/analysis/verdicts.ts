@@ -151,11 +151,14 @@ function keysSoFar(list: TableAccess[]): TableAccess[] {
 
 /**
  * Rows a table of the join hands on: the driver's (outerRowsOf), or, for a table looked up from another, that
- * one's rows times its own per lookup — so the third table of a chain sees the join's rows so far.
+ * one's rows times its own per lookup — so the third table of a chain sees the join's rows so far. The nullable
+ * side of an outer join hands on at least one row per row it is joined to (the NULL row when nothing matches).
  */
 function rowsOutOf(v: AccessVerdict, verdicts: AccessVerdict[], depth = 0): number {
   const outer = v.access.joinedFrom && depth < verdicts.length ? outerOf(v, verdicts) : undefined;
-  return outer ? Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * v.matchedRows) : outerRowsOf(v);
+  if (!outer) return outerRowsOf(v);
+  const perRow = v.access.outerJoined ? Math.max(1, v.matchedRows) : v.matchedRows;
+  return Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * perRow);
 }
 
 function outerOf(v: AccessVerdict, verdicts: AccessVerdict[]): AccessVerdict | undefined {

@@ -9,6 +9,7 @@ import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
 import type { SqlDocumentParser } from '../sql/parseCache';
 import { predicateAtoms, type ColumnResolver, type JoinEquality } from '../sql/predicates';
 import { tableKey } from '../sql/identifiers';
+import { readOuterJoins } from './outerJoins';
 
 export interface SqlContext {
   file: string;
@@ -34,6 +35,8 @@ interface Binding {
 
 class Scope {
   readonly bindings = new Map<string, Binding>();
+  /** The alias each FROM item (table, sub-select, function) is bound to. */
+  readonly leafAliases = new Map<Node, string>();
   constructor(
     readonly parent: Scope | undefined,
     readonly cteNames: Set<string>,
@@ -236,6 +239,7 @@ function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: Set<stri
     const alias = rv.alias?.aliasname ?? rv.relname;
     const isCte = !rv.schemaname && ctes.has(rv.relname);
     scope.bindings.set(alias, { alias, table: isCte ? undefined : tableKey(rv), nullable, order: order.n++ });
+    scope.leafAliases.set(node, alias);
     return;
   }
   if (node.JoinExpr) {
@@ -250,13 +254,28 @@ function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: Set<stri
     const rs = node.RangeSubselect;
     const alias = rs.alias?.aliasname ?? `subquery${order.n}`;
     scope.bindings.set(alias, { alias, nullable, order: order.n++ });
+    scope.leafAliases.set(node, alias);
     if (rs.subquery) analyzeStatement(rs.subquery, sc, rs.lateral ? scope : undefined, ctes);
     return;
   }
   if (node.RangeFunction) {
     const alias = node.RangeFunction.alias?.aliasname ?? `function${order.n}`;
     scope.bindings.set(alias, { alias, nullable, order: order.n++ });
+    scope.leafAliases.set(node, alias);
   }
+}
+
+/**
+ * Settles which tables the outer joins of `from` leave nullable once the WHERE clause has had its say (see
+ * outerJoins.ts), and returns each outer join's ON condition with the tables it can't filter.
+ */
+function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, schema: SchemaModel | undefined): Map<Node, Set<string>> | undefined {
+  let outer = false;
+  for (const b of scope.bindings.values()) outer ||= b.nullable;
+  if (!outer) return undefined;
+  const reading = readOuterJoins(from, where, resolverFor(scope, schema), (leaf) => scope.leafAliases.get(leaf));
+  for (const b of scope.bindings.values()) b.nullable = reading.nullable.has(b.alias);
+  return reading.preservedBy;
 }
 
 function joinQuals(node: Node, out: Node[]): void {
@@ -337,6 +356,8 @@ function impliedEqualities(scope: Scope, joins: JoinEquality[]): void {
 interface ClauseSet {
   where?: Node;
   extraQuals: Node[];
+  /** Of extraQuals, the ON conditions of outer joins, with the tables whose rows they keep (see outerJoins.ts). */
+  preservedBy?: Map<Node, Set<string>>;
   targets: Node[];
   sort: Node[];
   group: Node[];
@@ -364,6 +385,7 @@ function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefine
   analyzeScope(scope, sc, names, {
     where: sel.whereClause,
     extraQuals: quals,
+    preservedBy: settleOuterJoins(scope, sel.fromClause ?? [], sel.whereClause, sc.ctx.schema),
     targets: sel.targetList ?? [],
     sort: sel.sortClause ?? [],
     group: sel.groupClause ?? [],
@@ -385,13 +407,15 @@ function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, paren
   scope.bindings.set(alias, target);
   accessFor(target, sc, kind);
   const quals: Node[] = [];
-  for (const f of stmt.fromClause ?? stmt.usingClause ?? []) {
+  const from: Node[] = stmt.fromClause ?? stmt.usingClause ?? [];
+  for (const f of from) {
     addRange(f, scope, sc, names, order, false);
     joinQuals(f, quals);
   }
   analyzeScope(scope, sc, names, {
     where: stmt.whereClause,
     extraQuals: quals,
+    preservedBy: settleOuterJoins(scope, from, stmt.whereClause, sc.ctx.schema),
     targets: [...(stmt.targetList ?? []), ...(stmt.returningClause?.exprs ?? stmt.returningList ?? [])],
     sort: [],
     group: [],
@@ -405,9 +429,13 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: 
   for (const b of scope.bindings.values()) accessFor(b, sc);
 
   const conj = predicateAtoms(c.where, resolve);
+  // A WHERE condition on a table an outer join leaves nullable (`… IS NULL` after a LEFT JOIN) filters the
+  // joined rows, not that table's scan; an outer join's ON condition on its preserved side filters neither.
+  if (c.preservedBy) conj.atoms = conj.atoms.filter((a) => !scope.bindings.get(a.binding)?.nullable);
   for (const q of c.extraQuals) {
     const more = predicateAtoms(q, resolve);
-    conj.atoms.push(...more.atoms);
+    const kept = c.preservedBy?.get(q);
+    conj.atoms.push(...(kept ? more.atoms.filter((a) => !kept.has(a.binding)) : more.atoms));
     conj.joins.push(...more.joins);
     conj.subqueries.push(...more.subqueries);
   }

@@ -1,0 +1,67 @@
+/**
+ * Outer joins as PostgreSQL plans them (reduce_outer_joins()): a condition that rejects the NULL row of a
+ * nullable table makes its outer join inner — from the WHERE clause, or from the ON clause of a join above it
+ * (`a LEFT JOIN b ON … LEFT JOIN c ON c.id = b."cId" WHERE c.x = 1` leaves no NULL row of c, and c's own
+ * condition then leaves none of b). What stays outer tells two things the shape needs: which tables are still
+ * nullable (they can't drive a join), and which tables an outer join's ON condition can't filter (the preserved
+ * side keeps every row; its ON conditions only decide what it is joined to).
+ */
+import type { Node } from '../sql/expr';
+import { nullRejectedBindings } from '../sql/nullRejecting';
+import type { ColumnResolver } from '../sql/predicates';
+
+export interface OuterJoinReading {
+  /** Aliases on the nullable side of an outer join that stays outer. */
+  nullable: Set<string>;
+  /** Each outer join's ON condition, with the aliases whose rows it keeps whatever it says. */
+  preservedBy: Map<Node, Set<string>>;
+}
+
+type JoinType = 'JOIN_INNER' | 'JOIN_LEFT' | 'JOIN_RIGHT' | 'JOIN_FULL' | string;
+
+/**
+ * Reads the FROM items after the WHERE clause's say. `aliasOf` names a FROM leaf (table, sub-select, function)
+ * the way the scope bound it.
+ */
+export function readOuterJoins(from: Node[], where: Node | undefined, resolve: ColumnResolver, aliasOf: (leaf: Node) => string | undefined): OuterJoinReading {
+  const reading: OuterJoinReading = { nullable: new Set(), preservedBy: new Map() };
+  const rejected = nullRejectedBindings(where, resolve);
+  const under = new Map<Node, string[]>();
+  const aliasesUnder = (n: Node): string[] => {
+    let found = under.get(n);
+    if (!found) {
+      const j = n.JoinExpr;
+      found = j ? [...(j.larg ? aliasesUnder(j.larg) : []), ...(j.rarg ? aliasesUnder(j.rarg) : [])] : [aliasOf(n)].filter((a): a is string => a !== undefined);
+      under.set(n, found);
+    }
+    return found;
+  };
+  const visit = (n: Node, forced: Set<string>, nullable: boolean): void => {
+    const j = n.JoinExpr;
+    if (!j) {
+      if (nullable) for (const a of aliasesUnder(n)) reading.nullable.add(a);
+      return;
+    }
+    const left = j.larg ? aliasesUnder(j.larg) : [];
+    const right = j.rarg ? aliasesUnder(j.rarg) : [];
+    const hitLeft = left.some((a) => forced.has(a));
+    const hitRight = right.some((a) => forced.has(a));
+    let type: JoinType = j.jointype;
+    if (type === 'JOIN_LEFT' && hitRight) type = 'JOIN_INNER';
+    else if (type === 'JOIN_RIGHT' && hitLeft) type = 'JOIN_INNER';
+    else if (type === 'JOIN_FULL') type = hitLeft && hitRight ? 'JOIN_INNER' : hitLeft ? 'JOIN_LEFT' : hitRight ? 'JOIN_RIGHT' : type;
+    const own = type === 'JOIN_FULL' ? new Set<string>() : nullRejectedBindings(j.quals, resolve);
+    const withOwn = own.size ? new Set([...forced, ...own]) : forced;
+    // The ON condition rejects NULL rows inside the side it filters: all of an inner join, the nullable side of an outer one.
+    const leftNullable = nullable || type === 'JOIN_RIGHT' || type === 'JOIN_FULL';
+    const rightNullable = nullable || type === 'JOIN_LEFT' || type === 'JOIN_FULL';
+    if (j.larg) visit(j.larg, type === 'JOIN_INNER' || type === 'JOIN_RIGHT' ? withOwn : forced, leftNullable);
+    if (j.rarg) visit(j.rarg, type === 'JOIN_INNER' || type === 'JOIN_LEFT' ? withOwn : forced, rightNullable);
+    if (j.quals && type !== 'JOIN_INNER') {
+      const kept = type === 'JOIN_LEFT' ? left : type === 'JOIN_RIGHT' ? right : [...left, ...right];
+      reading.preservedBy.set(j.quals, new Set(kept));
+    }
+  };
+  for (const f of from) visit(f, rejected, false);
+  return reading;
+}

@@ -1,0 +1,104 @@
+/**
+ * Outer joins as PostgreSQL plans them: a condition that rejects a nullable table's NULL row makes its join
+ * inner (reduce_outer_joins), a WHERE condition on a table that stays nullable filters the joined rows (not that
+ * table's scan), an outer join's ON condition on its preserved side filters nothing, and the nullable side hands
+ * on at least one row per row it is joined to.
+ */
+import assert from 'node:assert/strict';
+import { verdictsFor } from '../../../src/core/analysis/verdicts';
+import { LineIndex } from '../../../src/core/model/location';
+import { shapesFromSqlText } from '../../../src/core/shapes/fromSql';
+import { initSqlParser } from '../../../src/core/sql/parser';
+import { options, schemaFrom } from '../matcher/harness';
+
+const DDL = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, org int NOT NULL, name text);
+CREATE UNIQUE INDEX users_email_key ON users (email);
+CREATE INDEX users_org_idx ON users (org);
+CREATE TABLE courses (id bigint PRIMARY KEY, title text NOT NULL, published boolean NOT NULL);
+CREATE INDEX courses_published_idx ON courses (published);
+CREATE TABLE enrollments (id bigint PRIMARY KEY, user_id bigint NOT NULL, course_id bigint NOT NULL, status text NOT NULL);
+CREATE INDEX enrollments_user_id_idx ON enrollments (user_id);
+CREATE INDEX enrollments_course_id_idx ON enrollments (course_id);
+CREATE TABLE certificates (id bigint PRIMARY KEY, user_id bigint NOT NULL, course_id bigint NOT NULL);
+CREATE INDEX certificates_user_id_idx ON certificates (user_id);
+`;
+const opts = options({ users: 100_000, courses: 10_000, enrollments: 1_000_000, certificates: 1_000 });
+
+function verdicts(sql: string) {
+  const schema = schemaFrom(DDL);
+  const { shapes, problems } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+  assert.deepEqual(problems, []);
+  const found = verdictsFor(shapes, schema, opts)[0].accesses;
+  return (table: string) => found.find((a) => a.access.table === table)!;
+}
+
+const LEFT_CHAIN = 'SELECT * FROM enrollments e LEFT JOIN courses c ON c.id = e.course_id LEFT JOIN users u ON u.id = e.user_id';
+
+describe('outer joins', () => {
+  before(() => initSqlParser());
+
+  it('makes a LEFT JOIN inner when the WHERE clause rejects its NULL row: the filtered table can then drive', () => {
+    const outer = verdicts(LEFT_CHAIN);
+    assert.equal(outer('users').access.outerJoined, true);
+    const v = verdicts(`${LEFT_CHAIN} WHERE u.email = $1`);
+    assert.equal(v('users').access.outerJoined, undefined);
+    // One user by its unique email, then that user's enrollments by user_id: not every enrollment read.
+    assert.equal(v('users').access.joinedFrom, undefined);
+    assert.equal(v('users').best?.index.name, 'users_email_key');
+    assert.equal(v('enrollments').access.joinedFrom, 'users');
+    assert.equal(v('enrollments').best?.index.name, 'enrollments_user_id_idx');
+    // courses is still outer-joined: nothing rejects its NULL row.
+    assert.equal(v('courses').access.outerJoined, true);
+  });
+
+  it("carries the inner join down a chain: the upper join's ON condition rejects the NULL row of the table below", () => {
+    const sql = 'SELECT * FROM users u LEFT JOIN enrollments e ON e.user_id = u.id LEFT JOIN courses c ON c.id = e.course_id';
+    assert.equal(verdicts(sql)('enrollments').access.outerJoined, true);
+    const v = verdicts(`${sql} WHERE c.published`);
+    assert.equal(v('courses').access.outerJoined, undefined);
+    assert.equal(v('enrollments').access.outerJoined, undefined);
+  });
+
+  it('keeps the join outer for a condition that a NULL row passes, or that only one branch of an OR rejects', () => {
+    for (const where of ['u.email IS NULL', 'u.email IS DISTINCT FROM $1', 'coalesce(u.name, $1) = $2', 'u.email = $1 OR e.status = $2']) {
+      const v = verdicts(`${LEFT_CHAIN} WHERE ${where}`);
+      assert.equal(v('users').access.outerJoined, true, where);
+    }
+    for (const where of ['u.email = $1 OR u.org = $2', 'lower(u.email) = $1', 'u.name IS NOT NULL', 'u.org::text LIKE $1']) {
+      assert.equal(verdicts(`${LEFT_CHAIN} WHERE ${where}`)('users').access.outerJoined, undefined, where);
+    }
+  });
+
+  it('reads `LEFT JOIN … WHERE x.id IS NULL` (an anti-join) as no filter on x: its rows are looked up or hashed by the join key', () => {
+    const v = verdicts('SELECT c.* FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id WHERE e.id IS NULL');
+    const e = v('enrollments');
+    assert.deepEqual(e.access.predicates, []);
+    assert.notEqual(e.best?.index.name, 'enrollments_pkey');
+  });
+
+  it("does not filter the preserved side by the outer join's ON condition; the nullable side keeps its own", () => {
+    const v = verdicts('SELECT * FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id AND c.published = false AND e.status = $1');
+    assert.deepEqual(v('courses').access.predicates, []);
+    assert.deepEqual(
+      v('enrollments').access.predicates.map((p) => p.atom),
+      [{ kind: 'compare', column: 'status', op: '=', value: { kind: 'param' } }],
+    );
+  });
+
+  it('reads RIGHT and FULL joins the same way, side for side', () => {
+    const right = verdicts('SELECT * FROM enrollments e RIGHT JOIN users u ON u.id = e.user_id WHERE e.status = $1');
+    assert.equal(right('enrollments').access.outerJoined, undefined);
+    assert.equal(verdicts('SELECT * FROM enrollments e RIGHT JOIN users u ON u.id = e.user_id')('enrollments').access.outerJoined, true);
+    const full = verdicts('SELECT * FROM enrollments e FULL JOIN users u ON u.id = e.user_id WHERE e.status = $1');
+    assert.equal(full('enrollments').access.outerJoined, undefined);
+    assert.equal(full('users').access.outerJoined, true);
+  });
+
+  it('hands on at least one row per row from the nullable side, so the next table sees every row joined so far', () => {
+    // The users of one org; a certificate for one course is rare, so most of them get the NULL row.
+    const sql = 'SELECT * FROM users u LEFT JOIN certificates ce ON ce.user_id = u.id AND ce.course_id = $2 LEFT JOIN courses c ON c.id = ce.course_id WHERE u.org = $1';
+    const v = verdicts(sql);
+    assert.ok(v('courses').outerRows! >= v('users').matchedRows * 0.99, `rows reaching courses: ${v('courses').outerRows} of ${v('users').matchedRows} users`);
+  });
+});
