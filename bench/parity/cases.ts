@@ -604,6 +604,37 @@ export const CASES: ParityCase[] = [
     sql: `SELECT e.id, cp."progressPercent" FROM enrollments e JOIN course_progress cp ON cp."userId" = e."userId" AND cp."courseId" = e."courseId" WHERE e.status = 'ACTIVE'`,
   },
 
+  // ── Outer joins ───────────────────────────────────────────────────────────────────────────────
+  {
+    id: 'outer-reduced-by-where',
+    category: 'outer-join',
+    note: "LEFT JOINs, but the WHERE clause rejects users' NULL row: that join is inner, so the planner starts from the user by email and looks the enrollments up by userId",
+    sql: `SELECT e.id, c.title, u.email FROM enrollments e LEFT JOIN courses c ON c.id = e."courseId" LEFT JOIN users u ON u.id = e."userId" WHERE u.email = $1`,
+  },
+  {
+    id: 'outer-chain-reduced',
+    category: 'outer-join',
+    note: "a LEFT JOIN chain whose last table is filtered in WHERE: both joins are inner (the last join's ON rejects the middle table's NULL row), and the filtered certificate drives",
+    sql: `SELECT u.email, c."certificateNo" FROM users u LEFT JOIN certificates c ON c."userId" = u.id LEFT JOIN courses co ON co.id = c."courseId" WHERE c."certificateNo" = $1`,
+  },
+  {
+    id: 'outer-anti-join',
+    category: 'outer-join',
+    note: 'courses without enrollments, as LEFT JOIN … IS NULL: an anti-join on courseId, not a lookup of enrollments by a NULL id',
+    sql: `SELECT c.id, c.title FROM courses c LEFT JOIN enrollments e ON e."courseId" = c.id WHERE e.id IS NULL`,
+  },
+  {
+    id: 'outer-preserved-on-filter',
+    category: 'outer-join',
+    note: "an ON condition on the LEFT JOIN's preserved side filters none of its rows: every course is read",
+    sql: `SELECT c.id, m.title FROM courses c LEFT JOIN course_modules m ON m."courseId" = c.id AND c.published = false`,
+  },
+  {
+    id: 'outer-nullable-on-filter',
+    category: 'outer-join',
+    note: "the user's enrollments, left-joined to their progress: one user, a few lookups on each side",
+    sql: `SELECT e.id, p."progressPercent" FROM enrollments e LEFT JOIN course_progress p ON p."userId" = e."userId" AND p."courseId" = e."courseId" WHERE e."userId" = $1`,
+  },
   // ── Semi-joins (IN (SELECT …), EXISTS) ─────────────────────────────────────────────────────────
   {
     id: 'semi-in-courses-of-user',

@@ -52,6 +52,7 @@ export type Category =
   | 'full-text'
   | 'selectivity'
   | 'join'
+  | 'outer-join'
   | 'limit'
   | 'skip-scan'
   | 'sample-sql'
