@@ -157,7 +157,8 @@ function keysSoFar(list: TableAccess[]): TableAccess[] {
 function rowsOutOf(v: AccessVerdict, verdicts: AccessVerdict[], depth = 0): number {
   const outer = v.access.joinedFrom && depth < verdicts.length ? outerOf(v, verdicts) : undefined;
   if (!outer) return outerRowsOf(v);
-  const perRow = v.access.outerJoined ? Math.max(1, v.matchedRows) : v.matchedRows;
+  // Once per outer join: where the outer side is nullable too (`u LEFT JOIN (e JOIN c …)`), its own step counted it.
+  const perRow = v.access.outerJoined && !outer.access.outerJoined ? Math.max(1, v.matchedRows) : v.matchedRows;
   return Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * perRow);
 }
 

@@ -7,7 +7,8 @@ import { columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sq
 import { lexSql, type SqlToken } from '../sql/lexer';
 import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
 import type { SqlDocumentParser } from '../sql/parseCache';
-import { predicateAtoms, type ColumnResolver, type JoinEquality } from '../sql/predicates';
+import { predicateAtoms, splitAnd, type ColumnResolver, type Conjuncts, type JoinEquality } from '../sql/predicates';
+import { acceptsNull } from '../sql/nullRejecting';
 import { tableKey } from '../sql/identifiers';
 import { readOuterJoins } from './outerJoins';
 
@@ -267,13 +268,21 @@ function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: Set<stri
 
 /**
  * Settles which tables the outer joins of `from` leave nullable once the WHERE clause has had its say (see
- * outerJoins.ts), and returns each outer join's ON condition with the tables it can't filter.
+ * outerJoins.ts), and returns each outer join's ON condition with the tables it can't filter. Must run before
+ * the scope's accesses are made (they take `nullable` as outerJoined). A column the schema does not place in
+ * one table of the scope proves nothing (resolverFor's guess could name the nullable table).
  */
 function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, schema: SchemaModel | undefined): Map<Node, Set<string>> | undefined {
   let outer = false;
   for (const b of scope.bindings.values()) outer ||= b.nullable;
   if (!outer) return undefined;
-  const reading = readOuterJoins(from, where, resolverFor(scope, schema), (leaf) => scope.leafAliases.get(leaf));
+  const resolve = resolverFor(scope, schema);
+  const placed: ColumnResolver = (qualifier, column) => {
+    if (qualifier) return resolve(qualifier, column);
+    const owners = [...scope.bindings.values()].filter((b) => b.table && schema?.tables.get(b.table)?.columns.has(column));
+    return owners.length === 1 ? owners[0].alias : undefined;
+  };
+  const reading = readOuterJoins(from, where, placed, (leaf) => scope.leafAliases.get(leaf));
   for (const b of scope.bindings.values()) b.nullable = reading.nullable.has(b.alias);
   return reading.preservedBy;
 }
@@ -382,10 +391,11 @@ function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefine
     addRange(f, scope, sc, names, order, false);
     joinQuals(f, quals);
   }
+  const preservedBy = settleOuterJoins(scope, sel.fromClause ?? [], sel.whereClause, sc.ctx.schema);
   analyzeScope(scope, sc, names, {
     where: sel.whereClause,
     extraQuals: quals,
-    preservedBy: settleOuterJoins(scope, sel.fromClause ?? [], sel.whereClause, sc.ctx.schema),
+    preservedBy,
     targets: sel.targetList ?? [],
     sort: sel.sortClause ?? [],
     group: sel.groupClause ?? [],
@@ -412,10 +422,11 @@ function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, paren
     addRange(f, scope, sc, names, order, false);
     joinQuals(f, quals);
   }
+  const preservedBy = settleOuterJoins(scope, from, stmt.whereClause, sc.ctx.schema);
   analyzeScope(scope, sc, names, {
     where: stmt.whereClause,
     extraQuals: quals,
-    preservedBy: settleOuterJoins(scope, from, stmt.whereClause, sc.ctx.schema),
+    preservedBy,
     targets: [...(stmt.targetList ?? []), ...(stmt.returningClause?.exprs ?? stmt.returningList ?? [])],
     sort: [],
     group: [],
@@ -423,20 +434,34 @@ function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, paren
   });
 }
 
+/**
+ * The WHERE clause's atoms, less the conditions a table's NULL row passes (`e.id IS NULL`) on tables an outer
+ * join leaves nullable: they test the join's result (an anti-join), not rows PostgreSQL could filter in the scan.
+ */
+function whereAtoms(where: Node | undefined, scope: Scope, resolve: ColumnResolver): Conjuncts {
+  const out: Conjuncts = { atoms: [], joins: [], subqueries: [] };
+  for (const c of splitAnd(where)) {
+    const more = predicateAtoms(c, resolve);
+    if (acceptsNull(c) && more.atoms.length > 0 && more.atoms.every((a) => scope.bindings.get(a.binding)?.nullable)) continue;
+    out.atoms.push(...more.atoms);
+    out.joins.push(...more.joins);
+    out.subqueries.push(...more.subqueries);
+  }
+  return out;
+}
+
 function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: ClauseSet): void {
   const schema = sc.ctx.schema;
   const resolve = resolverFor(scope, schema);
   for (const b of scope.bindings.values()) accessFor(b, sc);
 
-  const conj = predicateAtoms(c.where, resolve);
-  // A WHERE condition on a table an outer join leaves nullable (`… IS NULL` after a LEFT JOIN) filters the
-  // joined rows, not that table's scan; an outer join's ON condition on its preserved side filters neither.
-  if (c.preservedBy) conj.atoms = conj.atoms.filter((a) => !scope.bindings.get(a.binding)?.nullable);
+  const conj = c.preservedBy ? whereAtoms(c.where, scope, resolve) : predicateAtoms(c.where, resolve);
   for (const q of c.extraQuals) {
     const more = predicateAtoms(q, resolve);
+    // An outer join's ON condition filters none of its preserved side's rows, nor joins them to each other.
     const kept = c.preservedBy?.get(q);
     conj.atoms.push(...(kept ? more.atoms.filter((a) => !kept.has(a.binding)) : more.atoms));
-    conj.joins.push(...more.joins);
+    conj.joins.push(...(kept ? more.joins.filter((j) => !(kept.has(j.left.binding) && kept.has(j.right.binding))) : more.joins));
     conj.subqueries.push(...more.subqueries);
   }
   let owners: Map<number, Node> | undefined;

@@ -17,7 +17,8 @@ export interface OuterJoinReading {
   preservedBy: Map<Node, Set<string>>;
 }
 
-type JoinType = 'JOIN_INNER' | 'JOIN_LEFT' | 'JOIN_RIGHT' | 'JOIN_FULL' | string;
+type JoinType = 'JOIN_INNER' | 'JOIN_LEFT' | 'JOIN_RIGHT' | 'JOIN_FULL';
+const OUTER = new Set<string>(['JOIN_LEFT', 'JOIN_RIGHT', 'JOIN_FULL']);
 
 /**
  * Reads the FROM items after the WHERE clause's say. `aliasOf` names a FROM leaf (table, sub-select, function)
@@ -46,15 +47,15 @@ export function readOuterJoins(from: Node[], where: Node | undefined, resolve: C
     const right = j.rarg ? aliasesUnder(j.rarg) : [];
     const hitLeft = left.some((a) => forced.has(a));
     const hitRight = right.some((a) => forced.has(a));
-    let type: JoinType = j.jointype;
+    let type: JoinType = OUTER.has(j.jointype) ? j.jointype : 'JOIN_INNER';
     if (type === 'JOIN_LEFT' && hitRight) type = 'JOIN_INNER';
     else if (type === 'JOIN_RIGHT' && hitLeft) type = 'JOIN_INNER';
     else if (type === 'JOIN_FULL') type = hitLeft && hitRight ? 'JOIN_INNER' : hitLeft ? 'JOIN_LEFT' : hitRight ? 'JOIN_RIGHT' : type;
     const own = type === 'JOIN_FULL' ? new Set<string>() : nullRejectedBindings(j.quals, resolve);
     const withOwn = own.size ? new Set([...forced, ...own]) : forced;
-    // The ON condition rejects NULL rows inside the side it filters: all of an inner join, the nullable side of an outer one.
     const leftNullable = nullable || type === 'JOIN_RIGHT' || type === 'JOIN_FULL';
     const rightNullable = nullable || type === 'JOIN_LEFT' || type === 'JOIN_FULL';
+    // The ON condition rejects NULL rows inside the side it filters: all of an inner join, the nullable side of an outer one.
     if (j.larg) visit(j.larg, type === 'JOIN_INNER' || type === 'JOIN_RIGHT' ? withOwn : forced, leftNullable);
     if (j.rarg) visit(j.rarg, type === 'JOIN_INNER' || type === 'JOIN_LEFT' ? withOwn : forced, rightNullable);
     if (j.quals && type !== 'JOIN_INNER') {

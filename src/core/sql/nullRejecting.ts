@@ -2,18 +2,23 @@
  * Which tables a condition rejects NULL rows of: PostgreSQL's find_nonnullable_rels(), as far as the raw
  * parse tree tells. A WHERE condition that is false or NULL whenever a table's columns are all NULL turns an
  * outer join that makes that table nullable into an inner one (reduce_outer_joins()): `LEFT JOIN users u …
- * WHERE u.email = $1` is an inner join. Conservative: a condition counts only when every path to the column is
- * through operators PostgreSQL knows to be strict; anything else (COALESCE, IS NULL, IS DISTINCT FROM, most
- * function calls, sub-selects) rejects nothing.
+ * WHERE u.email = $1` is an inner join. A condition it cannot place (an operator class it does not know) rejects
+ * nothing here, so the join stays outer; callers must not read "not rejected" as "passes NULL" (see acceptsNull).
  */
 import { columnRef, type Node } from './expr';
 import type { ColumnResolver } from './predicates';
 
-/** Functions that are strict (NULL in, NULL out) and common in conditions on a column. */
-const STRICT_FUNCTIONS = new Set(['lower', 'upper', 'date_trunc', 'date_part', 'extract', 'length', 'char_length', 'btrim', 'ltrim', 'rtrim', 'abs', 'md5']);
+/** Functions that are not strict (a NULL argument need not give NULL); every other function is taken as strict. */
+const NON_STRICT_FUNCTIONS = new Set([
+  'coalesce', 'concat', 'concat_ws', 'format', 'num_nulls', 'num_nonnulls', 'array_append', 'array_prepend', 'array_cat',
+  'to_json', 'to_jsonb', 'json_build_object', 'jsonb_build_object', 'json_build_array', 'jsonb_build_array', 'row_to_json', 'nullif', 'greatest', 'least',
+]);
 
-/** A_Expr kinds that are strict in their operands (the comparison, LIKE, IN-list and BETWEEN families). */
-const STRICT_A_EXPR = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL', 'AEXPR_IN', 'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR', 'AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM']);
+/**
+ * A_Expr kinds that are NULL when their tested operand is: comparisons, `= ANY`, IN lists, LIKE, BETWEEN. Not
+ * `<> ALL (…)`: over an empty array it is true whatever the operand.
+ */
+const STRICT_A_EXPR = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_IN', 'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR', 'AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM']);
 
 /** The bindings (aliases) whose all-NULL row makes `qual` not true. */
 export function nullRejectedBindings(qual: Node | undefined, resolve: ColumnResolver): Set<string> {
@@ -30,12 +35,26 @@ export function nullRejectedBindings(qual: Node | undefined, resolve: ColumnReso
     for (const x of head ?? []) if (rest.every((s: Set<string>) => s.has(x))) out.add(x);
     return out;
   }
+  // NOT of a strict expression is NULL where the expression is (not of an AND or OR: NOT (x OR true) is false).
+  // (`NOT (x = ANY ('{}'))` is true for a NULL x, and NOT of a null test or a sub-select is no strict expression either.)
+  if (b?.boolop === 'NOT_EXPR') {
+    const arg = b.args?.[0];
+    if (arg?.A_Expr) {
+      if (arg.A_Expr.kind !== 'AEXPR_OP_ANY') for (const x of nullRejectedBindings(arg, resolve)) out.add(x);
+    } else if (arg?.ColumnRef || arg?.FuncCall || arg?.TypeCast) strictOperandBindings(arg, resolve, out);
+    return out;
+  }
   if (qual.A_Expr) {
     const e = qual.A_Expr;
     if (!STRICT_A_EXPR.has(e.kind)) return out;
-    strictOperandBindings(e.lexpr, resolve, out);
-    // An IN list or BETWEEN bounds: NULL there does not depend on the tested table.
-    if (e.kind === 'AEXPR_OP' || e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE' || e.kind === 'AEXPR_SIMILAR') strictOperandBindings(e.rexpr, resolve, out);
+    strictOperandBindings(e.lexpr, resolve, out, e.kind === 'AEXPR_OP' && isEquals(e));
+    // Both sides of an operator; not the elements of an IN list or an array, where one NULL does not make it NULL.
+    if (e.kind === 'AEXPR_OP' || e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE' || e.kind === 'AEXPR_SIMILAR') strictOperandBindings(e.rexpr, resolve, out, isEquals(e));
+    return out;
+  }
+  // `x IN (SELECT …)` becomes a semi-join whose condition is x = the sub-select's column.
+  if (qual.SubLink?.subLinkType === 'ANY_SUBLINK') {
+    strictOperandBindings(qual.SubLink.testexpr, resolve, out, true);
     return out;
   }
   if (qual.NullTest) {
@@ -47,13 +66,32 @@ export function nullRejectedBindings(qual: Node | undefined, resolve: ColumnReso
     if (t === 'IS_TRUE' || t === 'IS_FALSE' || t === 'IS_NOT_UNKNOWN') strictOperandBindings(qual.BooleanTest.arg, resolve, out);
     return out;
   }
-  // A boolean column on its own (`WHERE c.published`).
+  // A boolean column or a strict function on its own (`WHERE c.published`).
   strictOperandBindings(qual, resolve, out);
   return out;
 }
 
-/** Bindings of the columns an expression is NULL for when they are: through casts, strict operators and functions. */
-function strictOperandBindings(n: Node | undefined, resolve: ColumnResolver, out: Set<string>): void {
+/**
+ * Whether a WHERE condition is known to be true for a row that is all NULL on the tables it reads: `IS NULL`,
+ * `IS UNKNOWN`, `IS NOT TRUE`/`IS NOT FALSE`. Only such a condition on a table an outer join keeps nullable is
+ * a test of the join's result (an anti-join) rather than a filter PostgreSQL could push into that table's scan.
+ */
+export function acceptsNull(qual: Node | undefined): boolean {
+  if (qual?.NullTest) return qual.NullTest.nulltesttype === 'IS_NULL';
+  const t = qual?.BooleanTest?.booltesttype;
+  return t === 'IS_UNKNOWN' || t === 'IS_NOT_TRUE' || t === 'IS_NOT_FALSE';
+}
+
+function isEquals(e: Node): boolean {
+  return (e.name ?? []).map((x: Node) => x.String?.sval).join('.') === '=';
+}
+
+/**
+ * Bindings of the columns an expression is NULL for when they are: through casts, operators and strict
+ * functions. A row `(a, b)` compared by `=` is each of its columns (an AND of equalities); by any other
+ * operator, its first.
+ */
+function strictOperandBindings(n: Node | undefined, resolve: ColumnResolver, out: Set<string>, rowEquality = false): void {
   if (!n) return;
   const ref = columnRef(n);
   if (ref) {
@@ -70,9 +108,14 @@ function strictOperandBindings(n: Node | undefined, resolve: ColumnResolver, out
     strictOperandBindings(n.A_Expr.rexpr, resolve, out);
     return;
   }
+  if (n.RowExpr) {
+    const args: Node[] = n.RowExpr.args ?? [];
+    for (const arg of rowEquality ? args : args.slice(0, 1)) strictOperandBindings(arg, resolve, out);
+    return;
+  }
   const f = n.FuncCall;
-  if (f && !f.agg_star && !f.over && !f.agg_distinct) {
+  if (f && !f.agg_star && !f.over && !f.agg_distinct && !f.agg_filter) {
     const name = (f.funcname ?? []).map((x: Node) => x.String?.sval).filter(Boolean).pop();
-    if (name && STRICT_FUNCTIONS.has(name)) for (const arg of f.args ?? []) strictOperandBindings(arg, resolve, out);
+    if (name && !NON_STRICT_FUNCTIONS.has(name)) for (const arg of f.args ?? []) strictOperandBindings(arg, resolve, out);
   }
 }

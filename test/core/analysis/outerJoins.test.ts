@@ -102,3 +102,47 @@ describe('outer joins', () => {
     assert.ok(v('courses').outerRows! >= v('users').matchedRows * 0.99, `rows reaching courses: ${v('courses').outerRows} of ${v('users').matchedRows} users`);
   });
 });
+
+describe('outer joins: what settles them', () => {
+  before(() => initSqlParser());
+
+  it('keeps a WHERE filter on a table it cannot prove non-nullable, and proves NOT, IN (SELECT …), row equality and other functions', () => {
+    // A NULL row fails each of these: the join is inner and the filter is the table's own.
+    for (const where of ['NOT c.published', 'c.title IN (SELECT name FROM users)', '(c.title, c.published) = ($1, true)', 'date(c.title) = $1']) {
+      const c = verdicts(`SELECT * FROM users u LEFT JOIN courses c ON c.id = u.org WHERE ${where}`)('courses');
+      assert.equal(c.access.outerJoined, undefined, where);
+      assert.ok(c.access.predicates.length > 0, where);
+    }
+    // `<> ALL` of an empty array is true for a NULL title: the join stays outer, the filter is kept as before.
+    const all = verdicts('SELECT * FROM users u LEFT JOIN courses c ON c.id = u.org WHERE c.title <> ALL($1)')('courses');
+    assert.equal(all.access.outerJoined, true);
+    assert.ok(all.access.predicates.length > 0);
+  });
+
+  it("passes an inner join's ON condition down: it rejects the NULL row of an outer join below it", () => {
+    const v = verdicts('SELECT * FROM users u LEFT JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id');
+    assert.equal(v('enrollments').access.outerJoined, undefined);
+  });
+
+  it('leaves a parenthesised inner join on the nullable side outer, whatever its own ON condition says', () => {
+    const v = verdicts('SELECT * FROM users u LEFT JOIN (enrollments e JOIN courses c ON c.id = e.course_id AND c.published) ON e.user_id = u.id');
+    assert.equal(v('enrollments').access.outerJoined, true);
+    assert.equal(v('courses').access.outerJoined, true);
+  });
+
+  it("filters a RIGHT JOIN's left side by its ON condition, not its right (preserved) side", () => {
+    const v = verdicts('SELECT * FROM enrollments e RIGHT JOIN users u ON u.id = e.user_id AND u.org = 5 AND e.status = $1');
+    assert.deepEqual(v('users').access.predicates, []);
+    assert.equal(v('enrollments').access.predicates.length, 1);
+  });
+
+  it("does not join two preserved tables by an outer join's ON condition", () => {
+    const v = verdicts('SELECT * FROM users u JOIN courses c ON true LEFT JOIN enrollments e ON e.user_id = u.id AND c.id = u.org');
+    assert.deepEqual(v('courses').access.joinKeys, []);
+  });
+
+  it('settles the joins of UPDATE … FROM the same way', () => {
+    const v = verdicts('UPDATE courses c SET title = $2 FROM users u LEFT JOIN enrollments e ON e.user_id = u.id WHERE e.status = $1 AND c.id = e.course_id');
+    assert.equal(v('enrollments').access.outerJoined, undefined);
+  });
+});
