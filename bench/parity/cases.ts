@@ -561,6 +561,24 @@ export const CASES: ParityCase[] = [
     sql: `SELECT e.id, c.title FROM enrollments e JOIN courses c ON c.id = e."courseId" JOIN users u ON u.id = e."userId" WHERE u.role = 'STUDENT'`,
   },
   {
+    id: 'join3-far-filter-slug',
+    category: 'join',
+    note: 'three tables, only the last one filtered, by a unique key, and not joined to the FROM table: the planner starts from the course by slug, then its enrollments, then their users',
+    sql: `SELECT u.email FROM users u JOIN enrollments e ON e."userId" = u.id JOIN courses c ON c.id = e."courseId" WHERE c.slug = $1`,
+  },
+  {
+    id: 'join3-far-filter-email',
+    category: 'join',
+    note: "three tables, only the last one filtered, by a user's e-mail: the planner starts from the user, then the certificates by userId, then their courses by id",
+    sql: `SELECT co.title FROM courses co JOIN certificates ce ON ce."courseId" = co.id JOIN users u ON u.id = ce."userId" WHERE u.email = $1`,
+  },
+  {
+    id: 'join3-far-filter-lessons',
+    category: 'join',
+    note: "lessons of one course by slug, through its modules: the planner starts from the course, then the modules by courseId, then the lessons by moduleId",
+    sql: `SELECT l.title FROM lessons l JOIN course_modules m ON m.id = l."moduleId" JOIN courses c ON c.id = m."courseId" WHERE c.slug = $1`,
+  },
+  {
     id: 'join-roster-users',
     category: 'join',
     note: 'roster: enrollments of one course joined to users',

@@ -1,5 +1,5 @@
 /**
- * The reduced planner-parity suite (the full one is `npm run parity`, bench/parity/): 34 of its most
+ * The reduced planner-parity suite (the full one is `npm run parity`, bench/parity/): 35 of its most
  * discriminating cases — one or two per B-tree rule the matcher implements, the missing-index
  * assessment on a rare and a common value, a join, LIMIT, Prisma and the sample's SQL, plus the
  * known disagreements of the last full run, so that a fix of the matcher shows up here — on a real
@@ -55,6 +55,7 @@ const IDS = [
   'semi-exists-courses-of-user', // a correlated EXISTS was read with the outer table driving
   'join-order-both-filtered', // two filtered tables: the joined one's unique key is the cheaper start
   'outer-anti-join', // LEFT JOIN … WHERE x.id IS NULL was read as a lookup of x by a NULL id
+  'join3-far-filter-email', // only the last table of a chain filtered: the join starts there and walks back
 ];
 
 /**
@@ -63,9 +64,10 @@ const IDS = [
  * before them: 23, none of the 7 then-known disagreements); with the two semi-join cases and EXISTS read
  * as a semi-join, three runs gave 32 of 32 (2026-11-27); with join order by cost and its case, two runs gave
  * 33 of 33 (2026-11-27, stop 13); with outer joins read after the WHERE clause and the anti-join case, two
- * runs gave 34 of 34 (2026-11-27, stop 16). Never lower it to let a change pass.
+ * runs gave 34 of 34 (2026-11-27, stop 16); with a join started from a filtered table further along and its
+ * case, two runs gave 35 of 35 (stop 16). Never lower it to let a change pass.
  */
-const AGREEMENT_FLOOR = 33;
+const AGREEMENT_FLOOR = 34;
 
 describe('planner parity (reduced suite, PostgreSQL 15)', function () {
   this.timeout(180_000);

@@ -200,11 +200,16 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
   const joinedToFirst = (a: TableAccess) => a !== first && (a.joinedFrom === first.table || semiKeys.some((k) => k.otherTable === a.table)) && !a.outerJoined && keys.some((j) => j.otherTable === a.table);
   let driver: TableAccess | undefined;
   if (own.length === 0) {
-    const filtered = accesses.filter((a) => joinedToFirst(a) && a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in'));
+    const equality = (a: TableAccess) => a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in');
+    // With three tables or more, a table further along the join may be the one filtered (`users → enrollments →
+    // courses WHERE c.slug = $1`): the join then starts there and walks back along its keys.
+    const further = accesses.length > 2 && semiKeys.length === 0 && new Set(accesses.map((a) => a.table)).size === accesses.length;
+    const filtered = accesses.filter((a) => (joinedToFirst(a) || (further && a !== first && !a.outerJoined)) && equality(a));
     if (filtered.length === 0) return accesses;
     driver = filtered
       .map((a) => ({ a, rows: analyze({ ...a, joinedFrom: undefined }).matchedRows }))
       .sort((x, y) => x.rows - y.rows)[0].a;
+    if (!joinedToFirst(driver)) return walkFrom(accesses, first, driver) ?? accesses;
   } else {
     // Both filtered: the cheaper order of the FROM table and each table joined to it with a filter of its
     // own, unless the FROM table's index gives an ORDER BY … LIMIT its order (the scan stops at the LIMIT;
@@ -235,6 +240,41 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
     return pick?.list ?? accesses;
   }
   return reverse(accesses, first, driver, semiKeys) ?? accesses;
+}
+
+/**
+ * The join driven from `driver`, a table not joined to the FROM table directly: the others in the order a walk
+ * along the join keys from it reaches them, each looked up from the first table before it that it has a key to,
+ * by its keys to the tables before it (a key to a table after it is that table's condition). Undefined when the
+ * keys don't reach every table (a cross join, a sub-select's tables).
+ */
+function walkFrom(accesses: TableAccess[], first: TableAccess, driver: TableAccess): TableAccess[] | undefined {
+  const at = new Map(accesses.map((a) => [a.table, a]));
+  const order = [driver];
+  const reached = new Set(order);
+  for (let i = 0; i < order.length; i++) {
+    for (const k of order[i].joinKeys) {
+      const next = at.get(k.otherTable);
+      if (next && !reached.has(next) && !next.outerJoined) {
+        reached.add(next);
+        order.push(next);
+      }
+    }
+  }
+  if (order.length !== accesses.length) return undefined;
+  const pos = new Map(order.map((a, i) => [a.table, i]));
+  const walked = accesses.map((a) => {
+    if (a === driver) return { ...a, joinedFrom: undefined };
+    const i = pos.get(a.table)!;
+    // Keys to tables outside this join (a LATERAL correlation) stay.
+    const joinKeys = a.joinKeys.filter((k) => (pos.get(k.otherTable) ?? -1) < i);
+    const from = joinKeys.find((k) => pos.has(k.otherTable));
+    if (!from) return undefined;
+    if (a !== first) return { ...a, joinKeys, joinedFrom: from.otherTable };
+    const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which is joined after "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
+    return { ...a, joinKeys, joinedFrom: from.otherTable, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
+  });
+  return walked.every((a) => a !== undefined) ? (walked as TableAccess[]) : undefined;
 }
 
 /** The join driven from `driver`, the FROM table looked up by the join key; undefined when the keys don't allow it. */

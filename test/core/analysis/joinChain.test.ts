@@ -50,6 +50,22 @@ describe('joins of three tables or more, as a chain', () => {
     assert.equal(comma('courses').outerRows, chain('courses').outerRows);
   });
 
+  it('starts from a filtered table further along the join and walks back along the keys', () => {
+    const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id WHERE c.id = $1');
+    assert.equal(v('courses').access.joinedFrom, undefined);
+    assert.equal(v('courses').best?.index.name, 'courses_pkey');
+    // Enrollments by their key to courses alone (user_id joins afterwards), then users by id.
+    assert.deepEqual(v('enrollments').access.joinKeys, [{ column: 'course_id', otherTable: 'courses', otherColumn: 'id' }]);
+    assert.equal(v('enrollments').access.joinedFrom, 'courses');
+    assert.deepEqual(v('users').access.joinKeys, [{ column: 'id', otherTable: 'enrollments', otherColumn: 'user_id' }]);
+    assert.equal(v('users').best?.index.name, 'users_pkey');
+  });
+
+  it('keeps the written order when the keys do not reach every table from the filtered one', () => {
+    const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id CROSS JOIN courses c WHERE c.id = $1');
+    assert.equal(v('users').access.joinedFrom, undefined);
+  });
+
   it("keeps a key to a later table that is joined from elsewhere: a LATERAL sub-select's correlation", () => {
     const v = verdicts('SELECT * FROM users u JOIN orgs o ON o.id = u.id CROSS JOIN LATERAL (SELECT * FROM memberships m WHERE m.user_id = u.id AND m.org_id = o.id LIMIT 5) x WHERE u.org = $1');
     assert.deepEqual(v('memberships').access.joinKeys.map((j) => j.otherTable).sort(), ['orgs', 'users']);
