@@ -579,6 +579,18 @@ export const CASES: ParityCase[] = [
     sql: `SELECT l.title FROM lessons l JOIN course_modules m ON m.id = l."moduleId" JOIN courses c ON c.id = m."courseId" WHERE c.slug = $1`,
   },
   {
+    id: 'join3-far-filter-both',
+    category: 'join',
+    note: 'the FROM table filtered by a common value, the last table of the chain by a unique key: the planner starts from the course, not from the students',
+    sql: `SELECT u.email FROM users u JOIN enrollments e ON e."userId" = u.id JOIN courses c ON c.id = e."courseId" WHERE c.slug = $1 AND u.role = 'STUDENT'`,
+  },
+  {
+    id: 'join3-far-filter-from-keeps',
+    category: 'join',
+    note: 'the FROM table filtered by a unique key, the last table loosely: the user keeps driving',
+    sql: `SELECT c.title FROM users u JOIN enrollments e ON e."userId" = u.id JOIN courses c ON c.id = e."courseId" WHERE u.email = $1 AND c.published = true`,
+  },
+  {
     id: 'join-roster-users',
     category: 'join',
     note: 'roster: enrollments of one course joined to users',

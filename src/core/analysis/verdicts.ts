@@ -95,16 +95,11 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
   if (accesses.length < 2) return accesses.map(analyze);
   const list = keysSoFar(chooseDriver(accesses, analyze));
   const verdicts = list.map(analyze);
-  // An inner side is looked up once per outer row (nested loop) unless reading it once for a hash join costs less.
   return verdicts.map((v) => {
-    if (!v.access.joinedFrom) return v;
-    const outer = outerOf(v, verdicts);
-    if (!outer) return v;
-    const outerRows = rowsOutOf(outer, verdicts);
-    const alone = analyze(readOnce(v.access));
-    const once = costOf(alone) + outerRows * HASH_PROBE;
-    const lookups = v.best ? outerRows * v.best.cost : Infinity;
-    if (lookups <= once) return { ...v, outerRows };
+    const inner = innerSide(v, verdicts, analyze);
+    if (!inner) return v;
+    const { outer, outerRows, alone } = inner;
+    if (!inner.hashJoin) return { ...v, outerRows };
     const how = alone.best ? `through "${alone.best.index.name}"` : 'once';
     return {
       ...alone,
@@ -114,6 +109,29 @@ function joinVerdicts(accesses: TableAccess[], analyze: Analyze): AccessVerdict[
       reason: `hash join: ~${fmt(outerRows)} rows of ${outer.access.alias ?? outer.access.table} to match, so reading "${v.access.table}" ${how} costs less than a lookup for each; ${alone.reason}`,
     };
   });
+}
+
+/**
+ * How an inner side of the join is read: looked up once per outer row (nested loop) unless reading it once for a
+ * hash join costs less. Undefined for a table that drives.
+ */
+function innerSide(v: AccessVerdict, verdicts: AccessVerdict[], analyze: Analyze) {
+  if (!v.access.joinedFrom) return undefined;
+  const outer = outerOf(v, verdicts);
+  if (!outer) return undefined;
+  const outerRows = rowsOutOf(outer, verdicts);
+  const alone = analyze(readOnce(v.access));
+  const once = costOf(alone) + outerRows * HASH_PROBE;
+  const lookups = v.best ? outerRows * v.best.cost : Infinity;
+  return { outer, outerRows, alone, hashJoin: lookups > once, cost: Math.min(lookups, once) };
+}
+
+/** What the whole join costs in this order: the driver's scan, and each inner side as innerSide reads it. */
+function joinCost(list: TableAccess[], analyze: Analyze): number {
+  const verdicts = keysSoFar(list).map(analyze);
+  let total = 0;
+  for (const v of verdicts) total += innerSide(v, verdicts, analyze)?.cost ?? costOf(v);
+  return total;
 }
 
 /**
@@ -236,6 +254,19 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
       const now = twoTableCost([whole, more ? { ...other, joinKeys: other.joinKeys.filter((j) => j.otherTable === first.table) } : other], analyze);
       const then = twoTableCost([reversed[accesses.indexOf(first)], reversed[accesses.indexOf(other)]], analyze) + distinct;
       if (then * JOIN_FUZZ < now && (!pick || now - then > pick.saving)) pick = { list: reversed, saving: now - then };
+    }
+    if (pick || !more || semiKeys.length > 0) return pick?.list ?? accesses;
+    // A table further along the join that starts from a handful of rows: the whole join costed in both orders.
+    const written = accesses.map((a) => (a === first ? whole : a));
+    let now: number | undefined;
+    for (const other of accesses) {
+      if (other === first || joinedToFirst(other) || other.outerJoined || other.predicates.length === 0) continue;
+      if (outerRowsOf(analyze({ ...other, joinedFrom: undefined, joinKeys: [] })) > FEW_ROWS) continue;
+      const walked = walkFrom(written, whole, other);
+      if (!walked) continue;
+      now ??= joinCost(written, analyze);
+      const then = joinCost(walked, analyze);
+      if (then * JOIN_FUZZ < now && (!pick || now - then > pick.saving)) pick = { list: walkFrom(accesses, first, other)!, saving: now - then };
     }
     return pick?.list ?? accesses;
   }

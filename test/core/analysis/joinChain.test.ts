@@ -14,6 +14,7 @@ CREATE TABLE users (id bigint PRIMARY KEY, org int NOT NULL);
 CREATE TABLE courses (id bigint PRIMARY KEY, title text NOT NULL);
 CREATE TABLE enrollments (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), course_id bigint NOT NULL REFERENCES courses (id));
 CREATE UNIQUE INDEX enrollments_user_id_course_id_key ON enrollments (user_id, course_id);
+CREATE INDEX enrollments_course_id_idx ON enrollments (course_id);
 CREATE TABLE orgs (id bigint PRIMARY KEY);
 CREATE TABLE memberships (id bigint PRIMARY KEY, user_id bigint NOT NULL, org_id bigint NOT NULL);
 CREATE UNIQUE INDEX memberships_user_id_org_id_key ON memberships (user_id, org_id);
@@ -59,6 +60,16 @@ describe('joins of three tables or more, as a chain', () => {
     assert.equal(v('enrollments').access.joinedFrom, 'courses');
     assert.deepEqual(v('users').access.joinKeys, [{ column: 'id', otherTable: 'enrollments', otherColumn: 'user_id' }]);
     assert.equal(v('users').best?.index.name, 'users_pkey');
+  });
+
+  it('starts from a table further along that keys a handful of rows when the FROM table is filtered loosely, by the cost of the whole join', () => {
+    const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id WHERE c.id = $1 AND u.org = $2');
+    assert.equal(v('courses').access.joinedFrom, undefined);
+    assert.equal(v('enrollments').access.joinedFrom, 'courses');
+    assert.equal(v('users').access.joinedFrom, 'enrollments');
+    // The FROM table by its primary key keeps driving.
+    const keeps = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id WHERE c.id = $1 AND u.id = $2');
+    assert.equal(keeps('users').access.joinedFrom, undefined);
   });
 
   it('keeps the written order when the keys do not reach every table from the filtered one', () => {
