@@ -4,6 +4,7 @@ import type { SchemaModel } from '../model/schema';
 import { analyzeAccess, fmt, sortCost } from '../matcher/analyzeAccess';
 import type { MatcherOptions } from '../matcher/options';
 import type { AccessVerdict } from '../matcher/types';
+import { foreignKeyCheckReason, foreignKeyChecks } from './foreignKeyChecks';
 
 export interface ShapeVerdict {
   shape: QueryShape;
@@ -18,7 +19,19 @@ type Analyze = (access: TableAccess) => AccessVerdict;
 
 export function verdictsFor(shapes: QueryShape[], schema: SchemaModel, opts: MatcherOptions): ShapeVerdict[] {
   const analyze: Analyze = (a) => analyzeAccess(a, schema, opts);
-  return shapes.map((shape) => ({ shape, accesses: joinVerdicts(shape.accesses, analyze) }));
+  return shapes.map((shape) => ({ shape, accesses: shapeVerdicts(shape, schema, analyze) }));
+}
+
+/** The verdicts of a statement's accesses, then of the searches its DELETEs make through foreign keys. */
+function shapeVerdicts(shape: QueryShape, schema: SchemaModel, analyze: Analyze): AccessVerdict[] {
+  const verdicts = joinVerdicts(shape.accesses, analyze);
+  for (const a of shape.accesses) {
+    for (const check of foreignKeyChecks(a, schema)) {
+      const v = analyze(check);
+      verdicts.push({ ...v, reason: `${foreignKeyCheckReason(check)}; ${v.reason}` });
+    }
+  }
+  return verdicts;
 }
 
 /**
@@ -37,7 +50,7 @@ export class VerdictMemo {
   ) {}
 
   verdictOf(shape: QueryShape): ShapeVerdict {
-    return { shape, accesses: joinVerdicts(shape.accesses, this.analyze) };
+    return { shape, accesses: shapeVerdicts(shape, this.schema, this.analyze) };
   }
 
   private readonly analyze: Analyze = (access) => {
@@ -52,7 +65,7 @@ export class VerdictMemo {
 
 /** What an access asks, without where it is written (the ranges of its predicates and ORDER BY items). */
 export function accessKey(a: TableAccess): string {
-  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, joinedFrom, ...rest } = a;
+  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, joinedFrom, foreignKeyCheck, ...rest } = a;
   // A field added to TableAccess must be added to the key (or be a location): this fails to compile until it is.
   const unkeyed: Record<string, never> = rest;
   void unkeyed;
@@ -71,6 +84,7 @@ export function accessKey(a: TableAccess): string {
     outputColumns,
     outerJoined,
     joinedFrom,
+    foreignKeyCheck,
   ]);
 }
 

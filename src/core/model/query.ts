@@ -54,6 +54,11 @@ export interface TableAccess {
   outerJoined?: boolean;
   /** True when the table is reached only by joining from another table (inner side of a join). */
   joinedFrom?: string;
+  /**
+   * Not written in the statement: the search a foreign key of this table makes for each row the statement
+   * deletes from the table it references (see analysis/foreignKeyChecks.ts).
+   */
+  foreignKeyCheck?: { constraint?: string; references: string };
 }
 
 export type QueryOrigin = 'sql-file' | 'embedded-sql' | 'prisma' | 'migration';

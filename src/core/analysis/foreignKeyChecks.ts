@@ -1,0 +1,41 @@
+/**
+ * The searches a DELETE makes through the foreign keys that reference its table. For every row deleted,
+ * PostgreSQL's referential-integrity triggers search each referencing table by the key's columns: NO ACTION and
+ * RESTRICT to check that no row still refers to it, CASCADE to delete those rows, SET NULL / SET DEFAULT to
+ * update them (ri_triggers.c, one query per deleted row). Without an index led by those columns, each search
+ * reads the whole referencing table — the classic unindexed foreign key, here only where the workspace deletes.
+ */
+import type { TableAccess } from '../model/query';
+import type { SchemaModel } from '../model/schema';
+
+/** The referencing tables' searches for a DELETE of `deleted`'s table; none for any other access. */
+export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel): TableAccess[] {
+  if (deleted.kind !== 'delete') return [];
+  const out: TableAccess[] = [];
+  for (const [key, table] of schema.tables) {
+    for (const fk of table.foreignKeys) {
+      if (fk.refTable !== deleted.table || fk.columns.length === 0) continue;
+      out.push({
+        table: key,
+        kind: 'select',
+        predicates: fk.columns.map((column) => ({ atom: { kind: 'compare', column, op: '=', value: { kind: 'param' } } })),
+        joinKeys: [],
+        orderBy: [],
+        groupBy: [],
+        // `SELECT 1 … FOR KEY SHARE` (or the rows' deletion): nothing but the key is read.
+        columnsRead: [...fk.columns],
+        outputColumns: [],
+        foreignKeyCheck: { constraint: fk.name, references: deleted.table },
+      });
+    }
+  }
+  return out;
+}
+
+/** Why a foreign-key search is made, for the verdict's reason. */
+export function foreignKeyCheckReason(access: TableAccess): string | undefined {
+  const fk = access.foreignKeyCheck;
+  if (!fk) return undefined;
+  const columns = access.predicates.map((p) => (p.atom.kind === 'compare' ? `"${p.atom.column}"` : '')).join(', ');
+  return `each row deleted from "${fk.references}" makes PostgreSQL search "${access.table}" by ${columns} (foreign key${fk.constraint ? ` "${fk.constraint}"` : ''})`;
+}

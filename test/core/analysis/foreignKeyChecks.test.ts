@@ -1,0 +1,73 @@
+/**
+ * A DELETE makes PostgreSQL search every table whose foreign key references the deleted table, once per deleted
+ * row: without an index led by the key's columns, each search reads the whole referencing table.
+ */
+import assert from 'node:assert/strict';
+import { verdictsFor } from '../../../src/core/analysis/verdicts';
+import { LineIndex } from '../../../src/core/model/location';
+import { loadPrismaSchema } from '../../../src/core/schema/prisma/loadPrismaSchema';
+import { shapesFromSqlText } from '../../../src/core/shapes/fromSql';
+import { extractFromTypeScript } from '../../../src/core/sources/typescript/extract';
+import { initSqlParser } from '../../../src/core/sql/parser';
+import { missingIndex } from '../../../src/core/rules/missingIndex';
+import { missingFindings, options, schemaFrom } from '../matcher/harness';
+
+const DDL = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total numeric NOT NULL);
+CREATE TABLE shipments (id bigint PRIMARY KEY, order_id bigint NOT NULL, carrier text NOT NULL,
+  CONSTRAINT shipments_order_fkey FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE);
+CREATE INDEX shipments_order_id_idx ON shipments (order_id);
+CREATE TABLE regions (country text NOT NULL, code text NOT NULL, PRIMARY KEY (country, code));
+CREATE TABLE stores (id bigint PRIMARY KEY, country text NOT NULL, code text NOT NULL, FOREIGN KEY (country, code) REFERENCES regions (country, code));
+`;
+const opts = options({ users: 100_000, orders: 1_000_000, shipments: 1_000_000, regions: 1_000, stores: 50_000 });
+
+describe('foreign-key searches of a DELETE', () => {
+  before(() => initSqlParser());
+
+  it('proposes an index on an unindexed foreign key of a table the workspace deletes from, and says why', () => {
+    const findings = missingFindings(schemaFrom(DDL), 'DELETE FROM users WHERE id = $1', opts);
+    assert.equal(findings.length, 1);
+    const [f] = findings;
+    assert.equal(f.severity, 'warning');
+    assert.match(f.fix!.sql!, /ON "orders" \("user_id"\)/);
+    assert.match(f.message, /each row deleted from "users" makes PostgreSQL search "orders" by "user_id"/);
+  });
+
+  it('finds the index a foreign key already has, and asks nothing of a table no key references', () => {
+    assert.deepEqual(missingFindings(schemaFrom(DDL), 'DELETE FROM orders WHERE total = 0', opts).filter((f) => /search/.test(f.message)), []);
+    const schema = schemaFrom(DDL);
+    const sql = 'DELETE FROM orders WHERE id = $1';
+    const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+    const checks = verdictsFor(shapes, schema, opts)[0].accesses.filter((v) => v.access.foreignKeyCheck);
+    assert.deepEqual(checks.map((v) => [v.access.table, v.best?.index.name]), [['shipments', 'shipments_order_id_idx']]);
+    assert.match(checks[0].reason, /foreign key "shipments_order_fkey"/);
+    assert.equal(verdictsFor(shapesFromSqlText('DELETE FROM shipments WHERE id = $1', { file: 'q.sql', origin: 'sql-file', lines: new LineIndex('x'), schema }).shapes, schema, opts)[0].accesses.length, 1);
+  });
+
+  it('searches by every column of a composite key', () => {
+    const [f] = missingFindings(schemaFrom(DDL), `DELETE FROM regions WHERE country = 'NZ'`, opts);
+    assert.match(f.fix!.sql!, /ON "stores" \("(country|code)", "(country|code)"\)/);
+  });
+
+  it('only for a DELETE: a read, an update or an insert of the referenced table searches nothing', () => {
+    for (const sql of ['SELECT * FROM users WHERE id = $1', 'UPDATE users SET email = $2 WHERE id = $1', 'INSERT INTO users (id, email) VALUES ($1, $2)']) {
+      assert.deepEqual(missingFindings(schemaFrom(DDL), sql, opts), [], sql);
+    }
+  });
+
+  it('for a Prisma delete as for SQL', () => {
+    const { schema } = loadPrismaSchema(
+      `datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel User {\n  id    String  @id\n  posts Post[]\n}\nmodel Post {\n  id       String @id\n  authorId String\n  author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)\n}\n`,
+      'schema.prisma',
+    );
+    const text = `export const drop = (id: string) => prisma.user.delete({ where: { id } })\n`;
+    const { shapes } = extractFromTypeScript(text, 'users.ts', schema);
+    const o = options({ User: 100_000, Post: 1_000_000 });
+    const findings = missingIndex.run({ schema, verdicts: verdictsFor(shapes, schema, o), options: o });
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /search "Post" by "authorId"/);
+    assert.match(findings[0].fix!.prisma ?? '', /@@index\(\[authorId\]\)/);
+  });
+});
