@@ -65,7 +65,7 @@ export class VerdictMemo {
 
 /** What an access asks, without where it is written (the ranges of its predicates and ORDER BY items). */
 export function accessKey(a: TableAccess): string {
-  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, joinedFrom, foreignKeyCheck, ...rest } = a;
+  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, ...rest } = a;
   // A field added to TableAccess must be added to the key (or be a location): this fails to compile until it is.
   const unkeyed: Record<string, never> = rest;
   void unkeyed;
@@ -83,6 +83,7 @@ export function accessKey(a: TableAccess): string {
     columnsRead,
     outputColumns,
     outerJoined,
+    outerJoin,
     joinedFrom,
     foreignKeyCheck,
   ]);
@@ -140,11 +141,16 @@ function innerSide(v: AccessVerdict, verdicts: AccessVerdict[], analyze: Analyze
   return { outer, outerRows, alone, hashJoin: lookups > once, cost: Math.min(lookups, once) };
 }
 
-/** What the whole join costs in this order: the driver's scan, and each inner side as innerSide reads it. */
-function joinCost(list: TableAccess[], analyze: Analyze): number {
+/**
+ * What the whole join costs in this order: the driver's scan, and each inner side as innerSide reads it; and,
+ * when the FROM table has an ORDER BY but no longer drives, the sort of the rows the join hands on.
+ */
+function joinCost(list: TableAccess[], first: TableAccess, analyze: Analyze): number {
   const verdicts = keysSoFar(list).map(analyze);
   let total = 0;
   for (const v of verdicts) total += innerSide(v, verdicts, analyze)?.cost ?? costOf(v);
+  const from = verdicts.find((v) => v.access.table === first.table);
+  if (first.orderBy.length > 0 && from?.access.joinedFrom) total += sortCost(rowsOutOf(from, verdicts));
   return total;
 }
 
@@ -189,8 +195,8 @@ function keysSoFar(list: TableAccess[]): TableAccess[] {
 function rowsOutOf(v: AccessVerdict, verdicts: AccessVerdict[], depth = 0): number {
   const outer = v.access.joinedFrom && depth < verdicts.length ? outerOf(v, verdicts) : undefined;
   if (!outer) return outerRowsOf(v);
-  // Once per outer join: where the outer side is nullable too (`u LEFT JOIN (e JOIN c …)`), its own step counted it.
-  const perRow = v.access.outerJoined && !outer.access.outerJoined ? Math.max(1, v.matchedRows) : v.matchedRows;
+  // Once per outer join: within one nullable side (`u LEFT JOIN (e JOIN c …)`), the step into it counted it.
+  const perRow = v.access.outerJoined && v.access.outerJoin !== outer.access.outerJoin ? Math.max(1, v.matchedRows) : v.matchedRows;
   return Math.max(1, rowsOutOf(outer, verdicts, depth + 1) * perRow);
 }
 
@@ -217,7 +223,8 @@ function twoTableCost(list: TableAccess[], analyze: Analyze): number {
  *   distinct first unless its join keys are unique there) — except when the FROM table's index gives its
  *   ORDER BY … LIMIT. With three tables or more, only a table joined to the FROM table directly that starts
  *   from a handful of rows (a unique key) is a candidate, the one that saves most (each pair costed alone),
- *   and only in a statement naming each table once.
+ *   and only in a statement naming each table once;
+ * - or, with three tables or more, a table further along the join (see farDriver) makes the whole join cost less.
  * The FROM table is then looked up by its join key to the driver (its ORDER BY can no longer come from an
  * index; its keys to the other tables join afterwards).
  * Outer-joined tables never drive.
@@ -230,32 +237,33 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
   const semiKeys = first.predicates.flatMap(semiKeysOf);
   const keys = [...first.joinKeys, ...semiKeys.filter((k) => !first.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
   const joinedToFirst = (a: TableAccess) => a !== first && (a.joinedFrom === first.table || semiKeys.some((k) => k.otherTable === a.table)) && !a.outerJoined && keys.some((j) => j.otherTable === a.table);
+  const rowsOf = (a: TableAccess) => analyze({ ...a, joinedFrom: undefined }).matchedRows;
+  const more = accesses.length > 2;
+  // With more tables, each table named once: join keys name tables, not aliases, so a second `orders` — of a
+  // self-join, another UNION arm or a sub-select — would pass for this join's.
+  const namedOnce = new Set(accesses.map((a) => a.table)).size === accesses.length;
+  // The FROM table's index gives its ORDER BY … LIMIT: the scan stops at the LIMIT; from another side, every match is joined and sorted.
+  const limitedByIndex = first.orderBy.length > 0 && first.limit !== undefined && !!analyze(first).best?.sortAvoided;
+  // A LIMIT stops the join, whichever side drives: both orders are costed in full (the FROM table's own
+  // scan would otherwise be cut short as if each of its rows were a result).
+  const whole = first.limit === undefined ? first : { ...first, limit: undefined, offset: undefined };
+  const far = () => (more && namedOnce && semiKeys.length === 0 && !limitedByIndex ? farDriver(accesses, first, whole, joinedToFirst, own.length > 0, analyze) : undefined);
   let driver: TableAccess | undefined;
   if (own.length === 0) {
-    const equality = (a: TableAccess) => a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in');
-    // With three tables or more, a table further along the join may be the one filtered (`users → enrollments →
-    // courses WHERE c.slug = $1`): the join then starts there and walks back along its keys.
-    const further = accesses.length > 2 && semiKeys.length === 0 && new Set(accesses.map((a) => a.table)).size === accesses.length;
-    const filtered = accesses.filter((a) => (joinedToFirst(a) || (further && a !== first && !a.outerJoined)) && equality(a));
-    if (filtered.length === 0) return accesses;
+    const filtered = accesses.filter((a) => joinedToFirst(a) && a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in'));
+    const further = far();
+    if (filtered.length === 0) return further?.list ?? accesses;
     driver = filtered
-      .map((a) => ({ a, rows: analyze({ ...a, joinedFrom: undefined }).matchedRows }))
+      .map((a) => ({ a, rows: rowsOf(a) }))
       .sort((x, y) => x.rows - y.rows)[0].a;
-    if (!joinedToFirst(driver)) return walkFrom(accesses, first, driver) ?? accesses;
+    if (further && rowsOf(further.driver) < rowsOf(driver)) return further.list;
   } else {
     // Both filtered: the cheaper order of the FROM table and each table joined to it with a filter of its
-    // own, unless the FROM table's index gives an ORDER BY … LIMIT its order (the scan stops at the LIMIT;
-    // from the other side, every match is joined and sorted).
-    if (first.orderBy.length > 0 && first.limit !== undefined && analyze(first).best?.sortAvoided) return accesses;
-    const more = accesses.length > 2;
+    // own, unless the FROM table's index gives an ORDER BY … LIMIT its order.
+    if (limitedByIndex) return accesses;
     // With more tables, the pairs are costed alone, which holds while the tables joined afterwards see the same
-    // rows whichever side drives: a driver that starts from a handful of rows. And each table named once: join
-    // keys name tables, not aliases, so a second `orders` — of a self-join, another UNION arm or a sub-select —
-    // would pass for this join's.
-    if (more && new Set(accesses.map((a) => a.table)).size < accesses.length) return accesses;
-    // A LIMIT stops the join, whichever side drives: both orders are costed in full (the FROM table's own
-    // scan would otherwise be cut short as if each of its rows were a result).
-    const whole = first.limit === undefined ? first : { ...first, limit: undefined, offset: undefined };
+    // rows whichever side drives: a driver that starts from a handful of rows.
+    if (more && !namedOnce) return accesses;
     let pick: { list: TableAccess[]; saving: number } | undefined;
     for (const other of accesses) {
       if (!joinedToFirst(other) || other.predicates.length === 0) continue;
@@ -263,35 +271,50 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
       const reversed = reverse(accesses, first, other, semiKeys);
       if (!reversed) continue;
       const viaSemi = semiKeys.some((k) => k.otherTable === other.table);
-      const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(analyze({ ...other, joinedFrom: undefined }).matchedRows) : 0;
+      const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(rowsOf(other)) : 0;
       // Each side of the pair is looked up by its keys to the other alone.
       const now = twoTableCost([whole, more ? { ...other, joinKeys: other.joinKeys.filter((j) => j.otherTable === first.table) } : other], analyze);
       const then = twoTableCost([reversed[accesses.indexOf(first)], reversed[accesses.indexOf(other)]], analyze) + distinct;
       if (then * JOIN_FUZZ < now && (!pick || now - then > pick.saving)) pick = { list: reversed, saving: now - then };
     }
-    if (pick || !more || semiKeys.length > 0) return pick?.list ?? accesses;
-    // A table further along the join that starts from a handful of rows: the whole join costed in both orders.
-    const written = accesses.map((a) => (a === first ? whole : a));
-    let now: number | undefined;
-    for (const other of accesses) {
-      if (other === first || joinedToFirst(other) || other.outerJoined || other.predicates.length === 0) continue;
-      if (outerRowsOf(analyze({ ...other, joinedFrom: undefined, joinKeys: [] })) > FEW_ROWS) continue;
-      const walked = walkFrom(written, whole, other);
-      if (!walked) continue;
-      now ??= joinCost(written, analyze);
-      const then = joinCost(walked, analyze);
-      if (then * JOIN_FUZZ < now && (!pick || now - then > pick.saving)) pick = { list: walkFrom(accesses, first, other)!, saving: now - then };
-    }
-    return pick?.list ?? accesses;
+    const further = far();
+    // Both a pair and a start further along pay: the one whose whole join costs less.
+    if (pick && further) return joinCost(keysSoFar(pick.list), first, analyze) <= further.cost ? pick.list : further.list;
+    return pick?.list ?? further?.list ?? accesses;
   }
   return reverse(accesses, first, driver, semiKeys) ?? accesses;
 }
 
 /**
+ * A driver further along a join of three tables or more, not joined to the FROM table directly
+ * (`users → enrollments → courses WHERE c.slug = $1`): the table whose start, walking back along the join keys
+ * (walkFrom), makes the whole join cost least, beyond the 1% fuzz, of the tables with a filter of their own —
+ * when the FROM table has a filter too (`own`), only one that starts from a handful of rows. Undefined when none
+ * pays.
+ */
+function farDriver(accesses: TableAccess[], first: TableAccess, whole: TableAccess, joinedToFirst: (a: TableAccess) => boolean, own: boolean, analyze: Analyze) {
+  const written = accesses.map((a) => (a === first ? whole : a));
+  let best: { driver: TableAccess; list: TableAccess[]; cost: number } | undefined;
+  let now: number | undefined;
+  for (const other of accesses) {
+    if (other === first || joinedToFirst(other) || other.outerJoined || other.predicates.length === 0) continue;
+    if (own && outerRowsOf(analyze({ ...other, joinedFrom: undefined })) > FEW_ROWS) continue;
+    const walked = walkFrom(written, whole, other);
+    if (!walked) continue;
+    now ??= joinCost(written, first, analyze);
+    const then = joinCost(walked, first, analyze);
+    // (The FROM table in `walked` is looked up, so without the LIMIT either way.)
+    if (then * JOIN_FUZZ < now && (!best || then < best.cost)) best = { driver: other, list: walked, cost: then };
+  }
+  return best;
+}
+
+/**
  * The join driven from `driver`, a table not joined to the FROM table directly: the others in the order a walk
  * along the join keys from it reaches them, each looked up from the first table before it that it has a key to,
- * by its keys to the tables before it (a key to a table after it is that table's condition). Undefined when the
- * keys don't reach every table (a cross join, a sub-select's tables).
+ * by its keys to the tables before it (a key to a table after it is that table's condition; of two keys on one
+ * column, the first: they are one equivalence class). Outer-joined tables are not walked through; they join as
+ * written, after the others. Undefined when the keys don't reach every table (a cross join, a sub-select's tables).
  */
 function walkFrom(accesses: TableAccess[], first: TableAccess, driver: TableAccess): TableAccess[] | undefined {
   const at = new Map(accesses.map((a) => [a.table, a]));
@@ -306,20 +329,25 @@ function walkFrom(accesses: TableAccess[], first: TableAccess, driver: TableAcce
       }
     }
   }
+  for (const a of accesses) if (a.outerJoined && a.joinKeys.length > 0 && a.joinKeys.every((k) => reached.has(at.get(k.otherTable)!))) order.push(a);
   if (order.length !== accesses.length) return undefined;
   const pos = new Map(order.map((a, i) => [a.table, i]));
   const walked = accesses.map((a) => {
     if (a === driver) return { ...a, joinedFrom: undefined };
+    if (a.outerJoined) return a;
     const i = pos.get(a.table)!;
-    // Keys to tables outside this join (a LATERAL correlation) stay.
-    const joinKeys = a.joinKeys.filter((k) => (pos.get(k.otherTable) ?? -1) < i);
+    const joinKeys = a.joinKeys.filter((k, j) => (pos.get(k.otherTable) ?? -1) < i && a.joinKeys.findIndex((x) => x.column === k.column && (pos.get(x.otherTable) ?? -1) < i) === j);
     const from = joinKeys.find((k) => pos.has(k.otherTable));
     if (!from) return undefined;
-    if (a !== first) return { ...a, joinKeys, joinedFrom: from.otherTable };
-    const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which is joined after "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
-    return { ...a, joinKeys, joinedFrom: from.otherTable, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
+    return a === first ? lookedUpFrom(a, joinKeys, from.otherTable, driver, 'is joined after') : { ...a, joinKeys, joinedFrom: from.otherTable };
   });
   return walked.every((a) => a !== undefined) ? (walked as TableAccess[]) : undefined;
+}
+
+/** The FROM table, once another drives: looked up by `joinKeys`, its ORDER BY (and LIMIT) left to a sort over the join. */
+function lookedUpFrom(a: TableAccess, joinKeys: TableAccess['joinKeys'], joinedFrom: string, driver: TableAccess, how: string): TableAccess {
+  const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which ${how} "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
+  return { ...a, joinKeys, joinedFrom, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
 }
 
 /** The join driven from `driver`, the FROM table looked up by the join key; undefined when the keys don't allow it. */
@@ -332,10 +360,9 @@ function reverse(accesses: TableAccess[], first: TableAccess, driver: TableAcces
   return accesses.map((a) => {
     if (a === driver) return { ...a, joinedFrom: undefined };
     if (a === first) {
-      const orderByUnsatisfiable = a.orderBy.length ? `ORDER BY is on "${a.alias ?? a.table}", which is looked up from "${driver.alias ?? driver.table}": the sort runs over the join result` : a.orderByUnsatisfiable;
       // Looked up by its keys to the driver alone (the other tables join afterwards); the semi-join with the driver becomes a join key.
       const joinKeys = [...a.joinKeys.filter((j) => j.otherTable === driver.table), ...semiKeys.filter((k) => k.otherTable === driver.table && !a.joinKeys.some((j) => j.column === k.column && j.otherTable === k.otherTable))];
-      return { ...a, predicates: a.predicates.filter((p) => !viaDriver(p)), joinKeys, joinedFrom: driver.table, orderBy: [], limit: undefined, offset: undefined, ...(orderByUnsatisfiable ? { orderByUnsatisfiable } : {}) };
+      return { ...lookedUpFrom(a, joinKeys, driver.table, driver, 'is looked up from'), predicates: a.predicates.filter((p) => !viaDriver(p)) };
     }
     return a;
   });

@@ -52,6 +52,8 @@ export interface TableAccess {
   outputColumns?: string[];
   /** On the nullable side of an outer join: it cannot drive the join. */
   outerJoined?: boolean;
+  /** Which outer join of the statement (numbered from 1) makes it nullable: the tables of one nullable side share it. */
+  outerJoin?: number;
   /** True when the table is reached only by joining from another table (inner side of a join). */
   joinedFrom?: string;
   /**

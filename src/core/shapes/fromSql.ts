@@ -30,6 +30,8 @@ interface Binding {
   /** Table name; undefined for CTEs and derived tables. */
   table?: string;
   nullable: boolean;
+  /** The outer join that makes it nullable (see outerJoins.ts). */
+  outerJoin?: number;
   order: number;
   access?: TableAccess;
 }
@@ -283,7 +285,10 @@ function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, s
     return owners.length === 1 ? owners[0].alias : undefined;
   };
   const reading = readOuterJoins(from, where, placed, (leaf) => scope.leafAliases.get(leaf));
-  for (const b of scope.bindings.values()) b.nullable = reading.nullable.has(b.alias);
+  for (const b of scope.bindings.values()) {
+    b.outerJoin = reading.nullable.get(b.alias);
+    b.nullable = b.outerJoin !== undefined;
+  }
   return reading.preservedBy;
 }
 
@@ -318,7 +323,10 @@ function accessFor(b: Binding, sc: StatementContext, kind: AccessKind = 'select'
   if (!b.access) {
     b.access = emptyAccess(b.table, kind);
     if (b.alias !== b.table) b.access.alias = b.alias;
-    if (b.nullable) b.access.outerJoined = true;
+    if (b.nullable) {
+      b.access.outerJoined = true;
+      if (b.outerJoin !== undefined) b.access.outerJoin = b.outerJoin;
+    }
     b.access.columnsRead = [];
     sc.accesses.push(b.access);
   }

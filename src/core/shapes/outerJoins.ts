@@ -11,8 +11,8 @@ import { nullRejectedBindings } from '../sql/nullRejecting';
 import type { ColumnResolver } from '../sql/predicates';
 
 export interface OuterJoinReading {
-  /** Aliases on the nullable side of an outer join that stays outer. */
-  nullable: Set<string>;
+  /** Aliases on the nullable side of an outer join that stays outer, with the number of the innermost such join. */
+  nullable: Map<string, number>;
   /** Each outer join's ON condition, with the aliases whose rows it keeps whatever it says. */
   preservedBy: Map<Node, Set<string>>;
 }
@@ -25,7 +25,8 @@ const OUTER = new Set<string>(['JOIN_LEFT', 'JOIN_RIGHT', 'JOIN_FULL']);
  * the way the scope bound it.
  */
 export function readOuterJoins(from: Node[], where: Node | undefined, resolve: ColumnResolver, aliasOf: (leaf: Node) => string | undefined): OuterJoinReading {
-  const reading: OuterJoinReading = { nullable: new Set(), preservedBy: new Map() };
+  const reading: OuterJoinReading = { nullable: new Map(), preservedBy: new Map() };
+  let joins = 0;
   const rejected = nullRejectedBindings(where, resolve);
   const under = new Map<Node, string[]>();
   const aliasesUnder = (n: Node): string[] => {
@@ -37,10 +38,11 @@ export function readOuterJoins(from: Node[], where: Node | undefined, resolve: C
     }
     return found;
   };
-  const visit = (n: Node, forced: Set<string>, nullable: boolean): void => {
+  // `outer`: the number of the innermost outer join whose nullable side `n` is on (0: none).
+  const visit = (n: Node, forced: Set<string>, outer: number): void => {
     const j = n.JoinExpr;
     if (!j) {
-      if (nullable) for (const a of aliasesUnder(n)) reading.nullable.add(a);
+      if (outer) for (const a of aliasesUnder(n)) reading.nullable.set(a, outer);
       return;
     }
     const left = j.larg ? aliasesUnder(j.larg) : [];
@@ -53,16 +55,17 @@ export function readOuterJoins(from: Node[], where: Node | undefined, resolve: C
     else if (type === 'JOIN_FULL') type = hitLeft && hitRight ? 'JOIN_INNER' : hitLeft ? 'JOIN_LEFT' : hitRight ? 'JOIN_RIGHT' : type;
     const own = type === 'JOIN_FULL' ? new Set<string>() : nullRejectedBindings(j.quals, resolve);
     const withOwn = own.size ? new Set([...forced, ...own]) : forced;
-    const leftNullable = nullable || type === 'JOIN_RIGHT' || type === 'JOIN_FULL';
-    const rightNullable = nullable || type === 'JOIN_LEFT' || type === 'JOIN_FULL';
+    const id = type === 'JOIN_INNER' ? 0 : ++joins;
+    const leftOuter = type === 'JOIN_RIGHT' || type === 'JOIN_FULL' ? id : outer;
+    const rightOuter = type === 'JOIN_LEFT' || type === 'JOIN_FULL' ? id : outer;
     // The ON condition rejects NULL rows inside the side it filters: all of an inner join, the nullable side of an outer one.
-    if (j.larg) visit(j.larg, type === 'JOIN_INNER' || type === 'JOIN_RIGHT' ? withOwn : forced, leftNullable);
-    if (j.rarg) visit(j.rarg, type === 'JOIN_INNER' || type === 'JOIN_LEFT' ? withOwn : forced, rightNullable);
+    if (j.larg) visit(j.larg, type === 'JOIN_INNER' || type === 'JOIN_RIGHT' ? withOwn : forced, leftOuter);
+    if (j.rarg) visit(j.rarg, type === 'JOIN_INNER' || type === 'JOIN_LEFT' ? withOwn : forced, rightOuter);
     if (j.quals && type !== 'JOIN_INNER') {
       const kept = type === 'JOIN_LEFT' ? left : type === 'JOIN_RIGHT' ? right : [...left, ...right];
       reading.preservedBy.set(j.quals, new Set(kept));
     }
   };
-  for (const f of from) visit(f, rejected, false);
+  for (const f of from) visit(f, rejected, 0);
   return reading;
 }

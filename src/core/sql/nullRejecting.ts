@@ -8,10 +8,13 @@
 import { columnRef, type Node } from './expr';
 import type { ColumnResolver } from './predicates';
 
-/** Functions that are not strict (a NULL argument need not give NULL); every other function is taken as strict. */
-const NON_STRICT_FUNCTIONS = new Set([
-  'coalesce', 'concat', 'concat_ws', 'format', 'num_nulls', 'num_nonnulls', 'array_append', 'array_prepend', 'array_cat',
-  'to_json', 'to_jsonb', 'json_build_object', 'jsonb_build_object', 'json_build_array', 'jsonb_build_array', 'row_to_json', 'nullif', 'greatest', 'least',
+/**
+ * Built-in functions known to be strict (NULL in, NULL out) that conditions apply to a column. Any other function
+ * rejects nothing here: a user-defined one is CALLED ON NULL INPUT unless declared STRICT.
+ */
+const STRICT_FUNCTIONS = new Set([
+  'lower', 'upper', 'initcap', 'btrim', 'ltrim', 'rtrim', 'length', 'char_length', 'octet_length', 'substr', 'substring', 'left', 'right', 'replace', 'md5',
+  'date', 'date_trunc', 'date_part', 'extract', 'to_char', 'abs', 'round', 'floor', 'ceil', 'to_tsvector', 'jsonb_extract_path_text', 'json_extract_path_text',
 ]);
 
 /**
@@ -47,6 +50,8 @@ export function nullRejectedBindings(qual: Node | undefined, resolve: ColumnReso
   if (qual.A_Expr) {
     const e = qual.A_Expr;
     if (!STRICT_A_EXPR.has(e.kind)) return out;
+    // `(a, b) <> (x, y)` is true when one pair differs, whatever the other holds.
+    if (opName(e) === '<>' && (e.lexpr?.RowExpr || e.rexpr?.RowExpr)) return out;
     strictOperandBindings(e.lexpr, resolve, out, e.kind === 'AEXPR_OP' && isEquals(e));
     // Both sides of an operator; not the elements of an IN list or an array, where one NULL does not make it NULL.
     if (e.kind === 'AEXPR_OP' || e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE' || e.kind === 'AEXPR_SIMILAR') strictOperandBindings(e.rexpr, resolve, out, isEquals(e));
@@ -72,18 +77,29 @@ export function nullRejectedBindings(qual: Node | undefined, resolve: ColumnReso
 }
 
 /**
- * Whether a WHERE condition is known to be true for a row that is all NULL on the tables it reads: `IS NULL`,
- * `IS UNKNOWN`, `IS NOT TRUE`/`IS NOT FALSE`. Only such a condition on a table an outer join keeps nullable is
- * a test of the join's result (an anti-join) rather than a filter PostgreSQL could push into that table's scan.
+ * Whether a WHERE condition is one PostgreSQL does not count as rejecting a NULL row, so that an outer join it
+ * tests stays outer and the condition is checked on the join's rows, never in the nullable table's scan: `IS
+ * NULL`, `IS UNKNOWN`, `IS NOT TRUE`/`IS NOT FALSE`, `IS [NOT] DISTINCT FROM`, `<> ALL (…)`, a COALESCE of
+ * the column, an OR with such a branch (`x.id IS NULL OR x.a = $1`). Any other condition nullRejectedBindings
+ * does not place may still be strict (a STRICT function of the user's): it is left where it was written.
  */
 export function acceptsNull(qual: Node | undefined): boolean {
-  if (qual?.NullTest) return qual.NullTest.nulltesttype === 'IS_NULL';
-  const t = qual?.BooleanTest?.booltesttype;
-  return t === 'IS_UNKNOWN' || t === 'IS_NOT_TRUE' || t === 'IS_NOT_FALSE';
+  if (!qual) return false;
+  if (qual.NullTest) return qual.NullTest.nulltesttype === 'IS_NULL';
+  const t = qual.BooleanTest?.booltesttype;
+  if (t) return t === 'IS_UNKNOWN' || t === 'IS_NOT_TRUE' || t === 'IS_NOT_FALSE';
+  if (qual.BoolExpr?.boolop === 'OR_EXPR') return (qual.BoolExpr.args ?? []).some((arg: Node) => acceptsNull(arg));
+  const e = qual.A_Expr;
+  if (e) return e.kind === 'AEXPR_DISTINCT' || e.kind === 'AEXPR_NOT_DISTINCT' || e.kind === 'AEXPR_OP_ALL' || !!e.lexpr?.CoalesceExpr || !!e.rexpr?.CoalesceExpr;
+  return false;
+}
+
+function opName(e: Node): string {
+  return (e.name ?? []).map((x: Node) => x.String?.sval).join('.');
 }
 
 function isEquals(e: Node): boolean {
-  return (e.name ?? []).map((x: Node) => x.String?.sval).join('.') === '=';
+  return opName(e) === '=';
 }
 
 /**
@@ -116,6 +132,6 @@ function strictOperandBindings(n: Node | undefined, resolve: ColumnResolver, out
   const f = n.FuncCall;
   if (f && !f.agg_star && !f.over && !f.agg_distinct && !f.agg_filter) {
     const name = (f.funcname ?? []).map((x: Node) => x.String?.sval).filter(Boolean).pop();
-    if (name && !NON_STRICT_FUNCTIONS.has(name)) for (const arg of f.args ?? []) strictOperandBindings(arg, resolve, out);
+    if (name && STRICT_FUNCTIONS.has(name)) for (const arg of f.args ?? []) strictOperandBindings(arg, resolve, out);
   }
 }

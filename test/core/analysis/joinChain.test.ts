@@ -72,6 +72,30 @@ describe('joins of three tables or more, as a chain', () => {
     assert.equal(keeps('users').access.joinedFrom, undefined);
   });
 
+  it("keeps the FROM table driving when its index gives the ORDER BY … LIMIT, however a table further along is filtered", () => {
+    const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id WHERE c.title = $1 ORDER BY u.id LIMIT 10');
+    assert.equal(v('users').access.joinedFrom, undefined);
+    assert.equal(v('users').best?.sortAvoided, true);
+  });
+
+  it('falls back to a filtered table joined to the FROM table when the walk from one further along fails', () => {
+    // users (by the key implied from e.user_id = $1) is the most selective, but the CROSS JOIN leaves orgs unreachable from it.
+    const v = verdicts('SELECT * FROM courses c JOIN enrollments e ON e.course_id = c.id JOIN users u ON u.id = e.user_id CROSS JOIN orgs o WHERE e.user_id = $1');
+    assert.equal(v('enrollments').access.joinedFrom, undefined);
+    assert.equal(v('courses').access.joinedFrom, 'enrollments');
+  });
+
+  it('walks past an outer-joined table, which joins as written, and keeps one key per column', () => {
+    const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id LEFT JOIN memberships m ON m.user_id = u.id WHERE c.id = $1');
+    assert.equal(v('courses').access.joinedFrom, undefined);
+    assert.equal(v('users').access.joinedFrom, 'enrollments');
+    assert.equal(v('memberships').access.joinedFrom, 'users');
+    assert.equal(v('memberships').access.outerJoined, true);
+    const twice = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id JOIN memberships m ON m.user_id = u.id AND m.org_id = c.id WHERE c.id = $1');
+    const keyed = twice('users').access.joinKeys.map((k) => k.column);
+    assert.deepEqual(keyed, [...new Set(keyed)]);
+  });
+
   it('keeps the written order when the keys do not reach every table from the filtered one', () => {
     const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id CROSS JOIN courses c WHERE c.id = $1');
     assert.equal(v('users').access.joinedFrom, undefined);
