@@ -591,6 +591,18 @@ export const CASES: ParityCase[] = [
     sql: `SELECT c.title FROM users u JOIN enrollments e ON e."userId" = u.id JOIN courses c ON c.id = e."courseId" WHERE u.email = $1 AND c.published = true`,
   },
   {
+    id: 'join-delete-using',
+    category: 'join',
+    note: 'DELETE … USING a table filtered by a unique key: the planner starts from the course and finds its enrollments by courseId',
+    sql: `DELETE FROM enrollments e USING courses c WHERE c.id = e."courseId" AND c.slug = $1`,
+  },
+  {
+    id: 'join-update-from',
+    category: 'join',
+    note: 'UPDATE … FROM a table filtered by a unique key: the same join as a SELECT',
+    sql: `UPDATE enrollments e SET status = 'EXPIRED' FROM courses c WHERE c.id = e."courseId" AND c.slug = $1`,
+  },
+  {
     id: 'join-roster-users',
     category: 'join',
     note: 'roster: enrollments of one course joined to users',

@@ -215,7 +215,8 @@ function twoTableCost(list: TableAccess[], analyze: Analyze): number {
 }
 
 /**
- * The table that drives a join. The FROM table, unless
+ * The table that drives a join (of a SELECT, or of an UPDATE … FROM / DELETE … USING, whose target is the FROM
+ * table here). The FROM table, unless
  * - it has no filter of its own while a table joined to it has an equality filter: then the most selective
  *   of those drives;
  * - or, the FROM table and a table joined to it each with a filter of their own (an inner join or an
@@ -231,7 +232,7 @@ function twoTableCost(list: TableAccess[], analyze: Analyze): number {
  */
 function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] {
   const first = accesses.find((a) => !a.joinedFrom);
-  if (!first || first.kind !== 'select') return accesses;
+  if (!first || first.kind === 'insert' || first.kind === 'upsert') return accesses;
   // A semi-join (IN (SELECT …), a Prisma relation filter) is no filter of the FROM table's own: its keys join.
   const own = first.predicates.filter((p) => semiKeysOf(p).length === 0);
   const semiKeys = first.predicates.flatMap(semiKeysOf);

@@ -96,6 +96,15 @@ describe('joins of three tables or more, as a chain', () => {
     assert.deepEqual(keyed, [...new Set(keyed)]);
   });
 
+  it('reads the joins of DELETE … USING and UPDATE … FROM as those of a SELECT: the filtered table drives', () => {
+    for (const sql of ['DELETE FROM enrollments e USING courses c WHERE c.id = e.course_id AND c.title = $1', 'UPDATE enrollments e SET user_id = $2 FROM courses c WHERE c.id = e.course_id AND c.title = $1']) {
+      const v = verdicts(sql);
+      assert.equal(v('courses').access.joinedFrom, undefined, sql);
+      assert.equal(v('enrollments').access.joinedFrom, 'courses', sql);
+      assert.equal(v('enrollments').best?.index.name, 'enrollments_course_id_idx', sql);
+    }
+  });
+
   it('keeps the written order when the keys do not reach every table from the filtered one', () => {
     const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id CROSS JOIN courses c WHERE c.id = $1');
     assert.equal(v('users').access.joinedFrom, undefined);
