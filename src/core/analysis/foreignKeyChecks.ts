@@ -7,6 +7,7 @@
  */
 import type { TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
+import { quoteAlways, quoteTable } from '../sql/identifiers';
 
 /** The referencing tables' searches for a DELETE of `deleted`'s table; none for any other access. */
 export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel): TableAccess[] {
@@ -22,14 +23,22 @@ export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel): Tab
         joinKeys: [],
         orderBy: [],
         groupBy: [],
-        // `SELECT 1 … FOR KEY SHARE` (or the rows' deletion): nothing but the key is read.
-        columnsRead: [...fk.columns],
-        outputColumns: [],
+        // `SELECT 1 … FOR KEY SHARE OF x` locks the rows it finds (CASCADE deletes them): the heap is visited, never index-only.
+        columnsRead: '*',
         foreignKeyCheck: { constraint: fk.name, references: deleted.table },
       });
     }
   }
   return out;
+}
+
+/**
+ * The search as SQL PostgreSQL can EXPLAIN: RI_FKey_noaction_del's query (`SELECT 1 FROM ONLY … WHERE key = $1
+ * FOR KEY SHARE OF x`), the one a DELETE's own plan never shows.
+ */
+export function foreignKeySearchSql(access: TableAccess): string {
+  const conditions = access.predicates.map((p, i) => (p.atom.kind === 'compare' ? `${quoteAlways(p.atom.column)} = $${i + 1}` : 'true'));
+  return `SELECT 1 FROM ONLY ${quoteTable(access.table)} x WHERE ${conditions.join(' AND ')} FOR KEY SHARE OF x`;
 }
 
 /** Why a foreign-key search is made, for the verdict's reason. */

@@ -25,8 +25,13 @@ export function verdictsFor(shapes: QueryShape[], schema: SchemaModel, opts: Mat
 /** The verdicts of a statement's accesses, then of the searches its DELETEs make through foreign keys. */
 function shapeVerdicts(shape: QueryShape, schema: SchemaModel, analyze: Analyze): AccessVerdict[] {
   const verdicts = joinVerdicts(shape.accesses, analyze);
+  // One search per key, however often the statement deletes from the table (`WITH a AS (DELETE …), b AS (DELETE …)`).
+  const searched = new Set<string>();
   for (const a of shape.accesses) {
     for (const check of foreignKeyChecks(a, schema)) {
+      const key = accessKey(check);
+      if (searched.has(key)) continue;
+      searched.add(key);
       const v = analyze(check);
       verdicts.push({ ...v, reason: `${foreignKeyCheckReason(check)}; ${v.reason}` });
     }
@@ -178,7 +183,8 @@ function keysSoFar(list: TableAccess[]): TableAccess[] {
       const other = at.get(j.otherTable);
       return other !== undefined && other.i > i && other.access.joinKeys.some((k) => k.otherTable === a.table && k.column === j.otherColumn && k.otherColumn === j.column);
     };
-    const keys = a.joinKeys.filter((j) => !laterJoin(j));
+    // Of two keys on one column (`m.user_id = u.id AND m.user_id = e.user_id`), one: they are one equivalence class.
+    const keys = a.joinKeys.filter((j, n) => !laterJoin(j) && a.joinKeys.findIndex((k) => k.column === j.column && !laterJoin(k)) === n);
     if (keys.length === 0 || keys.length === a.joinKeys.length) return;
     const from = at.get(a.joinedFrom);
     const joinedFrom = from && from.i < i ? a.joinedFrom : keys[0].otherTable;
@@ -249,15 +255,17 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
   // scan would otherwise be cut short as if each of its rows were a result).
   const whole = first.limit === undefined ? first : { ...first, limit: undefined, offset: undefined };
   const far = () => (more && namedOnce && semiKeys.length === 0 && !limitedByIndex ? farDriver(accesses, first, whole, joinedToFirst, own.length > 0, analyze) : undefined);
-  let driver: TableAccess | undefined;
   if (own.length === 0) {
     const filtered = accesses.filter((a) => joinedToFirst(a) && a.predicates.some((p) => (p.atom.kind === 'compare' && p.atom.op === '=') || p.atom.kind === 'in'));
     const further = far();
     if (filtered.length === 0) return further?.list ?? accesses;
-    driver = filtered
+    const driver = filtered
       .map((a) => ({ a, rows: rowsOf(a) }))
       .sort((x, y) => x.rows - y.rows)[0].a;
-    if (further && rowsOf(further.driver) < rowsOf(driver)) return further.list;
+    const near = reverse(accesses, first, driver, semiKeys);
+    // Both a table joined to the FROM table and one further along: the one whose whole join costs less.
+    if (further && (!near || further.cost < joinCost(near, first, analyze))) return further.list;
+    return near ?? accesses;
   } else {
     // Both filtered: the cheaper order of the FROM table and each table joined to it with a filter of its
     // own, unless the FROM table's index gives an ORDER BY … LIMIT its order.
@@ -280,10 +288,9 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
     }
     const further = far();
     // Both a pair and a start further along pay: the one whose whole join costs less.
-    if (pick && further) return joinCost(keysSoFar(pick.list), first, analyze) <= further.cost ? pick.list : further.list;
+    if (pick && further) return joinCost(pick.list, first, analyze) <= further.cost ? pick.list : further.list;
     return pick?.list ?? further?.list ?? accesses;
   }
-  return reverse(accesses, first, driver, semiKeys) ?? accesses;
 }
 
 /**
@@ -313,9 +320,8 @@ function farDriver(accesses: TableAccess[], first: TableAccess, whole: TableAcce
 /**
  * The join driven from `driver`, a table not joined to the FROM table directly: the others in the order a walk
  * along the join keys from it reaches them, each looked up from the first table before it that it has a key to,
- * by its keys to the tables before it (a key to a table after it is that table's condition; of two keys on one
- * column, the first: they are one equivalence class). Outer-joined tables are not walked through; they join as
- * written, after the others. Undefined when the keys don't reach every table (a cross join, a sub-select's tables).
+ * by its keys to the tables before it (a key to a table after it is that table's condition; keysSoFar keeps one
+ * key per column). Outer-joined tables are not walked through; they join as written, after the others. Undefined when the keys don't reach every table (a cross join, a sub-select's tables).
  */
 function walkFrom(accesses: TableAccess[], first: TableAccess, driver: TableAccess): TableAccess[] | undefined {
   const at = new Map(accesses.map((a) => [a.table, a]));
@@ -330,14 +336,25 @@ function walkFrom(accesses: TableAccess[], first: TableAccess, driver: TableAcce
       }
     }
   }
-  for (const a of accesses) if (a.outerJoined && a.joinKeys.length > 0 && a.joinKeys.every((k) => reached.has(at.get(k.otherTable)!))) order.push(a);
+  // Outer-joined tables, each once the table it is joined from is placed (a chain of LEFT JOINs, one after another).
+  for (let placed = true; placed; ) {
+    placed = false;
+    for (const a of accesses) {
+      const from = a.joinedFrom === undefined ? undefined : at.get(a.joinedFrom);
+      if (!reached.has(a) && a.outerJoined && from && reached.has(from)) {
+        reached.add(a);
+        order.push(a);
+        placed = true;
+      }
+    }
+  }
   if (order.length !== accesses.length) return undefined;
   const pos = new Map(order.map((a, i) => [a.table, i]));
   const walked = accesses.map((a) => {
     if (a === driver) return { ...a, joinedFrom: undefined };
     if (a.outerJoined) return a;
     const i = pos.get(a.table)!;
-    const joinKeys = a.joinKeys.filter((k, j) => (pos.get(k.otherTable) ?? -1) < i && a.joinKeys.findIndex((x) => x.column === k.column && (pos.get(x.otherTable) ?? -1) < i) === j);
+    const joinKeys = a.joinKeys.filter((k) => (pos.get(k.otherTable) ?? -1) < i);
     const from = joinKeys.find((k) => pos.has(k.otherTable));
     if (!from) return undefined;
     return a === first ? lookedUpFrom(a, joinKeys, from.otherTable, driver, 'is joined after') : { ...a, joinKeys, joinedFrom: from.otherTable };

@@ -10,6 +10,7 @@ import type { QueryShape } from '../model/query';
 import type { ProposedIndex } from '../matcher/types';
 import type { Project } from '../project';
 import { assessMissingIndex } from '../rules/missingIndex';
+import { foreignKeySearchSql } from '../analysis/foreignKeyChecks';
 import type { RuleContext } from '../rules/context';
 
 export interface CheckOptions extends WhatIfOptions {
@@ -54,20 +55,22 @@ export async function checkMissingIndexes(project: Project, session: Session, op
   const confirm = confirmer(opts);
   const analysis = project.analyze();
   const ctx: RuleContext = { schema: project.schema, verdicts: analysis.verdicts, options: project.config.matcher };
-  const groups = new Map<string, { proposal: ProposedIndex; severity: 'warning' | 'info'; shapes: QueryShape[] }>();
+  const groups = new Map<string, { proposal: ProposedIndex; severity: 'warning' | 'info'; shapes: QueryShape[]; searches: string[] }>();
   for (const sv of analysis.verdicts) {
     for (const v of sv.accesses) {
       const m = assessMissingIndex(v, ctx);
       if (!m) continue;
-      const g = groups.get(m.proposal.sql) ?? { proposal: m.proposal, severity: m.severity, shapes: [] };
+      const g = groups.get(m.proposal.sql) ?? { proposal: m.proposal, severity: m.severity, shapes: [], searches: [] };
       if (m.severity === 'warning') g.severity = 'warning';
-      if (!g.shapes.includes(sv.shape)) g.shapes.push(sv.shape);
+      // A foreign key's search is a query of its own: the DELETE's plan never shows it.
+      if (v.access.foreignKeyCheck) g.searches.push(foreignKeySearchSql(v.access));
+      else if (!g.shapes.includes(sv.shape)) g.shapes.push(sv.shape);
       groups.set(m.proposal.sql, g);
     }
   }
   const out: ProposalCheck[] = [];
   for (const g of groups.values()) {
-    const statements = [...new Set(g.shapes.filter(withSql).map((s) => s.text))];
+    const statements = [...new Set([...g.shapes.filter(withSql).map((s) => s.text), ...g.searches])];
     const prismaCalls = g.shapes.filter((s) => !withSql(s));
     const candidate = candidateFromProposal(g.proposal);
     if (!statements.length) {

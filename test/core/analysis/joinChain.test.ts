@@ -72,7 +72,7 @@ describe('joins of three tables or more, as a chain', () => {
     assert.equal(keeps('users').access.joinedFrom, undefined);
   });
 
-  it("keeps the FROM table driving when its index gives the ORDER BY … LIMIT, however a table further along is filtered", () => {
+  it("keeps the FROM table driving when its index gives the ORDER BY … LIMIT (a start further along is not weighed against it)", () => {
     const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id WHERE c.title = $1 ORDER BY u.id LIMIT 10');
     assert.equal(v('users').access.joinedFrom, undefined);
     assert.equal(v('users').best?.sortAvoided, true);
@@ -103,6 +103,39 @@ describe('joins of three tables or more, as a chain', () => {
       assert.equal(v('enrollments').access.joinedFrom, 'courses', sql);
       assert.equal(v('enrollments').best?.index.name, 'enrollments_course_id_idx', sql);
     }
+  });
+
+  it('starts from whichever filtered table makes the whole join cost less, near or further along', () => {
+    // courses (one row) is more selective than an org's ~5 memberships, but enrollments has no index on course_id:
+    // starting from the memberships costs less.
+    const ddl = `
+      CREATE TABLE users (id bigint PRIMARY KEY);
+      CREATE TABLE courses (id bigint PRIMARY KEY, title text NOT NULL);
+      CREATE UNIQUE INDEX courses_title_key ON courses (title);
+      CREATE TABLE enrollments (id bigint PRIMARY KEY, user_id bigint NOT NULL, course_id bigint NOT NULL);
+      CREATE INDEX enrollments_user_id_idx ON enrollments (user_id);
+      CREATE TABLE memberships (id bigint PRIMARY KEY, user_id bigint NOT NULL, org_id bigint NOT NULL);
+      CREATE INDEX memberships_org_id_idx ON memberships (org_id);`;
+    const schema = schemaFrom(ddl);
+    const sql = 'SELECT * FROM users u JOIN memberships m ON m.user_id = u.id JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id WHERE m.org_id = $1 AND c.title = $2';
+    const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+    const found = verdictsFor(shapes, schema, options({ users: 100_000, courses: 10_000, enrollments: 1_000_000, memberships: 1_000 }))[0].accesses;
+    const v = (t: string) => found.find((a) => a.access.table === t)!;
+    assert.equal(v('memberships').access.joinedFrom, undefined);
+    assert.equal(v('courses').access.joinedFrom, 'enrollments');
+  });
+
+  it('walks past a chain of outer joins, each placed once the table it is joined from is', () => {
+    const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN orgs o ON o.id = m.org_id WHERE c.title = $1');
+    assert.equal(v('courses').access.joinedFrom, undefined);
+    assert.equal(v('users').access.joinedFrom, 'enrollments');
+    assert.equal(v('orgs').access.joinedFrom, 'memberships');
+  });
+
+  it('looks a table up by one key per column, in the written order too', () => {
+    const v = verdicts('SELECT * FROM users u JOIN enrollments e ON e.user_id = u.id JOIN memberships m ON m.user_id = u.id AND m.user_id = e.user_id WHERE u.org = $1');
+    assert.equal(v('memberships').access.joinKeys.length, 1);
+    assert.ok(v('memberships').matchedRows >= 1, `memberships per lookup: ${v('memberships').matchedRows}`);
   });
 
   it('keeps the written order when the keys do not reach every table from the filtered one', () => {
