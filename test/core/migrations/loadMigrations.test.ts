@@ -338,6 +338,29 @@ describe('loadMigrations', () => {
       assert.deepEqual(table(after, 't').foreignKeys, []);
     });
 
+    it("names an unnamed foreign key as PostgreSQL does, so DROP CONSTRAINT finds it; renames and drops carry to the keys", () => {
+      const { schema, problems } = load(`
+        CREATE TABLE owners (id int PRIMARY KEY, code int UNIQUE);
+        CREATE TABLE t (id int PRIMARY KEY, owner int REFERENCES owners (id), code int, FOREIGN KEY (code) REFERENCES owners (code));
+        ALTER TABLE t DROP CONSTRAINT t_owner_fkey;
+        ALTER TABLE owners RENAME TO accounts;
+        ALTER TABLE accounts RENAME COLUMN code TO number;
+        ALTER TABLE t RENAME COLUMN code TO account_number;`);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(
+        table(schema, 't').foreignKeys.map((f) => [f.name, f.columns, f.refTable, f.refColumns]),
+        [['t_code_fkey', ['account_number'], 'accounts', ['number']]],
+      );
+      const dropped = load(`
+        CREATE TABLE owners (id int PRIMARY KEY);
+        CREATE TABLE t (id int PRIMARY KEY, owner int REFERENCES owners (id), other int REFERENCES owners (id));
+        ALTER TABLE t DROP COLUMN owner;
+        CREATE TABLE u (id int PRIMARY KEY, owner int REFERENCES owners (id));
+        DROP TABLE owners CASCADE;`).schema;
+      assert.deepEqual(table(dropped, 't').foreignKeys, []);
+      assert.deepEqual(table(dropped, 'u').foreignKeys, []);
+    });
+
     it('RENAME COLUMN renames the column and its uses as an index key or INCLUDE column', () => {
       const { schema, problems } = load(`
         CREATE TABLE t (a int, b int, c int);

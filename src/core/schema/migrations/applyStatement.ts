@@ -68,7 +68,7 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
       addConstraintIndex(schema, table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
     } else if (c.contype === 'CONSTR_FOREIGN') {
-      table.foreignKeys.push({ name: c.conname, columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
+      table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, [def.colname]), columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
     }
   }
   return col;
@@ -130,6 +130,16 @@ function defaultConstraintName(schema: SchemaModel, table: string, columns: stri
   return primary ? chooseName(taken, table, undefined, 'pkey') : chooseName(taken, table, nameAddition(columns), 'key');
 }
 
+/** PostgreSQL's name for an unnamed foreign key: `table_col_fkey` (ChooseConstraintName), so that DROP CONSTRAINT finds it. */
+function foreignKeyName(schema: SchemaModel, table: string, columns: string[]): string {
+  const taken = new Set<string>();
+  for (const t of schema.tables.values()) {
+    for (const f of t.foreignKeys) if (f.name) taken.add(f.name);
+    for (const i of t.indexes) if (i.constraint) taken.add(i.name);
+  }
+  return chooseName(taken, table, nameAddition(columns), 'fkey');
+}
+
 function addConstraintIndex(schema: SchemaModel, table: TableDef, c: Node, origin: StatementOrigin): void {
   const primary = c.contype === 'CONSTR_PRIMARY';
   if (c.indexname) {
@@ -166,7 +176,8 @@ function addConstraintIndex(schema: SchemaModel, table: TableDef, c: Node, origi
 function addTableConstraint(schema: SchemaModel, table: TableDef, c: Node, origin: StatementOrigin): void {
   if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(schema, table, c, origin);
   else if (c.contype === 'CONSTR_FOREIGN') {
-    table.foreignKeys.push({ name: c.conname, columns: strings(c.fk_attrs), refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
+    const columns = strings(c.fk_attrs);
+    table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, columns), columns, refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
   }
 }
 
@@ -261,7 +272,12 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
       else if (!ds.missing_ok) return `index "${n}" does not exist`;
     }
   } else if (ds.removeType === 'OBJECT_TABLE') {
-    for (const q of qualified) schema.tables.delete(tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined }));
+    for (const q of qualified) {
+      const key = tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined });
+      schema.tables.delete(key);
+      // DROP TABLE … CASCADE drops the foreign keys that reference it (without CASCADE, the statement fails).
+      for (const t of schema.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => f.refTable !== key);
+    }
   } else if (ds.removeType === 'OBJECT_TYPE') {
     for (const n of names) schema.enums.delete(n);
   }
@@ -284,6 +300,9 @@ function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): str
         table.columns.delete(cmd.name);
         // PostgreSQL drops every index that uses the column.
         table.indexes = table.indexes.filter((i) => !indexColumns(i).has(cmd.name));
+        // And every foreign key of the column, or to it.
+        table.foreignKeys = table.foreignKeys.filter((f) => !f.columns.includes(cmd.name));
+        for (const t of schema.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => !(f.refTable === table.name && f.refColumns.includes(cmd.name)));
         break;
       }
       case 'AT_AddConstraint':
@@ -328,10 +347,13 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
   if (rs.renameType === 'OBJECT_TABLE') {
     const t = schema.tables.get(tableKey(rs.relation));
     if (!t) return `ALTER TABLE RENAME on unknown table "${tableKey(rs.relation)}"`;
+    const old = t.name;
     schema.tables.delete(t.name);
     t.name = tableKey({ relname: rs.newname, schemaname: rs.relation?.schemaname });
     for (const i of t.indexes) i.table = rs.newname;
     schema.tables.set(t.name, t);
+    // Foreign keys follow the table they reference.
+    for (const other of schema.tables.values()) for (const f of other.foreignKeys) if (f.refTable === old) f.refTable = t.name;
   } else if (rs.renameType === 'OBJECT_COLUMN') {
     const t = schema.tables.get(tableKey(rs.relation));
     const col = t?.columns.get(rs.subname);
@@ -340,6 +362,9 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
     col.name = rs.newname;
     t.columns.set(col.name, col);
     for (const i of t.indexes) renameColumnInIndex(i, rs.subname, rs.newname);
+    const renamed = (cols: string[]) => cols.map((c) => (c === rs.subname ? rs.newname : c));
+    for (const f of t.foreignKeys) f.columns = renamed(f.columns);
+    for (const other of schema.tables.values()) for (const f of other.foreignKeys) if (f.refTable === t.name) f.refColumns = renamed(f.refColumns);
   } else if (rs.renameType === 'OBJECT_INDEX' || (rs.renameType === 'OBJECT_TABCONSTRAINT' && rs.subname)) {
     const oldName = rs.renameType === 'OBJECT_INDEX' ? rs.relation?.relname : rs.subname;
     const found = findIndex(schema, oldName);
