@@ -27,6 +27,8 @@ export interface ExplainedTable {
   limit: number | 'param' | null;
   candidates: { index: string; usable: boolean; equality: readonly string[]; range: string | null; sortAvoided: boolean; indexOnly: boolean; rowsRead: number | null; reason: string }[];
   proposal: { sql: string; prisma: string | null; severity: string; why: string } | null;
+  /** For a DELETE, a table it does not name: the search a foreign key of that table makes per deleted row (its name, or "" when unnamed). */
+  foreignKey?: string;
 }
 
 export interface ExplainedStatement {
@@ -77,6 +79,7 @@ export function explainedTable(v: AccessVerdict, ctx: RuleContext): ExplainedTab
       reason: c.reason,
     })),
     proposal: m ? { sql: m.proposal.sql, prisma: m.proposal.prisma ?? null, severity: m.severity, why: m.why } : null,
+    ...(v.access.foreignKeyCheck ? { foreignKey: v.access.foreignKeyCheck.constraint ?? '' } : {}),
   };
 }
 

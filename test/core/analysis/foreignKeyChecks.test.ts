@@ -3,6 +3,7 @@
  * row: without an index led by the key's columns, each search reads the whole referencing table.
  */
 import assert from 'node:assert/strict';
+import { explainShape } from '../../../src/core/analysis/explainShape';
 import { foreignKeySearchSql } from '../../../src/core/analysis/foreignKeyChecks';
 import { VerdictMemo, verdictsFor } from '../../../src/core/analysis/verdicts';
 import { LineIndex } from '../../../src/core/model/location';
@@ -44,6 +45,8 @@ describe('foreign-key searches of a DELETE', () => {
     const checks = verdictsFor(shapes, schema, opts)[0].accesses.filter((v) => v.access.foreignKeyCheck);
     assert.deepEqual(checks.map((v) => [v.access.table, v.best?.index.name]), [['shipments', 'shipments_order_id_idx']]);
     assert.match(checks[0].reason, /foreign key "shipments_order_fkey"/);
+    // explain-shape's JSON marks the search: a table the statement does not name.
+    assert.deepEqual(explainShape(sql, schema, opts).statements[0].tables.map((t) => [t.table, t.foreignKey]), [['orders', undefined], ['shipments', 'shipments_order_fkey']]);
     assert.equal(verdictsFor(shapesFromSqlText('DELETE FROM shipments WHERE id = $1', { file: 'q.sql', origin: 'sql-file', lines: new LineIndex('x'), schema }).shapes, schema, opts)[0].accesses.length, 1);
   });
 
