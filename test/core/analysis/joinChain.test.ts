@@ -21,10 +21,10 @@ CREATE UNIQUE INDEX memberships_user_id_org_id_key ON memberships (user_id, org_
 `;
 const opts = options({ users: 100_000, courses: 10_000, enrollments: 1_000_000, orgs: 1_000, memberships: 1_000_000 });
 
-function verdicts(sql: string) {
-  const schema = schemaFrom(DDL);
+function verdicts(sql: string, ddl = DDL, matcher = opts) {
+  const schema = schemaFrom(ddl);
   const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
-  const found = verdictsFor(shapes, schema, opts)[0].accesses;
+  const found = verdictsFor(shapes, schema, matcher)[0].accesses;
   return (table: string) => found.find((a) => a.access.table === table)!;
 }
 
@@ -116,11 +116,8 @@ describe('joins of three tables or more, as a chain', () => {
       CREATE INDEX enrollments_user_id_idx ON enrollments (user_id);
       CREATE TABLE memberships (id bigint PRIMARY KEY, user_id bigint NOT NULL, org_id bigint NOT NULL);
       CREATE INDEX memberships_org_id_idx ON memberships (org_id);`;
-    const schema = schemaFrom(ddl);
     const sql = 'SELECT * FROM users u JOIN memberships m ON m.user_id = u.id JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id WHERE m.org_id = $1 AND c.title = $2';
-    const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
-    const found = verdictsFor(shapes, schema, options({ users: 100_000, courses: 10_000, enrollments: 1_000_000, memberships: 1_000 }))[0].accesses;
-    const v = (t: string) => found.find((a) => a.access.table === t)!;
+    const v = verdicts(sql, ddl, options({ users: 100_000, courses: 10_000, enrollments: 1_000_000, memberships: 1_000 }));
     assert.equal(v('memberships').access.joinedFrom, undefined);
     assert.equal(v('courses').access.joinedFrom, 'enrollments');
   });
