@@ -63,12 +63,17 @@ export function lensTitle(sv: ShapeVerdict, assess: Assess): string {
     const sort = v.needsSort && !v.sortAvoided ? ' + sort' : '';
     return `${m!.severity === 'warning' ? '⚠' : 'ℹ'} ${v.access.table}: ${now}${sort} → index proposed${bad.length > 1 ? ` (+${bad.length - 1})` : ''}`;
   }
-  const scans = sv.accesses.filter((v) => !v.best);
-  if (sv.accesses.length === 1) {
-    const v = sv.accesses[0];
-    return v.best ? `✓ ${v.access.table}: ${v.best.index.name}${v.best.indexOnly ? ' (index-only)' : ''}${v.needsSort && !v.sortAvoided ? ', sorts' : ''}` : `✓ ${v.access.table}: seq scan is fine (~${fmtRows(v.rows)} rows)`;
+  // The tables the statement names; a DELETE's foreign-key searches are counted apart.
+  const named = sv.accesses.filter((v) => !v.access.foreignKeyCheck);
+  const searches = sv.accesses.length - named.length;
+  const fkNote = searches ? `; ${searches} foreign key${searches > 1 ? 's' : ''} searched` : '';
+  if (!named.length) return `✓ ${searches} foreign key${searches > 1 ? 's' : ''} searched`;
+  const scans = named.filter((v) => !v.best);
+  if (named.length === 1) {
+    const v = named[0];
+    return (v.best ? `✓ ${v.access.table}: ${v.best.index.name}${v.best.indexOnly ? ' (index-only)' : ''}${v.needsSort && !v.sortAvoided ? ', sorts' : ''}` : `✓ ${v.access.table}: seq scan is fine (~${fmtRows(v.rows)} rows)`) + fkNote;
   }
-  return `✓ ${sv.accesses.length - scans.length}/${sv.accesses.length} tables by index${scans.length ? `, ${scans.map((v) => v.access.table).join(', ')} scanned (small or no better index)` : ''}`;
+  return `✓ ${named.length - scans.length}/${named.length} tables by index${scans.length ? `, ${scans.map((v) => v.access.table).join(', ')} scanned (small or no better index)` : ''}${fkNote}`;
 }
 
 /** The Explain Query document (markdown): the query shape and the verdict per table, every candidate index. */

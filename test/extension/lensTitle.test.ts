@@ -1,0 +1,37 @@
+/** The code lens's few words (src/extension/present.ts): a DELETE's foreign-key searches are not tables it names. */
+import assert from 'node:assert/strict';
+import { verdictsFor } from '../../src/core/analysis/verdicts';
+import { LineIndex } from '../../src/core/model/location';
+import { assessMissingIndex } from '../../src/core/rules/missingIndex';
+import { shapesFromSqlText } from '../../src/core/shapes/fromSql';
+import { initSqlParser } from '../../src/core/sql/parser';
+import { lensTitle } from '../../src/extension/present';
+import { options, schemaFrom } from '../core/matcher/harness';
+
+const DDL = `
+CREATE TABLE users (id bigint PRIMARY KEY);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+CREATE TABLE notes (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));
+`;
+
+function title(sql: string, ddl: string): string {
+  const schema = schemaFrom(ddl);
+  const opts = options({ users: 100_000, orders: 1_000_000, notes: 1_000_000 });
+  const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+  const verdicts = verdictsFor(shapes, schema, opts);
+  return lensTitle(verdicts[0], (v) => assessMissingIndex(v, { schema, verdicts, options: opts }));
+}
+
+describe('code lens title', () => {
+  before(() => initSqlParser());
+
+  it("names the deleted table's own path and counts its foreign-key searches apart", () => {
+    const ddl = DDL.replace(/CREATE TABLE notes[^\n]*\n/, '');
+    assert.equal(title('DELETE FROM users WHERE id = $1', ddl), '✓ users: users_pkey; 1 foreign key searched');
+  });
+
+  it('leads with an unindexed foreign key when there is one', () => {
+    assert.match(title('DELETE FROM users WHERE id = $1', DDL), /^⚠ notes: seq scan ~1M rows → index proposed/);
+  });
+});
