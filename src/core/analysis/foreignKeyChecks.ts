@@ -2,8 +2,9 @@
  * The searches a DELETE makes through the foreign keys that reference its table. For every row deleted,
  * PostgreSQL's referential-integrity triggers search each referencing table by the key's columns: NO ACTION and
  * RESTRICT to check that no row still refers to it, CASCADE to delete those rows, SET NULL / SET DEFAULT to
- * update them (ri_triggers.c, one query per deleted row). Without an index led by those columns, each search
- * reads the whole referencing table — the classic unindexed foreign key, here only where the workspace deletes.
+ * update them (ri_triggers.c, one query per deleted row). Without an index whose leading columns are the key's (in
+ * any order), each search reads the whole referencing table — the classic unindexed foreign key, here only where
+ * the workspace deletes.
  */
 import type { TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';

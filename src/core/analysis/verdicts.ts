@@ -302,7 +302,7 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
  */
 function farDriver(accesses: TableAccess[], first: TableAccess, whole: TableAccess, joinedToFirst: (a: TableAccess) => boolean, own: boolean, analyze: Analyze) {
   const written = accesses.map((a) => (a === first ? whole : a));
-  let best: { driver: TableAccess; list: TableAccess[]; cost: number } | undefined;
+  let best: { list: TableAccess[]; cost: number } | undefined;
   let now: number | undefined;
   for (const other of accesses) {
     if (other === first || joinedToFirst(other) || other.outerJoined || other.predicates.length === 0) continue;
@@ -312,7 +312,7 @@ function farDriver(accesses: TableAccess[], first: TableAccess, whole: TableAcce
     now ??= joinCost(written, first, analyze);
     const then = joinCost(walked, first, analyze);
     // (The FROM table in `walked` is looked up, so without the LIMIT either way.)
-    if (then * JOIN_FUZZ < now && (!best || then < best.cost)) best = { driver: other, list: walked, cost: then };
+    if (then * JOIN_FUZZ < now && (!best || then < best.cost)) best = { list: walked, cost: then };
   }
   return best;
 }
@@ -321,7 +321,8 @@ function farDriver(accesses: TableAccess[], first: TableAccess, whole: TableAcce
  * The join driven from `driver`, a table not joined to the FROM table directly: the others in the order a walk
  * along the join keys from it reaches them, each looked up from the first table before it that it has a key to,
  * by its keys to the tables before it (a key to a table after it is that table's condition; keysSoFar keeps one
- * key per column). Outer-joined tables are not walked through; they join as written, after the others. Undefined when the keys don't reach every table (a cross join, a sub-select's tables).
+ * key per column). Outer-joined tables are not walked through; they join as written, after the others.
+ * Undefined when the keys don't reach every table (a cross join, a sub-select's tables).
  */
 function walkFrom(accesses: TableAccess[], first: TableAccess, driver: TableAccess): TableAccess[] | undefined {
   const at = new Map(accesses.map((a) => [a.table, a]));
