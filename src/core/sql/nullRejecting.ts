@@ -42,14 +42,17 @@ export function nullRejectedBindings(qual: Node | undefined, resolve: ColumnReso
   // (`NOT (x = ANY ('{}'))` is true for a NULL x, and NOT of a null test or a sub-select is no strict expression either.)
   if (b?.boolop === 'NOT_EXPR') {
     const arg = b.args?.[0];
-    if (arg?.A_Expr) {
+    // `NOT (x IS NULL)` is `x IS NOT NULL` to the planner.
+    if (arg?.NullTest?.nulltesttype === 'IS_NULL') strictOperandBindings(arg.NullTest.arg, resolve, out);
+    else if (arg?.A_Expr) {
       if (arg.A_Expr.kind !== 'AEXPR_OP_ANY') for (const x of nullRejectedBindings(arg, resolve)) out.add(x);
     } else if (arg?.ColumnRef || arg?.FuncCall || arg?.TypeCast) strictOperandBindings(arg, resolve, out);
     return out;
   }
   if (qual.A_Expr) {
     const e = qual.A_Expr;
-    if (!STRICT_A_EXPR.has(e.kind)) return out;
+    // `<> ALL (ARRAY[1, 2])`: an array written out, never empty, is strict (is_strict_saop()); `<> ALL ($1)` may be empty.
+    if (!STRICT_A_EXPR.has(e.kind) && !(e.kind === 'AEXPR_OP_ALL' && (e.rexpr?.A_ArrayExpr?.elements?.length ?? 0) > 0)) return out;
     // `(a, b) <> (x, y)` is true when one pair differs, whatever the other holds.
     if (opName(e) === '<>' && (e.lexpr?.RowExpr || e.rexpr?.RowExpr)) return out;
     strictOperandBindings(e.lexpr, resolve, out, e.kind === 'AEXPR_OP' && isEquals(e));
@@ -90,7 +93,25 @@ export function acceptsNull(qual: Node | undefined): boolean {
   if (t) return t === 'IS_UNKNOWN' || t === 'IS_NOT_TRUE' || t === 'IS_NOT_FALSE';
   if (qual.BoolExpr?.boolop === 'OR_EXPR') return (qual.BoolExpr.args ?? []).some((arg: Node) => acceptsNull(arg));
   const e = qual.A_Expr;
-  if (e) return e.kind === 'AEXPR_DISTINCT' || e.kind === 'AEXPR_NOT_DISTINCT' || e.kind === 'AEXPR_OP_ALL' || !!e.lexpr?.CoalesceExpr || !!e.rexpr?.CoalesceExpr;
+  if (e) {
+    if (e.kind === 'AEXPR_DISTINCT' || e.kind === 'AEXPR_NOT_DISTINCT') return true;
+    if (e.kind === 'AEXPR_OP_ALL') return !((e.rexpr?.A_ArrayExpr?.elements?.length ?? 0) > 0);
+    return hasCoalesce(e.lexpr) || hasCoalesce(e.rexpr);
+  }
+  // `NOT (x = ANY (…))` is `x <> ALL (…)`.
+  const not = qual.BoolExpr?.boolop === 'NOT_EXPR' ? qual.BoolExpr.args?.[0]?.A_Expr : undefined;
+  return not?.kind === 'AEXPR_OP_ANY' && !((not.rexpr?.A_ArrayExpr?.elements?.length ?? 0) > 0);
+}
+
+/** A COALESCE of a column anywhere in an operand (`lower(coalesce(x.a, ''))`): NULL in, a value out. */
+function hasCoalesce(n: Node | undefined): boolean {
+  if (!n || typeof n !== 'object') return false;
+  if (n.CoalesceExpr) return hasColumn(n.CoalesceExpr.args);
+  if (n.SubLink) return false;
+  for (const k in n) {
+    const v = n[k];
+    if (Array.isArray(v) ? v.some((x) => hasCoalesce(x)) : v && typeof v === 'object' && hasCoalesce(v)) return true;
+  }
   return false;
 }
 
@@ -131,7 +152,17 @@ function strictOperandBindings(n: Node | undefined, resolve: ColumnResolver, out
   }
   const f = n.FuncCall;
   if (f && !f.agg_star && !f.over && !f.agg_distinct && !f.agg_filter) {
-    const name = (f.funcname ?? []).map((x: Node) => x.String?.sval).filter(Boolean).pop();
+    // A built-in: unqualified or pg_catalog's (`app.lower()` is the user's own).
+    const names: string[] = (f.funcname ?? []).map((x: Node) => x.String?.sval).filter(Boolean);
+    const name = names.length === 1 || (names.length === 2 && names[0] === 'pg_catalog') ? names[names.length - 1] : undefined;
     if (name && STRICT_FUNCTIONS.has(name)) for (const arg of f.args ?? []) strictOperandBindings(arg, resolve, out);
   }
+}
+
+function hasColumn(n: unknown): boolean {
+  if (!n || typeof n !== 'object') return false;
+  if (Array.isArray(n)) return n.some(hasColumn);
+  if ((n as Node).ColumnRef) return true;
+  if ((n as Node).SubLink) return false;
+  return Object.values(n as Node).some(hasColumn);
 }

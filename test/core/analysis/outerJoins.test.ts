@@ -65,7 +65,7 @@ describe('outer joins', () => {
       const v = verdicts(`${LEFT_CHAIN} WHERE ${where}`);
       assert.equal(v('users').access.outerJoined, true, where);
     }
-    for (const where of ['u.email = $1 OR u.org = $2', 'lower(u.email) = $1', 'u.name IS NOT NULL', 'u.org::text LIKE $1']) {
+    for (const where of ['u.email = $1 OR u.org = $2', 'lower(u.email) = $1', 'u.name IS NOT NULL', 'u.org::text LIKE $1', 'NOT (u.name IS NULL)', 'u.org <> ALL (ARRAY[1, 2])', 'u.name = coalesce($1, $2)']) {
       assert.equal(verdicts(`${LEFT_CHAIN} WHERE ${where}`)('users').access.outerJoined, undefined, where);
     }
   });
@@ -126,14 +126,16 @@ describe('outer joins: what settles them', () => {
       assert.ok(c.access.predicates.length > 0, where);
     }
     // A function of the user's may be STRICT or not: the join stays outer, and the filter stays where it was written.
-    const unknown = verdicts('SELECT * FROM users u LEFT JOIN courses c ON c.id = u.org WHERE my_check(c.title)')('courses');
-    assert.equal(unknown.access.outerJoined, true);
-    assert.ok(unknown.access.predicates.length > 0);
+    for (const where of ['my_check(c.title)', 'app.lower(c.title) = $1']) {
+      const unknown = verdicts(`SELECT * FROM users u LEFT JOIN courses c ON c.id = u.org WHERE ${where}`)('courses');
+      assert.equal(unknown.access.outerJoined, true, where);
+      assert.ok(unknown.access.predicates.length > 0, where);
+    }
   });
 
   it('checks a condition PostgreSQL does not count as rejecting the NULL row on the joined rows, not in the scan', () => {
     // `<> ALL` of an empty array is true for a NULL title; an OR with an IS NULL branch; COALESCE; IS DISTINCT FROM.
-    for (const where of ['c.title <> ALL($1)', '(c.id IS NULL OR c.title = $1)', 'coalesce(c.title, $1) = $1', 'c.title IS DISTINCT FROM $1']) {
+    for (const where of ['c.title <> ALL($1)', '(c.id IS NULL OR c.title = $1)', 'coalesce(c.title, $1) = $1', 'c.title IS DISTINCT FROM $1', "lower(coalesce(c.title, '')) = $1", 'NOT (c.title = ANY ($1))']) {
       const c = verdicts(`SELECT * FROM users u LEFT JOIN courses c ON c.id = u.org WHERE ${where}`)('courses');
       assert.equal(c.access.outerJoined, true, where);
       assert.deepEqual(c.access.predicates, [], where);
