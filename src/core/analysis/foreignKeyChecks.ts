@@ -7,30 +7,45 @@
  * the workspace deletes.
  */
 import type { TableAccess } from '../model/query';
-import type { SchemaModel } from '../model/schema';
+import type { ForeignKeyDef, SchemaModel } from '../model/schema';
 import { quoteAlways, quoteTable } from '../sql/identifiers';
 
-/** The referencing tables' searches for a DELETE of `deleted`'s table; none for any other access. */
+/**
+ * The referencing tables' searches for a DELETE of `deleted`'s table; none for any other access. Through an ON DELETE
+ * CASCADE key the rows found are deleted in turn, so the tables that reference them are searched too (each table once).
+ */
 export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel): TableAccess[] {
   if (deleted.kind !== 'delete') return [];
   const out: TableAccess[] = [];
-  for (const [key, table] of schema.tables) {
-    for (const fk of table.foreignKeys) {
-      if (fk.refTable !== deleted.table || fk.columns.length === 0) continue;
-      out.push({
-        table: key,
-        kind: 'select',
-        predicates: fk.columns.map((column) => ({ atom: { kind: 'compare', column, op: '=', value: { kind: 'param' } } })),
-        joinKeys: [],
-        orderBy: [],
-        groupBy: [],
-        // `SELECT 1 … FOR KEY SHARE OF x` locks the rows it finds (CASCADE deletes them): the heap is visited, never index-only.
-        columnsRead: '*',
-        foreignKeyCheck: { constraint: fk.name, references: deleted.table },
-      });
+  const expanded = new Set<string>();
+  const queue = [deleted.table];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    if (expanded.has(parent)) continue;
+    expanded.add(parent);
+    for (const [key, table] of schema.tables) {
+      for (const fk of table.foreignKeys) {
+        if (fk.refTable !== parent || fk.columns.length === 0) continue;
+        if (fk.cascades) queue.push(key);
+        out.push(search(key, fk, parent));
+      }
     }
   }
   return out;
+}
+
+function search(table: string, fk: ForeignKeyDef, parent: string): TableAccess {
+  return {
+    table,
+    kind: 'select',
+    predicates: fk.columns.map((column) => ({ atom: { kind: 'compare', column, op: '=', value: { kind: 'param' } } })),
+    joinKeys: [],
+    orderBy: [],
+    groupBy: [],
+    // `SELECT 1 … FOR KEY SHARE OF x` locks the rows it finds (CASCADE deletes them): the heap is visited, never index-only.
+    columnsRead: '*',
+    foreignKeyCheck: { constraint: fk.name, references: parent, ...(fk.cascades ? { cascades: true as const } : {}) },
+  };
 }
 
 /**

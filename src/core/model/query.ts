@@ -60,7 +60,7 @@ export interface TableAccess {
    * Not written in the statement: the search a foreign key of this table makes for each row the statement
    * deletes from the table it references (see analysis/foreignKeyChecks.ts).
    */
-  foreignKeyCheck?: { constraint?: string; references: string };
+  foreignKeyCheck?: { constraint?: string; references: string; cascades?: true };
 }
 
 export type QueryOrigin = 'sql-file' | 'embedded-sql' | 'prisma' | 'migration';

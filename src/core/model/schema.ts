@@ -81,6 +81,8 @@ export interface ForeignKeyDef {
   columns: string[];
   refTable: string;
   refColumns: string[];
+  /** ON DELETE CASCADE: deleting a referenced row deletes the rows that refer to it. */
+  cascades?: true;
 }
 
 export interface TableDef {

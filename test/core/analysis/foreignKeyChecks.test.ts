@@ -69,6 +69,19 @@ describe('foreign-key searches of a DELETE', () => {
     assert.equal(foreignKeySearchSql(check.access), 'SELECT 1 FROM ONLY "orders" x WHERE "user_id" = $1 FOR KEY SHARE OF x');
   });
 
+  it('follows ON DELETE CASCADE: the rows a cascade deletes make their own searches, each table expanded once', () => {
+    const ddl = `
+      CREATE TABLE users (id bigint PRIMARY KEY);
+      CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE);
+      CREATE INDEX orders_user_id_idx ON orders (user_id);
+      CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));
+      CREATE TABLE employees (id bigint PRIMARY KEY, manager_id bigint REFERENCES employees (id) ON DELETE CASCADE, user_id bigint REFERENCES users (id) ON DELETE CASCADE);`;
+    const findings = missingFindings(schemaFrom(ddl), 'DELETE FROM users WHERE id = $1', options({ users: 100_000, orders: 1_000_000, order_lines: 5_000_000, employees: 50_000 }));
+    const proposed = findings.map((f) => f.fix!.sql!.replace(/^.* ON /, '')).sort();
+    assert.deepEqual(proposed, ['"employees" ("manager_id");', '"employees" ("user_id");', '"order_lines" ("order_id");']);
+    assert.match(findings.find((f) => /order_lines/.test(f.fix!.sql!))!.message, /each row deleted from "orders" makes PostgreSQL search "order_lines"/);
+  });
+
   it('only for a DELETE: a read, an update or an insert of the referenced table searches nothing', () => {
     for (const sql of ['SELECT * FROM users WHERE id = $1', 'UPDATE users SET email = $2 WHERE id = $1', 'INSERT INTO users (id, email) VALUES ($1, $2)']) {
       assert.deepEqual(missingFindings(schemaFrom(DDL), sql, opts), [], sql);

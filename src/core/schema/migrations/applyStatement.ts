@@ -68,7 +68,7 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
       addConstraintIndex(schema, table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
     } else if (c.contype === 'CONSTR_FOREIGN') {
-      table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, [def.colname]), columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
+      table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, [def.colname]), columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c) });
     }
   }
   return col;
@@ -130,6 +130,11 @@ function defaultConstraintName(schema: SchemaModel, table: string, columns: stri
   return primary ? chooseName(taken, table, undefined, 'pkey') : chooseName(taken, table, nameAddition(columns), 'key');
 }
 
+/** ON DELETE CASCADE (`fk_del_action` 'c'). */
+function cascades(c: Node): { cascades?: true } {
+  return c.fk_del_action === 'c' ? { cascades: true } : {};
+}
+
 /** PostgreSQL's name for an unnamed foreign key: `table_col_fkey` (ChooseConstraintName), so that DROP CONSTRAINT finds it. */
 function foreignKeyName(schema: SchemaModel, table: string, columns: string[]): string {
   const taken = new Set<string>();
@@ -177,7 +182,7 @@ function addTableConstraint(schema: SchemaModel, table: TableDef, c: Node, origi
   if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(schema, table, c, origin);
   else if (c.contype === 'CONSTR_FOREIGN') {
     const columns = strings(c.fk_attrs);
-    table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, columns), columns, refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs) });
+    table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, columns), columns, refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c) });
   }
 }
 

@@ -472,6 +472,7 @@ function addForeignKey(model: DmmfModel, field: DmmfField, contexts: Map<string,
     columns,
     refTable: target.table.name,
     refColumns,
+    ...(relationAttr && /(?:^|[\s,(])onDelete\s*:\s*Cascade\b/.test(relationAttr.argsText) ? { cascades: true as const } : {}),
   });
 }
 
@@ -545,11 +546,13 @@ function implicitJoinTable(
       const target = contexts.get(side.model.name);
       const pk = target?.table.indexes.find((i) => i.primary);
       if (!target || !pk) continue;
+      // Prisma creates an implicit many-to-many table's keys ON DELETE CASCADE.
       table.foreignKeys.push({
         name: foreignKeyName(names.table, [column]),
         columns: [column],
         refTable: target.table.name,
         refColumns: pk.keys.map((k) => k.column ?? ''),
+        cascades: true,
       });
     }
     if (!schema.tables.has(names.table)) schema.tables.set(names.table, table);
