@@ -5,7 +5,7 @@
  * WHERE u.email = $1` is an inner join. A condition it cannot place (an operator class it does not know) rejects
  * nothing here, so the join stays outer; callers must not read "not rejected" as "passes NULL" (see acceptsNull).
  */
-import { columnRef, type Node } from './expr';
+import { columnRef, columnRefsIn, type Node, opName, walk } from './expr';
 import type { ColumnResolver } from './predicates';
 
 /**
@@ -52,7 +52,7 @@ export function nullRejectedBindings(qual: Node | undefined, resolve: ColumnReso
   if (qual.A_Expr) {
     const e = qual.A_Expr;
     // `<> ALL (ARRAY[1, 2])`: an array written out, never empty, is strict (is_strict_saop()); `<> ALL ($1)` may be empty.
-    if (!STRICT_A_EXPR.has(e.kind) && !(e.kind === 'AEXPR_OP_ALL' && (e.rexpr?.A_ArrayExpr?.elements?.length ?? 0) > 0)) return out;
+    if (!STRICT_A_EXPR.has(e.kind) && !(e.kind === 'AEXPR_OP_ALL' && writtenArray(e.rexpr))) return out;
     // `(a, b) <> (x, y)` is true when one pair differs, whatever the other holds.
     if (opName(e) === '<>' && (e.lexpr?.RowExpr || e.rexpr?.RowExpr)) return out;
     strictOperandBindings(e.lexpr, resolve, out, e.kind === 'AEXPR_OP' && isEquals(e));
@@ -95,28 +95,27 @@ export function acceptsNull(qual: Node | undefined): boolean {
   const e = qual.A_Expr;
   if (e) {
     if (e.kind === 'AEXPR_DISTINCT' || e.kind === 'AEXPR_NOT_DISTINCT') return true;
-    if (e.kind === 'AEXPR_OP_ALL') return !((e.rexpr?.A_ArrayExpr?.elements?.length ?? 0) > 0);
+    if (e.kind === 'AEXPR_OP_ALL') return !writtenArray(e.rexpr);
     return hasCoalesce(e.lexpr) || hasCoalesce(e.rexpr);
   }
   // `NOT (x = ANY (…))` is `x <> ALL (…)`.
   const not = qual.BoolExpr?.boolop === 'NOT_EXPR' ? qual.BoolExpr.args?.[0]?.A_Expr : undefined;
-  return not?.kind === 'AEXPR_OP_ANY' && !((not.rexpr?.A_ArrayExpr?.elements?.length ?? 0) > 0);
+  return not?.kind === 'AEXPR_OP_ANY' && !writtenArray(not.rexpr);
+}
+
+/** `ARRAY[1, 2]` written out: never empty, unlike a parameter or a sub-select's array. */
+function writtenArray(n: Node | undefined): boolean {
+  return (n?.A_ArrayExpr?.elements?.length ?? 0) > 0;
 }
 
 /** A COALESCE of a column anywhere in an operand (`lower(coalesce(x.a, ''))`): NULL in, a value out. */
 function hasCoalesce(n: Node | undefined): boolean {
-  if (!n || typeof n !== 'object') return false;
-  if (n.CoalesceExpr) return hasColumn(n.CoalesceExpr.args);
-  if (n.SubLink) return false;
-  for (const k in n) {
-    const v = n[k];
-    if (Array.isArray(v) ? v.some((x) => hasCoalesce(x)) : v && typeof v === 'object' && hasCoalesce(v)) return true;
-  }
-  return false;
-}
-
-function opName(e: Node): string {
-  return (e.name ?? []).map((x: Node) => x.String?.sval).join('.');
+  let found = false;
+  walk(n, (node, type) => {
+    if (found || type === 'SubLink') return false;
+    if (type === 'CoalesceExpr' && columnRefsIn(node.CoalesceExpr.args).length > 0) found = true;
+  });
+  return found;
 }
 
 function isEquals(e: Node): boolean {
@@ -157,12 +156,4 @@ function strictOperandBindings(n: Node | undefined, resolve: ColumnResolver, out
     const name = names.length === 1 || (names.length === 2 && names[0] === 'pg_catalog') ? names[names.length - 1] : undefined;
     if (name && STRICT_FUNCTIONS.has(name)) for (const arg of f.args ?? []) strictOperandBindings(arg, resolve, out);
   }
-}
-
-function hasColumn(n: unknown): boolean {
-  if (!n || typeof n !== 'object') return false;
-  if (Array.isArray(n)) return n.some(hasColumn);
-  if ((n as Node).ColumnRef) return true;
-  if ((n as Node).SubLink) return false;
-  return Object.values(n as Node).some(hasColumn);
 }
