@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { Finding } from '../core/model/finding';
+import { proposesIndex, type Finding } from '../core/model/finding';
 import { LineIndex } from '../core/model/location';
 import { addBlockAttribute, removeAttribute } from './edits/prismaSchema';
 import { commentStyleFor, ignoreFileChange, ignoreLineChange, type CommentStyle } from './edits/ignoreComment';
@@ -95,7 +95,7 @@ export function fixesFor(host: ProjectHost, f: Finding): FixAction[] {
   const fix = f.fix;
   const prismaFile = host.project?.prismaFile;
   const prismaMigrate = usesPrismaMigrate(host);
-  if (f.rule === 'missing-index' && fix) {
+  if (proposesIndex(f) && fix) {
     const prismaText = prismaFile ? currentText(prismaFile) : undefined;
     let schemaAdded = false;
     if (fix.prisma && fix.prismaAction === 'add' && fix.model && prismaFile && prismaText !== undefined) {

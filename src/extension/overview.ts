@@ -2,7 +2,7 @@
  * Tables → indexes → the queries that can use each index, and the findings on each: the data
  * behind the Index view and the Index Report. Built from one AnalysisResult; no `vscode` import.
  */
-import type { Finding } from '../core/model/finding';
+import { proposesIndex, type Finding } from '../core/model/finding';
 import type { SourceLocation } from '../core/model/location';
 import type { IndexDef } from '../core/model/schema';
 import type { AnalysisResult } from '../core/project';
@@ -71,7 +71,7 @@ export function buildOverview(r: AnalysisResult): TableOverview[] {
   for (const f of r.findings) {
     if (!f.table) continue;
     const io = f.index ? byIndex.get(`${f.table}\u0000${f.index}`) : undefined;
-    if (io && f.rule !== 'missing-index') io.findings.push(f);
+    if (io && !proposesIndex(f)) io.findings.push(f);
     else byTable.get(f.table)?.findings.push(f);
   }
   for (const t of tables) for (const i of t.indexes) i.queries.sort((a, b) => Number(b.chosen) - Number(a.chosen) || a.location.file.localeCompare(b.location.file) || a.location.range.start.line - b.location.range.start.line);

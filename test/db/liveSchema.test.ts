@@ -124,6 +124,11 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
       p.useLiveSchema(live);
       assert.equal(p.config.matcher.rows.lesson_progress, generated.get('lesson_progress'));
       assert.equal(p.schema.tables.get('users')!.indexes.find((i) => i.name === 'users_email_key')!.location?.file.endsWith('schema.prisma'), true, 'workspace locations kept');
+      // Foreign keys too: an unindexed-foreign-key finding lands on the key's declaration, not on the server.
+      const keys = p.schema.tables.get('enrollments')!.foreignKeys;
+      assert.ok(keys.length > 0);
+      for (const fk of keys) assert.match(fk.location?.file ?? '', /(schema\.prisma|\.sql)$/, fk.name);
+      assert.ok([...live.schema.tables.values()].every((t) => t.foreignKeys.every((fk) => fk.location === undefined)), 'none from the catalog itself');
     });
   });
 

@@ -51,7 +51,7 @@ export function comparable(schema: SchemaModel) {
   const table = (t: TableDef) => ({
     columns: [...t.columns.values()].map((c) => ({ name: c.name, type: normalizeType(c), nullable: c.nullable, enumName: c.enumName })).sort((a, b) => a.name.localeCompare(b.name)),
     indexes: t.indexes.map(index).sort((a, b) => a.name.localeCompare(b.name)),
-    foreignKeys: t.foreignKeys.map((f) => ({ ...f })).sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')),
+    foreignKeys: t.foreignKeys.map(({ location, ...f }) => f).sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')),
   });
   return {
     enums: [...schema.enums.values()].sort((a, b) => a.name.localeCompare(b.name)),

@@ -211,6 +211,32 @@ describe('migration generator', () => {
     }
   });
 
+  it('creates the index of an unindexed foreign key the workspace deletes through, once for all its DELETEs, and says which rule asked', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pir-fk-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'migrations', '001_init'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'migrations', '001_init', 'migration.sql'),
+        'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n' + 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total numeric NOT NULL);\n',
+      );
+      fs.writeFileSync(path.join(dir, 'queries.sql'), 'DELETE FROM users WHERE id = $1;\nDELETE FROM users WHERE email = $1;\n');
+      fs.writeFileSync(path.join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { users: 100_000, orders: 2_000_000 } }));
+      const p = await Project.open(dir);
+      const result = p.analyze();
+      const fk = result.findings.filter((f) => f.rule === 'unindexed-foreign-key');
+      assert.equal(fk.length, 1);
+      assert.equal(path.relative(dir, fk[0].file), path.join('migrations', '001_init', 'migration.sql'));
+      assert.equal(fk[0].related.length, 2);
+      const generated = generateOptimizationMigration(p, result, { outDir: path.join(dir, 'out'), command: 'test', toolVersion: 'test', timestamp: '20260101000000' });
+      const created = generated.plan.creates.filter((c) => c.index.table === 'orders');
+      assert.deepEqual(created.map((c) => [keys(c.index), c.serves.length]), [['user_id', 2]]);
+      assert.match(generated.files.find((f) => f.path.endsWith('README.md'))!.text, /From \*\*unindexed-foreign-key\*\*/);
+      assert.deepEqual(generated.residual.missing, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('--prisma on a copy of the sample', () => {
     let dir: string;
     let run: Awaited<ReturnType<typeof runMain>>;

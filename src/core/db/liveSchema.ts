@@ -11,7 +11,7 @@
 import type { Queryable, Session } from './connection';
 import { readServerSettings, type ServerSettings } from './serverSettings';
 import { readStatStatements, type StatStatements } from './statStatements';
-import type { ColumnStats, SchemaModel, TableDef } from '../model/schema';
+import type { ColumnStats, ForeignKeyDef, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
 import { quoteAlways, tableKey } from '../sql/identifiers';
@@ -192,6 +192,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
   for (const t of schema.tables.values()) {
     t.location = undefined;
     for (const c of t.columns.values()) c.location = undefined;
+    for (const f of t.foreignKeys) f.location = undefined;
   }
   const c = clock[0];
   if (c.collation) schema.collation = c.collation;
@@ -227,6 +228,11 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
       indexes: t.indexes.map((i) => {
         const twin = w?.indexes.find((x) => x.name === i.name);
         return { ...i, location: twin?.location ?? w?.location, origin: twin?.origin === 'prisma' ? 'prisma' : i.origin };
+      }),
+      foreignKeys: t.foreignKeys.map((f) => {
+        const same = (x: ForeignKeyDef) => x.refTable === f.refTable && x.columns.length === f.columns.length && x.columns.every((c, i) => c === f.columns[i]);
+        const twin = w?.foreignKeys.find((x) => x.name === f.name && same(x)) ?? w?.foreignKeys.find(same);
+        return twin?.location ? { ...f, location: twin.location } : f;
       }),
     });
   }

@@ -5,7 +5,7 @@
  */
 import type { Session } from './connection';
 import { candidateFromProposal, whatIfIndex, whatIfWithoutIndex, type HideResult, type WhatIfOptions, type WhatIfResult, type WhatIfVerdict } from './whatIf';
-import type { Finding } from '../model/finding';
+import { proposesIndex, type Finding } from '../model/finding';
 import type { QueryShape } from '../model/query';
 import type { ProposedIndex } from '../matcher/types';
 import type { Project } from '../project';
@@ -126,7 +126,7 @@ export async function checkRedundantIndexes(project: Project, session: Session, 
  */
 export function applyChecks(findings: Finding[], proposals: ProposalCheck[], redundant: RedundantCheck[] = []): Finding[] {
   return findings.map((f) => {
-    if (f.rule === 'missing-index') {
+    if (proposesIndex(f)) {
       // Two proposals may share a name (ASC and DESC variants): the fix SQL tells them apart.
       const c = proposals.find((p) => p.proposal.sql === f.fix?.sql) ?? proposals.find((p) => p.proposal.name === f.index && p.proposal.table === f.table);
       if (!c) return f;

@@ -2,7 +2,7 @@
  * Turns a workspace's findings into one optimization plan: the indexes to create and the ones to
  * drop, merged so that the migration never adds an index it would make redundant itself.
  *
- * 1. Demands: every table access with a missing-index finding (at or above `minSeverity`, not
+ * 1. Demands: every table access with a missing-index finding, or the search of an unindexed-foreign-key one (at or above `minSeverity`, not
  *    silenced, rule not off), with the index the finding proposes.
  * 2. Merge (per table): the matcher evaluates every proposed index against every demand; an index
  *    "serves" a demand when it is usable for it, costs at most 25% more than the demand's own
@@ -39,6 +39,7 @@ import { redundantIndexes } from '../rules/redundantIndex';
 import type { RuleContext } from '../rules/context';
 import { verdictsFor, type ShapeVerdict } from '../analysis/verdicts';
 import { missingIndex } from '../rules/missingIndex';
+import { unindexedForeignKey } from '../rules/unindexedForeignKey';
 import type { MatcherOptions } from '../matcher/options';
 
 export interface Demand {
@@ -145,7 +146,10 @@ function collectDemands(input: PlanInput): Demand[] {
     for (const v of sv.accesses) {
       const m = assessMissingIndex(v, input.ruleContext);
       if (!m) continue;
-      const finding = input.findings.find((f) => f.rule === 'missing-index' && f.file === sv.shape.location.file && f.index === m.proposal.name && within(f.range, sv.shape.location.range));
+      // A foreign key's search is reported once per key, where the key is declared, not at each DELETE.
+      const finding = v.access.foreignKeyCheck
+        ? input.findings.find((f) => f.rule === 'unindexed-foreign-key' && f.table === v.access.table && f.fix?.sql === m.proposal.sql)
+        : input.findings.find((f) => f.rule === 'missing-index' && f.file === sv.shape.location.file && f.index === m.proposal.name && within(f.range, sv.shape.location.range));
       if (!finding) continue; // silenced by a comment, or the rule is off
       out.push({ shape: sv.shape, verdict: v, assessment: m, finding, severity: finding.severity });
     }
@@ -454,7 +458,7 @@ export function planOptimization(input: PlanInput, opts: PlanOptions = {}): Opti
 }
 
 export interface Residual {
-  /** missing-index findings the analysis still reports on the schema after the migration. */
+  /** missing-index and unindexed-foreign-key findings the analysis still reports on the schema after the migration. */
   missing: Finding[];
   /** Indexes still redundant after the migration, with the index that covers each. */
   redundant: { index: IndexDef; of: IndexDef }[];
@@ -463,7 +467,8 @@ export interface Residual {
 /** Runs the analysis again on the schema the plan leaves: what would `check` still report? */
 export function residualFindings(plan: OptimizationPlan, shapes: QueryShape[], options: MatcherOptions): Residual {
   const verdicts = verdictsFor(shapes, plan.after, options);
-  const missing = missingIndex.run({ schema: plan.after, verdicts, options });
+  const ctx = { schema: plan.after, verdicts, options };
+  const missing = [...missingIndex.run(ctx), ...unindexedForeignKey.run(ctx)];
   const redundant: Residual['redundant'] = [];
   for (const t of plan.after.tables.values()) for (const [index, r] of redundantIndexes(t.indexes)) redundant.push({ index, of: r.of });
   return { missing, redundant };

@@ -81,7 +81,12 @@ function createComment(ctx: RenderContext, c: PlannedCreate): string {
     return `per-parent list${ps.length === 1 ? '' : 's'} (ORDER BY … LIMIT) on "${c.index.table}", widening "${c.widens?.name}": ${ps.slice(0, 3).map((p) => at(ctx, p.shape)).join(', ')}${ps.length > 3 ? ', …' : ''}`;
   }
   const places = ds.slice(0, 3).map((d) => where(ctx, d));
-  return `missing-index (${worst(ds)}) on "${c.index.table}" for ${ds.length} quer${ds.length === 1 ? 'y' : 'ies'}: ${places.join(', ')}${ds.length > 3 ? ', …' : ''}`;
+  return `${rulesOf(ds)} (${worst(ds)}) on "${c.index.table}" for ${ds.length} quer${ds.length === 1 ? 'y' : 'ies'}: ${places.join(', ')}${ds.length > 3 ? ', …' : ''}`;
+}
+
+/** The rules that asked for an index: `missing-index`, `unindexed-foreign-key`, or both. */
+function rulesOf(ds: Demand[]): string {
+  return [...new Set(ds.map((d) => d.finding.rule))].sort().join(' and ');
 }
 
 function worst(ds: Demand[]): string {
@@ -243,7 +248,7 @@ function renderReadme(plan: OptimizationPlan, ctx: RenderContext, creates: Numbe
     const ds = uniqueDemands(c.serves);
     md.push(`### [${creates[i].n}] \`${c.index.name}\` on \`${c.index.table}\` ${keysText(c.index)}`, '', '```sql', creates[i].sql, '```', '');
     if (ds.length) {
-      md.push(`From **missing-index** (${worst(ds)}) — ${ds.length} quer${ds.length === 1 ? 'y' : 'ies'}:`, '');
+      md.push(`From ${rulesOf(ds).split(' and ').map((r) => `**${r}**`).join(' and ')} (${worst(ds)}) — ${ds.length} quer${ds.length === 1 ? 'y' : 'ies'}:`, '');
       for (const d of ds) md.push(`- ${link(d)} ${d.shape.label}: ${d.verdict.reason}; with this index it would ${d.assessment.why}.`);
     }
     if (c.paginates?.length) {

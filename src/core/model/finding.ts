@@ -4,6 +4,7 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 export type RuleId =
   | 'missing-index'
+  | 'unindexed-foreign-key'
   | 'redundant-index'
   | 'low-selectivity-index'
   | 'unused-by-workload'
@@ -54,4 +55,9 @@ export interface Finding {
   index?: string;
   related: RelatedLocation[];
   fix?: Fix;
+}
+
+/** Rules whose fix is an index to add (`fix.sql` CREATE INDEX, `fix.prisma` an @@index). */
+export function proposesIndex(f: Pick<Finding, 'rule'>): boolean {
+  return f.rule === 'missing-index' || f.rule === 'unindexed-foreign-key';
 }

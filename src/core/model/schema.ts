@@ -83,6 +83,8 @@ export interface ForeignKeyDef {
   refColumns: string[];
   /** ON DELETE CASCADE: deleting a referenced row deletes the rows that refer to it. */
   cascades?: true;
+  /** Where the key is declared (the migration statement, the relation field of schema.prisma); none from a catalog. */
+  location?: SourceLocation;
 }
 
 export interface TableDef {

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Session } from '../db/connection';
 import { loadLiveSchema, type LiveSchema } from '../db/liveSchema';
-import type { Finding, Severity } from '../model/finding';
+import { proposesIndex, type Finding, type Severity } from '../model/finding';
 import type { SourceLocation } from '../model/location';
 import type { IndexDef, TableDef } from '../model/schema';
 import type { AnalysisResult, Project } from '../project';
@@ -349,7 +349,7 @@ export function assembleReport(project: Project, live: LiveSchema, result: Analy
       lastAutoanalyze: iso(t.lastAutoanalyze),
       bloat: bloatInfo(bloatOf(catalog.tableBloat, t.schema, t.table)),
       location: loc(def?.location),
-      findings: findings.filter((f) => f.table === key && (f.rule === 'missing-index' || (f.rule === 'schema-drift' && !f.index))).map(reportFinding),
+      findings: findings.filter((f) => f.table === key && (proposesIndex(f) || (f.rule === 'schema-drift' && !f.index))).map(reportFinding),
       indexes,
     });
   }
@@ -374,7 +374,7 @@ export function assembleReport(project: Project, live: LiveSchema, result: Analy
       redundantIndexes: allIndexes.filter((i) => i.redundant).length,
       redundantBytes: allIndexes.filter((i) => i.redundant).reduce((n, i) => n + i.bytes, 0),
       invalidIndexes: allIndexes.filter((i) => !i.valid).length,
-      missingIndexFindings: findings.filter((f) => f.rule === 'missing-index').length,
+      missingIndexFindings: findings.filter(proposesIndex).length,
       tableBloatBytes: catalog.tableBloat.filter((b) => !b.unreliable && b.ratio !== undefined).reduce((n, b) => n + b.bloatBytes, 0),
       indexBloatBytes: catalog.indexBloat.filter((b) => !b.unreliable && b.ratio !== undefined).reduce((n, b) => n + b.bloatBytes, 0),
     },

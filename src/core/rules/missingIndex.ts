@@ -138,7 +138,8 @@ function findingRange(v: AccessVerdict, sv: ShapeVerdict): Range {
   return any?.range ?? sv.shape.location.range;
 }
 
-function keysText(p: ProposedIndex): string {
+/** `(a, b DESC) WHERE …`, `GIN (x)`: a proposal's keys as a message names them. */
+export function proposalKeysText(p: ProposedIndex): string {
   const keys = p.keys.map(keyLabel).join(', ');
   return `${p.method === 'btree' ? '' : `${p.method.toUpperCase()} `}(${keys})${p.predicateText ? ` WHERE ${p.predicateText}` : ''}`;
 }
@@ -154,13 +155,15 @@ export const missingIndex: Rule = {
     const out: Finding[] = [];
     for (const sv of ctx.verdicts) {
       for (const v of sv.accesses) {
+        // A foreign key's search is reported once per key, where it is declared (unindexed-foreign-key).
+        if (v.access.foreignKeyCheck) continue;
         const m = assessMissingIndex(v, ctx);
         if (!m) continue;
         const assumed = v.rowsAssumed ? ` (assuming ~${fmt(v.rows)} rows; set row estimates in pg-index-review.json)` : '';
         out.push({
           rule: 'missing-index',
           severity: m.severity,
-          message: `${sv.shape.label}: ${v.reason}. An index on "${v.access.table}" ${keysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
+          message: `${sv.shape.label}: ${v.reason}. An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
           file: sv.shape.location.file,
           range: findingRange(v, sv),
           table: v.access.table,

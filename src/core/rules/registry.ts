@@ -4,6 +4,7 @@ import { MIGRATION_RULES } from '../migration/lint';
 import type { Rule, RuleContext } from './context';
 import { lowSelectivityIndex } from './lowSelectivityIndex';
 import { missingIndex } from './missingIndex';
+import { unindexedForeignKey } from './unindexedForeignKey';
 import { redundantIndex } from './redundantIndex';
 import { schemaDrift } from './schemaDrift';
 import { unusedByWorkload } from './unusedByWorkload';
@@ -37,7 +38,7 @@ const parseErrorRule: Rule = {
 /** The migration linter's rules: their findings come from `lintMigrations`, which `Project.analyze()` runs over migration files. */
 const migrationRules: Rule[] = MIGRATION_RULES.map((r) => ({ id: r.id, defaultSeverity: r.defaultSeverity, summary: r.summary, description: r.description, run: () => [] }));
 
-export const RULES: Rule[] = [missingIndex, redundantIndex, lowSelectivityIndex, unusedByWorkload, unusedIndex, schemaDriftRule, parseErrorRule, poolAdviceRule, slowQuery, ...migrationRules];
+export const RULES: Rule[] = [missingIndex, unindexedForeignKey, redundantIndex, lowSelectivityIndex, unusedByWorkload, unusedIndex, schemaDriftRule, parseErrorRule, poolAdviceRule, slowQuery, ...migrationRules];
 
 export function ruleById(id: RuleId): Rule | undefined {
   return RULES.find((r) => r.id === id);

@@ -1,5 +1,6 @@
 /** The code lens's "Add index": applies the preferred fix of the query's missing-index finding. */
 import * as vscode from 'vscode';
+import { proposesIndex } from '../../core/model/finding';
 import { toRange } from '../diagnostics';
 import { fixesFor, QUICKFIX_ADD } from '../fixes';
 import type { ExtensionState } from '../state';
@@ -10,7 +11,7 @@ export async function addIndex(state: ExtensionState, uriArg: string, at: { line
   if (!host) return false;
   await host.idle();
   const pos = new vscode.Position(at.line, at.character);
-  const f = host.findingsIn(uri.fsPath).find((x) => x.rule === 'missing-index' && toRange(x.range).contains(pos));
+  const f = host.findingsIn(uri.fsPath).find((x) => proposesIndex(x) && toRange(x.range).contains(pos));
   if (!f) {
     vscode.window.showInformationMessage('Postgres Index Review: this query no longer needs an index.');
     return false;

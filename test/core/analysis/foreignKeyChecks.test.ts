@@ -11,8 +11,17 @@ import { loadPrismaSchema } from '../../../src/core/schema/prisma/loadPrismaSche
 import { shapesFromSqlText } from '../../../src/core/shapes/fromSql';
 import { extractFromTypeScript } from '../../../src/core/sources/typescript/extract';
 import { initSqlParser } from '../../../src/core/sql/parser';
-import { missingIndex } from '../../../src/core/rules/missingIndex';
+import type { Finding } from '../../../src/core/model/finding';
+import type { MatcherOptions } from '../../../src/core/matcher/options';
+import type { SchemaModel } from '../../../src/core/model/schema';
+import { unindexedForeignKey } from '../../../src/core/rules/unindexedForeignKey';
 import { missingFindings, options, schemaFrom } from '../matcher/harness';
+
+/** unindexed-foreign-key's findings for SQL texts, each in its own file (`q0.sql`, `q1.sql`, …). */
+function keyFindings(schema: SchemaModel, sqls: string | string[], opts: MatcherOptions): Finding[] {
+  const shapes = [sqls].flat().flatMap((sql, i) => shapesFromSqlText(sql, { file: `q${i}.sql`, origin: 'sql-file', lines: new LineIndex(sql), schema }).shapes);
+  return unindexedForeignKey.run({ schema, verdicts: verdictsFor(shapes, schema, opts), options: opts });
+}
 
 const DDL = `
 CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
@@ -28,17 +37,41 @@ const opts = options({ users: 100_000, orders: 1_000_000, shipments: 1_000_000, 
 describe('foreign-key searches of a DELETE', () => {
   before(() => initSqlParser());
 
-  it('proposes an index on an unindexed foreign key of a table the workspace deletes from, and says why', () => {
-    const findings = missingFindings(schemaFrom(DDL), 'DELETE FROM users WHERE id = $1', opts);
+  it('proposes an index on an unindexed foreign key of a table the workspace deletes from, at the key, and says why', () => {
+    const findings = keyFindings(schemaFrom(DDL), 'DELETE FROM users WHERE id = $1', opts);
     assert.equal(findings.length, 1);
     const [f] = findings;
+    assert.equal(f.rule, 'unindexed-foreign-key');
     assert.equal(f.severity, 'warning');
     assert.match(f.fix!.sql!, /ON "orders" \("user_id"\)/);
     assert.match(f.message, /each row deleted from "users" makes PostgreSQL search "orders" by "user_id"/);
+    assert.match(f.message, /One DELETE in the workspace makes this search/);
+    // At the CREATE TABLE that declares the key (the third statement of DDL, on line 3), the DELETE related.
+    assert.deepEqual([f.file, f.range.start.line], ['schema.sql', 2]);
+    assert.deepEqual(f.related.map((r) => [r.file, r.message]), [['q0.sql', 'Deletes from "users"']]);
+    // missing-index leaves the search to this rule.
+    assert.deepEqual(missingFindings(schemaFrom(DDL), 'DELETE FROM users WHERE id = $1', opts), []);
+  });
+
+  it('reports a key once however many DELETEs search it, each DELETE a related location', () => {
+    const deletes = ['DELETE FROM users WHERE id = $1', 'DELETE FROM users WHERE email = $1', `SELECT 1;\nDELETE FROM users WHERE id = ANY($1)`];
+    const findings = keyFindings(schemaFrom(DDL), deletes, opts);
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /3 DELETE statements in the workspace make this search/);
+    assert.deepEqual(findings[0].related.map((r) => [r.file, r.range.start.line]), [['q0.sql', 0], ['q1.sql', 0], ['q2.sql', 1]]);
+  });
+
+  it('without a declaration to point at (a key read from the database), reports at the first DELETE and relates the others', () => {
+    const schema = schemaFrom(DDL);
+    for (const fk of schema.tables.get('orders')!.foreignKeys) delete fk.location;
+    const [f] = keyFindings(schema, ['SELECT 1;\nDELETE FROM users WHERE id = $1', 'DELETE FROM users WHERE id = $2'], opts);
+    assert.deepEqual([f.file, f.range.start.line], ['q0.sql', 1]);
+    assert.match(f.message, /This DELETE and 1 other in the workspace make this search/);
+    assert.deepEqual(f.related.map((r) => r.file), ['q1.sql']);
   });
 
   it('finds the index a foreign key already has, and asks nothing of a table no key references', () => {
-    assert.deepEqual(missingFindings(schemaFrom(DDL), 'DELETE FROM orders WHERE total = 0', opts).filter((f) => /search/.test(f.message)), []);
+    assert.deepEqual(keyFindings(schemaFrom(DDL), 'DELETE FROM orders WHERE total = 0', opts), []);
     const schema = schemaFrom(DDL);
     const sql = 'DELETE FROM orders WHERE id = $1';
     const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
@@ -51,7 +84,7 @@ describe('foreign-key searches of a DELETE', () => {
   });
 
   it('searches by every column of a composite key', () => {
-    const [f] = missingFindings(schemaFrom(DDL), `DELETE FROM regions WHERE country = 'NZ'`, opts);
+    const [f] = keyFindings(schemaFrom(DDL), `DELETE FROM regions WHERE country = 'NZ'`, opts);
     assert.ok(/ON "stores" \("country", "code"\)/.test(f.fix!.sql!) || /ON "stores" \("code", "country"\)/.test(f.fix!.sql!), f.fix!.sql);
   });
 
@@ -76,15 +109,17 @@ describe('foreign-key searches of a DELETE', () => {
       CREATE INDEX orders_user_id_idx ON orders (user_id);
       CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));
       CREATE TABLE employees (id bigint PRIMARY KEY, manager_id bigint REFERENCES employees (id) ON DELETE CASCADE, user_id bigint REFERENCES users (id) ON DELETE CASCADE);`;
-    const findings = missingFindings(schemaFrom(ddl), 'DELETE FROM users WHERE id = $1', options({ users: 100_000, orders: 1_000_000, order_lines: 5_000_000, employees: 50_000 }));
+    const findings = keyFindings(schemaFrom(ddl), 'DELETE FROM users WHERE id = $1', options({ users: 100_000, orders: 1_000_000, order_lines: 5_000_000, employees: 50_000 }));
     const proposed = findings.map((f) => f.fix!.sql!.replace(/^.* ON /, '')).sort();
     assert.deepEqual(proposed, ['"employees" ("manager_id");', '"employees" ("user_id");', '"order_lines" ("order_id");']);
-    assert.match(findings.find((f) => /order_lines/.test(f.fix!.sql!))!.message, /each row deleted from "orders" makes PostgreSQL search "order_lines"/);
+    const lines = findings.find((f) => /order_lines/.test(f.fix!.sql!))!;
+    assert.match(lines.message, /each row deleted from "orders" makes PostgreSQL search "order_lines"/);
+    assert.deepEqual(lines.related.map((r) => r.message), ['Deletes from "users"; ON DELETE CASCADE deletes from "orders"']);
   });
 
   it('only for a DELETE: a read, an update or an insert of the referenced table searches nothing', () => {
     for (const sql of ['SELECT * FROM users WHERE id = $1', 'UPDATE users SET email = $2 WHERE id = $1', 'INSERT INTO users (id, email) VALUES ($1, $2)']) {
-      assert.deepEqual(missingFindings(schemaFrom(DDL), sql, opts), [], sql);
+      assert.deepEqual(keyFindings(schemaFrom(DDL), sql, opts), [], sql);
     }
   });
 
@@ -96,9 +131,12 @@ describe('foreign-key searches of a DELETE', () => {
     const text = `export const drop = (id: string) => prisma.user.delete({ where: { id } })\n`;
     const { shapes } = extractFromTypeScript(text, 'users.ts', schema);
     const o = options({ User: 100_000, Post: 1_000_000 });
-    const findings = missingIndex.run({ schema, verdicts: verdictsFor(shapes, schema, o), options: o });
+    const findings = unindexedForeignKey.run({ schema, verdicts: verdictsFor(shapes, schema, o), options: o });
     assert.equal(findings.length, 1);
     assert.match(findings[0].message, /search "Post" by "authorId"/);
     assert.match(findings[0].fix!.prisma ?? '', /@@index\(\[authorId\]\)/);
+    // At the relation field that declares the key (line 12 of the schema), the call related.
+    assert.deepEqual([findings[0].file, findings[0].range.start.line], ['schema.prisma', 11]);
+    assert.deepEqual(findings[0].related.map((r) => [r.file, r.range.start.line]), [['users.ts', 0]]);
   });
 });

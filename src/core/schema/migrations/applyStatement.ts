@@ -68,7 +68,7 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
       addConstraintIndex(schema, table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
     } else if (c.contype === 'CONSTR_FOREIGN') {
-      table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, [def.colname]), columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c) });
+      table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, [def.colname]), columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c), location: origin.location });
     }
   }
   return col;
@@ -182,7 +182,7 @@ function addTableConstraint(schema: SchemaModel, table: TableDef, c: Node, origi
   if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(schema, table, c, origin);
   else if (c.contype === 'CONSTR_FOREIGN') {
     const columns = strings(c.fk_attrs);
-    table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, columns), columns, refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c) });
+    table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, columns), columns, refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c), location: origin.location });
   }
 }
 

@@ -442,7 +442,7 @@ function addRelations(
         prismaField.relation = { model: own.type, fields: [...ownFrom], references };
         info.foreignKeyOn = 'self';
         info.foreignKey = { model: side.model.name, fields: [...ownFrom], references: [...references] };
-        addForeignKey(side.model, own, contexts, blockOf);
+        addForeignKey(side.model, own, contexts, blockOf, loc);
       } else {
         prismaField.relation = { model: own.type, fields: [], references: [] };
         if (opposite && oppFrom.length > 0) {
@@ -459,13 +459,14 @@ function addRelations(
 }
 
 /** The FOREIGN KEY constraint Prisma creates for `@relation(fields: [...], references: [...])`. */
-function addForeignKey(model: DmmfModel, field: DmmfField, contexts: Map<string, ModelContext>, blockOf: Map<string, BlockSpan>): void {
+function addForeignKey(model: DmmfModel, field: DmmfField, contexts: Map<string, ModelContext>, blockOf: Map<string, BlockSpan>, loc: (start: number, end: number) => SourceLocation): void {
   const ctx = contexts.get(model.name);
   const target = contexts.get(field.type);
   if (!ctx || !target) return;
   const columns = (field.relationFromFields ?? []).map((f) => ctx.columnOf.get(f) ?? f);
   const refColumns = (field.relationToFields ?? []).map((f) => target.columnOf.get(f) ?? f);
-  const relationAttr = fieldSpanOf(blockOf.get(model.name), field.name)?.attributes.find((a) => !a.block && a.name === 'relation');
+  const span = fieldSpanOf(blockOf.get(model.name), field.name);
+  const relationAttr = span?.attributes.find((a) => !a.block && a.name === 'relation');
   const mapped = relationAttr ? stringArgument(relationAttr.argsText, 'map') : undefined;
   ctx.table.foreignKeys.push({
     name: mapped ?? foreignKeyName(ctx.table.name, columns),
@@ -473,6 +474,7 @@ function addForeignKey(model: DmmfModel, field: DmmfField, contexts: Map<string,
     refTable: target.table.name,
     refColumns,
     ...(relationAttr && /(?:^|[\s,(])onDelete\s*:\s*Cascade\b/.test(relationAttr.argsText) ? { cascades: true as const } : {}),
+    ...(span ? { location: loc(span.start, span.end) } : {}),
   });
 }
 
@@ -553,6 +555,7 @@ function implicitJoinTable(
         refTable: target.table.name,
         refColumns: pk.keys.map((k) => k.column ?? ''),
         cascades: true,
+        ...(location ? { location } : {}),
       });
     }
     if (!schema.tables.has(names.table)) schema.tables.set(names.table, table);

@@ -1,0 +1,85 @@
+/**
+ * A foreign key whose searches no index serves, where the workspace deletes from the table it references: one
+ * finding per key, at its declaration, with the DELETEs that make the search as related locations (see
+ * analysis/foreignKeyChecks.ts for the searches). pg-index-health's "foreign keys without index", limited to the
+ * keys a DELETE of this workspace actually searches.
+ */
+import type { ShapeVerdict } from '../analysis/verdicts';
+import type { AccessVerdict } from '../matcher/types';
+import type { Finding, RelatedLocation } from '../model/finding';
+import type { SourceLocation } from '../model/location';
+import type { ForeignKeyDef, SchemaModel } from '../model/schema';
+import type { Rule, RuleContext } from './context';
+import { assessMissingIndex, proposalKeysText } from './missingIndex';
+import { fmt } from '../matcher/analyzeAccess';
+
+/** Related locations listed per key at most (the message gives the count). */
+const MAX_SITES = 50;
+
+interface KeySearch {
+  verdict: AccessVerdict;
+  sites: { shape: ShapeVerdict['shape']; deleted?: string }[];
+}
+
+/** The key a search goes through: by constraint name, else by columns. */
+function keyOf(schema: SchemaModel, v: AccessVerdict): ForeignKeyDef | undefined {
+  const fk = v.access.foreignKeyCheck!;
+  const keys = schema.tables.get(v.access.table)?.foreignKeys.filter((f) => f.refTable === fk.references) ?? [];
+  const columns = v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : ''));
+  return (fk.constraint ? keys.find((f) => f.name === fk.constraint) : undefined) ?? keys.find((f) => f.columns.length === columns.length && f.columns.every((c, i) => c === columns[i]));
+}
+
+function before(a: SourceLocation, b: SourceLocation): number {
+  return a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+export const unindexedForeignKey: Rule = {
+  id: 'unindexed-foreign-key',
+  defaultSeverity: 'warning',
+  summary: 'A foreign key has no index to search it by, and the workspace deletes from the table it references.',
+  description:
+    'For every row a DELETE removes, PostgreSQL searches each table whose foreign key references it (to check that no row still refers to it, or to cascade). Without an index led by the key’s columns, each search reads the whole referencing table, so deleting one user can read every order. Reported once per key, at its declaration, with the DELETE statements (SQL, or Prisma delete/deleteMany, through ON DELETE CASCADE too) as related locations; the fix is the index.',
+  run(ctx: RuleContext): Finding[] {
+    const byKey = new Map<string, KeySearch>();
+    for (const sv of ctx.verdicts) {
+      for (const v of sv.accesses) {
+        const fk = v.access.foreignKeyCheck;
+        if (!fk) continue;
+        const id = `${v.access.table}\u0000${fk.references}\u0000${fk.constraint ?? ''}\u0000${v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : '')).join(',')}`;
+        let k = byKey.get(id);
+        if (!k) byKey.set(id, (k = { verdict: v, sites: [] }));
+        k.sites.push({ shape: sv.shape, deleted: sv.accesses.find((a) => a.access.kind === 'delete')?.access.table });
+      }
+    }
+    const out: Finding[] = [];
+    for (const { verdict: v, sites } of byKey.values()) {
+      const m = assessMissingIndex(v, ctx);
+      if (!m) continue;
+      const fk = v.access.foreignKeyCheck!;
+      sites.sort((a, b) => before(a.shape.location, b.shape.location));
+      const related: RelatedLocation[] = sites.slice(0, MAX_SITES).map(({ shape, deleted }) => ({
+        ...shape.location,
+        message: deleted && deleted !== fk.references ? `Deletes from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes from "${fk.references}"`,
+      }));
+      const declared = keyOf(ctx.schema, v)?.location;
+      const at = declared ?? sites[0].shape.location;
+      const others = sites.length - 1;
+      const count = declared
+        ? `${sites.length === 1 ? 'One DELETE in the workspace makes' : `${sites.length} DELETE statements in the workspace make`} this search`
+        : `This DELETE${others ? ` and ${others} other${others === 1 ? '' : 's'} in the workspace make` : ' makes'} this search`;
+      const assumed = v.rowsAssumed ? ` (assuming ~${fmt(v.rows)} rows; set row estimates in pg-index-review.json)` : '';
+      out.push({
+        rule: 'unindexed-foreign-key',
+        severity: m.severity,
+        message: `Unindexed foreign key: ${v.reason}. ${count}. An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
+        file: at.file,
+        range: at.range,
+        table: v.access.table,
+        index: m.proposal.name,
+        related: declared ? related : related.slice(1),
+        fix: { sql: m.proposal.sql, prisma: m.proposal.prisma, prismaAction: m.proposal.prisma ? 'add' : undefined, model: v.table?.model },
+      });
+    }
+    return out;
+  },
+};
