@@ -591,6 +591,12 @@ export const CASES: ParityCase[] = [
     sql: `SELECT c.title FROM users u JOIN enrollments e ON e."userId" = u.id JOIN courses c ON c.id = e."courseId" WHERE u.email = $1 AND c.published = true`,
   },
   {
+    id: 'join-using-columns',
+    category: 'join',
+    note: 'JOIN … USING ("userId", "courseId"): one enrollment by its id, then its progress row looked up by the two USING columns (the unique key), not read as a cross join',
+    sql: `SELECT cp."progressPercent" FROM enrollments e JOIN course_progress cp USING ("userId", "courseId") WHERE e.id = $1`,
+  },
+  {
     id: 'join-delete-using',
     category: 'join',
     note: 'DELETE … USING a table filtered by a unique key: the planner starts from the course and finds its enrollments by courseId',

@@ -11,6 +11,7 @@ import { predicateAtoms, splitAnd, type ColumnResolver, type Conjuncts, type Joi
 import { acceptsNull } from '../sql/nullRejecting';
 import { tableKey } from '../sql/identifiers';
 import { readOuterJoins } from './outerJoins';
+import { usingConditions } from './usingJoins';
 
 export interface SqlContext {
   file: string;
@@ -274,7 +275,7 @@ function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: Set<stri
  * the scope's accesses are made (they take `nullable` as outerJoined). A column the schema does not place in
  * one table of the scope proves nothing (resolverFor's guess could name the nullable table).
  */
-function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, schema: SchemaModel | undefined): Map<Node, Set<string>> | undefined {
+function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, schema: SchemaModel | undefined, using: Map<Node, Node>): Map<Node, Set<string>> | undefined {
   let outer = false;
   for (const b of scope.bindings.values()) outer ||= b.nullable;
   if (!outer) return undefined;
@@ -284,7 +285,7 @@ function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, s
     const owners = [...scope.bindings.values()].filter((b) => b.table && schema?.tables.get(b.table)?.columns.has(column));
     return owners.length === 1 ? owners[0].alias : undefined;
   };
-  const reading = readOuterJoins(from, where, placed, (leaf) => scope.leafAliases.get(leaf));
+  const reading = readOuterJoins(from, where, placed, (leaf) => scope.leafAliases.get(leaf), (j) => j.quals ?? using.get(j));
   for (const b of scope.bindings.values()) {
     b.outerJoin = reading.nullable.get(b.alias);
     b.nullable = b.outerJoin !== undefined;
@@ -292,13 +293,28 @@ function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, s
   return reading.preservedBy;
 }
 
-function joinQuals(node: Node, out: Node[]): void {
+/** Each join's condition under `node`: its ON clause, or the equalities its USING or NATURAL stands for (`using`). */
+function joinQuals(node: Node, out: Node[], using: Map<Node, Node>): void {
   if (node.JoinExpr) {
     const j = node.JoinExpr;
-    if (j.larg) joinQuals(j.larg, out);
-    if (j.rarg) joinQuals(j.rarg, out);
-    if (j.quals) out.push(j.quals);
+    if (j.larg) joinQuals(j.larg, out, using);
+    if (j.rarg) joinQuals(j.rarg, out, using);
+    const quals = j.quals ?? using.get(j);
+    if (quals) out.push(quals);
   }
+}
+
+/** The conditions of the USING and NATURAL joins of `from`, once its tables are bound (see usingJoins.ts). */
+function usingOf(scope: Scope, from: Node[], schema: SchemaModel | undefined): Map<Node, Node> {
+  return usingConditions(
+    from,
+    (leaf) => scope.leafAliases.get(leaf),
+    (alias) => {
+      const table = scope.bindings.get(alias)?.table;
+      const columns = table ? schema?.tables.get(table)?.columns : undefined;
+      return columns ? new Set(columns.keys()) : undefined;
+    },
+  );
 }
 
 function resolverFor(scope: Scope, schema: SchemaModel | undefined): ColumnResolver {
@@ -394,12 +410,12 @@ function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefine
   if (sel.valuesLists) return;
   const scope = new Scope(parent, names);
   const order = { n: 0 };
+  const from: Node[] = sel.fromClause ?? [];
+  for (const f of from) addRange(f, scope, sc, names, order, false);
+  const using = usingOf(scope, from, sc.ctx.schema);
   const quals: Node[] = [];
-  for (const f of sel.fromClause ?? []) {
-    addRange(f, scope, sc, names, order, false);
-    joinQuals(f, quals);
-  }
-  const preservedBy = settleOuterJoins(scope, sel.fromClause ?? [], sel.whereClause, sc.ctx.schema);
+  for (const f of from) joinQuals(f, quals, using);
+  const preservedBy = settleOuterJoins(scope, from, sel.whereClause, sc.ctx.schema, using);
   analyzeScope(scope, sc, names, {
     where: sel.whereClause,
     extraQuals: quals,
@@ -424,13 +440,12 @@ function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, paren
   const target: Binding = { alias, table: tableKey(rv), nullable: false, order: order.n++ };
   scope.bindings.set(alias, target);
   accessFor(target, sc, kind);
-  const quals: Node[] = [];
   const from: Node[] = stmt.fromClause ?? stmt.usingClause ?? [];
-  for (const f of from) {
-    addRange(f, scope, sc, names, order, false);
-    joinQuals(f, quals);
-  }
-  const preservedBy = settleOuterJoins(scope, from, stmt.whereClause, sc.ctx.schema);
+  for (const f of from) addRange(f, scope, sc, names, order, false);
+  const using = usingOf(scope, from, sc.ctx.schema);
+  const quals: Node[] = [];
+  for (const f of from) joinQuals(f, quals, using);
+  const preservedBy = settleOuterJoins(scope, from, stmt.whereClause, sc.ctx.schema, using);
   analyzeScope(scope, sc, names, {
     where: stmt.whereClause,
     extraQuals: quals,

@@ -22,9 +22,15 @@ const OUTER = new Set<string>(['JOIN_LEFT', 'JOIN_RIGHT', 'JOIN_FULL']);
 
 /**
  * Reads the FROM items after the WHERE clause's say. `aliasOf` names a FROM leaf (table, sub-select, function)
- * the way the scope bound it.
+ * the way the scope bound it; `qualsOf` gives a join's condition (a USING join's, see usingJoins.ts).
  */
-export function readOuterJoins(from: Node[], where: Node | undefined, resolve: ColumnResolver, aliasOf: (leaf: Node) => string | undefined): OuterJoinReading {
+export function readOuterJoins(
+  from: Node[],
+  where: Node | undefined,
+  resolve: ColumnResolver,
+  aliasOf: (leaf: Node) => string | undefined,
+  qualsOf: (join: Node) => Node | undefined = (j) => j.quals,
+): OuterJoinReading {
   const reading: OuterJoinReading = { nullable: new Map(), preservedBy: new Map() };
   let joins = 0;
   const rejected = nullRejectedBindings(where, resolve);
@@ -53,7 +59,8 @@ export function readOuterJoins(from: Node[], where: Node | undefined, resolve: C
     if (type === 'JOIN_LEFT' && hitRight) type = 'JOIN_INNER';
     else if (type === 'JOIN_RIGHT' && hitLeft) type = 'JOIN_INNER';
     else if (type === 'JOIN_FULL') type = hitLeft && hitRight ? 'JOIN_INNER' : hitLeft ? 'JOIN_LEFT' : hitRight ? 'JOIN_RIGHT' : type;
-    const own = type === 'JOIN_FULL' ? new Set<string>() : nullRejectedBindings(j.quals, resolve);
+    const quals = qualsOf(j);
+    const own = type === 'JOIN_FULL' ? new Set<string>() : nullRejectedBindings(quals, resolve);
     const withOwn = own.size ? new Set([...forced, ...own]) : forced;
     const id = type === 'JOIN_INNER' ? 0 : ++joins;
     const leftOuter = type === 'JOIN_RIGHT' || type === 'JOIN_FULL' ? id : outer;
@@ -61,9 +68,9 @@ export function readOuterJoins(from: Node[], where: Node | undefined, resolve: C
     // The ON condition rejects NULL rows inside the side it filters: all of an inner join, the nullable side of an outer one.
     if (j.larg) visit(j.larg, type === 'JOIN_INNER' || type === 'JOIN_RIGHT' ? withOwn : forced, leftOuter);
     if (j.rarg) visit(j.rarg, type === 'JOIN_INNER' || type === 'JOIN_LEFT' ? withOwn : forced, rightOuter);
-    if (j.quals && type !== 'JOIN_INNER') {
+    if (quals && type !== 'JOIN_INNER') {
       const kept = type === 'JOIN_LEFT' ? left : type === 'JOIN_RIGHT' ? right : [...left, ...right];
-      reading.preservedBy.set(j.quals, new Set(kept));
+      reading.preservedBy.set(quals, new Set(kept));
     }
   };
   for (const f of from) visit(f, rejected, 0);
