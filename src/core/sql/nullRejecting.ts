@@ -15,6 +15,9 @@ import type { ColumnResolver } from './predicates';
 const STRICT_FUNCTIONS = new Set([
   'lower', 'upper', 'initcap', 'btrim', 'ltrim', 'rtrim', 'length', 'char_length', 'octet_length', 'substr', 'substring', 'left', 'right', 'replace', 'md5',
   'date', 'date_trunc', 'date_part', 'extract', 'to_char', 'abs', 'round', 'floor', 'ceil', 'to_tsvector', 'jsonb_extract_path_text', 'json_extract_path_text',
+  'strpos', 'position', 'split_part', 'regexp_replace', 'regexp_match', 'regexp_like', 'starts_with', 'lpad', 'rpad', 'reverse', 'repeat', 'translate', 'ascii',
+  'array_length', 'cardinality', 'jsonb_array_length', 'json_array_length', 'jsonb_typeof', 'json_typeof',
+  'to_date', 'to_timestamp', 'to_number', 'age', 'date_bin', 'timezone', 'trunc', 'sign', 'sqrt', 'power', 'mod', 'ceiling', 'sha256', 'encode', 'decode',
 ]);
 
 /**
