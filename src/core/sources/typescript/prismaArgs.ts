@@ -34,6 +34,7 @@ import {
   type PrismaContext,
   type RelationLink,
 } from './prismaRelations';
+import { nestedWriteAccesses } from './prismaNestedWrites';
 import { whereAtoms } from './prismaWhere';
 
 /** Prisma Client model operations and the kind of access each performs. */
@@ -95,6 +96,7 @@ export function accessesForCall(ctx: PrismaContext, view: ModelView, op: string,
       default:
         applySelection(ctx, view, main, args, out, 0);
     }
+    if (op === 'update' || op === 'upsert') out.push(...nestedWriteAccesses(ctx, view, getProp(args, op === 'update' ? 'data' : 'update')?.value));
   } catch {
     // keep what was gathered
   }
