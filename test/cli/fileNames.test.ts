@@ -86,7 +86,7 @@ function minimalReport(root: string, where: { file: string; line: number; charac
     serverVersion: 160000,
     workspace: { root, name: 'ws', files: 1, queries: 1 },
     stats: { since: '2023-12-01T00:00:00.000Z', source: 'stats_reset', ageDays: 31, unusedMinDays: 14 },
-    summary: { tables: 1, indexes: 1, totalBytes: 16384, indexBytes: 8192, unscannedIndexes: 0, unusedIndexes: 0, unusedBytes: 0, redundantIndexes: 0, redundantBytes: 0, invalidIndexes: 0, missingIndexFindings: 1, tableBloatBytes: 0, indexBloatBytes: 0 },
+    summary: { tables: 1, indexes: 1, totalBytes: 16384, indexBytes: 8192, unscannedIndexes: 0, unusedIndexes: 0, unusedBytes: 0, redundantIndexes: 0, redundantBytes: 0, invalidIndexes: 0, missingIndexFindings: 1, unindexedForeignKeys: 0, tableBloatBytes: 0, indexBloatBytes: 0 },
     tables: [
       {
         ...zeroStats,

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSession, type Session } from '../../src/core/db/connection';
-import { checkMissingIndexes } from '../../src/core/db/proveFindings';
+import { applyChecks, checkMissingIndexes } from '../../src/core/db/proveFindings';
 import { Project } from '../../src/core/project';
 import { PgCluster } from '../support/pgCluster';
 
@@ -49,5 +49,9 @@ describe('what-if of a foreign key’s index (throwaway PostgreSQL 15 + HypoPG)'
     assert.ok(fk, `a proposal on orders among ${checks.map((c) => c.proposal.sql).join('; ')}`);
     assert.deepEqual(fk.statements, ['SELECT 1 FROM ONLY "orders" x WHERE "user_id" = $1 FOR KEY SHARE OF x']);
     assert.equal(fk.verdict, 'helps', fk.reason);
+    // The planner's word lands on the key's finding, at its declaration.
+    const [finding] = applyChecks(project.analyze().findings, checks).filter((f) => f.rule === 'unindexed-foreign-key');
+    assert.match(finding.message, /Confirmed: the planner on 127\.0\.0\.1:\d+\/shop uses it/);
+    assert.match(finding.file, /001_init[\\/]migration\.sql$/);
   });
 });

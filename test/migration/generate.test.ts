@@ -217,10 +217,13 @@ describe('migration generator', () => {
       fs.mkdirSync(path.join(dir, 'migrations', '001_init'), { recursive: true });
       fs.writeFileSync(
         path.join(dir, 'migrations', '001_init', 'migration.sql'),
-        'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n' + 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total numeric NOT NULL);\n',
+        'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE TABLE admins (id bigint PRIMARY KEY);\n' +
+          'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total numeric NOT NULL);\n' +
+          '-- pg-index-review-ignore unindexed-foreign-key\nALTER TABLE orders ADD CONSTRAINT orders_admin_fk FOREIGN KEY (user_id) REFERENCES admins (id);\n',
       );
-      fs.writeFileSync(path.join(dir, 'queries.sql'), 'DELETE FROM users WHERE id = $1;\nDELETE FROM users WHERE email = $1;\n');
-      fs.writeFileSync(path.join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { users: 100_000, orders: 2_000_000 } }));
+      // The DELETE from admins searches the same column through the silenced key: it asks for no index.
+      fs.writeFileSync(path.join(dir, 'queries.sql'), 'DELETE FROM users WHERE id = $1;\nDELETE FROM users WHERE email = $1;\nDELETE FROM admins WHERE id = $1;\n');
+      fs.writeFileSync(path.join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { users: 100_000, admins: 100, orders: 2_000_000 } }));
       const p = await Project.open(dir);
       const result = p.analyze();
       const fk = result.findings.filter((f) => f.rule === 'unindexed-foreign-key');
@@ -232,6 +235,12 @@ describe('migration generator', () => {
       assert.deepEqual(created.map((c) => [keys(c.index), c.serves.length]), [['user_id', 2]]);
       assert.match(generated.files.find((f) => f.path.endsWith('README.md'))!.text, /From \*\*unindexed-foreign-key\*\*/);
       assert.deepEqual(generated.residual.missing, []);
+      // With the rule off, nothing asks for the index, and what is left after the migration says nothing of it either.
+      fs.writeFileSync(path.join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { users: 100_000, admins: 100, orders: 2_000_000 }, rules: { 'unindexed-foreign-key': 'off' } }));
+      const off = await Project.open(dir);
+      const without = generateOptimizationMigration(off, off.analyze(), { outDir: path.join(dir, 'out'), command: 'test', toolVersion: 'test', timestamp: '20260101000000' });
+      assert.deepEqual(without.plan.creates.filter((c) => c.index.table === 'orders'), []);
+      assert.deepEqual(without.residual.missing.map((f) => f.rule), []);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -87,7 +87,7 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
   for (const d of p.drops) out.write(`  - ${d.index.table}.${d.index.name} (${d.reason})\n`);
   for (const k of p.kept) out.write(`  = ${k.index.table}.${k.index.name} kept: ${k.why}\n`);
   const warn = g.residual.missing.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
-  out.write(`After it, the analysis finds ${g.residual.redundant.length} redundant indexes and ${warn} missing-index warnings (${g.residual.missing.length - warn} info-level proposals left out).\n`);
+  out.write(`After it, the analysis finds ${g.residual.redundant.length} redundant indexes and ${warn} index proposals at warning level (${g.residual.missing.length - warn} info-level proposals left out).\n`);
   for (const f of written) out.write(`wrote ${displayPath(f)}\n`);
   for (const w of g.warnings) err.write(`warning: ${w}\n`);
   return 0;

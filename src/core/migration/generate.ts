@@ -151,7 +151,7 @@ export function generateOptimizationMigration(project: Project, result: Analysis
     prismaFile: project.prismaFile,
   };
   const plan = planOptimization({ schema: result.schema, verdicts: result.verdicts, findings: result.findings, options: project.config.matcher, ruleContext }, { minSeverity: opts.minSeverity });
-  const residual = residualFindings(plan, project.shapes(), project.config.matcher);
+  const residual = residualFindings(plan, project.shapes(), project.config.matcher, project.config.rules);
 
   const originalCreate = (index: IndexDef): string | undefined => {
     const def = project.migrationsSchema?.tables.get(index.table)?.indexes.find((i) => i.name === index.name);

@@ -26,7 +26,8 @@
  * rows instead of all of theirs, and no other new index (one on the sort column alone) can tempt
  * the planner into walking the whole table in order, betting on where that parent's rows are.
  */
-import type { Finding, Severity } from '../model/finding';
+import type { Finding, RuleId, Severity } from '../model/finding';
+import type { RuleSetting } from '../config/config';
 import type { QueryShape } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
 import type { AccessVerdict, ProposedIndex } from '../matcher/types';
@@ -146,9 +147,11 @@ function collectDemands(input: PlanInput): Demand[] {
     for (const v of sv.accesses) {
       const m = assessMissingIndex(v, input.ruleContext);
       if (!m) continue;
-      // A foreign key's search is reported once per key, where the key is declared, not at each DELETE.
+      // A foreign key's search is reported once per key, where the key is declared, with the DELETEs that make it related.
+      const at = sv.shape.location;
+      const site = (f: Finding) => (f.file === at.file && within(f.range, at.range)) || f.related.some((r) => r.file === at.file && within(r.range, at.range));
       const finding = v.access.foreignKeyCheck
-        ? input.findings.find((f) => f.rule === 'unindexed-foreign-key' && f.table === v.access.table && f.fix?.sql === m.proposal.sql)
+        ? input.findings.find((f) => f.rule === 'unindexed-foreign-key' && f.table === v.access.table && f.fix?.sql === m.proposal.sql && site(f))
         : input.findings.find((f) => f.rule === 'missing-index' && f.file === sv.shape.location.file && f.index === m.proposal.name && within(f.range, sv.shape.location.range));
       if (!finding) continue; // silenced by a comment, or the rule is off
       out.push({ shape: sv.shape, verdict: v, assessment: m, finding, severity: finding.severity });
@@ -458,17 +461,25 @@ export function planOptimization(input: PlanInput, opts: PlanOptions = {}): Opti
 }
 
 export interface Residual {
-  /** missing-index and unindexed-foreign-key findings the analysis still reports on the schema after the migration. */
+  /** Index proposals (missing-index, unindexed-foreign-key) the analysis still reports on the schema after the migration. */
   missing: Finding[];
   /** Indexes still redundant after the migration, with the index that covers each. */
   redundant: { index: IndexDef; of: IndexDef }[];
 }
 
-/** Runs the analysis again on the schema the plan leaves: what would `check` still report? */
-export function residualFindings(plan: OptimizationPlan, shapes: QueryShape[], options: MatcherOptions): Residual {
+/**
+ * Runs the analysis again on the schema the plan leaves: what would `check` still report? `levels`: the rules'
+ * configured levels (pg-index-review.json `rules`), so a rule turned off reports nothing and a level replaces the severity.
+ */
+export function residualFindings(plan: OptimizationPlan, shapes: QueryShape[], options: MatcherOptions, levels: Partial<Record<RuleId, RuleSetting>> = {}): Residual {
   const verdicts = verdictsFor(shapes, plan.after, options);
   const ctx = { schema: plan.after, verdicts, options };
-  const missing = [...missingIndex.run(ctx), ...unindexedForeignKey.run(ctx)];
+  const missing: Finding[] = [];
+  for (const rule of [missingIndex, unindexedForeignKey]) {
+    const level = levels[rule.id];
+    if (level === 'off') continue;
+    for (const f of rule.run(ctx)) missing.push(level ? { ...f, severity: level } : f);
+  }
   const redundant: Residual['redundant'] = [];
   for (const t of plan.after.tables.values()) for (const [index, r] of redundantIndexes(t.indexes)) redundant.push({ index, of: r.of });
   return { missing, redundant };

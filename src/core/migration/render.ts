@@ -298,7 +298,7 @@ function renderReadme(plan: OptimizationPlan, ctx: RenderContext, creates: Numbe
   md.push(
     '## After the migration',
     '',
-    `Re-running the analysis on the schema this migration leaves: ${r.redundant.length} redundant index${r.redundant.length === 1 ? '' : 'es'}, ${warnings.length} missing-index warning${warnings.length === 1 ? '' : 's'}, ${r.missing.length - warnings.length} info-level proposal${r.missing.length - warnings.length === 1 ? '' : 's'} (listed above).`,
+    `Re-running the analysis on the schema this migration leaves: ${r.redundant.length} redundant index${r.redundant.length === 1 ? '' : 'es'}, ${warnings.length} index proposal${warnings.length === 1 ? '' : 's'} at warning level (missing-index, unindexed-foreign-key), ${r.missing.length - warnings.length} info-level proposal${r.missing.length - warnings.length === 1 ? '' : 's'} (listed above).`,
     '',
   );
   return md.join('\n');

@@ -189,6 +189,8 @@ export interface HealthReport {
     redundantBytes: number;
     invalidIndexes: number;
     missingIndexFindings: number;
+    /** unindexed-foreign-key findings: keys the workspace deletes through with no index to search them by. */
+    unindexedForeignKeys: number;
     tableBloatBytes: number;
     indexBloatBytes: number;
   };
@@ -374,7 +376,8 @@ export function assembleReport(project: Project, live: LiveSchema, result: Analy
       redundantIndexes: allIndexes.filter((i) => i.redundant).length,
       redundantBytes: allIndexes.filter((i) => i.redundant).reduce((n, i) => n + i.bytes, 0),
       invalidIndexes: allIndexes.filter((i) => !i.valid).length,
-      missingIndexFindings: findings.filter(proposesIndex).length,
+      missingIndexFindings: findings.filter((f) => f.rule === 'missing-index').length,
+      unindexedForeignKeys: findings.filter((f) => f.rule === 'unindexed-foreign-key').length,
       tableBloatBytes: catalog.tableBloat.filter((b) => !b.unreliable && b.ratio !== undefined).reduce((n, b) => n + b.bloatBytes, 0),
       indexBloatBytes: catalog.indexBloat.filter((b) => !b.unreliable && b.ratio !== undefined).reduce((n, b) => n + b.bloatBytes, 0),
     },
@@ -449,7 +452,7 @@ function slowQueriesOf(project: Project, live: LiveSchema, result: AnalysisResul
   const prismaText = project.prismaFile ? readText(project, project.prismaFile) : undefined;
   const index = new StatementIndex(result.verdicts.map((v) => v.shape), result.schema, prismaText);
   const verdictOf = new Map<unknown, ShapeVerdict>(result.verdicts.map((v) => [v.shape, v]));
-  const missing = result.findings.filter((f) => f.rule === 'missing-index');
+  const missing = result.findings.filter(proposesIndex);
   const statements = index.match(st.statements).map(
     (m): SlowStatementReport => ({
       ...withoutBuffers(m.statement),
@@ -457,13 +460,14 @@ function slowQueriesOf(project: Project, live: LiveSchema, result: AnalysisResul
       candidates: m.candidates.map((c) => {
         const sv = verdictOf.get(c.shape);
         const r = c.shape.location.range;
-        const inside = (f: Finding) =>
+        const inside = (f: Pick<Finding, 'file' | 'range'>) =>
           f.file === c.shape.location.file &&
           (f.range.start.line > r.start.line || (f.range.start.line === r.start.line && f.range.start.character >= r.start.character)) &&
           (f.range.start.line < r.end.line || (f.range.start.line === r.end.line && f.range.start.character <= r.end.character));
         const accesses = sv ? accessesOf(c, sv.accesses) : [];
         const tables = new Set(accesses.map((v) => v.access.table));
-        const proposal = missing.find((f) => inside(f) && (!f.table || tables.has(f.table)));
+        // A DELETE slowed by an unindexed foreign key is one of that key's finding's related locations.
+        const proposal = missing.find((f) => (inside(f) && (!f.table || tables.has(f.table) || f.rule === 'unindexed-foreign-key')) || (f.rule === 'unindexed-foreign-key' && f.related.some(inside)));
         return {
           label: c.shape.label,
           origin: c.shape.origin,

@@ -5,16 +5,16 @@
  * keys a DELETE of this workspace actually searches.
  */
 import type { ShapeVerdict } from '../analysis/verdicts';
+import { accessKey } from '../analysis/verdicts';
+import { foreignKeyChecks } from '../analysis/foreignKeyChecks';
 import type { AccessVerdict } from '../matcher/types';
+import type { TableAccess } from '../model/query';
 import type { Finding, RelatedLocation } from '../model/finding';
 import type { SourceLocation } from '../model/location';
 import type { ForeignKeyDef, SchemaModel } from '../model/schema';
 import type { Rule, RuleContext } from './context';
 import { assessMissingIndex, proposalKeysText } from './missingIndex';
 import { fmt } from '../matcher/analyzeAccess';
-
-/** Related locations listed per key at most (the message gives the count). */
-const MAX_SITES = 50;
 
 interface KeySearch {
   verdict: AccessVerdict;
@@ -27,6 +27,20 @@ function keyOf(schema: SchemaModel, v: AccessVerdict): ForeignKeyDef | undefined
   const keys = schema.tables.get(v.access.table)?.foreignKeys.filter((f) => f.refTable === fk.references) ?? [];
   const columns = v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : ''));
   return (fk.constraint ? keys.find((f) => f.name === fk.constraint) : undefined) ?? keys.find((f) => f.columns.length === columns.length && f.columns.every((c, i) => c === columns[i]));
+}
+
+/**
+ * The table the statement deletes from whose rows make `search`: the key's own table, else the first one an ON DELETE
+ * CASCADE leads from to it (`WITH a AS (DELETE FROM orders …), b AS (DELETE FROM users …)` searches orders' key to
+ * users because of b).
+ */
+function deletedFirst(sv: ShapeVerdict, search: TableAccess, schema: SchemaModel): string | undefined {
+  const deletes = sv.shape.accesses.filter((a) => a.kind === 'delete');
+  const references = search.foreignKeyCheck!.references;
+  const direct = deletes.find((a) => a.table === references);
+  if (direct) return direct.table;
+  const key = accessKey(search);
+  return deletes.find((a) => foreignKeyChecks(a, schema).some((c) => accessKey(c) === key))?.table;
 }
 
 function before(a: SourceLocation, b: SourceLocation): number {
@@ -48,7 +62,7 @@ export const unindexedForeignKey: Rule = {
         const id = `${v.access.table}\u0000${fk.references}\u0000${fk.constraint ?? ''}\u0000${v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : '')).join(',')}`;
         let k = byKey.get(id);
         if (!k) byKey.set(id, (k = { verdict: v, sites: [] }));
-        k.sites.push({ shape: sv.shape, deleted: sv.accesses.find((a) => a.access.kind === 'delete')?.access.table });
+        k.sites.push({ shape: sv.shape, deleted: deletedFirst(sv, v.access, ctx.schema) });
       }
     }
     const out: Finding[] = [];
@@ -57,7 +71,7 @@ export const unindexedForeignKey: Rule = {
       if (!m) continue;
       const fk = v.access.foreignKeyCheck!;
       sites.sort((a, b) => before(a.shape.location, b.shape.location));
-      const related: RelatedLocation[] = sites.slice(0, MAX_SITES).map(({ shape, deleted }) => ({
+      const related: RelatedLocation[] = sites.map(({ shape, deleted }) => ({
         ...shape.location,
         message: deleted && deleted !== fk.references ? `Deletes from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes from "${fk.references}"`,
       }));
@@ -80,6 +94,7 @@ export const unindexedForeignKey: Rule = {
         fix: { sql: m.proposal.sql, prisma: m.proposal.prisma, prismaAction: m.proposal.prisma ? 'add' : undefined, model: v.table?.model },
       });
     }
-    return out;
+    // Keys declared in one statement, or first searched by one DELETE, in a fixed order: by place, then by key.
+    return out.sort((a, b) => before(a, b) || (a.table ?? '').localeCompare(b.table ?? '') || a.message.localeCompare(b.message));
   },
 };

@@ -1,7 +1,7 @@
-/** The code lens's "Add index": applies the preferred fix of the query's missing-index finding. */
+/** The code lens's "Add index": applies the preferred fix of the query's index proposal (missing-index, or an unindexed foreign key it searches). */
 import * as vscode from 'vscode';
-import { proposesIndex } from '../../core/model/finding';
 import { toRange } from '../diagnostics';
+import { proposalIn } from '../features/proposals';
 import { fixesFor, QUICKFIX_ADD } from '../fixes';
 import type { ExtensionState } from '../state';
 
@@ -11,7 +11,7 @@ export async function addIndex(state: ExtensionState, uriArg: string, at: { line
   if (!host) return false;
   await host.idle();
   const pos = new vscode.Position(at.line, at.character);
-  const f = host.findingsIn(uri.fsPath).find((x) => proposesIndex(x) && toRange(x.range).contains(pos));
+  const f = host.result ? proposalIn(host.result.findings, uri.fsPath, (r) => toRange(r).contains(pos))?.finding : undefined;
   if (!f) {
     vscode.window.showInformationMessage('Postgres Index Review: this query no longer needs an index.');
     return false;

@@ -5,6 +5,7 @@ import { readSettings } from '../settings';
 import type { ExtensionState } from '../state';
 import { toRange } from '../diagnostics';
 import { assessorFor } from './assess';
+import { proposalIn } from './proposals';
 import { SELECTOR } from './selector';
 
 export function registerCodeLens(state: ExtensionState): vscode.Disposable {
@@ -15,7 +16,6 @@ export function registerCodeLens(state: ExtensionState): vscode.Disposable {
       const host = state.hostFor(doc.uri);
       if (!host?.result || !readSettings(doc.uri).codeLens) return [];
       const assess = assessorFor(state, host);
-      const findings = host.findingsIn(doc.uri.fsPath).filter((f) => f.rule === 'missing-index' && f.fix?.sql);
       const lenses: vscode.CodeLens[] = [];
       const seenLines = new Set<number>();
       for (const sv of host.verdictsIn(doc.uri.fsPath)) {
@@ -27,13 +27,14 @@ export function registerCodeLens(state: ExtensionState): vscode.Disposable {
         const pos = { line: range.start.line, character: range.start.character };
         lenses.push(new vscode.CodeLens(at, { title: lensTitle(sv, assess), command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos], tooltip: 'Postgres Index Review: open the explanation' }));
         lenses.push(new vscode.CodeLens(at, { title: 'Explain', command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos] }));
-        const f = findings.find((x) => range.contains(toRange(x.range)));
-        if (f) {
+        const found = proposalIn(host.result.findings, doc.uri.fsPath, (r) => range.contains(toRange(r)));
+        if (found) {
+          const f = found.finding;
           lenses.push(
             new vscode.CodeLens(at, {
               title: 'Add index',
               command: 'pgIndexReview.addIndex',
-              arguments: [doc.uri.toString(), { line: f.range.start.line, character: f.range.start.character }],
+              arguments: [doc.uri.toString(), { line: found.range.start.line, character: found.range.start.character }],
               tooltip: f.fix?.prisma ? `${f.fix.prisma} (model ${f.fix.model})` : f.fix?.sql,
             }),
           );

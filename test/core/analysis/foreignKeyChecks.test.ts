@@ -3,6 +3,10 @@
  * row: without an index led by the key's columns, each search reads the whole referencing table.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Project } from '../../../src/core/project';
 import { explainShape } from '../../../src/core/analysis/explainShape';
 import { foreignKeySearchSql } from '../../../src/core/analysis/foreignKeyChecks';
 import { VerdictMemo, verdictsFor } from '../../../src/core/analysis/verdicts';
@@ -68,6 +72,49 @@ describe('foreign-key searches of a DELETE', () => {
     assert.deepEqual([f.file, f.range.start.line], ['q0.sql', 1]);
     assert.match(f.message, /This DELETE and 1 other in the workspace make this search/);
     assert.deepEqual(f.related.map((r) => r.file), ['q1.sql']);
+  });
+
+  it('anchors each key at its own line of the CREATE TABLE, where a comment silences that key alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgir-fk-lines-'));
+    try {
+      mkdirSync(join(dir, 'migrations', '001_init'), { recursive: true });
+      const migration = [
+        'CREATE TABLE users (id bigint PRIMARY KEY);',
+        'CREATE TABLE shops (id bigint PRIMARY KEY);',
+        'CREATE TABLE orders (',
+        '  id bigint PRIMARY KEY,',
+        '  user_id bigint NOT NULL REFERENCES users (id),',
+        '  shop_id bigint NOT NULL REFERENCES shops (id), -- pg-index-review-ignore unindexed-foreign-key',
+        '  seller_id bigint NOT NULL,',
+        '  -- pg-index-review-ignore unindexed-foreign-key',
+        '  CONSTRAINT orders_seller_fk FOREIGN KEY (seller_id) REFERENCES users (id),',
+        '  CONSTRAINT orders_shop2_fk FOREIGN KEY (shop_id) REFERENCES shops (id)',
+        ');',
+      ].join('\n');
+      writeFileSync(join(dir, 'migrations', '001_init', 'migration.sql'), migration);
+      writeFileSync(join(dir, 'queries.sql'), 'DELETE FROM users WHERE id = $1;\nDELETE FROM shops WHERE id = $1;\n');
+      writeFileSync(join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { users: 100_000, shops: 1_000, orders: 2_000_000 } }));
+      const project = await Project.open(dir);
+      const found = project.analyze().findings.filter((f) => f.rule === 'unindexed-foreign-key');
+      // Line 6's key is silenced by its own line's comment, line 9's by the comment above it: lines 5 and 10 are left.
+      assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.range.start.character]), [[5, 2], [10, 2]]);
+      assert.deepEqual(found.map((f) => f.related.map((r) => r.range.start.line + 1)), [[1], [2]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the DELETE whose rows make the search when a statement deletes from two tables', () => {
+    const ddl = `CREATE TABLE users (id bigint PRIMARY KEY);
+      CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE);
+      CREATE INDEX orders_user_id_idx ON orders (user_id);
+      CREATE TABLE notes (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));
+      CREATE TABLE lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));`;
+    const o = options({ users: 100_000, orders: 1_000_000, notes: 1_000_000, lines: 5_000_000 });
+    const two = 'WITH a AS (DELETE FROM lines WHERE id = $1 RETURNING id), b AS (DELETE FROM users WHERE id = $2 RETURNING id) SELECT 1';
+    const byTable = new Map(keyFindings(schemaFrom(ddl), two, o).map((f) => [f.table, f.related.map((r) => r.message)]));
+    assert.deepEqual(byTable.get('notes'), ['Deletes from "users"']);
+    assert.deepEqual(byTable.get('lines'), ['Deletes from "users"; ON DELETE CASCADE deletes from "orders"']);
   });
 
   it('finds the index a foreign key already has, and asks nothing of a table no key references', () => {

@@ -115,7 +115,7 @@ export function renderReportHtml(r: HealthReport, o: HtmlOptions): string {
     ['never scanned', String(s.unscannedIndexes), s.unusedIndexes ? `${s.unusedIndexes} unused, ${bytes(s.unusedBytes)}` : `since ${when(r.stats.since)}`, s.unusedIndexes ? 'warn' : ''],
     ['redundant', String(s.redundantIndexes), bytes(s.redundantBytes), s.redundantIndexes ? 'warn' : 'ok'],
     ['invalid', String(s.invalidIndexes), 'failed builds', s.invalidIndexes ? 'err' : 'ok'],
-    ['missing indexes', String(s.missingIndexFindings), 'queries without a fitting index', s.missingIndexFindings ? 'warn' : 'ok'],
+    ['missing indexes', String(s.missingIndexFindings + s.unindexedForeignKeys), s.unindexedForeignKeys ? `${s.missingIndexFindings} queries, ${s.unindexedForeignKeys} foreign keys` : 'queries without a fitting index', s.missingIndexFindings + s.unindexedForeignKeys ? 'warn' : 'ok'],
     ['slow statements', r.slowQueries.available ? `${r.slowQueries.matched}/${r.slowQueries.statements.length}` : '—', r.slowQueries.available ? 'traced to code' : 'no pg_stat_statements', ''],
     ['connections', c.availableToApp !== undefined ? `${c.total}/${c.availableToApp}` : String(c.total), 'in use / available', c.availableToApp && c.total > c.availableToApp * 0.8 ? 'warn' : ''],
   ]

@@ -33,6 +33,7 @@ export function summaryLine(r: HealthReport): string {
     `${s.redundantIndexes} redundant (${bytes(s.redundantBytes)})`,
     `${s.invalidIndexes} invalid`,
     `${s.missingIndexFindings} queries missing an index`,
+    ...(s.unindexedForeignKeys ? [`${s.unindexedForeignKeys} foreign key${s.unindexedForeignKeys === 1 ? '' : 's'} without an index`] : []),
   ].join(' · ');
 }
 

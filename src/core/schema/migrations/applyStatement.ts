@@ -11,6 +11,14 @@ export interface StatementOrigin {
   location: SourceLocation;
   /** Original statement text (predicate text is sliced from it). */
   text: string;
+  /** The line of the statement from a parser location (a byte offset into `text`) on: where one of its clauses is. */
+  lineAt?(byteOffset: number): SourceLocation;
+}
+
+/** Where a constraint is written: its line, else the statement. */
+function constraintLocation(origin: StatementOrigin, c: Node, fallback?: number): SourceLocation {
+  const at = typeof c.location === 'number' && c.location >= 0 ? c.location : fallback;
+  return (at !== undefined && origin.lineAt?.(at)) || origin.location;
 }
 
 function newTable(name: string, schemaName: string | undefined, origin: StatementOrigin): TableDef {
@@ -68,7 +76,7 @@ function columnFrom(def: Node, schema: SchemaModel, origin: StatementOrigin, tab
     if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
       addConstraintIndex(schema, table, { ...c, keys: [{ String: { sval: def.colname } }] }, origin);
     } else if (c.contype === 'CONSTR_FOREIGN') {
-      table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, [def.colname]), columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c), location: origin.location });
+      table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, [def.colname]), columns: [def.colname], refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c), location: constraintLocation(origin, def, c.location) });
     }
   }
   return col;
@@ -182,7 +190,7 @@ function addTableConstraint(schema: SchemaModel, table: TableDef, c: Node, origi
   if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') addConstraintIndex(schema, table, c, origin);
   else if (c.contype === 'CONSTR_FOREIGN') {
     const columns = strings(c.fk_attrs);
-    table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, columns), columns, refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c), location: origin.location });
+    table.foreignKeys.push({ name: c.conname ?? foreignKeyName(schema, table.name, columns), columns, refTable: tableKey(c.pktable), refColumns: strings(c.pk_attrs), ...cascades(c), location: constraintLocation(origin, c) });
   }
 }
 

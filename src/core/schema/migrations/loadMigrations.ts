@@ -1,7 +1,7 @@
 /** SQL migration files, applied in order, → the schema they leave behind. */
 import * as path from 'node:path';
 import type { Finding } from '../../model/finding';
-import { LineIndex } from '../../model/location';
+import { LineIndex, type SourceLocation } from '../../model/location';
 import { emptySchema, type SchemaModel } from '../../model/schema';
 import { parseSqlDocument, type ParsedStatement } from '../../sql/parser';
 import { applyStatement } from './applyStatement';
@@ -44,7 +44,7 @@ export function loadMigrations(files: MigrationFile[], into: SchemaModel = empty
       }
       if (!stmt.ast) continue;
       try {
-        applyStatement(into, stmt.ast, { location: { file, range: lines.range(stmt.start, stmt.end) }, text: stmt.text });
+        applyStatement(into, stmt.ast, { location: { file, range: lines.range(stmt.start, stmt.end) }, text: stmt.text, lineAt: lineFrom(text, lines, file, stmt) });
       } catch (err) {
         problems.push({
           rule: 'parse-error',
@@ -58,4 +58,15 @@ export function loadMigrations(files: MigrationFile[], into: SchemaModel = empty
     }
   }
   return { schema: into, problems };
+}
+
+/** StatementOrigin.lineAt for a statement of a file: from the offset to the end of its line, without a trailing comma. */
+export function lineFrom(text: string, lines: LineIndex, file: string, stmt: { end: number; toDocOffset(byteOffset: number): number }): (byteOffset: number) => SourceLocation {
+  return (byteOffset) => {
+    const start = stmt.toDocOffset(byteOffset);
+    const eol = text.indexOf('\n', start);
+    let end = Math.min(eol < 0 ? text.length : eol, stmt.end);
+    while (end > start && /[\s,]/.test(text[end - 1])) end--;
+    return { file, range: lines.range(start, Math.max(start, end)) };
+  };
 }
