@@ -454,6 +454,35 @@ export const CASES: ParityCase[] = [
     create: [`CREATE INDEX parity_courses_title_trgm ON courses USING gin (title gin_trgm_ops)`, `CREATE INDEX parity_courses_desc_trgm ON courses USING gin (description gin_trgm_ops)`],
   },
 
+  // ── jsonb containment (GIN) ────────────────────────────────────────────────────────────────────
+  {
+    id: 'jsonb-contains-path-ops',
+    category: 'gin-jsonb',
+    note: 'metadata @> {"coupon": …} with GIN (metadata jsonb_path_ops): a bitmap scan of the rows with that coupon',
+    sql: `SELECT id, amount FROM transactions WHERE metadata @> '{"coupon": "SAVE7"}'`,
+    create: [`CREATE INDEX parity_tx_metadata_path ON transactions USING gin (metadata jsonb_path_ops)`],
+  },
+  {
+    id: 'jsonb-key-exists-path-ops',
+    category: 'gin-jsonb',
+    note: 'metadata ? key: jsonb_path_ops has no key-existence operator, so its GIN index is of no use',
+    sql: `SELECT id FROM transactions WHERE metadata ? 'refund'`,
+    create: [`CREATE INDEX parity_tx_metadata_path ON transactions USING gin (metadata jsonb_path_ops)`],
+  },
+  {
+    id: 'jsonb-key-exists-jsonb-ops',
+    category: 'gin-jsonb',
+    note: "metadata ? key with GIN (metadata) (jsonb_ops, jsonb's default): the index serves key existence",
+    sql: `SELECT id FROM transactions WHERE metadata ? 'refund'`,
+    create: [`CREATE INDEX parity_tx_metadata ON transactions USING gin (metadata)`],
+  },
+  {
+    id: 'jsonb-contains-no-index',
+    category: 'gin-jsonb',
+    note: 'metadata @> … without an index: the tool proposes GIN (metadata jsonb_path_ops), which the planner uses',
+    sql: `SELECT id, amount FROM transactions WHERE metadata @> $1`,
+  },
+
   // ── Full-text search (GIN) ─────────────────────────────────────────────────────────────────────
   { id: 'fts-no-index', category: 'full-text', note: 'to_tsvector(prompt) @@ query without an index', sql: `SELECT id, prompt FROM questions WHERE to_tsvector('simple', prompt) @@ plainto_tsquery('simple', $1)` },
   {

@@ -50,6 +50,7 @@ export type Category =
   | 'ilike-trigram'
   | 'or-bitmap'
   | 'full-text'
+  | 'gin-jsonb'
   | 'selectivity'
   | 'join'
   | 'outer-join'

@@ -213,6 +213,8 @@ function atomSql(ctx: Ctx, w: Writer, q: string, table: string, atom: PredicateA
       return `to_tsvector(concat_ws(' ', ${col(atom.column)})) @@ to_tsquery(${w.param()})`;
     case 'other': {
       if (SEMI_JOIN.test(atom.text)) return undefined; // rendered from the joined access
+      // Scalar-list and Json containment (`has`, `hasSome`, `hasEvery`, `array_contains`): the operator on one array or jsonb value.
+      if (atom.contains) return `${col(atom.contains.column)} ${atom.contains.op} ${w.param()}`;
       if (atom.anyLike?.length) return `(${atom.anyLike.map((l) => `${col(l.column)}::text ${l.caseInsensitive ? 'ILIKE' : 'LIKE'} ${w.param()}`).join(' OR ')})`;
       // An OR group or a NOT written as SQL-like text by the extractor: qualify its columns, number its values.
       let text = atom.text.replace(/'(?:[^']|'')*'/g, () => w.param()).replace(/\?/g, () => w.param());

@@ -1,11 +1,12 @@
 /** Evaluates every index of a table for one access and picks the path the planner would likely take. */
 import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
-import { atomColumns, type Literal, type PredicateAtom } from '../model/predicate';
+import { atomColumns, type ContainOp, type Literal, type PredicateAtom } from '../model/predicate';
 import { normalizeExprText } from '../sql/expr';
 import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, hasEquality, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, rangeAtomsOnKey, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
+import { ginServes, ginValueKind } from './ginOperators';
 import type { AccessVerdict, IndexUse } from './types';
 
 export function rowsOf(table: string, opts: MatcherOptions): { rows: number; assumed: boolean } {
@@ -374,10 +375,19 @@ function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: Selectivit
   const normKeys = keys.map(normalizeExprText);
   const onKey = (column: string) => normKeys.includes(normalizeExprText(column));
   const trigram = index.keys.some((k) => /trgm/.test(k.opclass ?? ''));
+  // What each jsonb or array key of a GIN index serves, by its operator class.
+  const served = new Map<string, ReadonlySet<ContainOp>>();
+  if (index.method === 'gin') {
+    for (const k of index.keys) {
+      const kind = k.column ? ginValueKind(ctx.table.columns.get(k.column)) : undefined;
+      if (kind) served.set(k.column!, ginServes(kind, k.opclass));
+    }
+  }
   const conditions = [];
   let unsearchable = false;
   for (const { atom } of access.predicates) {
-    if (atom.kind === 'fulltext' && onKey(atom.column)) conditions.push(atom);
+    if (atom.kind === 'other' && atom.contains && served.get(atom.contains.column)?.has(atom.contains.op)) conditions.push(atom);
+    else if (atom.kind === 'fulltext' && onKey(atom.column)) conditions.push(atom);
     else if (trigram && atom.kind === 'like' && onKey(atom.column)) {
       if (trigramSearchable(atom.pattern)) conditions.push(atom);
       else unsearchable = true;
@@ -385,16 +395,24 @@ function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: Selectivit
   }
   if (conditions.length === 0) {
     if (unsearchable) return { ...base, reason: 'the pattern has no three characters in a row: no trigram to search, the index would be read whole' };
+    if (served.size) return { ...base, reason: `no ${[...served].map(([c, ops]) => `${[...ops].join(', ')} on "${c}"`).join('; ')}` };
     return { ...base, reason: trigram ? 'no LIKE/ILIKE on its columns' : `no full-text match (@@) on ${keys.map((k) => `"${k}"`).join(', ')}` };
   }
-  const rowsRead = ctx.rows * DEFAULT_MATCH_SEL;
+  const contains = conditions.filter((a) => a.kind === 'other' && a.contains);
+  // Containment tests each match their share of rows (the bitmaps of several are AND-ed); a text match its default share.
+  const rowsRead = ctx.rows * (contains.length === conditions.length ? combinedSelectivity(ctx, conditions) : DEFAULT_MATCH_SEL);
+  const reason = contains.length
+    ? `GIN search for ${[...new Set(contains.map((a) => (a.kind === 'other' && a.contains ? `${a.contains.op} on "${a.contains.column}"` : '')))].join(', ')}`
+    : trigram
+      ? 'trigram match for LIKE/ILIKE'
+      : 'full-text match (@@)';
   return {
     ...base,
     usable: true,
     conditions,
     rowsRead,
     cost: textIndexCost(rowsRead, ctx) + (needsSort ? sortCost(Math.min(matched, rowsRead)) : 0),
-    reason: trigram ? 'trigram match for LIKE/ILIKE' : 'full-text match (@@)',
+    reason,
   };
 }
 

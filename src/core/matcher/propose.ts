@@ -11,6 +11,7 @@ import type { IndexDef, IndexKey, PrismaMapping, SchemaModel, TableDef } from '.
 import { quoteAlways, quoteTable } from '../sql/identifiers';
 import { bytewise, equalityAtoms, likePrefix, rangeAtoms, requiredOrder } from './btree';
 import { atomSelectivity, combinedSelectivity, type SelectivityContext } from './selectivity';
+import { ginServes, ginValueKind } from './ginOperators';
 import type { ProposedIndex } from './types';
 
 export function proposeIndex(access: TableAccess, schema: SchemaModel, table: TableDef, ctx: SelectivityContext): ProposedIndex | undefined {
@@ -127,6 +128,8 @@ function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityCont
       return { method: 'gin', keys: [key], predicate: [], conditions: [atom] };
     }
   }
+  const contained = proposeContainment(access, table);
+  if (contained) return contained;
   const likeCols: string[] = [];
   for (const { atom } of access.predicates) {
     if (atom.kind === 'like' && !atom.negated && likePrefix(atom) === undefined) likeCols.push(atom.column);
@@ -141,6 +144,22 @@ function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityCont
     conditions: [],
     extension: 'pg_trgm',
   };
+}
+
+/**
+ * A GIN index for the containment tests on one jsonb or array column (the first such column): jsonb_path_ops when
+ * every test is `@>` (smaller, faster), the type's default operator class when a key-existence test needs it.
+ */
+function proposeContainment(access: TableAccess, table: TableDef): Draft | undefined {
+  const tests = access.predicates.map((p) => p.atom).filter((a): a is PredicateAtom & { kind: 'other' } => a.kind === 'other' && a.contains !== undefined && ginValueKind(table.columns.get(a.contains.column)) !== undefined);
+  if (tests.length === 0) return undefined;
+  const column = tests[0].contains!.column;
+  const kind = ginValueKind(table.columns.get(column))!;
+  const onColumn = tests.filter((a) => a.contains!.column === column);
+  const opclass = kind === 'jsonb' && onColumn.every((a) => ginServes(kind, 'jsonb_path_ops').has(a.contains!.op)) ? 'jsonb_path_ops' : undefined;
+  const servable = onColumn.filter((a) => ginServes(kind, opclass).has(a.contains!.op));
+  if (servable.length === 0) return undefined;
+  return { method: 'gin', keys: [{ column, desc: false, nullsFirst: false, ...(opclass ? { opclass } : {}) }], predicate: [], conditions: servable };
 }
 
 function dedupe(atoms: PredicateAtom[]): PredicateAtom[] {
@@ -228,6 +247,7 @@ function prismaAttribute(draft: Draft, table: TableDef, schema: SchemaModel, nam
     const args: string[] = [];
     if (k.desc) args.push('sort: Desc');
     if (k.opclass === 'gin_trgm_ops') args.push('ops: raw("gin_trgm_ops")');
+    else if (k.opclass === 'jsonb_path_ops') args.push('ops: JsonbPathOps');
     else if (k.opclass) args.push(`ops: raw("${k.opclass}")`);
     parts.push(args.length ? `${field}(${args.join(', ')})` : field);
   }

@@ -6,6 +6,7 @@
  */
 import type { Literal, PredicateAtom } from '../model/predicate';
 import type { SchemaModel, TableDef } from '../model/schema';
+import { containSelectivity, ginValueKind } from './ginOperators';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -186,6 +187,7 @@ export function atomSelectivity(ctx: SelectivityContext, atom: PredicateAtom): n
     case 'other':
       // An OR of tests: the shares of its branches combined as independent (clauselist_selectivity_or()).
       if (atom.anyOf?.length) return 1 - atom.anyOf.reduce((keep, b) => keep * (1 - atomSelectivity(ctx, b)), 1);
+      if (atom.contains) return containSelectivity(ginValueKind(ctx.table.columns.get(atom.contains.column)));
       return DEFAULT_INEQ_SEL;
   }
 }

@@ -15,6 +15,9 @@ export type Literal =
 
 export type CompareOp = '=' | '<' | '<=' | '>' | '>=';
 
+/** The jsonb and array operators a GIN index serves: containment, contained-by, overlap, key existence. */
+export type ContainOp = '@>' | '<@' | '&&' | '?' | '?|' | '?&';
+
 export type PredicateAtom =
   /**
    * `isTest`: written `col IS TRUE` / `IS FALSE`, which PostgreSQL proves a partial-index predicate from only as written.
@@ -43,6 +46,8 @@ export type PredicateAtom =
        * (this table's column = t's column), which PostgreSQL may also run with t driving (see chooseDriver).
        */
       semiJoin?: { column: string; otherTable: string; otherColumn: string }[];
+      /** `col @> value`, `col && value`, `col ? key`…: a test a GIN index on the jsonb or array column serves (by its operator class). */
+      contains?: { column: string; op: ContainOp };
     };
 
 export function atomColumns(atom: PredicateAtom): string[] {

@@ -1,5 +1,5 @@
 /** WHERE / ON / partial-index predicates → conjunctions of predicate atoms per table. */
-import { atomColumns, type CompareOp, type Literal, type PredicateAtom } from '../model/predicate';
+import { atomColumns, type CompareOp, type ContainOp, type Literal, type PredicateAtom } from '../model/predicate';
 import { tableKey } from './identifiers';
 import { columnRef, columnRefsIn, exprText, literalOf, type ColumnRefInfo, type Node, nodeType, opName, stripCasts, strings } from './expr';
 
@@ -105,6 +105,9 @@ function containsSubLink(n: Node | undefined): boolean {
   return found;
 }
 
+const CONTAIN_OPS = new Set(['@>', '<@', '&&', '?', '?|', '?&']);
+const CONTAIN_FLIP: Record<ContainOp, ContainOp> = { '@>': '<@', '<@': '@>', '&&': '&&', '?': '?', '?|': '?|', '?&': '?&' };
+
 function push(out: Conjuncts, binding: string, atom: PredicateAtom, location: number): void {
   out.atoms.push({ binding, atom, location });
 }
@@ -150,6 +153,16 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
         const expression = nodeType(stripCasts(target === l ? e.lexpr : e.rexpr)) !== 'ColumnRef';
         collectSubqueries(n, out);
         return push(out, target.binding!, { kind: 'fulltext', column: target.column!, expression }, loc);
+      }
+    }
+    if (e.kind === 'AEXPR_OP' && CONTAIN_OPS.has(op)) {
+      // `value <@ col` is `col @> value` (and the reverse); `&&` is symmetric; `?` takes the column on its left.
+      const flipped = !l?.column && r?.column && l?.literal && (op === '@>' || op === '<@' || op === '&&');
+      const col = flipped ? r : l?.column && r?.literal ? l : undefined;
+      if (col?.column && !/[()]/.test(col.column)) {
+        const contains = { column: col.column, op: (flipped ? CONTAIN_FLIP[op as ContainOp] : op) as ContainOp };
+        collectSubqueries(n, out);
+        return push(out, col.binding!, { kind: 'other', columns: [col.column], text: exprText(n), contains }, loc);
       }
     }
     if (e.kind === 'AEXPR_OP_ANY' && op === '=' && l?.column) {

@@ -37,7 +37,7 @@
  */
 // A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
 import ts = require('typescript');
-import type { Literal, PredicateAtom } from '../../model/predicate';
+import type { ContainOp, Literal, PredicateAtom } from '../../model/predicate';
 import { literalText } from '../../model/predicate';
 import type { LocatedAtom, TableAccess } from '../../model/query';
 import type { Range } from '../../model/location';
@@ -261,7 +261,10 @@ function fieldAtoms(ctx: PrismaContext, view: ModelView, p: Prop, range: Range, 
   const obj = asObject(v);
   if (obj) {
     if (info.field?.type === 'Json') {
-      out.atoms.push({ atom: { kind: 'other', columns: [column], text: `${column} (JSON filter)` }, range });
+      // Without a path, `array_contains` is `col @> value` (a GIN index serves it); other Json filters are opaque.
+      const contains = !getProp(obj, 'path') && getProp(obj, 'array_contains') !== undefined;
+      const atom: PredicateAtom = contains ? { kind: 'other', columns: [column], text: `${column} @> ?`, contains: { column, op: '@>' } } : { kind: 'other', columns: [column], text: `${column} (JSON filter)` };
+      out.atoms.push({ atom, range });
       return out;
     }
     for (const atom of scalarFilter(ctx, column, obj, depth)) out.atoms.push({ atom, range });
@@ -284,7 +287,7 @@ export function scalarFilter(
   const mode = getProp(obj, 'mode');
   // `mode` of an enclosing object applies inside `not: { … }` as well.
   const insensitive = mode ? stringValue(mode.value) === 'insensitive' : inheritedInsensitive;
-  const other = (text: string): PredicateAtom => ({ kind: 'other', columns: [column], text });
+  const other = (text: string, contains?: { column: string; op: ContainOp }): PredicateAtom => ({ kind: 'other', columns: [column], text, ...(contains ? { contains } : {}) });
   for (const p of objectProps(obj)) {
     if (isUndefinedValue(p.value)) continue;
     const lit = (): Literal => literalOf(p.value, ctx.enums);
@@ -337,8 +340,16 @@ export function scalarFilter(
       case 'search':
         out.push({ kind: 'fulltext', column, expression: false });
         break;
+      // Scalar lists: `has`/`hasEvery` are `col @> ARRAY[…]`, `hasSome` is `col && ARRAY[…]` (a GIN index serves both).
+      case 'has':
+      case 'hasEvery':
+        out.push(other(`${column} @> ?`, { column, op: '@>' }));
+        break;
+      case 'hasSome':
+        out.push(other(`${column} && ?`, { column, op: '&&' }));
+        break;
       default:
-        // has, hasSome, hasEvery, isEmpty (scalar lists), isSet, … : not index predicates we model.
+        // isEmpty (scalar lists), isSet, … : not index predicates we model.
         out.push(other(`${column} ${p.name} ?`));
     }
   }

@@ -1,0 +1,87 @@
+/**
+ * GIN on jsonb and array columns: `@>`, `<@`, `&&`, `?`, `?|`, `?&` are served by the operator class of the key
+ * (jsonb_ops, jsonb_path_ops, array_ops), and a missing one is proposed with the class the tests need.
+ */
+import assert from 'node:assert/strict';
+import { verdictsFor } from '../../../src/core/analysis/verdicts';
+import { LineIndex } from '../../../src/core/model/location';
+import { missingIndex } from '../../../src/core/rules/missingIndex';
+import { unusedByWorkload } from '../../../src/core/rules/unusedByWorkload';
+import { loadPrismaSchema } from '../../../src/core/schema/prisma/loadPrismaSchema';
+import { shapesFromSqlText } from '../../../src/core/shapes/fromSql';
+import { extractFromTypeScript } from '../../../src/core/sources/typescript/extract';
+import { initSqlParser } from '../../../src/core/sql/parser';
+import { missingFindings, options, schemaFrom, verdict } from './harness';
+
+const DDL = `
+CREATE TABLE events (id bigint PRIMARY KEY, meta jsonb NOT NULL, tags text[] NOT NULL, body text NOT NULL);
+CREATE INDEX events_tags_idx ON events USING gin (tags);
+CREATE INDEX events_meta_path_idx ON events USING gin (meta jsonb_path_ops);
+`;
+const opts = options({ events: 5_000_000 });
+
+describe('GIN on jsonb and arrays', () => {
+  before(() => initSqlParser());
+
+  it('reads @>, <@, &&, ? as tests of their column, the commuted form as the column on the left', () => {
+    const schema = schemaFrom(DDL);
+    const sql = `SELECT * FROM events WHERE meta @> $1 AND $2 <@ tags AND meta ? 'k' AND tags && ARRAY['a']`;
+    const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+    assert.deepEqual(
+      shapes[0].accesses[0].predicates.map((p) => (p.atom.kind === 'other' ? p.atom.contains : undefined)),
+      [{ column: 'meta', op: '@>' }, { column: 'tags', op: '@>' }, { column: 'meta', op: '?' }, { column: 'tags', op: '&&' }],
+    );
+  });
+
+  it('uses a GIN index whose operator class serves the operator, and only then', () => {
+    const schema = schemaFrom(DDL);
+    assert.equal(verdict(schema, 'SELECT * FROM events WHERE meta @> $1', opts).best?.index.name, 'events_meta_path_idx');
+    assert.equal(verdict(schema, 'SELECT * FROM events WHERE tags && $1', opts).best?.index.name, 'events_tags_idx');
+    assert.equal(verdict(schema, 'SELECT * FROM events WHERE $1 <@ tags', opts).best?.index.name, 'events_tags_idx');
+    // jsonb_path_ops has no key-existence operator; array_ops has no `?`.
+    const exists = verdict(schema, `SELECT * FROM events WHERE meta ? 'k'`, opts);
+    assert.equal(exists.best, undefined);
+    assert.match(exists.candidates.find((c) => c.index.name === 'events_meta_path_idx')!.reason, /no @> on "meta"/);
+    // jsonb's default class (jsonb_ops) serves it.
+    const withOps = schemaFrom(`${DDL} CREATE INDEX events_meta_idx ON events USING gin (meta);`);
+    assert.equal(verdict(withOps, `SELECT * FROM events WHERE meta ?| $1`, opts).best?.index.name, 'events_meta_idx');
+    // A text column is no jsonb: an `@>` on it is nothing a GIN key of another column serves.
+    assert.equal(verdict(schema, `SELECT * FROM events WHERE body @> $1`, opts).best, undefined);
+  });
+
+  it('proposes GIN with jsonb_path_ops for @> alone, the default class for key existence, and the Prisma attribute', () => {
+    const bare = schemaFrom('CREATE TABLE events (id bigint PRIMARY KEY, meta jsonb NOT NULL, tags text[] NOT NULL);');
+    const [contains] = missingFindings(bare, 'SELECT * FROM events WHERE meta @> $1', opts);
+    assert.match(contains.fix!.sql!, /ON "events" USING gin \("meta" jsonb_path_ops\)/);
+    const [exists] = missingFindings(bare, `SELECT * FROM events WHERE meta @> $1 AND meta ? 'k'`, opts);
+    assert.match(exists.fix!.sql!, /ON "events" USING gin \("meta"\);/);
+    const [overlap] = missingFindings(bare, 'SELECT * FROM events WHERE tags && $1', opts);
+    assert.match(overlap.fix!.sql!, /ON "events" USING gin \("tags"\);/);
+
+    const { schema } = loadPrismaSchema(
+      `datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel Event {\n  id   String   @id\n  meta Json\n  tags String[]\n}\n`,
+      'schema.prisma',
+    );
+    const text = `export const a = (t: string) => prisma.event.findMany({ where: { tags: { hasSome: [t] }, meta: { array_contains: [t] } } })\n`;
+    const { shapes } = extractFromTypeScript(text, 'events.ts', schema);
+    assert.deepEqual(
+      shapes[0].accesses[0].predicates.map((p) => (p.atom.kind === 'other' ? p.atom.contains : undefined)),
+      [{ column: 'tags', op: '&&' }, { column: 'meta', op: '@>' }],
+    );
+    const o = options({ Event: 5_000_000 });
+    const findings = missingIndex.run({ schema, verdicts: verdictsFor(shapes, schema, o), options: o });
+    assert.deepEqual(findings.map((f) => f.fix?.prisma), ['@@index([tags], type: Gin)']);
+    const jsonOnly = extractFromTypeScript(`export const b = (m: object) => prisma.event.findMany({ where: { meta: { array_contains: m } } })\n`, 'e.ts', schema);
+    const [json] = missingIndex.run({ schema, verdicts: verdictsFor(jsonOnly.shapes, schema, o), options: o });
+    assert.equal(json.fix?.prisma, '@@index([meta(ops: JsonbPathOps)], type: Gin)');
+  });
+
+  it('counts a GIN index a containment query uses as used by the workload', () => {
+    const schema = schemaFrom(DDL);
+    const sql = 'SELECT id FROM events WHERE meta @> $1';
+    const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+    const unused = unusedByWorkload.run({ schema, verdicts: verdictsFor(shapes, schema, opts), options: opts }).map((f) => f.index);
+    assert.ok(!unused.includes('events_meta_path_idx'), unused.join());
+    assert.ok(unused.includes('events_tags_idx'), unused.join());
+  });
+});
