@@ -11,7 +11,7 @@ import { predicateAtoms, splitAnd, type ColumnResolver, type Conjuncts, type Joi
 import { acceptsNull } from '../sql/nullRejecting';
 import { tableKey } from '../sql/identifiers';
 import { readOuterJoins } from './outerJoins';
-import { usingConditions } from './usingJoins';
+import { readUsingJoins } from './usingJoins';
 
 export interface SqlContext {
   file: string;
@@ -41,6 +41,8 @@ class Scope {
   readonly bindings = new Map<string, Binding>();
   /** The alias each FROM item (table, sub-select, function) is bound to. */
   readonly leafAliases = new Map<Node, string>();
+  /** Columns merged by USING or NATURAL joins: the alias an unqualified reference means (null: none; see usingJoins.ts). */
+  merged?: Map<string, string | null>;
   constructor(
     readonly parent: Scope | undefined,
     readonly cteNames: Set<string>,
@@ -282,6 +284,8 @@ function settleOuterJoins(scope: Scope, from: Node[], where: Node | undefined, s
   const resolve = resolverFor(scope, schema);
   const placed: ColumnResolver = (qualifier, column) => {
     if (qualifier) return resolve(qualifier, column);
+    const merged = scope.merged?.get(column);
+    if (merged !== undefined) return merged ?? undefined;
     const owners = [...scope.bindings.values()].filter((b) => b.table && schema?.tables.get(b.table)?.columns.has(column));
     return owners.length === 1 ? owners[0].alias : undefined;
   };
@@ -304,17 +308,27 @@ function joinQuals(node: Node, out: Node[], using: Map<Node, Node>): void {
   }
 }
 
-/** The conditions of the USING and NATURAL joins of `from`, once its tables are bound (see usingJoins.ts). */
+/**
+ * The conditions of the USING and NATURAL joins of `from`, once its tables are bound (see usingJoins.ts); the
+ * columns they merge are kept on the scope, for unqualified references to resolve to where they come from.
+ */
 function usingOf(scope: Scope, from: Node[], schema: SchemaModel | undefined): Map<Node, Node> {
-  return usingConditions(
+  const reading = readUsingJoins(
     from,
     (leaf) => scope.leafAliases.get(leaf),
-    (alias) => {
-      const table = scope.bindings.get(alias)?.table;
+    (leaf) => {
+      const rv = leaf.RangeVar;
+      const alias = scope.leafAliases.get(leaf);
+      const table = rv && alias ? scope.bindings.get(alias)?.table : undefined;
       const columns = table ? schema?.tables.get(table)?.columns : undefined;
-      return columns ? new Set(columns.keys()) : undefined;
+      if (!columns) return undefined;
+      // `t AS x(a, b)` renames the first columns.
+      const renamed: string[] = (rv.alias?.colnames ?? []).map((c: Node) => c.String?.sval);
+      return new Map([...columns.keys()].map((c, i) => [renamed[i] ?? c, c]));
     },
   );
+  scope.merged = reading.merged;
+  return reading.conditions;
 }
 
 function resolverFor(scope: Scope, schema: SchemaModel | undefined): ColumnResolver {
@@ -324,6 +338,8 @@ function resolverFor(scope: Scope, schema: SchemaModel | undefined): ColumnResol
       return b ? b.alias : undefined;
     }
     for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const merged = s.merged?.get(column);
+      if (merged !== undefined) return merged ?? undefined;
       const tables = [...s.bindings.values()];
       if (tables.length === 1) return tables[0].alias;
       const owners = tables.filter((b) => b.table && schema?.tables.get(b.table)?.columns.has(column));

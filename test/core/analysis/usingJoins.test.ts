@@ -66,6 +66,48 @@ describe('USING and NATURAL joins', () => {
     assert.equal(inner('orders').access.outerJoined, undefined);
   });
 
+  describe('a column merged by an outer USING join below comes from where PostgreSQL takes it', () => {
+    const ABC = `CREATE TABLE a (id bigint PRIMARY KEY, z int NOT NULL);
+      CREATE TABLE b (id bigint PRIMARY KEY, z int NOT NULL);
+      CREATE TABLE c (id bigint PRIMARY KEY, z int NOT NULL);`;
+    const v = (sql: string) => verdicts(sql, ABC);
+
+    it("a RIGHT join's from its right table: the next join keys to it, and the left one stays outer", () => {
+      const r = v('SELECT * FROM a RIGHT JOIN b USING (id) JOIN c USING (id) WHERE c.z = 1');
+      assert.deepEqual(keys(r('c')), ['id=b.id']);
+      assert.equal(r('a').access.outerJoined, true);
+      const nested = v('SELECT * FROM a JOIN (b RIGHT JOIN c USING (id)) USING (id)');
+      assert.deepEqual(keys(nested('a')), ['id=c.id']);
+      assert.equal(nested('b').access.outerJoined, true);
+    });
+
+    it("a FULL join's is COALESCE(a.id, b.id): no key of either, and neither side is made inner", () => {
+      const f = v('SELECT * FROM a FULL JOIN b USING (id) JOIN c USING (id) WHERE c.z = 1');
+      assert.deepEqual(keys(f('c')), []);
+      assert.equal(f('a').access.outerJoined, true);
+      assert.equal(f('b').access.outerJoined, true);
+    });
+
+    it('a LEFT join whose left side is a sub-select: the sub-select’s, not the nullable table’s', () => {
+      const s = v('SELECT * FROM (SELECT id FROM a) s LEFT JOIN b USING (id) JOIN c USING (id) WHERE c.z = 1');
+      assert.equal(s('b').access.outerJoined, true);
+      assert.deepEqual(keys(s('c')), ['id=s.id']);
+    });
+
+    it('an unqualified reference to the merged column means the same table: b for a RIGHT join, none for a FULL one', () => {
+      const r = v('SELECT * FROM a RIGHT JOIN b USING (id) WHERE id = 5');
+      assert.deepEqual(r('a').access.predicates, []);
+      assert.equal(r('b').best?.index.name, 'b_pkey');
+      const f = v('SELECT * FROM a FULL JOIN b USING (id) WHERE id = 5');
+      assert.deepEqual([f('a').access.predicates, f('b').access.predicates], [[], []]);
+    });
+  });
+
+  it('takes the names a table alias gives its columns: `orders AS o(oid)` has no order_id to join NATURALly by', () => {
+    assert.deepEqual(keys(verdicts('SELECT * FROM orders AS o(oid) NATURAL JOIN order_lines WHERE o.user_id = $1')('order_lines')), []);
+    assert.deepEqual(keys(verdicts('SELECT * FROM orders AS o(oid) JOIN order_lines l ON true JOIN skus USING (sku)')('skus')), ['sku=order_lines.sku']);
+  });
+
   it('leaves out what it can’t place: a NATURAL join over a table the schema doesn’t know joins by nothing', () => {
     const v = verdicts('SELECT * FROM orders NATURAL JOIN somewhere_else WHERE orders.user_id = $1');
     assert.deepEqual(keys(v('orders')), []);
