@@ -70,7 +70,7 @@ export class VerdictMemo {
 
 /** What an access asks, without where it is written (the ranges of its predicates and ORDER BY items). */
 export function accessKey(a: TableAccess): string {
-  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, ...rest } = a;
+  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, nestedWrite, ...rest } = a;
   // A field added to TableAccess must be added to the key (or be a location): this fails to compile until it is.
   const unkeyed: Record<string, never> = rest;
   void unkeyed;
@@ -91,6 +91,7 @@ export function accessKey(a: TableAccess): string {
     outerJoin,
     joinedFrom,
     foreignKeyCheck,
+    nestedWrite,
   ]);
 }
 

@@ -253,6 +253,8 @@ function groupsOf(shape: QueryShape, op: string): Group[] {
   let count: number[] | undefined;
   for (let i = 1; i < acc.length; i++) {
     const a = acc[i];
+    // A nested write of an update is a statement of its own, which is not rendered (the call's is then approximate).
+    if (a.nestedWrite) continue;
     if (a.joinedFrom) {
       if (count && a.joinedFrom === acc[count[count.length - 1]].table) count.push(i);
       else current.joined.push(i);
@@ -450,7 +452,7 @@ function writeSql(ctx: Ctx, shape: QueryShape, op: string, call: CallArgs): Pris
   const attrs = model ? ctx.attrs.get(model.name) : undefined;
   const colOf = (field: string) => model?.fields.get(field)?.column ?? field;
   const returning = ` RETURNING ${(a.columnsRead === '*' || !a.columnsRead.length ? modelColumns(ctx, a.table) : a.columnsRead).map((c) => selected(ctx, q, a.table, c)).join(', ')}`;
-  const g: Group = { root: 0, joined: shape.accesses.map((_, i) => i).filter((i) => i > 0 && shape.accesses[i].joinedFrom), counts: [], kind: 'main' };
+  const g: Group = { root: 0, joined: shape.accesses.map((_, i) => i).filter((i) => i > 0 && shape.accesses[i].joinedFrom && !shape.accesses[i].nestedWrite), counts: [], kind: 'main' };
   if (!call.args) w.approximate = true;
   if (op === 'create' || op === 'createMany' || op === 'createManyAndReturn' || op === 'upsert') {
     const dataExpr = op === 'upsert' ? prop(call.args, 'create') : prop(call.args, 'data');

@@ -61,6 +61,11 @@ export interface TableAccess {
    * deletes from the table it references (see analysis/foreignKeyChecks.ts).
    */
   foreignKeyCheck?: { constraint?: string; references: string; cascades?: true };
+  /**
+   * A statement of its own that a Prisma update runs for a nested write in its `data` (or a relation filter of
+   * one), not part of the call's main statement (see sources/typescript/prismaNestedWrites.ts).
+   */
+  nestedWrite?: true;
 }
 
 export type QueryOrigin = 'sql-file' | 'embedded-sql' | 'prisma' | 'migration';

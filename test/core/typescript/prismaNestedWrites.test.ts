@@ -9,6 +9,8 @@ import { extractFromTypeScript } from '../../../src/core/sources/typescript/extr
 import { verdictsFor } from '../../../src/core/analysis/verdicts';
 import { missingIndex } from '../../../src/core/rules/missingIndex';
 import { DEFAULT_MATCHER_OPTIONS } from '../../../src/core/matcher/options';
+import { prismaStatements } from '../../../src/core/db/prismaSql';
+import { loadPrismaSchema } from '../../../src/core/schema/prisma/loadPrismaSchema';
 import { atoms } from './helpers';
 import { lmsSchema } from './schemaFixture';
 
@@ -46,6 +48,30 @@ describe('typescript/prisma nested writes', () => {
     assert.deepEqual(upsert.accesses.map(summary), ['upsert users: id=', 'delete enrollments: userId=']);
     const plain = shapeOf(`prisma.user.update({ where: { id }, data: { name: 'x', enrollments: { create: { courseId }, connect: { id: 'e' } } } })`).shape;
     assert.deepEqual(plain.accesses.map(summary), ['update users: id=']);
+  });
+
+  it('skips an operation or a list item written as undefined, as Prisma does', () => {
+    const { shape } = shapeOf(`prisma.course.update({ where: { id }, data: { analytics: { delete: undefined }, modules: { deleteMany: [undefined, { title: 'x' }] } } })`);
+    assert.deepEqual(shape.accesses.map(summary), ['update courses: id=', 'delete course_modules: courseId=, title=']);
+  });
+
+  it('through an implicit many-to-many relation, deletes the related rows by the ids the join table lists; links alone are not searched', () => {
+    const { schema } = loadPrismaSchema(
+      `datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel Post {\n  id   String @id\n  tags Tag[]\n}\nmodel Tag {\n  id    String @id\n  name  String\n  posts Post[]\n}\n`,
+      'schema.prisma',
+    );
+    const text = `export const f = (id: string) => prisma.post.update({ where: { id }, data: { tags: { deleteMany: { name: 'x' }, set: [], disconnect: [{ id: 'a' }] } } })\n`;
+    const { shapes } = extractFromTypeScript(text, 'posts.ts', schema);
+    assert.deepEqual(shapes[0].accesses.map(summary), ['update Post: id=', 'delete Tag: id in, name=']);
+  });
+
+  it('marks nested writes as statements of their own: the SQL rendered for the call leaves them out', () => {
+    const { shape } = shapeOf(`prisma.user.update({ where: { id }, include: { enrollments: true }, data: { enrollments: { deleteMany: { id: { in: [courseId] } } } } })`);
+    assert.deepEqual(shape.accesses.map((a) => [a.table, a.kind, a.nestedWrite]), [['users', 'update', undefined], ['enrollments', 'select', undefined], ['enrollments', 'delete', true]]);
+    const statements = prismaStatements(shape, lmsSchema());
+    assert.equal(statements.length, 2);
+    assert.deepEqual(statements.map((st) => st.accesses), [[0], [1]]);
+    assert.ok(statements[0].approximate, 'the UPDATE runs nested writes of its own: approximate');
   });
 
   it('a nested deleteMany with no index for its filter gets a missing-index finding at the nested write', () => {
