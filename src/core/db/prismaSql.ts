@@ -43,6 +43,7 @@ import type { PredicateAtom } from '../model/predicate';
 import type { QueryShape, TableAccess } from '../model/query';
 import type { ColumnDef, PrismaModel, SchemaModel, TableDef } from '../model/schema';
 import { quoteAlways } from '../sql/identifiers';
+import { ginValueKind } from '../matcher/ginOperators';
 
 export interface PrismaSqlStatement {
   /** The statement as Prisma sends it, with `$n` parameters. */
@@ -214,7 +215,11 @@ function atomSql(ctx: Ctx, w: Writer, q: string, table: string, atom: PredicateA
     case 'other': {
       if (SEMI_JOIN.test(atom.text)) return undefined; // rendered from the joined access
       // Scalar-list and Json containment (`has`, `hasSome`, `hasEvery`, `array_contains`): the operator on one array or jsonb value.
-      if (atom.contains) return `${col(atom.contains.column)} ${atom.contains.op} ${w.param()}`;
+      if (atom.contains) {
+        // A Json filter's `array_contains` also tests JSONB_TYPEOF(col) = 'array': not written here.
+        if (ginValueKind(column(ctx, table, atom.contains.column)) === 'jsonb') w.approximate = true;
+        return `${col(atom.contains.column)} ${atom.contains.op} ${w.param()}`;
+      }
       if (atom.anyLike?.length) return `(${atom.anyLike.map((l) => `${col(l.column)}::text ${l.caseInsensitive ? 'ILIKE' : 'LIKE'} ${w.param()}`).join(' OR ')})`;
       // An OR group or a NOT written as SQL-like text by the extractor: qualify its columns, number its values.
       let text = atom.text.replace(/'(?:[^']|'')*'/g, () => w.param()).replace(/\?/g, () => w.param());

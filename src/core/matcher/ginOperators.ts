@@ -1,7 +1,9 @@
 /**
  * GIN on jsonb and array columns: which of the containment operators each operator class serves, and the planner's
- * default share of rows such a test matches. jsonb_ops (jsonb's default) serves `@>`, `?`, `?|`, `?&`;
- * jsonb_path_ops only `@>` (a smaller, faster index); array_ops (an array's default) `@>`, `<@`, `&&`.
+ * default share of rows such a test matches. jsonb_ops (jsonb's default) serves `@>`, `?`, `?|`, `?&` and the
+ * jsonpath `@?`, `@@`; jsonb_path_ops only `@>`, `@?`, `@@` (a smaller, faster index); array_ops (an array's
+ * default) and intarray's gin__int_ops `@>`, `<@`, `&&`. Not modelled: btree_gin's classes on scalar columns, `=`
+ * on a whole array.
  */
 import type { ContainOp } from '../model/predicate';
 import type { ColumnDef } from '../model/schema';
@@ -9,9 +11,11 @@ import type { ColumnDef } from '../model/schema';
 export type GinValueKind = 'jsonb' | 'array';
 
 const SERVED: Record<string, ReadonlySet<ContainOp>> = {
-  jsonb_ops: new Set(['@>', '?', '?|', '?&']),
-  jsonb_path_ops: new Set(['@>']),
+  jsonb_ops: new Set(['@>', '?', '?|', '?&', '@?', '@@']),
+  jsonb_path_ops: new Set(['@>', '@?', '@@']),
   array_ops: new Set(['@>', '<@', '&&']),
+  // intarray's class for int4[] (the usual one where the extension is installed).
+  gin__int_ops: new Set(['@>', '<@', '&&']),
 };
 
 /** A jsonb or array column (as ColumnDef.type writes it: `jsonb`, `text[]`, `_int4`); undefined for anything else. */
@@ -32,8 +36,10 @@ export function ginServes(kind: GinValueKind, opclass: string | undefined): Read
 
 /**
  * The share of rows a containment test matches without statistics to evaluate it against: matchingsel()'s
- * DEFAULT_MATCHING_SEL for jsonb (PostgreSQL 13+), arraycontsel()'s DEFAULT_CONTAIN_SEL for arrays.
+ * DEFAULT_MATCHING_SEL for jsonb (PostgreSQL 13+), array_selfuncs.c's DEFAULT_OVERLAP_SEL for `&&` and
+ * DEFAULT_CONTAIN_SEL for `@>` and `<@` on arrays.
  */
-export function containSelectivity(kind: GinValueKind | undefined): number {
-  return kind === 'array' ? 0.005 : 0.01;
+export function containSelectivity(kind: GinValueKind | undefined, op: ContainOp): number {
+  if (kind !== 'array') return 0.01;
+  return op === '&&' ? 0.01 : 0.005;
 }

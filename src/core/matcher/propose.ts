@@ -11,6 +11,7 @@ import type { IndexDef, IndexKey, PrismaMapping, SchemaModel, TableDef } from '.
 import { quoteAlways, quoteTable } from '../sql/identifiers';
 import { bytewise, equalityAtoms, likePrefix, rangeAtoms, requiredOrder } from './btree';
 import { atomSelectivity, combinedSelectivity, type SelectivityContext } from './selectivity';
+import { evaluateIndex } from './analyzeAccess';
 import { ginServes, ginValueKind } from './ginOperators';
 import type { ProposedIndex } from './types';
 
@@ -28,9 +29,12 @@ export function draftIndex(access: TableAccess, table: TableDef, ctx: Selectivit
   const text = proposeText(access, table, ctx);
   if (!text) return btree;
   if (!btree) return text;
-  // Prefer the B-tree when its conditions alone are selective enough to make the text match cheap.
+  // Prefer the B-tree when its conditions alone are selective enough to make the text match cheap, or when it
+  // costs less some other way (an ORDER BY … LIMIT it returns in order: the first rows, no sort of all the matches).
   const btreeSel = combinedSelectivity(ctx, btree.conditions);
-  return btreeSel <= 0.01 ? btree : text;
+  if (btreeSel <= 0.01) return btree;
+  const cost = (d: Draft) => evaluateIndex(draftAsIndex(d, table), access, ctx).cost;
+  return access.limit !== undefined && requiredOrder(access).length > 0 && cost(btree) < cost(text) ? btree : text;
 }
 
 /**
@@ -128,7 +132,7 @@ function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityCont
       return { method: 'gin', keys: [key], predicate: [], conditions: [atom] };
     }
   }
-  const contained = proposeContainment(access, table);
+  const contained = proposeContainment(access, table, _ctx);
   if (contained) return contained;
   const likeCols: string[] = [];
   for (const { atom } of access.predicates) {
@@ -150,16 +154,20 @@ function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityCont
  * A GIN index for the containment tests on one jsonb or array column (the first such column): jsonb_path_ops when
  * every test is `@>` (smaller, faster), the type's default operator class when a key-existence test needs it.
  */
-function proposeContainment(access: TableAccess, table: TableDef): Draft | undefined {
-  const tests = access.predicates.map((p) => p.atom).filter((a): a is PredicateAtom & { kind: 'other' } => a.kind === 'other' && a.contains !== undefined && ginValueKind(table.columns.get(a.contains.column)) !== undefined);
-  if (tests.length === 0) return undefined;
-  const column = tests[0].contains!.column;
-  const kind = ginValueKind(table.columns.get(column))!;
-  const onColumn = tests.filter((a) => a.contains!.column === column);
-  const opclass = kind === 'jsonb' && onColumn.every((a) => ginServes(kind, 'jsonb_path_ops').has(a.contains!.op)) ? 'jsonb_path_ops' : undefined;
-  const servable = onColumn.filter((a) => ginServes(kind, opclass).has(a.contains!.op));
-  if (servable.length === 0) return undefined;
-  return { method: 'gin', keys: [{ column, desc: false, nullsFirst: false, ...(opclass ? { opclass } : {}) }], predicate: [], conditions: servable };
+function proposeContainment(access: TableAccess, table: TableDef, ctx: SelectivityContext): Draft | undefined {
+  let best: { draft: Draft; sel: number } | undefined;
+  const columns = new Set(access.predicates.flatMap((p) => (p.atom.kind === 'other' && p.atom.contains ? [p.atom.contains.column] : [])));
+  for (const column of columns) {
+    const kind = ginValueKind(table.columns.get(column));
+    if (!kind) continue;
+    // The tests on the column its type's default class serves (jsonb's `<@` none does); jsonb_path_ops when it serves them all.
+    const tests = access.predicates.map((p) => p.atom).filter((a) => a.kind === 'other' && a.contains?.column === column && ginServes(kind, undefined).has(a.contains.op));
+    if (tests.length === 0) continue;
+    const opclass = kind === 'jsonb' && tests.every((a) => a.kind === 'other' && ginServes(kind, 'jsonb_path_ops').has(a.contains!.op)) ? 'jsonb_path_ops' : undefined;
+    const sel = combinedSelectivity(ctx, tests);
+    if (!best || sel < best.sel) best = { draft: { method: 'gin', keys: [{ column, desc: false, nullsFirst: false, ...(opclass ? { opclass } : {}) }], predicate: [], conditions: tests }, sel };
+  }
+  return best?.draft;
 }
 
 function dedupe(atoms: PredicateAtom[]): PredicateAtom[] {

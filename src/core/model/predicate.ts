@@ -15,8 +15,8 @@ export type Literal =
 
 export type CompareOp = '=' | '<' | '<=' | '>' | '>=';
 
-/** The jsonb and array operators a GIN index serves: containment, contained-by, overlap, key existence. */
-export type ContainOp = '@>' | '<@' | '&&' | '?' | '?|' | '?&';
+/** The jsonb and array operators a GIN index serves: containment, contained-by, overlap, key existence, jsonpath. */
+export type ContainOp = '@>' | '<@' | '&&' | '?' | '?|' | '?&' | '@?' | '@@';
 
 export type PredicateAtom =
   /**

@@ -105,8 +105,8 @@ function containsSubLink(n: Node | undefined): boolean {
   return found;
 }
 
-const CONTAIN_OPS = new Set(['@>', '<@', '&&', '?', '?|', '?&']);
-const CONTAIN_FLIP: Record<ContainOp, ContainOp> = { '@>': '<@', '<@': '@>', '&&': '&&', '?': '?', '?|': '?|', '?&': '?&' };
+const CONTAIN_OPS = new Set(['@>', '<@', '&&', '?', '?|', '?&', '@?']);
+const CONTAIN_FLIP: Record<ContainOp, ContainOp> = { '@>': '<@', '<@': '@>', '&&': '&&', '?': '?', '?|': '?|', '?&': '?&', '@?': '@?', '@@': '@@' };
 
 function push(out: Conjuncts, binding: string, atom: PredicateAtom, location: number): void {
   out.atoms.push({ binding, atom, location });
@@ -159,7 +159,8 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
       // `value <@ col` is `col @> value` (and the reverse); `&&` is symmetric; `?` takes the column on its left.
       const flipped = !l?.column && r?.column && l?.literal && (op === '@>' || op === '<@' || op === '&&');
       const col = flipped ? r : l?.column && r?.literal ? l : undefined;
-      if (col?.column && !/[()]/.test(col.column)) {
+      // Only the column itself: a cast or an expression is nothing a GIN index on the column serves.
+      if (col?.column && nodeType(flipped ? e.rexpr : e.lexpr) === 'ColumnRef') {
         const contains = { column: col.column, op: (flipped ? CONTAIN_FLIP[op as ContainOp] : op) as ContainOp };
         collectSubqueries(n, out);
         return push(out, col.binding!, { kind: 'other', columns: [col.column], text: exprText(n), contains }, loc);

@@ -41,7 +41,7 @@ describe('GIN on jsonb and arrays', () => {
     // jsonb_path_ops has no key-existence operator; array_ops has no `?`.
     const exists = verdict(schema, `SELECT * FROM events WHERE meta ? 'k'`, opts);
     assert.equal(exists.best, undefined);
-    assert.match(exists.candidates.find((c) => c.index.name === 'events_meta_path_idx')!.reason, /no @> on "meta"/);
+    assert.equal(exists.candidates.find((c) => c.index.name === 'events_meta_path_idx')!.reason, 'no @>, @?, @@ on "meta"');
     // jsonb's default class (jsonb_ops) serves it.
     const withOps = schemaFrom(`${DDL} CREATE INDEX events_meta_idx ON events USING gin (meta);`);
     assert.equal(verdict(withOps, `SELECT * FROM events WHERE meta ?| $1`, opts).best?.index.name, 'events_meta_idx');
@@ -71,9 +71,37 @@ describe('GIN on jsonb and arrays', () => {
     const o = options({ Event: 5_000_000 });
     const findings = missingIndex.run({ schema, verdicts: verdictsFor(shapes, schema, o), options: o });
     assert.deepEqual(findings.map((f) => f.fix?.prisma), ['@@index([tags], type: Gin)']);
+    // A field reference compares two columns (`x = ANY(tags)`): no containment test.
+    const ref = extractFromTypeScript(`export const c = () => prisma.event.findMany({ where: { tags: { has: prisma.event.fields.id } } })\n`, 'r.ts', schema);
+    assert.equal(ref.shapes[0].accesses[0].predicates.map((p) => (p.atom.kind === 'other' ? p.atom.contains : 'x'))[0], undefined);
     const jsonOnly = extractFromTypeScript(`export const b = (m: object) => prisma.event.findMany({ where: { meta: { array_contains: m } } })\n`, 'e.ts', schema);
     const [json] = missingIndex.run({ schema, verdicts: verdictsFor(jsonOnly.shapes, schema, o), options: o });
     assert.equal(json.fix?.prisma, '@@index([meta(ops: JsonbPathOps)], type: Gin)');
+  });
+
+  it('takes && as matching twice the rows @> does (DEFAULT_OVERLAP_SEL): a selective B-tree then wins', () => {
+    const schema = schemaFrom(`${DDL} ALTER TABLE events ADD COLUMN tenant_id bigint NOT NULL; CREATE INDEX events_tenant_idx ON events (tenant_id);`);
+    const overlap = verdict(schema, 'SELECT * FROM events WHERE tags && $1', opts);
+    const contains = verdict(schema, 'SELECT * FROM events WHERE tags @> $1', opts);
+    assert.equal(overlap.best?.rowsRead, 2 * contains.best!.rowsRead);
+    assert.equal(verdict(schema, 'SELECT * FROM events WHERE tenant_id = $1 AND tags && $2', opts).best?.index.name, 'events_tenant_idx');
+  });
+
+  it('reads a cast or an expression on the column as no test of the column, and jsonpath @? as one', () => {
+    const schema = schemaFrom(DDL);
+    assert.equal(verdict(schema, 'SELECT * FROM events WHERE meta::jsonb @> $1', opts).best, undefined);
+    assert.equal(verdict(schema, `SELECT * FROM events WHERE meta @? '$.a'`, opts).best?.index.name, 'events_meta_path_idx');
+    const intarray = schemaFrom('CREATE TABLE s (id bigint PRIMARY KEY, ids int[] NOT NULL); CREATE INDEX s_ids ON s USING gin (ids gin__int_ops);');
+    assert.equal(verdict(intarray, 'SELECT * FROM s WHERE ids && $1', options({ s: 5_000_000 })).best?.index.name, 's_ids');
+  });
+
+  it('proposes for the most selective column its type can serve, and a B-tree for an ORDER BY … LIMIT it returns in order', () => {
+    const bare = schemaFrom('CREATE TABLE events (id bigint PRIMARY KEY, meta jsonb NOT NULL, tags text[] NOT NULL, created_at timestamptz NOT NULL);');
+    // jsonb's <@ is served by no class: the array test gets the index.
+    const [mixed] = missingFindings(bare, 'SELECT * FROM events WHERE meta <@ $1 AND tags @> $2', opts);
+    assert.match(mixed.fix!.sql!, /USING gin \("tags"\)/);
+    const [paged] = missingFindings(bare, 'SELECT * FROM events WHERE tags && $1 ORDER BY created_at DESC LIMIT 10', opts);
+    assert.match(paged.fix!.sql!, /ON "events" \("created_at" DESC\)/);
   });
 
   it('counts a GIN index a containment query uses as used by the workload', () => {

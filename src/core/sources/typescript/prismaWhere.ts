@@ -343,7 +343,8 @@ export function scalarFilter(
       // Scalar lists: `has`/`hasEvery` are `col @> ARRAY[…]`, `hasSome` is `col && ARRAY[…]` (a GIN index serves both).
       case 'has':
       case 'hasEvery':
-        out.push(other(`${column} @> ?`, { column, op: '@>' }));
+        // `has: prisma.model.fields.x` compares with another column (`x = ANY(col)`): no GIN search.
+        out.push(isFieldRef(p.value) ? other(`${column} ${p.name} field`) : other(`${column} @> ?`, { column, op: '@>' }));
         break;
       case 'hasSome':
         out.push(other(`${column} && ?`, { column, op: '&&' }));
@@ -354,6 +355,12 @@ export function scalarFilter(
     }
   }
   return out;
+}
+
+/** `prisma.model.fields.name` (or `x.fields.name`): a field reference, Prisma's way of comparing two columns. */
+function isFieldRef(e: ts.Expression): boolean {
+  const v = unwrap(e);
+  return ts.isPropertyAccessExpression(v) && ts.isPropertyAccessExpression(v.expression) && v.expression.name.text === 'fields';
 }
 
 function listValues(ctx: PrismaContext, e: ts.Expression): Literal[] {
