@@ -41,6 +41,31 @@ describe('editing', () => {
     await waitFor(() => diagnosticsOn(reports, 'missing-index', '"createdAt" BETWEEN $1 AND $2').length === 1, 'the diagnostic to come back');
   });
 
+  it('an unindexed foreign key: one diagnostic at its REFERENCES line with the DELETE related, its quick fix, and "Add index" at the DELETE', async () => {
+    const migration = uri('prisma/migrations/20990103000000_audit_notes/migration.sql');
+    const sql = 'CREATE TABLE "audit_notes" (\n  "id" TEXT PRIMARY KEY,\n  "userId" TEXT NOT NULL REFERENCES "users" ("id"),\n  "note" TEXT NOT NULL\n);\n';
+    await vscode.workspace.fs.writeFile(migration, Buffer.from(sql));
+    try {
+      const mdoc = await vscode.workspace.openTextDocument(migration);
+      const key = '"userId" TEXT NOT NULL REFERENCES "users" ("id")';
+      const d = await waitFor(() => diagnosticsOn(mdoc, 'unindexed-foreign-key', key)[0], 'the unindexed-foreign-key diagnostic at the key', 20_000).catch(() => undefined);
+      assert.ok(d, ours(migration).map((x) => `${ruleOf(x)} ${JSON.stringify(mdoc.getText(x.range))}`).join('\n'));
+      const users = await vscode.workspace.openTextDocument(uri('src/services/users.ts'));
+      const deleteLine = users.getText().split('\n').findIndex((l) => l.includes('prisma.user.delete('));
+      assert.deepEqual(
+        d.relatedInformation?.map((r) => [path.basename(r.location.uri.fsPath), r.location.range.start.line, r.message]),
+        [['users.ts', deleteLine, 'Deletes from "users"']],
+      );
+      const fixes = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', mdoc.uri, d.range)) ?? [];
+      assert.ok(fixes.some((a) => /audit_notes/.test(a.title) && /@@index|migration/i.test(a.title)), fixes.map((a) => a.title).join('\n'));
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', users.uri, 100)) ?? [];
+      const atDelete = lenses.filter((l) => l.range.start.line <= deleteLine && deleteLine - l.range.start.line <= 1).map((l) => l.command?.title);
+      assert.ok(atDelete.includes('Add index'), atDelete.join('\n'));
+    } finally {
+      await vscode.workspace.fs.delete(migration.with({ path: migration.path.replace(/\/migration\.sql$/, '') }), { recursive: true });
+    }
+  });
+
   it('reads a migration folder written in one go (the folder, then its file at once)', async () => {
     const reports = await vscode.workspace.openTextDocument(uri('sql/reports.sql'));
     const range = '"createdAt" BETWEEN $1 AND $2';
