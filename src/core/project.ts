@@ -77,6 +77,8 @@ interface FileAnalysis {
   rules: Map<string, { raw: Finding[]; filtered?: Finding[] }>;
   /** The indexes this file's queries can use (see indexesUsedByWorkload). */
   used: IndexDef[];
+  /** Its statements that search tables through foreign keys (DELETEs; see RuleContext.foreignKeySearches). */
+  searches: ShapeVerdict[];
   /** How many findings the kept (filtered) lists hold, and those findings in report order once asked for. */
   keptCount: number;
   sorted?: Finding[];
@@ -122,7 +124,7 @@ export class Project {
   /** The texts rules may read (`RuleContext.files`), for these entries. */
   private texts?: { entries: FileEntry[]; files: WorkspaceText[] };
   /** Every file's verdicts and the indexes they can use, for these file analyses. */
-  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef>; unmapped?: { finding?: Finding; leftOut: Finding[] } };
+  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef>; searches: ShapeVerdict[]; unmapped?: { finding?: Finding; leftOut: Finding[] } };
   /** Report order of file names and rule ids (see orderFindings). */
   private fileRanks = new Map<string, number>();
   private ruleRanks = new Map<string, number>();
@@ -381,14 +383,16 @@ export class Project {
     if (!workload || workload.analyses.length !== analyses.length || workload.analyses.some((a, i) => a !== analyses[i])) {
       const verdicts: ShapeVerdict[] = [];
       const used = new Set<IndexDef>();
+      const searches: ShapeVerdict[] = [];
       for (const a of analyses) {
         for (const v of a.verdicts) verdicts.push(v);
         for (const i of a.used) used.add(i);
+        for (const v of a.searches) searches.push(v);
       }
-      workload = this.workload = { analyses, verdicts, used };
+      workload = this.workload = { analyses, verdicts, used, searches };
     }
     const verdicts = workload.verdicts;
-    const ctx: RuleContext = { ...base, verdicts, usedIndexes: workload.used };
+    const ctx: RuleContext = { ...base, verdicts, usedIndexes: workload.used, foreignKeySearches: workload.searches };
 
     // In the order the findings were always gathered: schema problems, file problems, migration lint, rules.
     const findings: Finding[] = [];
@@ -625,10 +629,11 @@ export class Project {
     }
     const used = new Set<IndexDef>();
     for (const v of verdicts) for (const a of v.accesses) for (const c of a.candidates) if (c.usable) used.add(c.index);
+    const searches = verdicts.filter((v) => v.accesses.some((a) => a.access.foreignKeyCheck));
     const problems = filtered(e.problems);
     let keptCount = problems?.length ?? 0;
     for (const r of byRule.values()) keptCount += r.filtered?.length ?? 0;
-    e.analysis = { file: e.file, generation: this.generation, levels, verdicts, problems, rules: byRule, used: [...used], keptCount };
+    e.analysis = { file: e.file, generation: this.generation, levels, verdicts, problems, rules: byRule, used: [...used], searches, keptCount };
     return e.analysis;
   }
 

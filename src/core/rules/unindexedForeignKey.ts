@@ -18,7 +18,8 @@ import { fmt } from '../matcher/analyzeAccess';
 
 interface KeySearch {
   verdict: AccessVerdict;
-  sites: { shape: ShapeVerdict['shape']; deleted?: string }[];
+  /** The statements that make the search. */
+  sites: ShapeVerdict[];
 }
 
 /** The key a search goes through: by constraint name, else by columns. */
@@ -55,14 +56,14 @@ export const unindexedForeignKey: Rule = {
     'For every row a DELETE removes, PostgreSQL searches each table whose foreign key references it (to check that no row still refers to it, or to cascade). Without an index led by the key’s columns, each search reads the whole referencing table, so deleting one user can read every order. Reported once per key, at its declaration, with the DELETE statements (SQL, or Prisma delete/deleteMany, through ON DELETE CASCADE too) as related locations; the fix is the index.',
   run(ctx: RuleContext): Finding[] {
     const byKey = new Map<string, KeySearch>();
-    for (const sv of ctx.verdicts) {
+    for (const sv of ctx.foreignKeySearches ?? ctx.verdicts) {
       for (const v of sv.accesses) {
         const fk = v.access.foreignKeyCheck;
         if (!fk) continue;
-        const id = `${v.access.table}\u0000${fk.references}\u0000${fk.constraint ?? ''}\u0000${v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : '')).join(',')}`;
+        const id = `${v.access.table}\u0000${fk.references}\u0000${fk.constraint ?? v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : '')).join(',')}`;
         let k = byKey.get(id);
         if (!k) byKey.set(id, (k = { verdict: v, sites: [] }));
-        k.sites.push({ shape: sv.shape, deleted: deletedFirst(sv, v.access, ctx.schema) });
+        k.sites.push(sv);
       }
     }
     const out: Finding[] = [];
@@ -71,10 +72,11 @@ export const unindexedForeignKey: Rule = {
       if (!m) continue;
       const fk = v.access.foreignKeyCheck!;
       sites.sort((a, b) => before(a.shape.location, b.shape.location));
-      const related: RelatedLocation[] = sites.map(({ shape, deleted }) => ({
-        ...shape.location,
-        message: deleted && deleted !== fk.references ? `Deletes from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes from "${fk.references}"`,
-      }));
+      // Worked out only for the keys reported: most keys a workspace deletes through are indexed.
+      const related: RelatedLocation[] = sites.map((sv) => {
+        const deleted = deletedFirst(sv, v.access, ctx.schema);
+        return { ...sv.shape.location, message: deleted && deleted !== fk.references ? `Deletes from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes from "${fk.references}"` };
+      });
       const declared = keyOf(ctx.schema, v)?.location;
       const at = declared ?? sites[0].shape.location;
       const others = sites.length - 1;
