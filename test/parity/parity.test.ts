@@ -56,6 +56,8 @@ const IDS = [
   'join-order-both-filtered', // two filtered tables: the joined one's unique key is the cheaper start
   'outer-anti-join', // LEFT JOIN … WHERE x.id IS NULL was read as a lookup of x by a NULL id
   'join3-far-filter-email', // only the last table of a chain filtered: the join starts there and walks back
+  'join-using-columns', // JOIN … USING (…) made no join key: the inner side was read as a cross join
+  'jsonb-contains-path-ops', // jsonb @> was no test a GIN (jsonb_path_ops) index serves
 ];
 
 /**
@@ -65,9 +67,10 @@ const IDS = [
  * as a semi-join, three runs gave 32 of 32 (2026-11-27); with join order by cost and its case, two runs gave
  * 33 of 33 (2026-11-27, stop 13); with outer joins read after the WHERE clause and the anti-join case, two
  * runs gave 34 of 34 (2026-11-27, stop 16); with a join started from a filtered table further along and its
- * case, two runs gave 35 of 35 (stop 16). Never lower it to let a change pass.
+ * case, two runs gave 35 of 35 (stop 16); with USING joins and GIN on jsonb and their cases, two runs gave
+ * 37 of 37 (stop 17). Never lower it to let a change pass.
  */
-const AGREEMENT_FLOOR = 34;
+const AGREEMENT_FLOOR = 36;
 
 describe('planner parity (reduced suite, PostgreSQL 15)', function () {
   this.timeout(180_000);
