@@ -125,14 +125,14 @@ function proposeBtree(access: TableAccess, table: TableDef, ctx: SelectivityCont
   return { method: 'btree', keys: collated, predicate: dedupe(predicate), conditions };
 }
 
-function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityContext): Draft | undefined {
+function proposeText(access: TableAccess, table: TableDef, ctx: SelectivityContext): Draft | undefined {
   for (const { atom } of access.predicates) {
     if (atom.kind === 'fulltext' && (table.columns.has(atom.column) || atom.expression)) {
       const key: IndexKey = atom.expression ? { expression: atom.column, desc: false, nullsFirst: false } : { column: atom.column, desc: false, nullsFirst: false };
       return { method: 'gin', keys: [key], predicate: [], conditions: [atom] };
     }
   }
-  const contained = proposeContainment(access, table, _ctx);
+  const contained = proposeContainment(access, table, ctx);
   if (contained) return contained;
   const likeCols: string[] = [];
   for (const { atom } of access.predicates) {
@@ -151,8 +151,8 @@ function proposeText(access: TableAccess, table: TableDef, _ctx: SelectivityCont
 }
 
 /**
- * A GIN index for the containment tests on one jsonb or array column (the first such column): jsonb_path_ops when
- * every test is `@>` (smaller, faster), the type's default operator class when a key-existence test needs it.
+ * A GIN index for the containment tests on one jsonb or array column (the one whose tests its type's default class
+ * serves select fewest rows): jsonb_path_ops when it serves them all (smaller, faster), else the default class.
  */
 function proposeContainment(access: TableAccess, table: TableDef, ctx: SelectivityContext): Draft | undefined {
   let best: { draft: Draft; sel: number } | undefined;

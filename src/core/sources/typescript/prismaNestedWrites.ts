@@ -63,8 +63,8 @@ export function nestedWriteAccesses(ctx: PrismaContext, view: ModelView, data: t
           out.push(a);
         }
         // The related row's own nested writes: `update: { where, data: { … } }`, or a to-one's `update: { … }`.
-        const nested = op.name === 'upsert' ? getProp(args, 'update')?.value : how.where === 'where' ? (getProp(args, 'data')?.value ?? (info.link.isList ? undefined : item)) : undefined;
-        if (nested) out.push(...nestedWriteAccesses(ctx, info.link.target, nested, depth + 1));
+        const nested = op.name === 'upsert' ? getProp(args, 'update')?.value : how.where === 'where' ? (getProp(args, 'data')?.value ?? (link.isList ? undefined : item)) : undefined;
+        if (nested) out.push(...nestedWriteAccesses(ctx, link.target, nested, depth + 1));
       }
     }
   }
