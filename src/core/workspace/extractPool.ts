@@ -216,9 +216,14 @@ export class ExtractPool {
         if (!t.dead) t.worker.unref();
       }
       this.running = false;
-      this.idleTimer = setTimeout(() => this.close(), IDLE_MS);
-      this.idleTimer.unref();
+      this.closeWhenIdle();
     }
+  }
+
+  /** Ends the threads after IDLE_MS without a run. Not inside run(): a closure there would share its context and keep the caller's work (the Project) alive until then. */
+  private closeWhenIdle(): void {
+    this.idleTimer = setTimeout(() => this.close(), IDLE_MS);
+    this.idleTimer.unref();
   }
 
   /** Settles when every thread started is ready or dead. */
