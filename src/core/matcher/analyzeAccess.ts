@@ -6,7 +6,7 @@ import { normalizeExprText } from '../sql/expr';
 import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, hasEquality, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, rangeAtomsOnKey, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
-import { ginServes, ginValueKind } from './ginOperators';
+import { ginServes, ginValueKind, isJsonbPath } from './ginOperators';
 import type { AccessVerdict, IndexUse } from './types';
 
 export function rowsOf(table: string, opts: MatcherOptions): { rows: number; assumed: boolean } {
@@ -375,18 +375,22 @@ function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: Selectivit
   const normKeys = keys.map(normalizeExprText);
   const onKey = (column: string) => normKeys.includes(normalizeExprText(column));
   const trigram = index.keys.some((k) => /trgm/.test(k.opclass ?? ''));
-  // What each jsonb or array key of a GIN index serves, by its operator class.
+  // What each jsonb or array key of a GIN index serves, by its operator class: a column by name, a jsonb value taken
+  // from one (`(meta -> 'tags')`) by its normalized expression text.
   const served = new Map<string, ReadonlySet<ContainOp>>();
   if (index.method === 'gin') {
     for (const k of index.keys) {
-      const kind = k.column ? ginValueKind(ctx.table.columns.get(k.column)) : undefined;
-      if (kind) served.set(k.column!, ginServes(kind, k.opclass));
+      if (k.column) {
+        const kind = ginValueKind(ctx.table.columns.get(k.column));
+        if (kind) served.set(k.column, ginServes(kind, k.opclass));
+      } else if (k.expression && isJsonbPath(k.expression)) served.set(normalizeExprText(k.expression), ginServes('jsonb', k.opclass));
     }
   }
+  const servedFor = (c: NonNullable<Extract<PredicateAtom, { kind: 'other' }>['contains']>) => served.get(c.path ? normalizeExprText(c.column) : c.column);
   const conditions = [];
   let unsearchable = false;
   for (const { atom } of access.predicates) {
-    if (atom.kind === 'other' && atom.contains && served.get(atom.contains.column)?.has(atom.contains.op)) conditions.push(atom);
+    if (atom.kind === 'other' && atom.contains && servedFor(atom.contains)?.has(atom.contains.op)) conditions.push(atom);
     else if (atom.kind === 'fulltext' && onKey(atom.column)) conditions.push(atom);
     else if (trigram && atom.kind === 'like' && onKey(atom.column)) {
       if (trigramSearchable(atom.pattern)) conditions.push(atom);

@@ -27,6 +27,11 @@ export function ginValueKind(column: ColumnDef | undefined): GinValueKind | unde
   return undefined;
 }
 
+/** An index expression that takes a jsonb value out of a jsonb column (`(meta -> 'tags')`, `(meta #> '{a,b}')`), not text (`->>`). */
+export function isJsonbPath(expression: string): boolean {
+  return /(->|#>)(?!>)/.test(expression.replace(/'(?:[^']|'')*'/g, "''"));
+}
+
 /** The operators a GIN key with `opclass` (undefined: the type's default) serves on a column of `kind`. */
 export function ginServes(kind: GinValueKind, opclass: string | undefined): ReadonlySet<ContainOp> {
   const name = (opclass ?? (kind === 'jsonb' ? 'jsonb_ops' : 'array_ops')).toLowerCase();

@@ -11,7 +11,6 @@ import type { IndexDef, IndexKey, PrismaMapping, SchemaModel, TableDef } from '.
 import { quoteAlways, quoteTable } from '../sql/identifiers';
 import { bytewise, equalityAtoms, likePrefix, rangeAtoms, requiredOrder } from './btree';
 import { atomSelectivity, combinedSelectivity, type SelectivityContext } from './selectivity';
-import { evaluateIndex } from './analyzeAccess';
 import { ginServes, ginValueKind } from './ginOperators';
 import type { ProposedIndex } from './types';
 
@@ -29,12 +28,9 @@ export function draftIndex(access: TableAccess, table: TableDef, ctx: Selectivit
   const text = proposeText(access, table, ctx);
   if (!text) return btree;
   if (!btree) return text;
-  // Prefer the B-tree when its conditions alone are selective enough to make the text match cheap, or when it
-  // costs less some other way (an ORDER BY … LIMIT it returns in order: the first rows, no sort of all the matches).
+  // Prefer the B-tree when its conditions alone are selective enough to make the text match cheap.
   const btreeSel = combinedSelectivity(ctx, btree.conditions);
-  if (btreeSel <= 0.01) return btree;
-  const cost = (d: Draft) => evaluateIndex(draftAsIndex(d, table), access, ctx).cost;
-  return access.limit !== undefined && requiredOrder(access).length > 0 && cost(btree) < cost(text) ? btree : text;
+  return btreeSel <= 0.01 ? btree : text;
 }
 
 /**
@@ -117,8 +113,13 @@ function proposeBtree(access: TableAccess, table: TableDef, ctx: SelectivityCont
     const k = keys.find((x) => x.column === range!.column);
     if (k) k.opclass = 'text_pattern_ops';
   }
-  // The index is built with each column's own collation (a C column's keys compare bytewise).
-  const collated = keys.map((k) => {
+  // The index is built with each column's own collation (a C column's keys compare bytewise). A filter or sort on
+  // an expression (`lower(email)`, `meta ->> 'k'`) is keyed by that expression, not by a column of that name.
+  const collated = keys.map((k): IndexKey => {
+    if (k.column && !table.columns.has(k.column) && /[^\w$]/.test(k.column)) {
+      const { column, ...rest } = k;
+      return { ...rest, expression: column, expressionColumns: [...table.columns.keys()].filter((c) => new RegExp(`(^|[^\\w$"])"?${c.replace(/[$]/g, '\\$')}"?($|[^\\w$"])`).test(column)) };
+    }
     const c = k.column && !k.collation ? table.columns.get(k.column)?.collation : undefined;
     return c ? { ...k, columnCollation: c } : k;
   });
@@ -156,16 +157,19 @@ function proposeText(access: TableAccess, table: TableDef, ctx: SelectivityConte
  */
 function proposeContainment(access: TableAccess, table: TableDef, ctx: SelectivityContext): Draft | undefined {
   let best: { draft: Draft; sel: number } | undefined;
-  const columns = new Set(access.predicates.flatMap((p) => (p.atom.kind === 'other' && p.atom.contains ? [p.atom.contains.column] : [])));
-  for (const column of columns) {
-    const kind = ginValueKind(table.columns.get(column));
+  const tested = new Map<string, { path: boolean; columns: string[] }>();
+  for (const { atom } of access.predicates) if (atom.kind === 'other' && atom.contains) tested.set(atom.contains.column, { path: atom.contains.path === true, columns: atom.columns });
+  for (const [column, { path, columns }] of tested) {
+    const kind = path ? 'jsonb' : ginValueKind(table.columns.get(column));
     if (!kind) continue;
     // The tests on the column its type's default class serves (jsonb's `<@` none does); jsonb_path_ops when it serves them all.
     const tests = access.predicates.map((p) => p.atom).filter((a) => a.kind === 'other' && a.contains?.column === column && ginServes(kind, undefined).has(a.contains.op));
     if (tests.length === 0) continue;
     const opclass = kind === 'jsonb' && tests.every((a) => a.kind === 'other' && ginServes(kind, 'jsonb_path_ops').has(a.contains!.op)) ? 'jsonb_path_ops' : undefined;
     const sel = combinedSelectivity(ctx, tests);
-    if (!best || sel < best.sel) best = { draft: { method: 'gin', keys: [{ column, desc: false, nullsFirst: false, ...(opclass ? { opclass } : {}) }], predicate: [], conditions: tests }, sel };
+    // A jsonb value taken from a column is indexed as that expression.
+    const key: IndexKey = path ? { expression: column, expressionColumns: columns, desc: false, nullsFirst: false } : { column, desc: false, nullsFirst: false };
+    if (!best || sel < best.sel) best = { draft: { method: 'gin', keys: [{ ...key, ...(opclass ? { opclass } : {}) }], predicate: [], conditions: tests }, sel };
   }
   return best?.draft;
 }
@@ -228,7 +232,8 @@ export function createIndexSql(def: Pick<IndexDef, 'name' | 'table' | 'method' |
 }
 
 function indexName(table: TableDef, keys: IndexKey[], partial: boolean): string {
-  const cols = keys.map((k) => k.column ?? 'expr').join('_');
+  // An expression key is named by its words, as PostgreSQL names by the function (`lower(email)` → lower_email).
+  const cols = keys.map((k) => k.column ?? (k.expression?.replace(/'(?:[^']|'')*'/g, (s) => s.replace(/[{}]/g, ' ')).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'expr')).join('_');
   const bare = table.name.slice(table.name.indexOf('.') + 1);
   const base = `${bare}_${cols}${partial ? '_part' : ''}_idx`;
   const taken = new Set(table.indexes.map((i) => i.name));

@@ -187,7 +187,7 @@ export function atomSelectivity(ctx: SelectivityContext, atom: PredicateAtom): n
     case 'other':
       // An OR of tests: the shares of its branches combined as independent (clauselist_selectivity_or()).
       if (atom.anyOf?.length) return 1 - atom.anyOf.reduce((keep, b) => keep * (1 - atomSelectivity(ctx, b)), 1);
-      if (atom.contains) return containSelectivity(ginValueKind(ctx.table.columns.get(atom.contains.column)), atom.contains.op);
+      if (atom.contains) return containSelectivity(atom.contains.path ? 'jsonb' : ginValueKind(ctx.table.columns.get(atom.contains.column)), atom.contains.op);
       return DEFAULT_INEQ_SEL;
   }
 }

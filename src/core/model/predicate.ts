@@ -46,8 +46,12 @@ export type PredicateAtom =
        * (this table's column = t's column), which PostgreSQL may also run with t driving (see chooseDriver).
        */
       semiJoin?: { column: string; otherTable: string; otherColumn: string }[];
-      /** `col @> value`, `col && value`, `col ? key`…: a test a GIN index on the jsonb or array column serves (by its operator class). */
-      contains?: { column: string; op: ContainOp };
+      /**
+       * `col @> value`, `col && value`, `col ? key`…: a test a GIN index on the jsonb or array column serves (by its
+       * operator class). `path`: the value tested is taken from a jsonb column (`col -> 'key'`, `col #> '{a,b}'`), and
+       * `column` is that expression's text (what a GIN index on the expression is keyed by).
+       */
+      contains?: { column: string; op: ContainOp; path?: true };
     };
 
 export function atomColumns(atom: PredicateAtom): string[] {

@@ -106,6 +106,8 @@ function containsSubLink(n: Node | undefined): boolean {
 }
 
 const CONTAIN_OPS = new Set(['@>', '<@', '&&', '?', '?|', '?&', '@?']);
+/** jsonb operators that take a jsonb value out of a jsonb one (`->>`, `#>>` give text). */
+const JSONB_PATH_OPS = new Set(['->', '#>']);
 const CONTAIN_FLIP: Record<ContainOp, ContainOp> = { '@>': '<@', '<@': '@>', '&&': '&&', '?': '?', '?|': '?|', '?&': '?&', '@?': '@?', '@@': '@@' };
 
 function push(out: Conjuncts, binding: string, atom: PredicateAtom, location: number): void {
@@ -159,11 +161,15 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
       // `value <@ col` is `col @> value` (and the reverse); `&&` is symmetric; `?` takes the column on its left.
       const flipped = !l?.column && r?.column && l?.literal && (op === '@>' || op === '<@' || op === '&&');
       const col = flipped ? r : l?.column && r?.literal ? l : undefined;
-      // Only the column itself: a cast or an expression is nothing a GIN index on the column serves.
-      if (col?.column && nodeType(flipped ? e.rexpr : e.lexpr) === 'ColumnRef') {
-        const contains = { column: col.column, op: (flipped ? CONTAIN_FLIP[op as ContainOp] : op) as ContainOp };
+      // The column itself, or a jsonb value taken from it (`col -> 'k'`, `col #> '{a,b}'`, what an expression GIN
+      // index is built on): a cast or another expression is nothing such an index serves.
+      const side: Node | undefined = flipped ? e.rexpr : e.lexpr;
+      const path = nodeType(side) === 'A_Expr' && side!.A_Expr.kind === 'AEXPR_OP' && JSONB_PATH_OPS.has(opName(side!.A_Expr)) && nodeType(side!.A_Expr.lexpr) === 'ColumnRef';
+      if (col?.column && (nodeType(side) === 'ColumnRef' || path)) {
+        const contains = { column: col.column, op: (flipped ? CONTAIN_FLIP[op as ContainOp] : op) as ContainOp, ...(path ? { path: true as const } : {}) };
+        const columns = path ? [...new Set(columnRefsIn(side).flatMap((r) => (r.column ? [r.column] : [])))] : [col.column];
         collectSubqueries(n, out);
-        return push(out, col.binding!, { kind: 'other', columns: [col.column], text: exprText(n), contains }, loc);
+        return push(out, col.binding!, { kind: 'other', columns, text: exprText(n), contains }, loc);
       }
     }
     if (e.kind === 'AEXPR_OP_ANY' && op === '=' && l?.column) {
