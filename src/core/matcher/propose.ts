@@ -118,7 +118,7 @@ function proposeBtree(access: TableAccess, table: TableDef, ctx: SelectivityCont
   const collated = keys.map((k): IndexKey => {
     if (k.column && !table.columns.has(k.column) && /[^\w$]/.test(k.column)) {
       const { column, ...rest } = k;
-      return { ...rest, expression: column, expressionColumns: [...table.columns.keys()].filter((c) => new RegExp(`(^|[^\\w$"])"?${c.replace(/[$]/g, '\\$')}"?($|[^\\w$"])`).test(column)) };
+      return { ...rest, expression: column, expressionColumns: [...table.columns.keys()].filter((c) => new RegExp(`(^|[^\\w$"])"?${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^\\w$"])`).test(column)) };
     }
     const c = k.column && !k.collation ? table.columns.get(k.column)?.collation : undefined;
     return c ? { ...k, columnCollation: c } : k;
