@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { Finding } from '../../src/core/model/finding';
 import type { Range } from '../../src/core/model/location';
-import { proposalIn } from '../../src/extension/features/proposals';
+import { proposalIn, proposalsTouching } from '../../src/extension/features/proposals';
 
 const at = (line: number, from = 0, to = 40): Range => ({ start: { line, character: from }, end: { line, character: to } });
 const within = (outer: Range) => (r: Range) => r.start.line >= outer.start.line && r.end.line <= outer.end.line;
@@ -25,5 +25,11 @@ describe('extension: the index proposal of a query', () => {
     assert.deepEqual(proposalIn([key], 'b.ts', within(at(2)))?.range, at(2));
     assert.equal(proposalIn([key], 'c.ts', within(at(7))), undefined);
     assert.equal(proposalIn([{ ...key, fix: undefined }], 'a.ts', within(at(7))), undefined);
+  });
+
+  it('gathers once the findings a file can show: its own proposals and the keys its DELETEs search', () => {
+    const elsewhere = finding({ file: 'c.ts' });
+    assert.deepEqual(proposalsTouching([key, here, redundant, elsewhere], 'a.ts'), [key, here]);
+    assert.deepEqual(proposalsTouching([key, here, redundant, elsewhere], 'b.ts'), [key]);
   });
 });

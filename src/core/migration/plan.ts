@@ -152,7 +152,7 @@ function collectDemands(input: PlanInput): Demand[] {
       const site = (f: Finding) => (f.file === at.file && within(f.range, at.range)) || f.related.some((r) => r.file === at.file && within(r.range, at.range));
       const finding = v.access.foreignKeyCheck
         ? input.findings.find((f) => f.rule === 'unindexed-foreign-key' && f.table === v.access.table && f.fix?.sql === m.proposal.sql && site(f))
-        : input.findings.find((f) => f.rule === 'missing-index' && f.file === sv.shape.location.file && f.index === m.proposal.name && within(f.range, sv.shape.location.range));
+        : input.findings.find((f) => f.rule === 'missing-index' && f.file === at.file && f.index === m.proposal.name && within(f.range, at.range));
       if (!finding) continue; // silenced by a comment, or the rule is off
       out.push({ shape: sv.shape, verdict: v, assessment: m, finding, severity: finding.severity });
     }

@@ -12,6 +12,11 @@ export interface ProposalAt {
  * The index proposal found by `holds` in `file`: a missing-index (or unindexed-foreign-key) finding there first, else
  * an unindexed-foreign-key finding declared elsewhere whose related locations (the DELETEs that search the key) are.
  */
+/** The findings `proposalIn` can return for `file`: once per file, so a search per query reads only these. */
+export function proposalsTouching(findings: readonly Finding[], file: string): Finding[] {
+  return findings.filter((f) => proposesIndex(f) && f.fix?.sql && (f.file === file || (f.rule === 'unindexed-foreign-key' && f.related.some((r) => r.file === file))));
+}
+
 export function proposalIn(findings: readonly Finding[], file: string, holds: (r: Range) => boolean): ProposalAt | undefined {
   const here = findings.find((f) => proposesIndex(f) && f.fix?.sql && f.file === file && holds(f.range));
   if (here) return { finding: here, range: here.range };

@@ -61,7 +61,7 @@ export function loadMigrations(files: MigrationFile[], into: SchemaModel = empty
 }
 
 /** StatementOrigin.lineAt for a statement of a file: from the offset to the end of its line, without a trailing comma. */
-export function lineFrom(text: string, lines: LineIndex, file: string, stmt: { end: number; toDocOffset(byteOffset: number): number }): (byteOffset: number) => SourceLocation {
+function lineFrom(text: string, lines: LineIndex, file: string, stmt: { end: number; toDocOffset(byteOffset: number): number }): (byteOffset: number) => SourceLocation {
   return (byteOffset) => {
     const start = stmt.toDocOffset(byteOffset);
     const eol = text.indexOf('\n', start);
