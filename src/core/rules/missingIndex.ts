@@ -75,7 +75,7 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   const sortedRows = sortNow ? Math.min(v.matchedRows, rowsNow) : 0;
   const rowsWith = use.rowsRead * lookups;
   const saved = Math.max(rowsNow - rowsWith, sortFixed ? sortedRows : 0);
-  const severity = saved >= ctx.options.rowsThreshold || (sortFixed && access.limit !== undefined && sortedRows > (typeof access.limit === 'number' ? access.limit : 50)) ? 'warning' : 'info';
+  const severity = saved >= ctx.options.rowsThreshold || (sortFixed && access.limit !== undefined && sortedRows > Math.max(SORT_ROWS, typeof access.limit === 'number' ? access.limit : 50)) ? 'warning' : 'info';
   if (severity === 'info') {
     if (saved < ctx.options.minRowsSaved) return undefined;
     // A small gain must still be a real one: half the rows read, or a sort of at least SORT_ROWS rows removed.
