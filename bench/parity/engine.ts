@@ -34,6 +34,7 @@ import { extractFromTypeScript } from '../../src/core/sources/typescript/extract
 import { parseStatement } from '../../src/core/sql/parser';
 
 export type Category =
+  | 'subquery'
   | 'leading-equality'
   | 'range-after-equality'
   | 'order-forward'

@@ -12,6 +12,7 @@ import { acceptsNull } from '../sql/nullRejecting';
 import { tableKey } from '../sql/identifiers';
 import { readOuterJoins } from './outerJoins';
 import { readUsingJoins } from './usingJoins';
+import { type CteScope, declareCtes, pullUpSubqueries } from './pullUp';
 
 export interface SqlContext {
   file: string;
@@ -45,7 +46,7 @@ class Scope {
   merged?: Map<string, string | null>;
   constructor(
     readonly parent: Scope | undefined,
-    readonly cteNames: Set<string>,
+    readonly ctes: CteScope,
   ) {}
 
   lookup(alias: string): Binding | undefined {
@@ -193,7 +194,7 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   const type = nodeType(ast);
   if (!type || !DML.has(type)) return undefined;
   const sc = new StatementContext(stmt, ctx);
-  analyzeStatement(ast!, sc, undefined, new Set());
+  analyzeStatement(ast!, sc, undefined, new Map());
   const accesses = sc.accesses;
   if (accesses.length === 0) return undefined;
   const start = sc.hostOffset(stmt.start);
@@ -211,18 +212,11 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   };
 }
 
-function withCtes(node: Node, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): Set<string> {
-  const names = new Set(ctes);
-  for (const c of node.withClause?.ctes ?? []) {
-    const cte = c.CommonTableExpr;
-    if (!cte) continue;
-    names.add(cte.ctename);
-    if (cte.ctequery) analyzeStatement(cte.ctequery, sc, parent, names);
-  }
-  return names;
+function withCtes(node: Node, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): CteScope {
+  return declareCtes(node, ctes, (query, scope) => analyzeStatement(query, sc, parent, scope));
 }
 
-function analyzeStatement(ast: Node, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): void {
+function analyzeStatement(ast: Node, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): void {
   if (ast.SelectStmt) return analyzeSelect(ast.SelectStmt, sc, parent, ctes);
   if (ast.UpdateStmt) return analyzeModify(ast.UpdateStmt, 'update', sc, parent, ctes);
   if (ast.DeleteStmt) return analyzeModify(ast.DeleteStmt, 'delete', sc, parent, ctes);
@@ -239,7 +233,7 @@ function analyzeStatement(ast: Node, sc: StatementContext, parent: Scope | undef
   }
 }
 
-function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: Set<string>, order: { n: number }, nullable: boolean): void {
+function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: CteScope, order: { n: number }, nullable: boolean): void {
   if (node.RangeVar) {
     const rv = node.RangeVar;
     const alias = rv.alias?.aliasname ?? rv.relname;
@@ -416,7 +410,7 @@ interface ClauseSet {
   distinct: boolean;
 }
 
-function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): void {
+function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): void {
   const names = withCtes(sel, sc, parent, ctes);
   if (sel.op && sel.op !== 'SETOP_NONE') {
     if (sel.larg) analyzeSelect(sel.larg, sc, parent, names);
@@ -426,27 +420,30 @@ function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefine
   if (sel.valuesLists) return;
   const scope = new Scope(parent, names);
   const order = { n: 0 };
-  const from: Node[] = sel.fromClause ?? [];
+  const pulled = pullUpSubqueries(sel.fromClause ?? [], sel.whereClause, names, sc.ctx.schema);
+  const from: Node[] = pulled?.from ?? sel.fromClause ?? [];
+  const where: Node | undefined = pulled ? pulled.where : sel.whereClause;
+  const rewrite = pulled ? pulled.rewrite : <T>(n: T): T => n;
   for (const f of from) addRange(f, scope, sc, names, order, false);
   const using = usingOf(scope, from, sc.ctx.schema);
   const quals: Node[] = [];
   for (const f of from) joinQuals(f, quals, using);
-  const preservedBy = settleOuterJoins(scope, from, sel.whereClause, sc.ctx.schema, using);
+  const preservedBy = settleOuterJoins(scope, from, where, sc.ctx.schema, using);
   analyzeScope(scope, sc, names, {
-    where: sel.whereClause,
+    where,
     extraQuals: quals,
     preservedBy,
-    targets: sel.targetList ?? [],
-    sort: sel.sortClause ?? [],
-    group: sel.groupClause ?? [],
-    having: sel.havingClause,
+    targets: rewrite(sel.targetList ?? []),
+    sort: rewrite(sel.sortClause ?? []),
+    group: rewrite(sel.groupClause ?? []),
+    having: rewrite(sel.havingClause),
     limit: sel.limitCount,
     offset: sel.limitOffset,
     distinct: Array.isArray(sel.distinctClause),
   });
 }
 
-function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, parent: Scope | undefined, ctes: Set<string>): void {
+function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): void {
   const names = withCtes(stmt, sc, parent, ctes);
   const scope = new Scope(parent, names);
   const order = { n: 0 };
@@ -456,17 +453,21 @@ function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, paren
   const target: Binding = { alias, table: tableKey(rv), nullable: false, order: order.n++ };
   scope.bindings.set(alias, target);
   accessFor(target, sc, kind);
-  const from: Node[] = stmt.fromClause ?? stmt.usingClause ?? [];
+  const written: Node[] = stmt.fromClause ?? stmt.usingClause ?? [];
+  const pulled = pullUpSubqueries(written, stmt.whereClause, names, sc.ctx.schema);
+  const from = pulled?.from ?? written;
+  const where: Node | undefined = pulled ? pulled.where : stmt.whereClause;
+  const targets: Node[] = [...(stmt.targetList ?? []), ...(stmt.returningClause?.exprs ?? stmt.returningList ?? [])];
   for (const f of from) addRange(f, scope, sc, names, order, false);
   const using = usingOf(scope, from, sc.ctx.schema);
   const quals: Node[] = [];
   for (const f of from) joinQuals(f, quals, using);
-  const preservedBy = settleOuterJoins(scope, from, stmt.whereClause, sc.ctx.schema, using);
+  const preservedBy = settleOuterJoins(scope, from, where, sc.ctx.schema, using);
   analyzeScope(scope, sc, names, {
-    where: stmt.whereClause,
+    where,
     extraQuals: quals,
     preservedBy,
-    targets: [...(stmt.targetList ?? []), ...(stmt.returningClause?.exprs ?? stmt.returningList ?? [])],
+    targets: pulled ? pulled.rewrite(targets) : targets,
     sort: [],
     group: [],
     distinct: false,
@@ -489,7 +490,7 @@ function whereAtoms(where: Node | undefined, scope: Scope, resolve: ColumnResolv
   return out;
 }
 
-function analyzeScope(scope: Scope, sc: StatementContext, ctes: Set<string>, c: ClauseSet): void {
+function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: ClauseSet): void {
   const schema = sc.ctx.schema;
   const resolve = resolverFor(scope, schema);
   for (const b of scope.bindings.values()) accessFor(b, sc);
