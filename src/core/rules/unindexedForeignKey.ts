@@ -44,6 +44,12 @@ function deletedFirst(sv: ShapeVerdict, search: TableAccess, schema: SchemaModel
   return deletes.find((a) => foreignKeyChecks(a, schema).some((c) => accessKey(c) === key))?.table;
 }
 
+/** Rows the statement deletes from `table`, as its DELETE's verdict estimates them. */
+function deletedRows(sv: ShapeVerdict, table: string): number | undefined {
+  const v = sv.accesses.find((a) => a.access.kind === 'delete' && a.access.table === table && !a.access.foreignKeyCheck);
+  return v ? Math.max(1, Math.round(v.matchedRows)) : undefined;
+}
+
 function before(a: SourceLocation, b: SourceLocation): number {
   return a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
@@ -73,10 +79,22 @@ export const unindexedForeignKey: Rule = {
       const fk = v.access.foreignKeyCheck!;
       sites.sort((a, b) => before(a.shape.location, b.shape.location));
       // Worked out only for the keys reported: most keys a workspace deletes through are indexed.
+      let searches = 0;
       const related: RelatedLocation[] = sites.map((sv) => {
         const deleted = deletedFirst(sv, v.access, ctx.schema);
-        return { ...sv.shape.location, message: deleted && deleted !== fk.references ? `Deletes from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes from "${fk.references}"` };
+        const rows = deletedRows(sv, deleted ?? fk.references);
+        // A search per row deleted from the key's table: through a cascade, at least one per row of the statement's own.
+        if (rows !== undefined) searches = Math.max(searches, rows);
+        const how = rows === undefined ? '' : ` ~${fmt(rows)} row${rows === 1 ? '' : 's'}`;
+        return {
+          ...sv.shape.location,
+          message: deleted && deleted !== fk.references ? `Deletes${how} from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes${how} from "${fk.references}"`,
+        };
       });
+      const perSearch = v.best?.rowsRead ?? v.rows;
+      const many = searches >= 2 ? ` The largest deletes ~${fmt(searches)} rows: ~${fmt(searches)} searches, each reading ~${fmt(perSearch)} rows.` : '';
+      // A small table searched once per row of a large DELETE reads as many rows as a large one searched once.
+      const severity = m.severity === 'info' && searches >= 2 && searches * (m.rowsNow - m.rowsWith) >= ctx.options.rowsThreshold ? 'warning' : m.severity;
       const declared = keyOf(ctx.schema, v)?.location;
       const at = declared ?? sites[0].shape.location;
       const others = sites.length - 1;
@@ -86,8 +104,8 @@ export const unindexedForeignKey: Rule = {
       const assumed = v.rowsAssumed ? ` (assuming ~${fmt(v.rows)} rows; set row estimates in pg-index-review.json)` : '';
       out.push({
         rule: 'unindexed-foreign-key',
-        severity: m.severity,
-        message: `Unindexed foreign key: ${v.reason}. ${count}. An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
+        severity,
+        message: `Unindexed foreign key: ${v.reason}. ${count}.${many} An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
         file: at.file,
         range: at.range,
         table: v.access.table,

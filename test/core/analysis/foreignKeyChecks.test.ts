@@ -52,9 +52,26 @@ describe('foreign-key searches of a DELETE', () => {
     assert.match(f.message, /One DELETE in the workspace makes this search/);
     // At the CREATE TABLE that declares the key (the third statement of DDL, on line 3), the DELETE related.
     assert.deepEqual([f.file, f.range.start.line], ['schema.sql', 2]);
-    assert.deepEqual(f.related.map((r) => [r.file, r.message]), [['q0.sql', 'Deletes from "users"']]);
+    assert.deepEqual(f.related.map((r) => [r.file, r.message]), [['q0.sql', 'Deletes ~1 row from "users"']]);
     // missing-index leaves the search to this rule.
     assert.deepEqual(missingFindings(schemaFrom(DDL), 'DELETE FROM users WHERE id = $1', opts), []);
+  });
+
+  it('counts a search per deleted row: a DELETE of many rows makes a small table’s key worth a warning', () => {
+    // 1,000 stores: one search reads ~1,000 rows, under the warning threshold when a DELETE removes one region.
+    const small = options({ ...opts.rows, regions: 10_000, stores: 1_000 });
+    const [one] = keyFindings(schemaFrom(DDL), 'DELETE FROM regions WHERE country = $1 AND code = $2', small);
+    assert.equal(one.severity, 'info', one.message);
+    assert.doesNotMatch(one.message, /searches, each/);
+    assert.deepEqual(one.related.map((r) => r.message), ['Deletes ~1 row from "regions"']);
+    // A country's regions: each deleted row searches the stores again.
+    const [many] = keyFindings(schemaFrom(DDL), 'DELETE FROM regions WHERE country = $1', small);
+    assert.equal(many.severity, 'warning');
+    const m = /The largest deletes ~(\d+) rows: ~(\d+) searches, each reading ~1000 rows/.exec(many.message);
+    assert.ok(m, many.message);
+    assert.equal(m[1], m[2]);
+    assert.ok(Number(m[1]) > 1);
+    assert.deepEqual(many.related.map((r) => r.message), [`Deletes ~${m[1]} rows from "regions"`]);
   });
 
   it('reports a key once however many DELETEs search it, each DELETE a related location', () => {
@@ -113,8 +130,8 @@ describe('foreign-key searches of a DELETE', () => {
     const o = options({ users: 100_000, orders: 1_000_000, notes: 1_000_000, lines: 5_000_000 });
     const two = 'WITH a AS (DELETE FROM lines WHERE id = $1 RETURNING id), b AS (DELETE FROM users WHERE id = $2 RETURNING id) SELECT 1';
     const byTable = new Map(keyFindings(schemaFrom(ddl), two, o).map((f) => [f.table, f.related.map((r) => r.message)]));
-    assert.deepEqual(byTable.get('notes'), ['Deletes from "users"']);
-    assert.deepEqual(byTable.get('lines'), ['Deletes from "users"; ON DELETE CASCADE deletes from "orders"']);
+    assert.deepEqual(byTable.get('notes'), ['Deletes ~1 row from "users"']);
+    assert.deepEqual(byTable.get('lines'), ['Deletes ~1 row from "users"; ON DELETE CASCADE deletes from "orders"']);
   });
 
   it('finds the index a foreign key already has, and asks nothing of a table no key references', () => {
@@ -161,7 +178,7 @@ describe('foreign-key searches of a DELETE', () => {
     assert.deepEqual(proposed, ['"employees" ("manager_id");', '"employees" ("user_id");', '"order_lines" ("order_id");']);
     const lines = findings.find((f) => /order_lines/.test(f.fix!.sql!))!;
     assert.match(lines.message, /each row deleted from "orders" makes PostgreSQL search "order_lines"/);
-    assert.deepEqual(lines.related.map((r) => r.message), ['Deletes from "users"; ON DELETE CASCADE deletes from "orders"']);
+    assert.deepEqual(lines.related.map((r) => r.message), ['Deletes ~1 row from "users"; ON DELETE CASCADE deletes from "orders"']);
   });
 
   it('only for a DELETE: a read, an update or an insert of the referenced table searches nothing', () => {

@@ -54,7 +54,7 @@ describe('editing', () => {
       const deleteLine = users.getText().split('\n').findIndex((l) => l.includes('prisma.user.delete('));
       assert.deepEqual(
         d.relatedInformation?.map((r) => [path.basename(r.location.uri.fsPath), r.location.range.start.line, r.message]),
-        [['users.ts', deleteLine, 'Deletes from "users"']],
+        [['users.ts', deleteLine, 'Deletes ~1 row from "users"']],
       );
       const fixes = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', mdoc.uri, d.range)) ?? [];
       assert.ok(fixes.some((a) => /audit_notes/.test(a.title) && /@@index|migration/i.test(a.title)), fixes.map((a) => a.title).join('\n'));
