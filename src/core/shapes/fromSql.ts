@@ -12,7 +12,7 @@ import { acceptsNull } from '../sql/nullRejecting';
 import { tableKey } from '../sql/identifiers';
 import { readOuterJoins } from './outerJoins';
 import { readUsingJoins } from './usingJoins';
-import { type CteScope, declareCtes, pullUpSubqueries } from './pullUp';
+import { type CteScope, type DeclaredCtes, declareCtes, pullUpSubqueries, subselectScope } from './pullUp';
 
 export interface SqlContext {
   file: string;
@@ -212,7 +212,7 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   };
 }
 
-function withCtes(node: Node, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): CteScope {
+function withCtes(node: Node, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): DeclaredCtes {
   return declareCtes(node, ctes, (query, scope) => analyzeStatement(query, sc, parent, scope));
 }
 
@@ -222,7 +222,8 @@ function analyzeStatement(ast: Node, sc: StatementContext, parent: Scope | undef
   if (ast.DeleteStmt) return analyzeModify(ast.DeleteStmt, 'delete', sc, parent, ctes);
   if (ast.InsertStmt) {
     const ins = ast.InsertStmt;
-    const names = withCtes(ins, sc, parent, ctes);
+    const declared = withCtes(ins, sc, parent, ctes);
+    const names = declared.scope;
     const table = ins.relation ? tableKey(ins.relation) : undefined;
     if (table && !names.has(table)) {
       const access = emptyAccess(table, ins.onConflictClause?.action === 'ONCONFLICT_UPDATE' ? 'upsert' : 'insert');
@@ -230,6 +231,7 @@ function analyzeStatement(ast: Node, sc: StatementContext, parent: Scope | undef
       sc.accesses.push(access);
     }
     if (ins.selectStmt?.SelectStmt && !ins.selectStmt.SelectStmt.valuesLists) analyzeStatement(ins.selectStmt, sc, parent, names);
+    declared.done();
   }
 }
 
@@ -255,7 +257,8 @@ function addRange(node: Node, scope: Scope, sc: StatementContext, ctes: CteScope
     const alias = rs.alias?.aliasname ?? `subquery${order.n}`;
     scope.bindings.set(alias, { alias, nullable, order: order.n++ });
     scope.leafAliases.set(node, alias);
-    if (rs.subquery) analyzeStatement(rs.subquery, sc, rs.lateral ? scope : undefined, ctes);
+    // A sub-select in FROM sees the queries around this one (and, LATERAL, the FROM items before it).
+    if (rs.subquery) analyzeStatement(rs.subquery, sc, rs.lateral ? scope : scope.parent, subselectScope(node) ?? ctes);
     return;
   }
   if (node.RangeFunction) {
@@ -411,7 +414,12 @@ interface ClauseSet {
 }
 
 function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): void {
-  const names = withCtes(sel, sc, parent, ctes);
+  const declared = withCtes(sel, sc, parent, ctes);
+  analyzeSelectIn(sel, sc, parent, declared.scope);
+  declared.done();
+}
+
+function analyzeSelectIn(sel: Node, sc: StatementContext, parent: Scope | undefined, names: CteScope): void {
   if (sel.op && sel.op !== 'SETOP_NONE') {
     if (sel.larg) analyzeSelect(sel.larg, sc, parent, names);
     if (sel.rarg) analyzeSelect(sel.rarg, sc, parent, names);
@@ -444,7 +452,12 @@ function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefine
 }
 
 function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): void {
-  const names = withCtes(stmt, sc, parent, ctes);
+  const declared = withCtes(stmt, sc, parent, ctes);
+  analyzeModifyIn(stmt, kind, sc, parent, declared.scope);
+  declared.done();
+}
+
+function analyzeModifyIn(stmt: Node, kind: AccessKind, sc: StatementContext, parent: Scope | undefined, names: CteScope): void {
   const scope = new Scope(parent, names);
   const order = { n: 0 };
   const rv = stmt.relation;

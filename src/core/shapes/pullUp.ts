@@ -14,10 +14,13 @@
  *   function, not onto an aggregate, a volatile or a set-returning output, and not into a sub-select an outer
  *   join makes nullable; into every branch of a UNION / INTERSECT / EXCEPT.
  *
+ * Not modelled: pulling up a sub-select of several tables (it stays a sub-select; the outer conditions on its
+ * columns are pushed into it when that is safe).
+ *
  * The parse tree is never changed (it may be cached): what changes is copied.
  */
 import type { SchemaModel } from '../model/schema';
-import { columnRef, type Node, walk } from '../sql/expr';
+import { columnRef, exprText, type Node, walk } from '../sql/expr';
 import { tableKey } from '../sql/identifiers';
 import { splitAnd } from '../sql/predicates';
 
@@ -26,6 +29,10 @@ export interface CteDef {
   inline?: Node;
   /** `WITH x(a, b) AS (…)`: names for its first output columns. */
   colnames?: Node[];
+  /** The CTEs its query sees: those declared before it (all of its WITH, itself included, in WITH RECURSIVE). */
+  scope: CteScope;
+  /** Set once a FROM item inlines it; an inlined CTE never read from FROM is analysed where it is declared. */
+  used?: boolean;
 }
 export type CteScope = Map<string, CteDef>;
 
@@ -37,15 +44,19 @@ const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'json_agg', 'js
 
 const funcName = (n: Node): string => (n.FuncCall?.funcname ?? []).map((x: Node) => x.String?.sval).pop() ?? '';
 
-/** Whether an expression calls one of `names` (or any window function, with `windows`), not looking into sub-selects. */
-function calls(n: unknown, names: Set<string>, windows = false): boolean {
+/**
+ * Whether an expression calls one of `names` (or any window function, with `windows`); into sub-selects only with
+ * `deep` (contain_volatile_functions() looks into them; an aggregate there is the sub-select's own).
+ */
+function calls(n: unknown, names: Set<string>, windows = false, deep = false): boolean {
   let found = false;
   walk(n, (node, type) => {
-    if (found || type === 'SubLink') return false;
+    if (found || (type === 'SubLink' && !deep)) return false;
     if (type === 'FuncCall' && (names.has(funcName(node)) || (windows && node.FuncCall.over))) found = true;
   });
   return found;
 }
+const volatile = (n: unknown) => calls(n, VOLATILE, false, true);
 
 const hasSubLink = (n: unknown): boolean => {
   let found = false;
@@ -66,8 +77,12 @@ function and(parts: (Node | undefined)[]): Node | undefined {
   return { BoolExpr: { boolop: 'AND_EXPR', args, location: -1 } };
 }
 
-/** A copy of `n` with every ColumnRef passed through `fn` (which returns a replacement or undefined); `enter` may stop at a node. */
-function mapRefs(n: unknown, fn: (ref: Node) => Node | undefined, enter?: (node: Node, type: string) => ((ref: Node) => Node | undefined) | null | undefined): any {
+type Ref = (ref: Node) => Node | undefined;
+/** At a node of a parse tree: the Ref to use below it, null to leave it as it is, undefined to go on as before. */
+type Enter = (node: Node, type: string) => Ref | null | undefined;
+
+/** A copy of `n` with every ColumnRef passed through `fn` (which returns a replacement or undefined); `enter` may switch or stop at a node. */
+function mapRefs(n: unknown, fn: Ref, enter?: Enter): any {
   if (Array.isArray(n)) return n.map((x) => mapRefs(x, fn, enter));
   if (!n || typeof n !== 'object') return n;
   const node = n as Node;
@@ -103,7 +118,7 @@ function relocate(n: unknown, location: number): any {
   return out;
 }
 
-/** The aliases a FROM list binds (tables, sub-selects, functions), looking through joins. */
+/** The aliases a FROM list binds (tables, sub-selects, functions), looking through joins, in order. */
 function boundAliases(from: Node[] | undefined, out = new Set<string>()): Set<string> {
   for (const f of from ?? []) {
     if (f.RangeVar) out.add(f.RangeVar.alias?.aliasname ?? f.RangeVar.relname);
@@ -114,9 +129,35 @@ function boundAliases(from: Node[] | undefined, out = new Set<string>()): Set<st
   return out;
 }
 
+/** The aliases a SELECT binds; for a set operation, those of every branch (each a scope of its own). */
+function selectBinds(s: Node | undefined, out = new Set<string>()): Set<string> {
+  if (!s) return out;
+  if (s.op && s.op !== 'SETOP_NONE') {
+    selectBinds(s.larg, out);
+    selectBinds(s.rarg, out);
+    return out;
+  }
+  return boundAliases(s.fromClause, out);
+}
+
+/** The columns a SELECT's FROM items may have, when they are all tables the schema knows; else undefined. */
+function fromColumns(s: Node, schema: SchemaModel | undefined): Set<string> | undefined {
+  if (!schema || (s.op && s.op !== 'SETOP_NONE')) return undefined;
+  const out = new Set<string>();
+  const visit = (f: Node | undefined): boolean => {
+    if (!f) return true;
+    if (f.JoinExpr) return visit(f.JoinExpr.larg) && visit(f.JoinExpr.rarg);
+    const cols = f.RangeVar ? schema.tables.get(tableKey(f.RangeVar))?.columns : undefined;
+    if (!cols) return false;
+    for (const c of cols.keys()) out.add(c);
+    return true;
+  };
+  return (s.fromClause ?? []).every(visit) ? out : undefined;
+}
+
 // ── CTEs ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** How often each name is read as a table in `n` (CTE references, not telling shadowing apart). */
+/** How often each name is read as a table in `n` (CTE references, not telling a nested WITH's names apart). */
 function reads(n: unknown, names: Set<string>): Map<string, number> {
   const count = new Map<string, number>();
   walk(n, (node, type) => {
@@ -127,32 +168,55 @@ function reads(n: unknown, names: Set<string>): Map<string, number> {
   return count;
 }
 
+export interface DeclaredCtes {
+  scope: CteScope;
+  /** Analyses the inlined CTEs no FROM item read (a CTE read in a VALUES list or an ORDER BY's sub-select). */
+  done(): void;
+}
+
 /**
  * The CTEs of `stmt`'s WITH clause added to `outer`, each with its query when PostgreSQL inlines it.
- * Calls `analyze` for the queries it does not inline, in order, with the CTEs declared before them.
+ * Calls `analyze` for the queries it does not inline, in order, each with the CTEs its query sees.
  */
-export function declareCtes(stmt: Node, outer: CteScope, analyze: (query: Node, scope: CteScope) => void): CteScope {
+export function declareCtes(stmt: Node, outer: CteScope, analyze: (query: Node, scope: CteScope) => void): DeclaredCtes {
   const w = stmt.withClause;
   const ctes: Node[] = (w?.ctes ?? []).map((c: Node) => c.CommonTableExpr).filter(Boolean);
-  if (ctes.length === 0) return outer;
-  const names = new Set(ctes.map((c) => c.ctename as string));
-  const count = reads(stmt, names);
+  if (ctes.length === 0) return { scope: outer, done: () => undefined };
+  const recursive = !!w.recursive;
+  const main = { ...stmt, withClause: undefined };
   const scope: CteScope = new Map(outer);
-  for (const cte of ctes) {
+  const declared: CteDef[] = [];
+  const defs = ctes.map(() => ({}) as CteDef);
+  // In WITH RECURSIVE every query sees every CTE of the clause; otherwise only those before it.
+  if (recursive) ctes.forEach((cte, i) => scope.set(cte.ctename, defs[i]));
+  ctes.forEach((cte, i) => {
+    const name: string = cte.ctename;
     const query: Node | undefined = cte.ctequery;
-    const selfReference = w.recursive && (reads(query, new Set([cte.ctename])).get(cte.ctename) ?? 0) > 0;
-    const n = count.get(cte.ctename) ?? 0;
+    const sees: CteScope = recursive ? scope : new Map(scope);
+    // Read by the statement and by the queries that see it (not by its own, unless recursive).
+    let n = reads(main, new Set([name])).get(name) ?? 0;
+    ctes.forEach((other, j) => {
+      if (j !== i && (recursive || j > i)) n += reads(other.ctequery, new Set([name])).get(name) ?? 0;
+    });
+    const selfReference = recursive && (reads(query, new Set([name])).get(name) ?? 0) > 0;
     const inline =
       !!query?.SelectStmt &&
       !selfReference &&
       cte.ctematerialized !== 'CTEMaterializeAlways' &&
       (cte.ctematerialized === 'CTEMaterializeNever' ? n >= 1 : n === 1) &&
-      !calls(query, VOLATILE) &&
+      !volatile(query) &&
       !modifies(query);
-    scope.set(cte.ctename, { inline: inline ? query : undefined, colnames: cte.aliascolnames });
-    if (!inline && query) analyze(query, scope);
-  }
-  return scope;
+    Object.assign(defs[i], { inline: inline ? query : undefined, colnames: cte.aliascolnames, scope: sees });
+    scope.set(name, defs[i]);
+    if (inline) declared.push(defs[i]);
+    else if (query) analyze(query, sees);
+  });
+  return {
+    scope,
+    done: () => {
+      for (const d of declared) if (!d.used && d.inline) analyze(d.inline, d.scope);
+    },
+  };
 }
 
 /** Whether a query holds a data-modifying CTE (which keeps it from being inlined). */
@@ -163,6 +227,27 @@ function modifies(query: Node): boolean {
     return !found;
   });
   return found;
+}
+
+/** Whether every table name `query` reads means the same in both scopes (the CTE it names, or no CTE). */
+function sameNames(query: Node, a: CteScope, b: CteScope): boolean {
+  let same = true;
+  walk(query, (node, type) => {
+    if (type !== 'RangeVar' || node.RangeVar.schemaname) return;
+    if (a.get(node.RangeVar.relname) !== b.get(node.RangeVar.relname)) same = false;
+    return same;
+  });
+  return same;
+}
+
+// ── Sub-selects kept as sub-selects ──────────────────────────────────────────────────────────────
+
+/** Sub-selects this pass made or already settled: the CTEs their query sees, and no second pass over them. */
+const settled = new WeakMap<Node, CteScope | undefined>();
+
+/** The CTEs a sub-select's query sees, when that is not the statement's (an inlined CTE's query sees those declared before it). */
+export function subselectScope(item: Node): CteScope | undefined {
+  return settled.get(item);
 }
 
 // ── Pull-up ──────────────────────────────────────────────────────────────────────────────────────
@@ -179,10 +264,25 @@ interface Pulled {
   columns?: ReadonlyMap<string, unknown>;
 }
 
-type Ref = (ref: Node) => Node | undefined;
+/** Whether a pulled-up sub-select has an output column of that name, as far as is known (undefined: not known). */
+function exposes(p: Pulled, column: string): boolean | undefined {
+  if (p.outputs.has(column)) return true;
+  if (!p.star) return false;
+  return p.columns ? p.columns.has(column) : undefined;
+}
+
+/** A sub-select's own sub-selects in FROM pulled up first (pull_up_subqueries() works from the inside out). */
+function flattened(sub: Node | undefined, ctes: CteScope, schema: SchemaModel | undefined): Node | undefined {
+  const s = sub?.SelectStmt;
+  if (!s || (s.op && s.op !== 'SETOP_NONE') || s.valuesLists || s.withClause) return sub;
+  const p = pullUpSubqueries(s.fromClause ?? [], s.whereClause, ctes, schema);
+  if (!p) return sub;
+  const { targetList, sortClause, groupClause, havingClause, distinctClause } = s;
+  return { SelectStmt: { ...s, fromClause: p.from, whereClause: p.where, ...p.rewrite({ targetList, sortClause, groupClause, havingClause, distinctClause }) } };
+}
 
 /** The sub-select `sub` read as `alias`, pulled up when PostgreSQL would. */
-function pullable(sub: Node | undefined, alias: string, colnames: Node[] | undefined, ctes: CteScope, schema: SchemaModel | undefined): Pulled | undefined {
+function pullable(sub: Node | undefined, alias: string, colnames: Node[] | undefined, ctes: CteScope, schema: SchemaModel | undefined, nullable: boolean): Pulled | undefined {
   const s = sub?.SelectStmt;
   if (!s || (s.op && s.op !== 'SETOP_NONE') || s.valuesLists || s.withClause || s.intoClause) return undefined;
   if (s.groupClause?.length || s.havingClause || s.sortClause?.length || s.limitCount || s.limitOffset || s.distinctClause || s.lockingClause?.length || s.windowClause?.length) return undefined;
@@ -190,7 +290,7 @@ function pullable(sub: Node | undefined, alias: string, colnames: Node[] | undef
   const rv = from.length === 1 ? from[0].RangeVar : undefined;
   if (!rv || (!rv.schemaname && ctes.has(rv.relname)) || rv.alias?.colnames?.length) return undefined;
   const targets: Node[] = s.targetList ?? [];
-  if (calls(targets, AGGREGATES, true) || calls(targets, VOLATILE) || calls(targets, SET_RETURNING)) return undefined;
+  if (calls(targets, AGGREGATES, true) || volatile(targets) || calls(targets, SET_RETURNING)) return undefined;
   const inner = rv.alias?.aliasname ?? rv.relname;
   const columns = schema?.tables.get(tableKey(rv))?.columns;
   const own = (column: string) => !columns || columns.has(column);
@@ -208,7 +308,7 @@ function pullable(sub: Node | undefined, alias: string, colnames: Node[] | undef
       // A sub-select inside it names its own tables' columns unqualified, and may bind the table's name again.
       (node, type) => {
         if (type !== 'SelectStmt') return undefined;
-        const bound = boundAliases(node.SelectStmt.fromClause);
+        const bound = selectBinds(node.SelectStmt);
         if (bound.has(inner)) return null;
         return bound.size > 0 ? (ref) => renamed(ref, false) : undefined;
       },
@@ -225,11 +325,23 @@ function pullable(sub: Node | undefined, alias: string, colnames: Node[] | undef
       star = true;
       continue;
     }
+    // On the nullable side of an outer join PostgreSQL makes an output that reads no column NULL for a row with
+    // no match (a PlaceHolderVar); written in place of the reference, it would not be.
+    if (nullable && !readsColumn(rt.val)) return undefined;
     const name: string | undefined = colnames?.[i]?.String?.sval ?? rt.name ?? ref?.column;
     if (name && !outputs.has(name)) outputs.set(name, requalify(rt.val));
   }
   const table = { RangeVar: { ...rv, alias: { aliasname: alias } } };
   return { alias, table, where: s.whereClause ? requalify(s.whereClause) : undefined, outputs, star, columns };
+}
+
+function readsColumn(n: unknown): boolean {
+  let found = false;
+  walk(n, (_node, type) => {
+    if (type === 'ColumnRef') found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** What a reference to a pulled-up sub-select's output column reads, placed where the reference is. */
@@ -238,6 +350,11 @@ function expand(p: Pulled, column: string, location: number): Node | undefined {
   if (out) return out.ColumnRef ? { ColumnRef: { ...out.ColumnRef, location } } : relocate(out, location);
   if (p.star && (!p.columns || p.columns.has(column))) return columnNode(p.alias, column, location);
   return undefined;
+}
+
+/** `p.*` of a pulled-up sub-select without `*` of its own: its output columns (so an index-only scan stays possible). */
+function expandStar(p: Pulled, location: number): Node {
+  return { RowExpr: { args: [...p.outputs.keys()].map((c) => expand(p, c, location)), location } };
 }
 
 export interface PulledStatement {
@@ -255,76 +372,70 @@ export interface PulledStatement {
 export function pullUpSubqueries(from: Node[], where: Node | undefined, ctes: CteScope, schema: SchemaModel | undefined): PulledStatement | undefined {
   if (!from.some((f) => mayChange(f, ctes))) return undefined;
   const pulled = new Map<string, Pulled>();
+  const items: Node[] = [];
   const qualified: Ref = (ref) => {
     const c = columnRef(ref);
-    if (!c || c.star || !c.column || c.qualifier === undefined) return undefined;
+    if (!c || c.qualifier === undefined) return undefined;
     const p = pulled.get(c.qualifier);
-    return p ? expand(p, c.column, c.location) : undefined;
+    if (!p) return undefined;
+    if (c.star) return p.star ? undefined : expandStar(p, c.location);
+    return c.column ? expand(p, c.column, c.location) : undefined;
   };
-  // Nested sub-selects that bind a pulled alias again read their own; unqualified names there are theirs.
-  const nested = (node: Node, type: string): Ref | null | undefined => {
+  // An unqualified name is a pulled-up sub-select's output when exactly one of them has it (two FROM items with
+  // the column would make it ambiguous, an error), and none may have it without the schema saying so.
+  const unqualified: Ref = (ref) => {
+    const c = columnRef(ref);
+    if (!c || c.qualifier !== undefined) return undefined;
+    if (c.star) {
+      if (![...pulled.values()].some((p) => !p.star)) return undefined;
+      const args = [...boundAliases(items)].map((a) => {
+        const p = pulled.get(a);
+        return p && !p.star ? expandStar(p, c.location) : { ColumnRef: { fields: [{ String: { sval: a } }, { A_Star: {} }], location: c.location } };
+      });
+      return { RowExpr: { args, location: c.location } };
+    }
+    if (!c.column) return undefined;
+    const seen = [...pulled.values()].map((p) => [p, exposes(p, c.column!)] as const);
+    if (seen.some(([, e]) => e === undefined)) return undefined;
+    const owners = seen.filter(([, e]) => e);
+    return owners.length === 1 ? expand(owners[0][0], c.column, c.location) : undefined;
+  };
+  const anyRef: Ref = (ref) => qualified(ref) ?? unqualified(ref);
+  // In a nested sub-select, unqualified names are its own tables' columns, unless the schema says they have none
+  // of that name; and a sub-select that binds a pulled alias again reads its own.
+  const nested: Enter = (node, type) => {
     if (type !== 'SelectStmt') return undefined;
-    const rebound = boundAliases(node.SelectStmt.fromClause);
-    if (![...pulled.keys()].some((a) => rebound.has(a))) return rebound.size > 0 ? qualified : undefined;
+    const s = node.SelectStmt;
+    const rebound = selectBinds(s);
+    if (rebound.size === 0) return undefined;
+    const own = fromColumns(s, schema);
     return (ref) => {
       const c = columnRef(ref);
-      return c?.qualifier !== undefined && !rebound.has(c.qualifier) ? qualified(ref) : undefined;
+      if (!c) return undefined;
+      if (c.qualifier !== undefined) return rebound.has(c.qualifier) ? undefined : qualified(ref);
+      return own && c.column && !own.has(c.column) ? unqualified(ref) : undefined;
     };
   };
-  const conjuncts = splitAnd(where);
-  const items: Node[] = [];
+  const rewrite = <T>(n: T): T => mapRefs(n, anyRef, nested);
+  const ctx: ItemContext = { pulled, ctes, schema, conjuncts: splitAnd(where), level: boundAliases(from), qualified, nested, later: [], allowPull: true, nullable: false, soleItem: from.length === 1 };
   let pending: (Node | undefined)[] = [];
   for (const f of from) {
-    const r = rewriteItem(f, { pulled, ctes, schema, conjuncts, qualified, nested, allowPull: true, nullable: false, soleItem: from.length === 1 });
+    const r = rewriteItem(f, ctx);
     items.push(r.item);
     pending = pending.concat(r.pending);
   }
-  // Unqualified references to a pulled-up sub-select's output, when no other FROM item can have that column.
-  const others = otherColumns(items, pulled, schema);
-  const anyRef: Ref = (ref) => {
-    const q = qualified(ref);
-    if (q) return q;
-    const c = columnRef(ref);
-    if (!c || c.star || !c.column || c.qualifier !== undefined || !others || others.has(c.column)) return undefined;
-    const owners = [...pulled.values()].filter((p) => p.outputs.has(c.column!) || (p.star && p.columns?.has(c.column!)));
-    return owners.length === 1 ? expand(owners[0], c.column, c.location) : undefined;
-  };
-  const rewrite = <T>(n: T): T => mapRefs(n, anyRef, nested);
+  // ON conditions once every pulled-up sub-select is known (they may name any of them, unqualified too).
+  for (const fill of ctx.later) fill(rewrite);
   return { from: items, where: and([rewrite(where), ...pending]), rewrite };
 }
 
 /** Whether a FROM item holds a sub-select or a CTE to inline. */
 function mayChange(f: Node | undefined, ctes: CteScope): boolean {
   if (!f) return false;
-  if (f.RangeSubselect) return true;
+  if (f.RangeSubselect) return !settled.has(f);
   if (f.RangeVar) return !f.RangeVar.schemaname && !!ctes.get(f.RangeVar.relname)?.inline;
   if (f.JoinExpr) return mayChange(f.JoinExpr.larg, ctes) || mayChange(f.JoinExpr.rarg, ctes);
   return false;
-}
-
-/**
- * The columns FROM items other than the pulled-up sub-selects may have; undefined when one of them is
- * unknown (no schema, a sub-select or function that stays): then unqualified names are left as they are.
- */
-function otherColumns(items: Node[], pulled: Map<string, Pulled>, schema: SchemaModel | undefined): Set<string> | undefined {
-  const out = new Set<string>();
-  const tables = new Set([...pulled.values()].map((p) => p.table));
-  let known = true;
-  const visit = (f: Node | undefined) => {
-    if (!f || !known) return;
-    if (f.JoinExpr) {
-      if (f.JoinExpr.usingClause || f.JoinExpr.isNatural) known = false;
-      visit(f.JoinExpr.larg);
-      visit(f.JoinExpr.rarg);
-    } else if (f.RangeVar) {
-      if (tables.has(f)) return;
-      const cols = schema?.tables.get(tableKey(f.RangeVar))?.columns;
-      if (!cols) known = false;
-      else for (const c of cols.keys()) out.add(c);
-    } else known = false;
-  };
-  for (const f of items) visit(f);
-  return known ? out : undefined;
 }
 
 interface ItemContext {
@@ -333,8 +444,12 @@ interface ItemContext {
   schema: SchemaModel | undefined;
   /** The outer WHERE's conjuncts, for pushdown. */
   conjuncts: Node[];
+  /** The aliases this query's FROM binds: a name qualified by another is an outer query's (a parameter here). */
+  level: Set<string>;
   qualified: Ref;
-  nested: (node: Node, type: string) => Ref | null | undefined;
+  nested: Enter;
+  /** Fills in a join's ON condition once the statement's rewrite is known. */
+  later: ((rewrite: <T>(n: T) => T) => void)[];
   /** False under a FULL join or a USING / NATURAL join, where a pulled-up WHERE would have no place to go. */
   allowPull: boolean;
   nullable: boolean;
@@ -347,58 +462,105 @@ function rewriteItem(f: Node, ctx: ItemContext): { item: Node; pending: Node[] }
     const rv = f.RangeVar;
     const cte = rv.schemaname ? undefined : ctx.ctes.get(rv.relname);
     if (!cte?.inline) return { item: f, pending: [] };
+    cte.used = true;
     const alias = rv.alias?.aliasname ?? rv.relname;
-    const colnames = rv.alias?.colnames ?? cte.colnames;
-    return subselect(cte.inline, alias, colnames, false, ctx);
+    // `FROM x y(c)` renames the first of the CTE's own column names.
+    const names: Node[] = [...(cte.colnames ?? [])];
+    (rv.alias?.colnames ?? []).forEach((c: Node, i: number) => (names[i] = c));
+    return subselect(cte.inline, alias, names.length ? names : undefined, false, ctx, cte.scope);
   }
   if (f.RangeSubselect) {
     const rs = f.RangeSubselect;
-    if (!rs.alias?.aliasname) return { item: f, pending: [] };
-    return subselect(rs.subquery, rs.alias.aliasname, rs.alias.colnames, !!rs.lateral, ctx);
+    if (!rs.alias?.aliasname || settled.has(f)) return { item: f, pending: [] };
+    return subselect(rs.subquery, rs.alias.aliasname, rs.alias.colnames, !!rs.lateral, ctx, undefined);
   }
   if (f.JoinExpr) {
     const j = f.JoinExpr;
     const full = j.jointype === 'JOIN_FULL';
-    const allowPull = ctx.allowPull && !full && !j.usingClause && !j.isNatural;
+    const using = !!(j.usingClause || j.isNatural);
+    const allowPull = ctx.allowPull && !full && !using;
     const left = j.larg ? rewriteItem(j.larg, { ...ctx, allowPull, soleItem: false, nullable: ctx.nullable || full || j.jointype === 'JOIN_RIGHT' }) : undefined;
     const right = j.rarg ? rewriteItem(j.rarg, { ...ctx, allowPull, soleItem: false, nullable: ctx.nullable || full || j.jointype === 'JOIN_LEFT' }) : undefined;
-    const quals = j.quals ? mapRefs(j.quals, ctx.qualified, ctx.nested) : undefined;
     const l = left?.pending ?? [];
     const r = right?.pending ?? [];
     // A pulled-up WHERE filters its table before the join: in the ON condition of a join that makes it nullable.
-    let on: (Node | undefined)[] = [quals];
+    let on: Node[] = [];
     let up: Node[] = [];
-    if (j.jointype === 'JOIN_LEFT') [on, up] = [[quals, ...r], l];
-    else if (j.jointype === 'JOIN_RIGHT') [on, up] = [[quals, ...l], r];
-    else if (j.usingClause || j.isNatural) up = [...l, ...r];
-    else on = [quals, ...l, ...r];
-    const item = { JoinExpr: { ...j, larg: left?.item ?? j.larg, rarg: right?.item ?? j.rarg, quals: and(on) } };
-    if (item.JoinExpr.quals === undefined) delete item.JoinExpr.quals;
+    if (j.jointype === 'JOIN_LEFT') [on, up] = [r, l];
+    else if (j.jointype === 'JOIN_RIGHT') [on, up] = [l, r];
+    else if (using) up = [...l, ...r];
+    else on = [...l, ...r];
+    const item: Node = { JoinExpr: { ...j, larg: left?.item ?? j.larg, rarg: right?.item ?? j.rarg } };
+    delete item.JoinExpr.quals;
+    ctx.later.push((rewrite) => {
+      const quals = and([j.quals ? rewrite(j.quals) : undefined, ...on]);
+      if (quals) item.JoinExpr.quals = quals;
+    });
     return { item, pending: up };
   }
   return { item: f, pending: [] };
 }
 
-/** A sub-select (or an inlined CTE) read as `alias`: pulled up, or kept with the outer conditions it can take. */
-function subselect(query: Node | undefined, alias: string, colnames: Node[] | undefined, lateral: boolean, ctx: ItemContext): { item: Node; pending: Node[] } {
+/**
+ * A sub-select (or an inlined CTE, whose query sees `ctes`) read as `alias`: pulled up, or kept with the outer
+ * conditions it can take.
+ */
+function subselect(query: Node | undefined, alias: string, colnames: Node[] | undefined, lateral: boolean, ctx: ItemContext, ctes: CteScope | undefined): { item: Node; pending: Node[] } {
+  const sees = ctes ?? ctx.ctes;
   // A LATERAL sub-select reads the FROM items before it, some of which may have been pulled up.
-  const sub = lateral && query ? mapRefs(query, ctx.qualified, ctx.nested) : query;
-  const p = ctx.allowPull && !ctx.pulled.has(alias) ? pullable(sub, alias, colnames, ctx.ctes, ctx.schema) : undefined;
+  const written = lateral && query ? mapRefs(query, ctx.qualified, ctx.nested) : query;
+  const sub = flattened(written, sees, ctx.schema);
+  // Merged into this statement, the query's table names would be read with this statement's CTEs.
+  const p = ctx.allowPull && !ctx.pulled.has(alias) && (!ctes || !sub || sameNames(sub, ctes, ctx.ctes)) ? pullable(sub, alias, colnames, sees, ctx.schema, ctx.nullable) : undefined;
   if (p) {
     ctx.pulled.set(alias, p);
     return { item: p.table, pending: p.where ? [p.where] : [] };
   }
   const pushed = ctx.nullable || !sub ? sub : pushDown(sub, alias, colnames, ctx);
-  const alias_: Node = { aliasname: alias };
-  if (colnames?.length) alias_.colnames = colnames;
-  return { item: { RangeSubselect: { ...(lateral ? { lateral: true } : {}), subquery: pushed, alias: alias_ } }, pending: [] };
+  const named: Node = { aliasname: alias };
+  if (colnames?.length) named.colnames = colnames;
+  const item = { RangeSubselect: { ...(lateral ? { lateral: true } : {}), subquery: pushed, alias: named } };
+  settled.set(item, ctes);
+  return { item, pending: [] };
 }
 
 // ── Pushdown ─────────────────────────────────────────────────────────────────────────────────────
 
+/** The leaf SELECTs of a set operation (or the one SELECT), or undefined when no condition can pass it. */
+function branches(s: Node): Node[] | undefined {
+  if (s.op && s.op !== 'SETOP_NONE') {
+    const l = s.larg ? branches(s.larg) : undefined;
+    const r = s.rarg ? branches(s.rarg) : undefined;
+    return l && r && !s.sortClause?.length && !s.limitCount && !s.limitOffset ? [...l, ...r] : undefined;
+  }
+  if (s.valuesLists || s.limitCount || s.limitOffset || s.lockingClause?.length) return undefined;
+  // Grouping sets make a grouping column NULL in some rows: a condition on it stays above them.
+  if ((s.groupClause ?? []).some((g: Node) => g.GroupingSet)) return undefined;
+  return [s];
+}
+
+/** The PARTITION BY lists of a SELECT's window functions; undefined when one can't be read (a window named in WINDOW that is not found). */
+function partitionLists(s: Node): Node[][] | undefined {
+  const windows = new Map<string, Node>((s.windowClause ?? []).map((w: Node) => [w.WindowDef?.name, w.WindowDef]));
+  const lists: Node[][] = [];
+  let ok = true;
+  walk(s.targetList, (node, type) => {
+    if (type === 'SubLink') return false;
+    if (type !== 'FuncCall' || !node.FuncCall.over) return;
+    const over = node.FuncCall.over;
+    const def = over.name ? windows.get(over.name) : over.refname ? windows.get(over.refname) : over;
+    if (!def) ok = false;
+    else lists.push(def.partitionClause ?? []);
+  });
+  return ok ? lists : undefined;
+}
+
 /**
- * What the output columns of a sub-select's branch read, by name (`names`, from the first branch) and position.
- * `*` stands for the columns of a single table by their own names, so it only passes a sub-select of one branch.
+ * What the output columns of a sub-select's branch read, by name (`names`, from the first branch) and position,
+ * with whether a condition may be pushed onto each (check_output_expressions(): not an aggregate, window function,
+ * volatile or set-returning output, and under DISTINCT ON or window functions only a DISTINCT ON expression or
+ * one in every PARTITION BY). `*` stands for the columns of a single table by their own names, so it only passes
+ * a sub-select of one branch.
  */
 function branchOutputs(s: Node, names: (string | undefined)[], single: boolean, schema: SchemaModel | undefined): ((column: string) => Node | undefined) | undefined {
   const byName = new Map<string, Node>();
@@ -420,19 +582,16 @@ function branchOutputs(s: Node, names: (string | undefined)[], single: boolean, 
     const name = names[i];
     if (name !== undefined && !byName.has(name)) byName.set(name, val);
   }
-  return (column) => byName.get(column) ?? (star && (!star.columns || star.columns.has(column)) ? columnNode(star.qualifier, column, -1) : undefined);
-}
-/** The leaf SELECTs of a set operation (or the one SELECT), or undefined when a condition can't pass it. */
-function branches(s: Node): Node[] | undefined {
-  if (s.op && s.op !== 'SETOP_NONE') {
-    const l = s.larg ? branches(s.larg) : undefined;
-    const r = s.rarg ? branches(s.rarg) : undefined;
-    return l && r && !s.sortClause?.length && !s.limitCount && !s.limitOffset ? [...l, ...r] : undefined;
-  }
-  if (s.valuesLists || s.limitCount || s.limitOffset || s.lockingClause?.length) return undefined;
-  if (Array.isArray(s.distinctClause) && s.distinctClause.some((d: Node) => d && Object.keys(d).length > 0)) return undefined;
-  if (calls(s.targetList, new Set(), true)) return undefined;
-  return [s];
+  const distinctOn: Node[] = Array.isArray(s.distinctClause) ? s.distinctClause.filter((d: Node) => d && Object.keys(d).length > 0) : [];
+  const partitions = partitionLists(s);
+  if (!partitions) return undefined;
+  const texts = (list: Node[]) => new Set(list.map((n) => exprText(n)));
+  const kept = [...(distinctOn.length ? [texts(distinctOn)] : []), ...partitions.map(texts)];
+  const safe = (e: Node) => !calls(e, AGGREGATES, true) && !volatile(e) && !calls(e, SET_RETURNING) && !hasSubLink(e) && kept.every((k) => k.has(exprText(e)));
+  return (column) => {
+    const e = byName.get(column) ?? (star && (!star.columns || star.columns.has(column)) ? columnNode(star.qualifier, column, -1) : undefined);
+    return e && safe(e) ? e : undefined;
+  };
 }
 
 /** `sub` with the outer WHERE's conditions on its output columns added to each branch's WHERE. */
@@ -445,25 +604,26 @@ function pushDown(sub: Node, alias: string, colnames: Node[] | undefined, ctx: I
   const names: (string | undefined)[] = (leaves[0].targetList ?? []).map((t: Node, i: number) => colnames?.[i]?.String?.sval ?? t.ResTarget?.name ?? columnRef(t.ResTarget?.val)?.column);
   const outputs = leaves.map((leaf) => branchOutputs(leaf, names, single, ctx.schema));
   if (outputs.some((o) => !o)) return sub;
-  const nameOf = (ref: Node): string | undefined => {
+  /** The sub-select's output a reference names; null for an outer query's column (a parameter to it); undefined for anything else. */
+  const nameOf = (ref: Node): string | null | undefined => {
     const c = columnRef(ref);
     if (!c || c.star || !c.column) return undefined;
-    if (c.qualifier !== undefined ? c.qualifier !== alias : !ctx.soleItem) return undefined;
-    return c.column;
+    if (c.qualifier === undefined) return ctx.soleItem ? c.column : undefined;
+    if (c.qualifier === alias) return c.column;
+    return ctx.level.has(c.qualifier) ? undefined : null;
   };
-  const safe = (e: Node) => !calls(e, AGGREGATES, true) && !calls(e, VOLATILE) && !calls(e, SET_RETURNING) && !hasSubLink(e);
   const pushable = ctx.conjuncts.filter((q) => {
-    if (hasSubLink(q) || calls(q, VOLATILE)) return false;
+    if (hasSubLink(q) || volatile(q)) return false;
     let ok = true;
-    let any = false;
+    let mine = false;
     walk(q, (node, type) => {
       if (type !== 'ColumnRef') return;
       const name = nameOf(node);
-      const read = name === undefined ? [] : outputs.map((o) => o!(name));
-      if (name === undefined || !read.every((e) => e && safe(e))) ok = false;
-      any = true;
+      if (name === null) return;
+      if (name === undefined || !outputs.every((o) => o!(name))) ok = false;
+      mine = true;
     });
-    return ok && any;
+    return ok && mine;
   });
   if (pushable.length === 0) return sub;
   const added = new Map<Node, Node[]>(
@@ -472,7 +632,7 @@ function pushDown(sub: Node, alias: string, colnames: Node[] | undefined, ctx: I
       pushable.map((q) =>
         mapRefs(q, (ref) => {
           const name = nameOf(ref);
-          const e = name === undefined ? undefined : outputs[b]!(name);
+          const e = name ? outputs[b]!(name) : undefined;
           return e ? relocate(e, columnRef(ref)!.location) : undefined;
         }),
       ),

@@ -18,7 +18,7 @@ CREATE TABLE orders (order_id bigint PRIMARY KEY, user_id bigint NOT NULL, statu
 CREATE INDEX orders_user_id_idx ON orders (user_id);
 CREATE INDEX orders_status_idx ON orders (status);
 CREATE INDEX orders_user_id_placed_at_idx ON orders (user_id, placed_at);
-CREATE TABLE refunds (refund_id bigint PRIMARY KEY, user_id bigint NOT NULL, amount numeric NOT NULL);
+CREATE TABLE refunds (refund_id bigint PRIMARY KEY, user_id bigint NOT NULL, status text NOT NULL, amount numeric NOT NULL);
 CREATE INDEX refunds_user_id_idx ON refunds (user_id);
 `;
 let schema: ReturnType<typeof schemaFrom>;
@@ -145,5 +145,72 @@ describe('sub-selects in FROM and CTEs: pulled up, inlined, conditions pushed do
     const read = accesses.filter((a) => a.access.table === 'orders' && a.access.kind === 'select');
     assert.equal(read.length, 1);
     assert.deepEqual(filters(read[0].access), ['placed_at<', 'status=', 'user_id=']);
+  });
+
+  describe('scopes and names (review)', () => {
+    it('reads a CTE named like the table it reads: inside it, the name is the table', () => {
+      for (const m of ['', 'NOT MATERIALIZED ']) {
+        const { of } = analyse(`WITH orders AS ${m}(SELECT * FROM orders WHERE status = $2) SELECT * FROM orders WHERE user_id = $1`);
+        assert.deepEqual(filters(of('orders').access), ['status=', 'user_id='], m);
+      }
+    });
+
+    it('reads a CTE that no FROM item reads (a VALUES list’s sub-select) where it is declared', () => {
+      const { of } = analyse(`WITH u AS (SELECT user_id FROM users WHERE email = $1) INSERT INTO orders (order_id, user_id, status, total, placed_at) VALUES ($2, (SELECT user_id FROM u), 'cart', 0, now())`);
+      assert.deepEqual(filters(of('users').access), ['email=']);
+    });
+
+    it('leaves the names of a UNION inside a nested sub-select to its branches', () => {
+      const { of } = analyse(`SELECT * FROM (SELECT * FROM orders WHERE total > $2) o WHERE o.user_id IN (SELECT user_id FROM refunds WHERE status = $1 UNION SELECT user_id FROM users WHERE email = $3)`);
+      assert.deepEqual(filters(of('refunds').access), ['status=']);
+      assert.deepEqual(filters(of('users').access), ['email=']);
+    });
+
+    it('reads only a pulled-up sub-select’s output columns for `*`: an index-only scan stays possible', () => {
+      const { of } = analyse(`SELECT * FROM (SELECT user_id, placed_at FROM orders WHERE user_id = $1) o`);
+      assert.deepEqual([...of('orders').access.columnsRead].sort(), ['placed_at', 'user_id']);
+      assert.equal(of('orders').best?.index.name, 'orders_user_id_placed_at_idx');
+      assert.equal(of('orders').best?.indexOnly, true);
+    });
+
+    it('joins by an unqualified output name in an ON condition', () => {
+      const { of } = analyse(`SELECT * FROM users u JOIN (SELECT user_id AS buyer, total FROM orders WHERE status = $1) o ON buyer = u.user_id WHERE u.email = $2`);
+      assert.deepEqual(
+        of('orders').access.joinKeys.map((k) => `${k.column}=${k.otherTable}.${k.otherColumn}`),
+        ['user_id=users.user_id'],
+      );
+    });
+
+    it('takes the CTE’s column names, renamed in part by the alias’s', () => {
+      const { of } = analyse(`WITH x(a, b) AS (SELECT user_id, status FROM orders) SELECT * FROM x y(c) WHERE b = $2 AND c = $1`);
+      assert.deepEqual(filters(of('orders').access), ['status=', 'user_id=']);
+    });
+
+    it('flattens a sub-select of a sub-select', () => {
+      const { of } = analyse(`SELECT * FROM (SELECT * FROM (SELECT * FROM orders WHERE status = $2) a) b WHERE b.user_id = $1`);
+      assert.deepEqual(filters(of('orders').access), ['status=', 'user_id=']);
+    });
+  });
+
+  describe('pushdown past DISTINCT ON, window functions and grouping sets (review)', () => {
+    it('pushes a condition on the DISTINCT ON column (the latest order of a user)', () => {
+      const { of } = analyse(`SELECT * FROM (SELECT DISTINCT ON (user_id) * FROM orders ORDER BY user_id, placed_at DESC) t WHERE t.user_id = $1`);
+      assert.deepEqual(filters(of('orders').access), ['user_id=']);
+      // Not one on another column: it would change which row DISTINCT ON keeps.
+      const other = analyse(`SELECT * FROM (SELECT DISTINCT ON (user_id) * FROM orders ORDER BY user_id, placed_at DESC) t WHERE t.status = $1`);
+      assert.deepEqual(filters(other.of('orders').access), []);
+    });
+
+    it('pushes a condition on a column every PARTITION BY names, not one on the window function', () => {
+      const { of } = analyse(`SELECT * FROM (SELECT o.*, row_number() OVER (PARTITION BY user_id ORDER BY placed_at DESC) AS rn FROM orders o) x WHERE x.user_id = $1 AND x.rn = 1`);
+      assert.deepEqual(filters(of('orders').access), ['user_id=']);
+      const other = analyse(`SELECT * FROM (SELECT o.*, row_number() OVER (PARTITION BY user_id ORDER BY placed_at DESC) AS rn FROM orders o) x WHERE x.status = $1`);
+      assert.deepEqual(filters(other.of('orders').access), []);
+    });
+
+    it('pushes nothing into a ROLLUP, where a grouping column is NULL in the subtotal rows', () => {
+      const { of } = analyse(`SELECT * FROM (SELECT user_id, status, count(*) FROM orders GROUP BY ROLLUP (user_id, status)) x WHERE x.status = $1`);
+      assert.deepEqual(filters(of('orders').access), []);
+    });
   });
 });
