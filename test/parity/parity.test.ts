@@ -58,6 +58,8 @@ const IDS = [
   'join3-far-filter-email', // only the last table of a chain filtered: the join starts there and walks back
   'join-using-columns', // JOIN … USING (…) made no join key: the inner side was read as a cross join
   'jsonb-contains-path-ops', // jsonb @> was no test a GIN (jsonb_path_ops) index serves
+  'subquery-cte-inlined', // a CTE read once lost the outer condition (PostgreSQL 12+ inlines it)
+  'subquery-distinct-on-latest', // the outer condition on a DISTINCT ON key is pushed into the sub-select
 ];
 
 /**
@@ -68,9 +70,10 @@ const IDS = [
  * 33 of 33 (2026-11-27, stop 13); with outer joins read after the WHERE clause and the anti-join case, two
  * runs gave 34 of 34 (2026-11-27, stop 16); with a join started from a filtered table further along and its
  * case, two runs gave 35 of 35 (stop 16); with USING joins and GIN on jsonb and their cases, two runs gave
- * 37 of 37 (stop 17). Never lower it to let a change pass.
+ * 37 of 37 (stop 17); with sub-selects in FROM and CTEs read as the planner does and their two cases, two runs
+ * gave 39 of 39 (stop 18). Never lower it to let a change pass.
  */
-const AGREEMENT_FLOOR = 36;
+const AGREEMENT_FLOOR = 38;
 
 describe('planner parity (reduced suite, PostgreSQL 15)', function () {
   this.timeout(180_000);
