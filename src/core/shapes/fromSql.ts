@@ -338,10 +338,17 @@ function resolverFor(scope: Scope, schema: SchemaModel | undefined): ColumnResol
       const merged = s.merged?.get(column);
       if (merged !== undefined) return merged ?? undefined;
       const tables = [...s.bindings.values()];
-      if (tables.length === 1) return tables[0].alias;
-      const owners = tables.filter((b) => b.table && schema?.tables.get(b.table)?.columns.has(column));
+      const columnsOf = (b: Binding) => (b.table ? schema?.tables.get(b.table)?.columns : undefined);
+      // An outer query's only table is the column's owner unless the schema says it has no such column.
+      if (tables.length === 1 && (s === scope || !columnsOf(tables[0]) || columnsOf(tables[0])!.has(column))) return tables[0].alias;
+      const owners = tables.filter((b) => columnsOf(b)?.has(column));
       if (owners.length >= 1) return owners[0].alias;
       if (!schema) return tables.find((b) => b.table)?.alias;
+      // A FROM item whose columns are not known (a sub-select, a function, a CTE) may be the owner: the name does not
+      // reach the query around this one.
+      const unknown = tables.filter((b) => !columnsOf(b));
+      if (unknown.length === 1) return unknown[0].alias;
+      if (unknown.length > 1) return undefined;
     }
     return undefined;
   };
@@ -467,7 +474,7 @@ function analyzeModifyIn(stmt: Node, kind: AccessKind, sc: StatementContext, par
   scope.bindings.set(alias, target);
   accessFor(target, sc, kind);
   const written: Node[] = stmt.fromClause ?? stmt.usingClause ?? [];
-  const pulled = pullUpSubqueries(written, stmt.whereClause, names, sc.ctx.schema);
+  const pulled = pullUpSubqueries(written, stmt.whereClause, names, sc.ctx.schema, alias);
   const from = pulled?.from ?? written;
   const where: Node | undefined = pulled ? pulled.where : stmt.whereClause;
   const targets: Node[] = [...(stmt.targetList ?? []), ...(stmt.returningClause?.exprs ?? stmt.returningList ?? [])];

@@ -113,7 +113,8 @@ function relocate(n: unknown, location: number): any {
   const out: Node = {};
   for (const k in n as Node) {
     const v = (n as Node)[k];
-    out[k] = k === 'location' && typeof v === 'number' ? location : relocate(v, location);
+    // A sub-select keeps its own places: its findings point at its text.
+    out[k] = k === 'location' && typeof v === 'number' ? location : k === 'SubLink' ? v : relocate(v, location);
   }
   return out;
 }
@@ -369,7 +370,7 @@ export interface PulledStatement {
  * The statement's FROM items and WHERE as PostgreSQL plans them (see the file comment); undefined when
  * nothing changes, which is the common case and costs one pass over the FROM items.
  */
-export function pullUpSubqueries(from: Node[], where: Node | undefined, ctes: CteScope, schema: SchemaModel | undefined): PulledStatement | undefined {
+export function pullUpSubqueries(from: Node[], where: Node | undefined, ctes: CteScope, schema: SchemaModel | undefined, target?: string): PulledStatement | undefined {
   if (!from.some((f) => mayChange(f, ctes))) return undefined;
   const pulled = new Map<string, Pulled>();
   const items: Node[] = [];
@@ -417,7 +418,7 @@ export function pullUpSubqueries(from: Node[], where: Node | undefined, ctes: Ct
     };
   };
   const rewrite = <T>(n: T): T => mapRefs(n, anyRef, nested);
-  const ctx: ItemContext = { pulled, ctes, schema, conjuncts: splitAnd(where), level: boundAliases(from), qualified, nested, later: [], allowPull: true, nullable: false, soleItem: from.length === 1 };
+  const ctx: ItemContext = { pulled, ctes, schema, conjuncts: splitAnd(where), level: boundAliases(from, new Set(target === undefined ? [] : [target])), qualified, nested, later: [], allowPull: true, nullable: false, soleItem: from.length === 1 && target === undefined };
   let pending: (Node | undefined)[] = [];
   for (const f of from) {
     const r = rewriteItem(f, ctx);
@@ -516,7 +517,13 @@ function subselect(query: Node | undefined, alias: string, colnames: Node[] | un
     ctx.pulled.set(alias, p);
     return { item: p.table, pending: p.where ? [p.where] : [] };
   }
-  const pushed = ctx.nullable || !sub ? sub : pushDown(sub, alias, colnames, ctx);
+  // Conditions pushed into the query as written travel on into the sub-selects it keeps when it is flattened; a
+  // query whose outputs are only known once flattened (`*` over a sub-select) takes them one level down.
+  let pushed = sub;
+  if (!ctx.nullable && written && sub) {
+    const first = pushDown(written, alias, colnames, ctx);
+    pushed = first !== written ? flattened(first, sees, ctx.schema) : pushDown(sub, alias, colnames, ctx);
+  }
   const named: Node = { aliasname: alias };
   if (colnames?.length) named.colnames = colnames;
   const item = { RangeSubselect: { ...(lateral ? { lateral: true } : {}), subquery: pushed, alias: named } };
@@ -612,6 +619,8 @@ function pushDown(sub: Node, alias: string, colnames: Node[] | undefined, ctx: I
     if (c.qualifier === alias) return c.column;
     return ctx.level.has(c.qualifier) ? undefined : null;
   };
+  // An outer query's table named again inside a branch would be read as that branch's own.
+  const inside = new Set(leaves.flatMap((leaf) => [...selectBinds(leaf)]));
   const pushable = ctx.conjuncts.filter((q) => {
     if (hasSubLink(q) || volatile(q)) return false;
     let ok = true;
@@ -619,7 +628,10 @@ function pushDown(sub: Node, alias: string, colnames: Node[] | undefined, ctx: I
     walk(q, (node, type) => {
       if (type !== 'ColumnRef') return;
       const name = nameOf(node);
-      if (name === null) return;
+      if (name === null) {
+        if (inside.has(columnRef(node)!.qualifier!)) ok = false;
+        return;
+      }
       if (name === undefined || !outputs.every((o) => o!(name))) ok = false;
       mine = true;
     });

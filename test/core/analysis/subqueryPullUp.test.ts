@@ -213,4 +213,44 @@ describe('sub-selects in FROM and CTEs: pulled up, inlined, conditions pushed do
       assert.deepEqual(filters(of('orders').access), []);
     });
   });
+
+  describe('second review', () => {
+    it('pushes a condition down through two kept sub-selects', () => {
+      const { of } = analyse(`SELECT * FROM (SELECT user_id, sum(n) AS total FROM (SELECT user_id, status, count(*) AS n FROM orders GROUP BY 1, 2) a GROUP BY user_id) t WHERE t.user_id = $1`);
+      assert.deepEqual(filters(of('orders').access), ['user_id=']);
+    });
+
+    it('reads the UPDATE target’s join to a FROM sub-select as a join, not as a value pushed into it', () => {
+      const { of } = analyse(`UPDATE users u SET email = $1 FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) o WHERE o.user_id = u.user_id AND o.n > 100`);
+      assert.deepEqual(filters(of('orders').access), []);
+    });
+
+    it('does not push a condition naming an outer table into a sub-select that reads a table of that name', () => {
+      const { accesses } = analyse(
+        `SELECT * FROM orders WHERE user_id = $1 AND order_id NOT IN (SELECT order_id FROM (SELECT DISTINCT ON (user_id) user_id, order_id FROM orders ORDER BY user_id, placed_at DESC) latest WHERE latest.user_id = orders.user_id)`,
+      );
+      const [outer, inner] = accesses.filter((a) => a.access.table === 'orders');
+      assert.deepEqual(filters(outer.access), ['user_id=']);
+      // Copied inside, `orders.user_id` would name the inner orders: a test of a row against itself.
+      assert.deepEqual(
+        inner.access.predicates.map((p) => p.atom),
+        [],
+      );
+    });
+
+    it('resolves an unqualified name to a FROM sub-select of its own query before an outer query’s table', () => {
+      const { of } = analyse(`SELECT * FROM users u WHERE u.user_id IN (SELECT s.user_id FROM (SELECT o.user_id FROM orders o JOIN (SELECT refund_id, user_id AS buyer FROM refunds GROUP BY 1, 2) r ON buyer = o.user_id) s)`);
+      assert.deepEqual(
+        of('orders').access.joinKeys.map((k) => k.otherTable),
+        ['r'],
+      );
+    });
+
+    it('keeps the places of a sub-select in a pulled-up output: its findings point at its own text', () => {
+      const sql = `SELECT x.cnt FROM (SELECT user_id, (SELECT count(*) FROM orders o WHERE o.user_id = users.user_id AND o.total > $2) AS cnt FROM users) x WHERE x.user_id = $1`;
+      const { of } = analyse(sql);
+      const total = of('orders').access.predicates.find((p) => p.atom.kind === 'compare' && p.atom.column === 'total')!;
+      assert.equal(total.range?.start.character, sql.indexOf('o.total'));
+    });
+  });
 });
