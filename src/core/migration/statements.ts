@@ -7,7 +7,7 @@
  * Lock modes follow the PostgreSQL 15 documentation ("Explicit Locking", and each command's page).
  */
 import type { SchemaModel } from '../model/schema';
-import { strings, type Node } from '../sql/expr';
+import { strings, type Node, VOLATILE_FUNCTIONS } from '../sql/expr';
 import { lexSql } from '../sql/lexer';
 import { parseSqlDocument, type ParsedStatement } from '../sql/parser';
 import { findIndex } from '../schema/migrations/applyStatement';
@@ -97,9 +97,7 @@ export interface StatementInfo {
   ifNotExists: boolean;
 }
 
-/** Functions whose result changes per row: a DEFAULT calling them makes ADD COLUMN rewrite the table. */
-const VOLATILE_FUNCTIONS = new Set(['random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'nextval', 'txid_current', 'setseed', 'gen_random_bytes']);
-
+/** A volatile function a DEFAULT calls (its result changes per row: ADD COLUMN rewrites the table), if any. */
 function callsVolatile(n: unknown): string | undefined {
   if (!n || typeof n !== 'object') return undefined;
   if (Array.isArray(n)) {

@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding';
 import type { LineIndex, Range } from '../model/location';
 import { emptyAccess, type AccessKind, type QueryOrigin, type QueryShape, type TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
-import { columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
+import { AGGREGATE_FUNCTIONS, callsFunction, columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
 import { lexSql, type SqlToken } from '../sql/lexer';
 import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
 import type { SqlDocumentParser } from '../sql/parseCache';
@@ -44,10 +44,7 @@ class Scope {
   readonly leafAliases = new Map<Node, string>();
   /** Columns merged by USING or NATURAL joins: the alias an unqualified reference means (null: none; see usingJoins.ts). */
   merged?: Map<string, string | null>;
-  constructor(
-    readonly parent: Scope | undefined,
-    readonly ctes: CteScope,
-  ) {}
+  constructor(readonly parent: Scope | undefined) {}
 
   lookup(alias: string): Binding | undefined {
     return this.bindings.get(alias) ?? this.parent?.lookup(alias);
@@ -433,7 +430,7 @@ function analyzeSelectIn(sel: Node, sc: StatementContext, parent: Scope | undefi
     return;
   }
   if (sel.valuesLists) return;
-  const scope = new Scope(parent, names);
+  const scope = new Scope(parent);
   const order = { n: 0 };
   const pulled = pullUpSubqueries(sel.fromClause ?? [], sel.whereClause, names, sc.ctx.schema);
   const from: Node[] = pulled?.from ?? sel.fromClause ?? [];
@@ -465,7 +462,7 @@ function analyzeModify(stmt: Node, kind: AccessKind, sc: StatementContext, paren
 }
 
 function analyzeModifyIn(stmt: Node, kind: AccessKind, sc: StatementContext, parent: Scope | undefined, names: CteScope): void {
-  const scope = new Scope(parent, names);
+  const scope = new Scope(parent);
   const order = { n: 0 };
   const rv = stmt.relation;
   if (!rv) return;
@@ -611,16 +608,7 @@ function schemaHasColumn(schema: SchemaModel | undefined, scope: Scope, column: 
 }
 
 function hasAggregate(nodes: Node[]): boolean {
-  let found = false;
-  const AGG = new Set(['count', 'sum', 'avg', 'min', 'max', 'json_agg', 'jsonb_agg', 'array_agg', 'string_agg', 'bool_and', 'bool_or']);
-  walk(nodes, (node, type) => {
-    if (type === 'SubLink') return false;
-    if (type === 'FuncCall') {
-      const name = (node.FuncCall.funcname ?? []).map((x: Node) => x.String?.sval).pop();
-      if (AGG.has(name) && !node.FuncCall.over) found = true;
-    }
-  });
-  return found;
+  return callsFunction(nodes, (name, call) => AGGREGATE_FUNCTIONS.has(name) && !call.over);
 }
 
 function applyOrderAndLimit(scope: Scope, sc: StatementContext, c: ClauseSet, resolve: ColumnResolver, driving: Binding | undefined): void {

@@ -20,7 +20,7 @@
  * The parse tree is never changed (it may be cached): what changes is copied.
  */
 import type { SchemaModel } from '../model/schema';
-import { columnRef, exprText, type Node, walk } from '../sql/expr';
+import { AGGREGATE_FUNCTIONS, callsFunction, columnRef, exprText, type Node, VOLATILE_FUNCTIONS, walk } from '../sql/expr';
 import { tableKey } from '../sql/identifiers';
 import { splitAnd } from '../sql/predicates';
 
@@ -36,27 +36,15 @@ export interface CteDef {
 }
 export type CteScope = Map<string, CteDef>;
 
-/** Functions whose result may change from row to row (provolatile = 'v'): they keep a sub-select or CTE as is. */
-const VOLATILE = new Set(['random', 'nextval', 'setval', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v4', 'clock_timestamp', 'timeofday', 'txid_current', 'pg_sleep', 'currval', 'lastval']);
 /** Set-returning functions commonly found in target lists: a condition on their output is not pushed down. */
 const SET_RETURNING = new Set(['unnest', 'generate_series', 'jsonb_array_elements', 'json_array_elements', 'jsonb_array_elements_text', 'json_array_elements_text', 'jsonb_each', 'json_each', 'jsonb_each_text', 'json_each_text', 'jsonb_object_keys', 'json_object_keys', 'regexp_split_to_table', 'regexp_matches', 'string_to_table', 'jsonb_to_recordset', 'json_to_recordset', 'jsonb_path_query']);
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'json_agg', 'jsonb_agg', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'json_object_agg', 'jsonb_object_agg', 'bit_and', 'bit_or', 'stddev', 'variance', 'percentile_cont', 'percentile_disc', 'mode']);
-
-const funcName = (n: Node): string => (n.FuncCall?.funcname ?? []).map((x: Node) => x.String?.sval).pop() ?? '';
 
 /**
  * Whether an expression calls one of `names` (or any window function, with `windows`); into sub-selects only with
  * `deep` (contain_volatile_functions() looks into them; an aggregate there is the sub-select's own).
  */
-function calls(n: unknown, names: Set<string>, windows = false, deep = false): boolean {
-  let found = false;
-  walk(n, (node, type) => {
-    if (found || (type === 'SubLink' && !deep)) return false;
-    if (type === 'FuncCall' && (names.has(funcName(node)) || (windows && node.FuncCall.over))) found = true;
-  });
-  return found;
-}
-const volatile = (n: unknown) => calls(n, VOLATILE, false, true);
+const calls = (n: unknown, names: ReadonlySet<string>, windows = false, deep = false): boolean => callsFunction(n, (name, call) => names.has(name) || (windows && !!call.over), deep);
+const volatile = (n: unknown) => calls(n, VOLATILE_FUNCTIONS, false, true);
 
 const hasSubLink = (n: unknown): boolean => {
   let found = false;
@@ -291,7 +279,7 @@ function pullable(sub: Node | undefined, alias: string, colnames: Node[] | undef
   const rv = from.length === 1 ? from[0].RangeVar : undefined;
   if (!rv || (!rv.schemaname && ctes.has(rv.relname)) || rv.alias?.colnames?.length) return undefined;
   const targets: Node[] = s.targetList ?? [];
-  if (calls(targets, AGGREGATES, true) || volatile(targets) || calls(targets, SET_RETURNING)) return undefined;
+  if (calls(targets, AGGREGATE_FUNCTIONS, true) || volatile(targets) || calls(targets, SET_RETURNING)) return undefined;
   const inner = rv.alias?.aliasname ?? rv.relname;
   const columns = schema?.tables.get(tableKey(rv))?.columns;
   const own = (column: string) => !columns || columns.has(column);
@@ -594,7 +582,7 @@ function branchOutputs(s: Node, names: (string | undefined)[], single: boolean, 
   if (!partitions) return undefined;
   const texts = (list: Node[]) => new Set(list.map((n) => exprText(n)));
   const kept = [...(distinctOn.length ? [texts(distinctOn)] : []), ...partitions.map(texts)];
-  const safe = (e: Node) => !calls(e, AGGREGATES, true) && !volatile(e) && !calls(e, SET_RETURNING) && !hasSubLink(e) && kept.every((k) => k.has(exprText(e)));
+  const safe = (e: Node) => !calls(e, AGGREGATE_FUNCTIONS, true) && !volatile(e) && !calls(e, SET_RETURNING) && !hasSubLink(e) && kept.every((k) => k.has(exprText(e)));
   return (column) => {
     const e = byName.get(column) ?? (star && (!star.columns || star.columns.has(column)) ? columnNode(star.qualifier, column, -1) : undefined);
     return e && safe(e) ? e : undefined;

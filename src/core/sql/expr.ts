@@ -86,6 +86,27 @@ export function walk(n: unknown, fn: (node: Node, type: string) => boolean | voi
   }
 }
 
+/** Aggregate functions: a call of one without OVER aggregates the rows of its query. */
+export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'min', 'max', 'json_agg', 'jsonb_agg', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'json_object_agg', 'jsonb_object_agg', 'bit_and', 'bit_or', 'stddev', 'variance', 'percentile_cont', 'percentile_disc', 'mode']);
+
+/** Functions whose result may change from call to call (provolatile = 'v'), among those queries and defaults commonly call. */
+export const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set(['random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'nextval', 'setval', 'currval', 'lastval', 'txid_current', 'setseed', 'gen_random_bytes', 'pg_sleep']);
+
+/** A function call's name without its schema. */
+export function funcCallName(n: Node): string {
+  return (n.FuncCall?.funcname ?? []).map((x: Node) => x.String?.sval).pop() ?? '';
+}
+
+/** Whether a function call below `n` passes `test`; into sub-selects only with `intoSubSelects`. */
+export function callsFunction(n: unknown, test: (name: string, call: Node) => boolean, intoSubSelects = false): boolean {
+  let found = false;
+  walk(n, (node, type) => {
+    if (found || (type === 'SubLink' && !intoSubSelects)) return false;
+    if (type === 'FuncCall' && test(funcCallName(node), node.FuncCall)) found = true;
+  });
+  return found;
+}
+
 /** Column references below a node, not descending into sub-selects. */
 export function columnRefsIn(n: unknown): ColumnRefInfo[] {
   const out: ColumnRefInfo[] = [];
