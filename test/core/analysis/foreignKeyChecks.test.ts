@@ -179,6 +179,9 @@ describe('foreign-key searches of a DELETE', () => {
     const lines = findings.find((f) => /order_lines/.test(f.fix!.sql!))!;
     assert.match(lines.message, /each row deleted from "orders" makes PostgreSQL search "order_lines"/);
     assert.deepEqual(lines.related.map((r) => r.message), ['Deletes ~1 row from "users"; ON DELETE CASCADE deletes from "orders"']);
+    // Many users deleted: each of their orders makes a search, so the users are a lower bound.
+    const [many] = keyFindings(schemaFrom(ddl), 'DELETE FROM users WHERE id > $1', options({ users: 100_000, orders: 1_000_000, order_lines: 5_000_000, employees: 50_000 })).filter((f) => /order_lines/.test(f.fix!.sql!));
+    assert.match(many.message, /The largest deletes ~[\d.,k]+ rows: at least ~[\d.,k]+ searches/);
   });
 
   it('only for a DELETE: a read, an update or an insert of the referenced table searches nothing', () => {
