@@ -885,6 +885,12 @@ export const CASES: ParityCase[] = [
     sql: `WITH enrollments AS (SELECT * FROM enrollments WHERE status = 'ACTIVE') SELECT * FROM enrollments WHERE "userId" = $1`,
   },
   {
+    id: 'subquery-join-star',
+    category: 'subquery',
+    note: 'a sub-select joining two tables, `e.*` and a course column: userId = $1 reaches enrollments through `e.*`, each course by its key',
+    sql: `SELECT * FROM (SELECT e.*, c.title FROM enrollments e JOIN courses c ON c.id = e."courseId") x WHERE x."userId" = $1`,
+  },
+  {
     id: 'union-all-branches',
     category: 'subquery',
     note: 'a UNION ALL of two filtered reads: each branch through its own index',

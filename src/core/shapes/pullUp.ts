@@ -554,29 +554,33 @@ function partitionLists(s: Node): Node[][] | undefined {
  * What the output columns of a sub-select's branch read, by name (`names`, from the first branch) and position,
  * with whether a condition may be pushed onto each (check_output_expressions(): not an aggregate, window function,
  * volatile or set-returning output, and under DISTINCT ON or window functions only a DISTINCT ON expression or
- * one in every PARTITION BY). `*` stands for the columns of a single table by their own names, so it only passes
- * a sub-select of one branch.
+ * one in every PARTITION BY). `*` stands for the columns of the FROM items' tables by their own names, so it only
+ * passes a sub-select of one branch.
  */
-function branchOutputs(s: Node, names: (string | undefined)[], single: boolean, schema: SchemaModel | undefined): ((column: string) => Node | undefined) | undefined {
+function branchOutputs(s: Node, names: (string | undefined)[], single: boolean, renamed: boolean, schema: SchemaModel | undefined): ((column: string) => Node | undefined) | undefined {
   const byName = new Map<string, Node>();
-  let star: { qualifier: string; columns?: ReadonlyMap<string, unknown> } | undefined;
+  const stars: StarSource[] = [];
   const targets: Node[] = s.targetList ?? [];
   for (let i = 0; i < targets.length; i++) {
     const val = targets[i].ResTarget?.val;
     if (!val) return undefined;
     const ref = columnRef(val);
     if (ref?.star) {
-      const from: Node[] = s.fromClause ?? [];
-      const rv = from.length === 1 ? from[0].RangeVar : undefined;
-      if (!single || !rv || rv.alias?.colnames?.length) return undefined;
-      const qualifier = rv.alias?.aliasname ?? rv.relname;
-      if (ref.qualifier !== undefined && ref.qualifier !== qualifier) return undefined;
-      star = { qualifier, columns: schema?.tables.get(tableKey(rv))?.columns };
+      // Positions after a `*` are not known: only a lone SELECT, not renamed by position, is read by name.
+      const more = single && !renamed ? starSources(s.fromClause ?? [], ref.qualifier, schema) : undefined;
+      if (!more) return undefined;
+      stars.push(...more);
       continue;
     }
     const name = names[i];
     if (name !== undefined && !byName.has(name)) byName.set(name, val);
   }
+  const fromStar = (column: string): Node | undefined => {
+    const owners = stars.filter((t) => !t.columns || t.columns.has(column));
+    // A name two tables share is ambiguous outside; a table of unknown columns is taken only when it is the only one.
+    if (owners.length !== 1 || (!owners[0].columns && stars.length > 1)) return undefined;
+    return columnNode(owners[0].qualifier, column, -1);
+  };
   const distinctOn: Node[] = Array.isArray(s.distinctClause) ? s.distinctClause.filter((d: Node) => d && Object.keys(d).length > 0) : [];
   const partitions = partitionLists(s);
   if (!partitions) return undefined;
@@ -584,9 +588,31 @@ function branchOutputs(s: Node, names: (string | undefined)[], single: boolean, 
   const kept = [...(distinctOn.length ? [texts(distinctOn)] : []), ...partitions.map(texts)];
   const safe = (e: Node) => !calls(e, AGGREGATE_FUNCTIONS, true) && !volatile(e) && !calls(e, SET_RETURNING) && !hasSubLink(e) && kept.every((k) => k.has(exprText(e)));
   return (column) => {
-    const e = byName.get(column) ?? (star && (!star.columns || star.columns.has(column)) ? columnNode(star.qualifier, column, -1) : undefined);
+    const e = byName.get(column) ?? fromStar(column);
     return e && safe(e) ? e : undefined;
   };
+}
+
+/** A table whose columns a `*` stands for: read as `qualifier.column`; its columns when the schema knows them. */
+interface StarSource {
+  qualifier: string;
+  columns?: ReadonlyMap<string, unknown>;
+}
+
+/** The tables `*` (or `qualifier.*`) of a SELECT with these FROM items stands for; undefined when one is not a plain table. */
+function starSources(from: Node[], qualifier: string | undefined, schema: SchemaModel | undefined): StarSource[] | undefined {
+  const out: StarSource[] = [];
+  const visit = (f: Node | undefined): boolean => {
+    if (!f) return true;
+    // USING and NATURAL merge columns; a sub-select's or a function's columns are not known here.
+    if (f.JoinExpr) return !f.JoinExpr.usingClause && !f.JoinExpr.isNatural && visit(f.JoinExpr.larg) && visit(f.JoinExpr.rarg);
+    const rv = f.RangeVar;
+    if (!rv || rv.alias?.colnames?.length) return qualifier !== undefined && !boundAliases([f]).has(qualifier);
+    const alias = rv.alias?.aliasname ?? rv.relname;
+    if (qualifier === undefined || alias === qualifier) out.push({ qualifier: alias, columns: schema?.tables.get(tableKey(rv))?.columns });
+    return true;
+  };
+  return from.every(visit) && out.length > 0 ? out : undefined;
 }
 
 /** `sub` with the outer WHERE's conditions on its output columns added to each branch's WHERE. */
@@ -597,7 +623,7 @@ function pushDown(sub: Node, alias: string, colnames: Node[] | undefined, ctx: I
   const single = leaves.length === 1;
   // Output names come from the first branch (or the alias's column names); a later branch's outputs are matched by position.
   const names: (string | undefined)[] = (leaves[0].targetList ?? []).map((t: Node, i: number) => colnames?.[i]?.String?.sval ?? t.ResTarget?.name ?? columnRef(t.ResTarget?.val)?.column);
-  const outputs = leaves.map((leaf) => branchOutputs(leaf, names, single, ctx.schema));
+  const outputs = leaves.map((leaf) => branchOutputs(leaf, names, single, !!colnames?.length, ctx.schema));
   if (outputs.some((o) => !o)) return sub;
   /** The sub-select's output a reference names; null for an outer query's column (a parameter to it); undefined for anything else. */
   const nameOf = (ref: Node): string | null | undefined => {

@@ -253,4 +253,18 @@ describe('sub-selects in FROM and CTEs: pulled up, inlined, conditions pushed do
       assert.equal(total.range?.start.character, sql.indexOf('o.total'));
     });
   });
+
+  it('pushes a condition into a sub-select of two tables through its `*` outputs, not onto a name both tables have', () => {
+    const { of } = analyse(`SELECT * FROM (SELECT o.*, u.email FROM orders o JOIN users u ON u.user_id = o.user_id) x WHERE x.status = $1 AND x.email = $2`);
+    assert.deepEqual(filters(of('orders').access), ['status=']);
+    assert.deepEqual(filters(of('users').access), ['email=']);
+    const both = analyse(`SELECT * FROM (SELECT * FROM orders o JOIN users u ON u.user_id = o.user_id) x WHERE x.placed_at > $1`);
+    assert.deepEqual(filters(both.of('orders').access), ['placed_at>']);
+    // `o.*` alone stands for orders' user_id; under `*` of both tables the name is ambiguous, and nothing is pushed.
+    const one = analyse(`SELECT * FROM (SELECT o.*, u.user_id AS uid FROM orders o JOIN users u ON u.user_id = o.user_id) x WHERE x.user_id = $1`);
+    assert.deepEqual(filters(one.of('orders').access), ['user_id=']);
+    const shared = analyse(`SELECT * FROM (SELECT * FROM orders o JOIN users u ON u.user_id = o.user_id) x WHERE x.user_id = $1`);
+    assert.deepEqual(filters(shared.of('orders').access), []);
+    assert.deepEqual(filters(shared.of('users').access), []);
+  });
 });
