@@ -46,14 +46,16 @@ const SET_RETURNING = new Set(['unnest', 'generate_series', 'jsonb_array_element
 const calls = (n: unknown, names: ReadonlySet<string>, windows = false, deep = false): boolean => callsFunction(n, (name, call) => names.has(name) || (windows && !!call.over), deep);
 const volatile = (n: unknown) => calls(n, VOLATILE_FUNCTIONS, false, true);
 
-const hasSubLink = (n: unknown): boolean => {
+/** Whether a node of that type is below `n`. */
+function holds(n: unknown, nodeType: string): boolean {
   let found = false;
   walk(n, (_node, type) => {
-    if (type === 'SubLink') found = true;
+    if (type === nodeType) found = true;
     return !found;
   });
   return found;
-};
+}
+const hasSubLink = (n: unknown) => holds(n, 'SubLink');
 
 const columnNode = (qualifier: string, column: string, location: number): Node => ({
   ColumnRef: { fields: [{ String: { sval: qualifier } }, { String: { sval: column } }], location },
@@ -209,14 +211,7 @@ export function declareCtes(stmt: Node, outer: CteScope, analyze: (query: Node, 
 }
 
 /** Whether a query holds a data-modifying CTE (which keeps it from being inlined). */
-function modifies(query: Node): boolean {
-  let found = false;
-  walk(query, (_node, type) => {
-    if (type === 'InsertStmt' || type === 'UpdateStmt' || type === 'DeleteStmt' || type === 'MergeStmt') found = true;
-    return !found;
-  });
-  return found;
-}
+const modifies = (query: Node) => ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].some((t) => holds(query, t));
 
 /** Whether every table name `query` reads means the same in both scopes (the CTE it names, or no CTE). */
 function sameNames(query: Node, a: CteScope, b: CteScope): boolean {
@@ -316,21 +311,12 @@ function pullable(sub: Node | undefined, alias: string, colnames: Node[] | undef
     }
     // On the nullable side of an outer join PostgreSQL makes an output that reads no column NULL for a row with
     // no match (a PlaceHolderVar); written in place of the reference, it would not be.
-    if (nullable && !readsColumn(rt.val)) return undefined;
+    if (nullable && !holds(rt.val, 'ColumnRef')) return undefined;
     const name: string | undefined = colnames?.[i]?.String?.sval ?? rt.name ?? ref?.column;
     if (name && !outputs.has(name)) outputs.set(name, requalify(rt.val));
   }
   const table = { RangeVar: { ...rv, alias: { aliasname: alias } } };
   return { alias, table, where: s.whereClause ? requalify(s.whereClause) : undefined, outputs, star, columns };
-}
-
-function readsColumn(n: unknown): boolean {
-  let found = false;
-  walk(n, (_node, type) => {
-    if (type === 'ColumnRef') found = true;
-    return !found;
-  });
-  return found;
 }
 
 /** What a reference to a pulled-up sub-select's output column reads, placed where the reference is. */
