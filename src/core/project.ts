@@ -123,8 +123,8 @@ export class Project {
   private migrationParses = new Map<FileEntry, ParsedStatement[]>();
   /** The texts rules may read (`RuleContext.files`), for these entries. */
   private texts?: { entries: FileEntry[]; files: WorkspaceText[] };
-  /** Every file's verdicts and the indexes they can use, for these file analyses. */
-  private workload?: { analyses: FileAnalysis[]; verdicts: ShapeVerdict[]; used: Set<IndexDef>; searches: ShapeVerdict[]; unmapped?: { finding?: Finding; leftOut: Finding[] } };
+  /** Every file's verdicts and the indexes they can use, for these file analyses (see workloadOf). */
+  private workload?: Workload;
   /** Report order of file names and rule ids (see orderFindings). */
   private fileRanks = new Map<string, number>();
   private ruleRanks = new Map<string, number>();
@@ -378,21 +378,17 @@ export class Project {
     const perVerdict = rules.filter((r) => r.scope === 'verdict');
     const levels = this.levelsKey();
     const analyses = entries.map((e) => this.fileAnalysis(e, base, perVerdict, levels));
-    // All verdicts and the indexes they use: gathered again only when a file's analysis changed.
-    let workload = this.workload;
-    if (!workload || workload.analyses.length !== analyses.length || workload.analyses.some((a, i) => a !== analyses[i])) {
-      const verdicts: ShapeVerdict[] = [];
-      const used = new Set<IndexDef>();
-      const searches: ShapeVerdict[] = [];
-      for (const a of analyses) {
-        for (const v of a.verdicts) verdicts.push(v);
-        for (const i of a.used) used.add(i);
-        for (const v of a.searches) searches.push(v);
-      }
-      workload = this.workload = { analyses, verdicts, used, searches };
-    }
-    const verdicts = workload.verdicts;
-    const ctx: RuleContext = { ...base, verdicts, usedIndexes: workload.used, foreignKeySearches: workload.searches };
+    const workload = (this.workload = workloadOf(analyses, this.workload));
+    const ctx: RuleContext = {
+      ...base,
+      // Most rules that run on every analysis read the used indexes and the foreign-key searches only.
+      get verdicts() {
+        return allVerdicts(workload);
+      },
+      queryCount: workload.count,
+      usedIndexes: workload.used,
+      foreignKeySearches: workload.searches,
+    };
 
     // In the order the findings were always gathered: schema problems, file problems, migration lint, rules.
     const findings: Finding[] = [];
@@ -437,13 +433,17 @@ export class Project {
         keep(list);
       } else keep(rule.run(ctx));
     }
+    let copy: ShapeVerdict[] | undefined;
     return {
       findings: this.orderFindings(findings, runs),
-      verdicts: [...verdicts],
+      // Flattened when first read: an edit's analysis is read for its findings, most of the time.
+      get verdicts() {
+        return (copy ??= [...allVerdicts(workload)]);
+      },
       schema: this.schema,
       stats: {
         files: this.files.size,
-        queries: verdicts.length,
+        queries: workload.count,
         tables: this.schema.tables.size,
         indexes: [...this.schema.tables.values()].reduce((n, t) => n + t.indexes.length, 0),
         skipped: this.skipped,
@@ -699,6 +699,74 @@ export class Project {
     }
     return out;
   }
+}
+
+/** Every file's verdicts and what the rules that run on every analysis read of them. */
+interface Workload {
+  analyses: FileAnalysis[];
+  /** How many verdicts the analyses hold. */
+  count: number;
+  /** The indexes some verdict can use, and how many of the analyses list each. */
+  used: Set<IndexDef>;
+  usedBy: Map<IndexDef, number>;
+  searches: ShapeVerdict[];
+  /** The analyses' verdicts in file order, once read (see allVerdicts). */
+  verdicts?: ShapeVerdict[];
+  unmapped?: { finding?: Finding; leftOut: Finding[] };
+}
+
+/**
+ * The workload of these file analyses. After an edit only the analyses that changed are looked at: what
+ * they used is taken off and what they use now added, so a keystroke costs the edited file, not the
+ * workspace's ~20,000 verdicts. The previous workload is never changed (a result may hold its sets).
+ */
+function workloadOf(analyses: FileAnalysis[], prev: Workload | undefined): Workload {
+  if (prev && prev.analyses.length === analyses.length && analyses.every((a, i) => a.file === prev.analyses[i].file)) {
+    const changed: number[] = [];
+    for (let i = 0; i < analyses.length; i++) if (analyses[i] !== prev.analyses[i]) changed.push(i);
+    if (changed.length === 0) return prev;
+    if (changed.length <= analyses.length / 4) {
+      const usedBy = new Map(prev.usedBy);
+      let count = prev.count;
+      let searchesChanged = false;
+      for (const i of changed) {
+        const was = prev.analyses[i];
+        const now = analyses[i];
+        count += now.verdicts.length - was.verdicts.length;
+        for (const x of was.used) {
+          const n = usedBy.get(x)! - 1;
+          if (n === 0) usedBy.delete(x);
+          else usedBy.set(x, n);
+        }
+        for (const x of now.used) usedBy.set(x, (usedBy.get(x) ?? 0) + 1);
+        searchesChanged ||= was.searches.length > 0 || now.searches.length > 0;
+      }
+      const searches = searchesChanged ? searchesOf(analyses) : prev.searches;
+      return { analyses, count, used: new Set(usedBy.keys()), usedBy, searches };
+    }
+  }
+  const usedBy = new Map<IndexDef, number>();
+  let count = 0;
+  for (const a of analyses) {
+    count += a.verdicts.length;
+    for (const x of a.used) usedBy.set(x, (usedBy.get(x) ?? 0) + 1);
+  }
+  return { analyses, count, used: new Set(usedBy.keys()), usedBy, searches: searchesOf(analyses) };
+}
+
+function searchesOf(analyses: FileAnalysis[]): ShapeVerdict[] {
+  const out: ShapeVerdict[] = [];
+  for (const a of analyses) if (a.searches.length) for (const v of a.searches) out.push(v);
+  return out;
+}
+
+function allVerdicts(w: Workload): ShapeVerdict[] {
+  if (!w.verdicts) {
+    const out: ShapeVerdict[] = [];
+    for (const a of w.analyses) for (const v of a.verdicts) out.push(v);
+    w.verdicts = out;
+  }
+  return w.verdicts;
 }
 
 /** A stretch of the gathered findings that is one of a file's kept lists. */

@@ -90,4 +90,17 @@ describe('Project: incremental analysis', function () {
     assert.ok(onTransactions(r2) < onTransactions(r1), `${onTransactions(r2)} missing-index findings on transactions, ${onTransactions(r1)} before`);
     assert.equal(drift(r2), drift(r0));
   });
+
+  it('an edit that drops the only queries using an index reports it unused, and undoing it takes that back', async () => {
+    const unused = (r: AnalysisResult) => r.findings.filter((f) => f.rule === 'unused-by-workload').map((f) => f.index);
+    const r0 = project.analyze();
+    const file = 'src/services/media.ts';
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const emptied = await edit(file, () => '');
+    assert.ok(unused(emptied).length > unused(r0).length, `unused-by-workload: ${JSON.stringify(unused(emptied))}, before ${JSON.stringify(unused(r0))}`);
+    assert.ok(emptied.stats.queries < r0.stats.queries);
+    const restored = await edit(file, () => text);
+    assert.deepEqual(unused(restored), unused(r0));
+    assert.equal(restored.stats.queries, r0.stats.queries);
+  });
 });

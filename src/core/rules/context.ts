@@ -41,6 +41,8 @@ export interface RuleContext {
    * `verdicts`), when the caller keeps it up to date more cheaply.
    */
   usedIndexes?: ReadonlySet<IndexDef>;
+  /** `verdicts.length`, when the caller builds `verdicts` only if a rule reads it. */
+  queryCount?: number;
   /** Of `verdicts`, those that search tables through foreign keys (DELETEs), when the caller keeps them up to date more cheaply. */
   foreignKeySearches?: readonly ShapeVerdict[];
 }

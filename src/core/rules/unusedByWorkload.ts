@@ -38,7 +38,7 @@ export const unusedByWorkload: Rule = {
   description:
     'None of the queries found in the workspace (SQL files, embedded SQL, Prisma Client calls) filters, joins or sorts in a way this index serves. It may serve queries outside the workspace (other services, ad-hoc SQL), so check the live usage statistics (pg_stat_user_indexes.idx_scan) before dropping it. Unique, primary-key and foreign-key indexes are not reported: they enforce rules or speed up cascades. Neither is the index on the foreign key of a relation field that schema.prisma\'s errors left out (the queries through it are not analysed).',
   run(ctx: RuleContext): Finding[] {
-    if (ctx.verdicts.length === 0) return [];
+    if ((ctx.queryCount ?? ctx.verdicts.length) === 0) return [];
     const used = indexesUsedByWorkload(ctx);
     const out: Finding[] = [];
     for (const table of ctx.schema.tables.values()) {
