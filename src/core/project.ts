@@ -82,6 +82,8 @@ interface FileAnalysis {
   /** How many findings the kept (filtered) lists hold, and those findings in report order once asked for. */
   keptCount: number;
   sorted?: Finding[];
+  /** Whether every finding of this file's is in its kept lists (none is about another file). */
+  whole: boolean;
 }
 
 export interface AnalysisResult {
@@ -391,8 +393,8 @@ export class Project {
     };
 
     // In the order the findings were always gathered: schema problems, file problems, migration lint, rules.
+    // A file's kept lists are not copied here, only noted where they come in that order (see orderFindings).
     const findings: Finding[] = [];
-    /** Where a file's kept lists went in `findings` (see orderFindings). */
     const runs: Run[] = [];
     const keep = (list: Finding[]) => {
       for (const f of list) {
@@ -401,8 +403,7 @@ export class Project {
       }
     };
     const add = (list: Finding[], owner: FileAnalysis) => {
-      if (list.length) runs.push({ from: findings.length, to: findings.length + list.length, owner });
-      for (const f of list) findings.push(f);
+      if (list.length) runs.push({ at: findings.length, list, owner });
     };
     keep(this.schemaProblems);
     // Gathered again only when a file's analysis changed (the schema changes them all).
@@ -435,7 +436,7 @@ export class Project {
     }
     let copy: ShapeVerdict[] | undefined;
     return {
-      findings: this.orderFindings(findings, runs),
+      findings: this.orderFindings(findings, runs, analyses),
       // Flattened when first read: an edit's analysis is read for its findings, most of the time.
       get verdicts() {
         return (copy ??= [...allVerdicts(workload)]);
@@ -633,7 +634,8 @@ export class Project {
     const problems = filtered(e.problems);
     let keptCount = problems?.length ?? 0;
     for (const r of byRule.values()) keptCount += r.filtered?.length ?? 0;
-    e.analysis = { file: e.file, generation: this.generation, levels, verdicts, problems, rules: byRule, used: [...used], searches, keptCount };
+    const whole = problems !== undefined && [...byRule.values()].every((r) => r.filtered !== undefined);
+    e.analysis = { file: e.file, generation: this.generation, levels, verdicts, problems, rules: byRule, used: [...used], searches, keptCount, whole };
     return e.analysis;
   }
 
@@ -646,57 +648,92 @@ export class Project {
   }
 
   /**
-   * `findings` sorted like `findings.sort(compareFindings)` (a stable sort): by file, line, character
-   * and rule, ties in gathering order. File names and rule ids are ranked once by the collation
-   * localeCompare uses. A file whose findings are exactly its kept lists (`runs`: a query file) gets
-   * them in the order sorted once and kept; the findings of other files are sorted afresh.
+   * The gathered findings sorted like `all.sort(compareFindings)` (a stable sort: by file, line, character
+   * and rule, ties in gathering order), where `all` is `findings` with each run's list put in before the
+   * finding at its `at`. File names and rule ids are ranked once by the collation localeCompare uses. A file
+   * whose findings are exactly its kept lists (a query file) gets them in the order sorted once and kept,
+   * without a look at each of them: after an edit, only the edited file's are sorted again.
    */
-  private orderFindings(findings: Finding[], runs: Run[]): Finding[] {
+  private orderFindings(findings: Finding[], runs: Run[], analyses: FileAnalysis[]): Finding[] {
     let files = this.fileRanks;
     let rules = this.ruleRanks;
-    for (const f of findings) {
-      if (!files.has(f.file)) files = this.fileRanks = collationRanks([...files.keys(), ...findings.map((x) => x.file)]);
-      if (!rules.has(f.rule)) rules = this.ruleRanks = collationRanks([...rules.keys(), ...findings.map((x) => x.rule)]);
-    }
-    const byPosition = (a: { f: Finding; i: number }, b: { f: Finding; i: number }) =>
-      a.f.range.start.line - b.f.range.start.line || a.f.range.start.character - b.f.range.start.character || rules.get(a.f.rule)! - rules.get(b.f.rule)! || a.i - b.i;
-    // Group by file rank (files whose names compare equal share a group, as they would in the sort).
-    // Ranks are 0, 1, 2…: groups indexed by rank come out in order.
-    const groupRuns: (Run[] | undefined)[] = [];
-    const groupSingles: (number[] | undefined)[] = [];
-    const single = (i: number) => {
-      const rank = files.get(findings[i].file)!;
-      (groupSingles[rank] ??= []).push(i);
+    const rank = (names: Map<string, number>, name: string, more: () => string[]): Map<string, number> => (names.has(name) ? names : collationRanks([...names.keys(), ...more()]));
+    const allFiles = () => [...findings.map((x) => x.file), ...analyses.map((a) => a.file)];
+    for (const f of findings) files = rank(files, f.file, allFiles);
+    for (const a of analyses) files = rank(files, a.file, allFiles);
+    this.fileRanks = files;
+    /** Sorts findings of one file group; the rules of a kept list are ranked here, when it is first sorted. */
+    const sortByPosition = (members: { f: Finding; i: number }[]) => {
+      for (const m of members) rules = rank(rules, m.f.rule, () => members.map((x) => x.f.rule));
+      const r = rules;
+      return members.sort((a, b) => a.f.range.start.line - b.f.range.start.line || a.f.range.start.character - b.f.range.start.character || r.get(a.f.rule)! - r.get(b.f.rule)! || a.i - b.i);
     };
-    let next = 0;
-    for (const r of runs) {
-      for (; next < r.from; next++) single(next);
-      (groupRuns[files.get(r.owner.file)!] ??= []).push(r);
-      next = r.to;
+    // Group by file rank (files whose names compare equal share a group, as they would in the sort).
+    // Ranks are 0, 1, 2…: groups indexed by rank come out in order. A group of one file whose findings are
+    // all its kept lists takes them as sorted once; any other group with kept lists is sorted from its runs.
+    const groupOwner: (FileAnalysis | undefined)[] = [];
+    const mixed: boolean[] = [];
+    for (const a of analyses) {
+      if (a.keptCount === 0) continue;
+      const g = files.get(a.file)!;
+      if (groupOwner[g] || !a.whole) mixed[g] = true;
+      groupOwner[g] = a;
     }
-    for (; next < findings.length; next++) single(next);
+    const groupSingles: (number[] | undefined)[] = [];
+    findings.forEach((f, i) => {
+      const g = files.get(f.file)!;
+      (groupSingles[g] ??= []).push(i);
+      if (groupOwner[g]) mixed[g] = true;
+    });
+    let groupRuns: number[][] | undefined;
+    const runsOf = (g: number): number[] => {
+      if (!groupRuns) {
+        groupRuns = [];
+        runs.forEach((r, k) => (groupRuns![files.get(r.owner.file)!] ??= []).push(k));
+      }
+      return groupRuns[g] ?? [];
+    };
+    // Where each run's first finding and each loose finding come in the gathering order, for a group that
+    // mixes them: a run's list comes before the loose finding at its `at`.
+    let before: number[] | undefined;
+    const listed = () => {
+      if (!before) {
+        before = [0];
+        for (const r of runs) before.push(before[before.length - 1] + r.list.length);
+      }
+      return before;
+    };
+    const runStart = (k: number) => runs[k].at + listed()[k];
+    const looseAt = (i: number) => {
+      let lo = 0;
+      let hi = runs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (runs[mid].at <= i) lo = mid + 1;
+        else hi = mid;
+      }
+      return i + listed()[lo];
+    };
     const out: Finding[] = [];
-    const ranks = Math.max(groupRuns.length, groupSingles.length);
-    for (let rank = 0; rank < ranks; rank++) {
-      const g = { runs: groupRuns[rank] ?? [], singles: groupSingles[rank] ?? [] };
-      if (g.runs.length === 0 && g.singles.length === 0) continue;
-      const owner = g.runs[0]?.owner;
-      const kept = g.singles.length === 0 && g.runs.every((r) => r.owner === owner) && g.runs.reduce((n, r) => n + r.to - r.from, 0) === owner?.keptCount;
-      if (kept && owner) {
-        owner.sorted ??= g.runs
-          .flatMap((r) => findings.slice(r.from, r.to))
-          .map((f, i) => ({ f, i }))
-          .sort(byPosition)
-          .map((x) => x.f);
+    const ranks = Math.max(groupOwner.length, groupSingles.length);
+    for (let g = 0; g < ranks; g++) {
+      const owner = groupOwner[g];
+      if (owner && !mixed[g]) {
+        // Its lists in gathering order: its problems, then each rule's (the rules map is in rule order).
+        owner.sorted ??= sortByPosition([owner.problems!, ...[...owner.rules.values()].map((r) => r.filtered!)].flat().map((f, i) => ({ f, i }))).map((x) => x.f);
         for (const f of owner.sorted) out.push(f);
         continue;
       }
+      const singles = groupSingles[g] ?? [];
+      const ks = owner ? runsOf(g) : [];
+      if (ks.length === 0 && singles.length === 0) continue;
       const members: { f: Finding; i: number }[] = [];
-      for (const r of g.runs) for (let i = r.from; i < r.to; i++) members.push({ f: findings[i], i });
-      for (const i of g.singles) members.push({ f: findings[i], i });
-      members.sort(byPosition);
-      for (const m of members) out.push(m.f);
+      for (const k of ks) runs[k].list.forEach((f, j) => members.push({ f, i: runStart(k) + j }));
+      // Loose findings alone keep their order among themselves: their own indexes do.
+      for (const i of singles) members.push({ f: findings[i], i: ks.length ? looseAt(i) : i });
+      for (const m of sortByPosition(members)) out.push(m.f);
     }
+    this.ruleRanks = rules;
     return out;
   }
 }
@@ -769,10 +806,10 @@ function allVerdicts(w: Workload): ShapeVerdict[] {
   return w.verdicts;
 }
 
-/** A stretch of the gathered findings that is one of a file's kept lists. */
+/** One of a file's kept lists, gathered before the loose finding at index `at`. */
 interface Run {
-  from: number;
-  to: number;
+  at: number;
+  list: Finding[];
   owner: FileAnalysis;
 }
 

@@ -8,6 +8,7 @@ import type { ShapeVerdict } from '../analysis/verdicts';
 import { accessKey } from '../analysis/verdicts';
 import { foreignKeyChecks } from '../analysis/foreignKeyChecks';
 import type { AccessVerdict } from '../matcher/types';
+import type { MatcherOptions } from '../matcher/options';
 import type { TableAccess } from '../model/query';
 import type { Finding, RelatedLocation } from '../model/finding';
 import type { SourceLocation } from '../model/location';
@@ -20,6 +21,33 @@ interface KeySearch {
   verdict: AccessVerdict;
   /** The statements that make the search. */
   sites: ShapeVerdict[];
+}
+
+/** A statement's searches through foreign keys, with the id of each key (see searchesOf). */
+const searchesMade = new WeakMap<ShapeVerdict, { id: string; verdict: AccessVerdict }[]>();
+
+function searchesOf(sv: ShapeVerdict): { id: string; verdict: AccessVerdict }[] {
+  let list = searchesMade.get(sv);
+  if (!list) {
+    list = [];
+    for (const v of sv.accesses) {
+      const fk = v.access.foreignKeyCheck;
+      if (!fk) continue;
+      list.push({ id: `${v.access.table}\u0000${fk.references}\u0000${fk.constraint ?? v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : '')).join(',')}`, verdict: v });
+    }
+    searchesMade.set(sv, list);
+  }
+  return list;
+}
+
+/**
+ * Each key's finding, for the schema and options it was made with and the statements (in gathering order)
+ * it was made from: the rule runs on every analysis, and an edit leaves most keys' statements as they were.
+ */
+const findingsMade = new WeakMap<SchemaModel, { options: MatcherOptions; byKey: Map<string, { sites: ShapeVerdict[]; finding?: Finding }> }>();
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The key a search goes through: by constraint name, else by columns. */
@@ -63,59 +91,71 @@ export const unindexedForeignKey: Rule = {
   run(ctx: RuleContext): Finding[] {
     const byKey = new Map<string, KeySearch>();
     for (const sv of ctx.foreignKeySearches ?? ctx.verdicts) {
-      for (const v of sv.accesses) {
-        const fk = v.access.foreignKeyCheck;
-        if (!fk) continue;
-        const id = `${v.access.table}\u0000${fk.references}\u0000${fk.constraint ?? v.access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : '')).join(',')}`;
+      for (const { id, verdict: v } of searchesOf(sv)) {
         let k = byKey.get(id);
         if (!k) byKey.set(id, (k = { verdict: v, sites: [] }));
         k.sites.push(sv);
       }
     }
+    let made = findingsMade.get(ctx.schema);
+    if (!made || made.options !== ctx.options) findingsMade.set(ctx.schema, (made = { options: ctx.options, byKey: new Map() }));
     const out: Finding[] = [];
-    for (const { verdict: v, sites } of byKey.values()) {
-      const m = assessMissingIndex(v, ctx);
-      if (!m) continue;
-      const fk = v.access.foreignKeyCheck!;
-      sites.sort((a, b) => before(a.shape.location, b.shape.location));
-      // Worked out only for the keys reported: most keys a workspace deletes through are indexed.
-      let searches = 0;
-      let throughCascade = false;
-      const related: RelatedLocation[] = sites.map((sv) => {
-        const deleted = deletedFirst(sv, v.access, ctx.schema);
-        const rows = deletedRows(sv, deleted ?? fk.references);
-        // A search per row deleted from the key's table: through a cascade, at least one per row of the statement's own.
-        if (rows !== undefined && rows > searches) [searches, throughCascade] = [rows, !!deleted && deleted !== fk.references];
-        const how = rows === undefined ? '' : ` ~${fmt(rows)} row${rows === 1 ? '' : 's'}`;
-        return {
-          ...sv.shape.location,
-          message: deleted && deleted !== fk.references ? `Deletes${how} from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes${how} from "${fk.references}"`,
-        };
-      });
-      const perSearch = v.best?.rowsRead ?? v.rows;
-      const many = searches >= 2 ? ` The largest deletes ~${fmt(searches)} rows: ${throughCascade ? 'at least ' : ''}~${fmt(searches)} searches, each reading ~${fmt(perSearch)} rows.` : '';
-      // A small table searched once per row of a large DELETE reads as many rows as a large one searched once.
-      const severity = m.severity === 'info' && searches >= 2 && searches * (m.rowsNow - m.rowsWith) >= ctx.options.rowsThreshold ? 'warning' : m.severity;
-      const declared = keyOf(ctx.schema, v)?.location;
-      const at = declared ?? sites[0].shape.location;
-      const others = sites.length - 1;
-      const count = declared
-        ? `${sites.length === 1 ? 'One DELETE in the workspace makes' : `${sites.length} DELETE statements in the workspace make`} this search`
-        : `This DELETE${others ? ` and ${others} other${others === 1 ? '' : 's'} in the workspace make` : ' makes'} this search`;
-      const assumed = v.rowsAssumed ? ` (assuming ~${fmt(v.rows)} rows; set row estimates in pg-index-review.json)` : '';
-      out.push({
-        rule: 'unindexed-foreign-key',
-        severity,
-        message: `Unindexed foreign key: ${v.reason}. ${count}.${many} An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
-        file: at.file,
-        range: at.range,
-        table: v.access.table,
-        index: m.proposal.name,
-        related: declared ? related : related.slice(1),
-        fix: { sql: m.proposal.sql, prisma: m.proposal.prisma, prismaAction: m.proposal.prisma ? 'add' : undefined, model: v.table?.model },
-      });
+    for (const [id, search] of byKey) {
+      const kept = made.byKey.get(id);
+      if (kept && sameList(kept.sites, search.sites)) {
+        if (kept.finding) out.push(kept.finding);
+        continue;
+      }
+      const sites = [...search.sites];
+      const finding = keyFinding(search, ctx);
+      made.byKey.set(id, { sites, finding });
+      if (finding) out.push(finding);
     }
     // Keys declared in one statement, or first searched by one DELETE, in a fixed order: by place, then by key.
     return out.sort((a, b) => before(a, b) || (a.table ?? '').localeCompare(b.table ?? '') || a.message.localeCompare(b.message));
   },
 };
+
+/** The finding for one key and the statements that search through it, if no index serves the search. */
+function keyFinding({ verdict: v, sites }: KeySearch, ctx: RuleContext): Finding | undefined {
+  const m = assessMissingIndex(v, ctx);
+  if (!m) return undefined;
+  const fk = v.access.foreignKeyCheck!;
+  sites.sort((a, b) => before(a.shape.location, b.shape.location));
+  // Worked out only for the keys reported: most keys a workspace deletes through are indexed.
+  let searches = 0;
+  let throughCascade = false;
+  const related: RelatedLocation[] = sites.map((sv) => {
+    const deleted = deletedFirst(sv, v.access, ctx.schema);
+    const rows = deletedRows(sv, deleted ?? fk.references);
+    // A search per row deleted from the key's table: through a cascade, at least one per row of the statement's own.
+    if (rows !== undefined && rows > searches) [searches, throughCascade] = [rows, !!deleted && deleted !== fk.references];
+    const how = rows === undefined ? '' : ` ~${fmt(rows)} row${rows === 1 ? '' : 's'}`;
+    return {
+      ...sv.shape.location,
+      message: deleted && deleted !== fk.references ? `Deletes${how} from "${deleted}"; ON DELETE CASCADE deletes from "${fk.references}"` : `Deletes${how} from "${fk.references}"`,
+    };
+  });
+  const perSearch = v.best?.rowsRead ?? v.rows;
+  const many = searches >= 2 ? ` The largest deletes ~${fmt(searches)} rows: ${throughCascade ? 'at least ' : ''}~${fmt(searches)} searches, each reading ~${fmt(perSearch)} rows.` : '';
+  // A small table searched once per row of a large DELETE reads as many rows as a large one searched once.
+  const severity = m.severity === 'info' && searches >= 2 && searches * (m.rowsNow - m.rowsWith) >= ctx.options.rowsThreshold ? 'warning' : m.severity;
+  const declared = keyOf(ctx.schema, v)?.location;
+  const at = declared ?? sites[0].shape.location;
+  const others = sites.length - 1;
+  const count = declared
+    ? `${sites.length === 1 ? 'One DELETE in the workspace makes' : `${sites.length} DELETE statements in the workspace make`} this search`
+    : `This DELETE${others ? ` and ${others} other${others === 1 ? '' : 's'} in the workspace make` : ' makes'} this search`;
+  const assumed = v.rowsAssumed ? ` (assuming ~${fmt(v.rows)} rows; set row estimates in pg-index-review.json)` : '';
+  return {
+    rule: 'unindexed-foreign-key',
+    severity,
+    message: `Unindexed foreign key: ${v.reason}. ${count}.${many} An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
+    file: at.file,
+    range: at.range,
+    table: v.access.table,
+    index: m.proposal.name,
+    related: declared ? related : related.slice(1),
+    fix: { sql: m.proposal.sql, prisma: m.proposal.prisma, prismaAction: m.proposal.prisma ? 'add' : undefined, model: v.table?.model },
+  };
+}

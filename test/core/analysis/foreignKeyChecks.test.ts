@@ -121,6 +121,38 @@ describe('foreign-key searches of a DELETE', () => {
     }
   });
 
+  it('after edits, relates the DELETEs the workspace makes now, the same as a fresh analysis', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgir-fk-edits-'));
+    try {
+      mkdirSync(join(dir, 'migrations', '001_init'), { recursive: true });
+      writeFileSync(join(dir, 'migrations', '001_init', 'migration.sql'), DDL);
+      writeFileSync(join(dir, 'a.sql'), 'DELETE FROM users WHERE id = $1;\n');
+      writeFileSync(join(dir, 'b.sql'), 'SELECT * FROM users WHERE id = $1;\n');
+      writeFileSync(join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { users: 100_000, orders: 1_000_000, shipments: 1_000_000 } }));
+      const project = await Project.open(dir);
+      const keyFindingsOf = (p: Project) => p.analyze().findings.filter((f) => f.rule === 'unindexed-foreign-key');
+      const sites = (p: Project) => keyFindingsOf(p).map((f) => f.related.map((r) => `${r.file.slice(dir.length + 1)}:${r.range.start.line}`));
+      assert.deepEqual(sites(project), [['a.sql:0']]);
+      const edits: [string, string][] = [
+        ['b.sql', 'SELECT * FROM users WHERE id = $1;\nDELETE FROM users WHERE email = $1;\n'],
+        ['a.sql', 'DELETE FROM users WHERE id > $1;\n'],
+        ['b.sql', 'SELECT * FROM users WHERE id = $1;\n'],
+        ['a.sql', 'SELECT 1;\n'],
+      ];
+      const seen: unknown[] = [];
+      for (const [file, text] of edits) {
+        writeFileSync(join(dir, file), text);
+        project.updateFile(join(dir, file), text);
+        const now = keyFindingsOf(project);
+        assert.deepEqual(now, keyFindingsOf(await Project.open(dir)), `after the edit of ${file}`);
+        seen.push(sites(project));
+      }
+      assert.deepEqual(seen, [[['a.sql:0', 'b.sql:1']], [['a.sql:0', 'b.sql:1']], [['a.sql:0']], []]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the DELETE whose rows make the search when a statement deletes from two tables', () => {
     const ddl = `CREATE TABLE users (id bigint PRIMARY KEY);
       CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE);
