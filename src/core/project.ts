@@ -3,11 +3,12 @@
  * the findings. The CLI loads it once; the editor keeps one and feeds it edits.
  */
 import * as path from 'node:path';
+import { movedFindings, movedVerdict } from './analysis/movedLines';
 import { VerdictMemo, type ShapeVerdict } from './analysis/verdicts';
 import { isSuppressed, readSuppressions, type Suppressions } from './analysis/suppressions';
 import { applyRowFlags, readConfig, type Config } from './config/config';
 import type { Finding } from './model/finding';
-import type { QueryShape } from './model/query';
+import type { LineShift, QueryShape } from './model/query';
 import { emptySchema, type IndexDef, type SchemaModel, type TableDef } from './model/schema';
 import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
@@ -62,6 +63,8 @@ interface FileEntry {
   reuse?: TypeScriptReuse;
   /** What analyze() derived from this file alone; dropped when the file is extracted again. */
   analysis?: FileAnalysis;
+  /** The queries the last edit only moved, until the file is analysed (their verdicts and findings are moved, not made again). */
+  moved?: LineShift;
 }
 
 /** A file's share of an analysis, valid for one schema generation and one set of rule levels. */
@@ -308,6 +311,7 @@ export class Project {
     e.shapes = r.shapes;
     e.problems = r.problems;
     e.reuse = r.reuse;
+    e.moved = r.moved;
     e.analysis = undefined;
     e.spans = undefined;
   }
@@ -603,7 +607,19 @@ export class Project {
   /** The file's verdicts and findings, computed once per file text, schema generation and rule levels (`levels`, see levelsKey). */
   private fileAnalysis(e: FileEntry, base: RuleContext, rules: Rule[], levels: string): FileAnalysis {
     if (e.analysis && e.analysis.generation === this.generation && e.analysis.levels === levels) return e.analysis;
-    const verdicts = e.shapes.map((s) => this.verdictOf(s));
+    // A query the last edit only moved: its verdict and findings before the edit, moved.
+    const moved = e.moved;
+    e.moved = undefined;
+    const before = new Map<ShapeVerdict, ShapeVerdict>();
+    const verdicts = e.shapes.map((s) => {
+      const from = moved?.from.get(s);
+      const was = from && !this.verdictCache.has(s) ? this.verdictCache.get(from) : undefined;
+      const now = was && movedVerdict(was, from!, s);
+      if (!now) return this.verdictOf(s);
+      this.verdictCache.set(s, now);
+      before.set(now, was);
+      return now;
+    });
     // Filtering reads the suppressions and queries of the finding's file: kept only when that is this file.
     const filtered = (list: Finding[]): Finding[] | undefined => {
       if (!list.every((f) => f.file === e.file)) return undefined;
@@ -623,7 +639,11 @@ export class Project {
       if (!kept) this.verdictFindings.set(rule.id, (kept = new WeakMap()));
       for (const v of verdicts) {
         let list = kept.get(v);
-        if (!list) kept.set(v, (list = rule.run({ ...base, verdicts: [v] })));
+        if (!list) {
+          const was = before.get(v);
+          const had = was && kept.get(was);
+          kept.set(v, (list = had ? movedFindings(had, moved!) : rule.run({ ...base, verdicts: [v] })));
+        }
         for (const f of list) raw.push(f);
       }
       byRule.set(rule.id, { raw, filtered: filtered(raw) });

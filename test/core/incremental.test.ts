@@ -21,7 +21,17 @@ function digest(r: AnalysisResult): unknown {
   return JSON.parse(
     JSON.stringify({
       findings: r.findings,
-      verdicts: r.verdicts.map((v) => ({ shape: v.shape, accesses: v.accesses.map((a) => ({ best: a.best?.index.name, reason: a.reason, rows: a.rows, candidates: a.candidates.map((c) => [c.index.name, c.usable, c.cost]) })) })),
+      verdicts: r.verdicts.map((v) => ({
+        shape: v.shape,
+        accesses: v.accesses.map((a) => ({
+          best: a.best?.index.name,
+          reason: a.reason,
+          rows: a.rows,
+          candidates: a.candidates.map((c) => [c.index.name, c.usable, c.cost]),
+          // Where the access's conditions and sort keys are written (a hover or a plan at the cursor reads them).
+          at: [...a.access.predicates.map((p) => p.range), ...a.access.orderBy.map((o) => o.range)],
+        })),
+      })),
       stats: r.stats,
     }),
   );
@@ -89,6 +99,24 @@ describe('Project: incremental analysis', function () {
     const r2 = await edit(`prisma/migrations/${migration}/migration.sql`, (t) => `${t}\n-- CreateIndex\nCREATE INDEX "transactions_status_createdAt_idx" ON "transactions"("status", "createdAt" DESC);\n`);
     assert.ok(onTransactions(r2) < onTransactions(r1), `${onTransactions(r2)} missing-index findings on transactions, ${onTransactions(r1)} before`);
     assert.equal(drift(r2), drift(r0));
+  });
+
+  it('lines added above queries move their findings, the same as a fresh analysis, and removing them moves them back', async () => {
+    const file = 'src/services/payments.ts';
+    const below = (r: AnalysisResult) =>
+      r.findings
+        .filter((f) => f.file.endsWith('payments.ts') && f.range.start.line > 20)
+        .map((f) => `${f.rule} ${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.related.map((x) => `${path.basename(x.file)}:${x.range.start.line}`).join(',')}`);
+    const r0 = project.analyze();
+    assert.ok(below(r0).length >= 1, JSON.stringify(below(r0)));
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const opening = 'export async function getPaymentHistory(userId: string, page = 1) {\n';
+    const added = await edit(file, (t) => t.replace(opening, `${opening}  // one\n  // two\n  // three\n`));
+    // Every finding below the edit is three lines further down; nothing else about it changed.
+    const shifted = below(r0).map((x) => x.replace(/ (\d+):(\d+)-(\d+):(\d+) /, (_, a, b, c, d) => ` ${+a + 3}:${b}-${+c + 3}:${d} `));
+    assert.deepEqual(below(added), shifted);
+    const back = await edit(file, () => text);
+    assert.deepEqual(below(back), below(r0));
   });
 
   it('an edit that drops the only queries using an index reports it unused, and undoing it takes that back', async () => {

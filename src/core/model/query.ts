@@ -90,3 +90,12 @@ export interface QueryShape {
 export function emptyAccess(table: string, kind: AccessKind = 'select'): TableAccess {
   return { table, kind, predicates: [], joinKeys: [], orderBy: [], groupBy: [], columnsRead: '*' };
 }
+
+/** An edit's lines added or removed: lines after `after` (0-based) of `file` moved by `delta`; each query it only moved, with the query it was. */
+export interface LineShift {
+  file: string;
+  after: number;
+  delta: number;
+  /** Moved query → the query before the edit. */
+  from: Map<QueryShape, QueryShape>;
+}

@@ -11,7 +11,7 @@
 import ts = require('typescript');
 import type { Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
-import type { QueryShape } from '../../model/query';
+import type { LineShift, QueryShape } from '../../model/query';
 import type { SchemaModel } from '../../model/schema';
 import { failureReason, shapesFromSqlText } from '../../shapes/fromSql';
 import type { SqlDocumentParser } from '../../sql/parseCache';
@@ -39,6 +39,8 @@ export interface TypeScriptExtraction {
    * had syntax errors or parts whose extraction depends on other top-level statements.
    */
   reuse?: TypeScriptReuse;
+  /** From reextractTypeScript: the queries the edit only moved, each with the query it was. */
+  moved?: LineShift;
 }
 
 /** The extraction of a file, by top-level statement (see reextractTypeScript). */
@@ -229,11 +231,14 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
 
   // The other statements' shapes and problems: as they were, moved by the lines the edit added or removed.
   const move = <T>(x: T): T => (lineDelta === 0 ? x : moveLines(x, lastLine, lineDelta));
+  const moves: LineShift = { file, after: lastLine, delta: lineDelta, from: new Map() };
   const moveShape = (shape: QueryShape): QueryShape => {
     const moved = move(shape);
     if (moved === shape) return shape;
     const start = moved.location.range.start;
-    return { ...moved, id: `${moved.location.file}:${start.line + 1}:${start.character + 1}` };
+    const out = { ...moved, id: `${moved.location.file}:${start.line + 1}:${start.character + 1}` };
+    moves.from.set(out, shape);
+    return out;
   };
   const others = <T extends { stmt: number }>(list: T[], at: (x: T) => T, before: boolean) => list.filter((e) => (before ? e.stmt < ti : e.stmt > ti)).map(at);
   const movedEmbedded = (e: TypeScriptReuse['embedded'][number]) => ({ stmt: e.stmt, shapes: e.shapes.map(moveShape), problems: e.problems.map(move) });
@@ -244,6 +249,7 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
     embedded,
     prisma.map((x) => x.shape),
   );
+  if (moves.from.size) result.moved = moves;
   result.reuse = {
     text,
     lines,
