@@ -5,29 +5,19 @@
  * which is what these build without evaluating anything again.
  */
 import type { Finding } from '../model/finding';
-import type { Position, Range } from '../model/location';
+import { movedRange } from '../model/location';
 import type { LineShift, QueryShape, TableAccess } from '../model/query';
 import type { ShapeVerdict } from './verdicts';
-
-function movedPosition(p: Position, s: LineShift): Position {
-  return p.line > s.after ? { line: p.line + s.delta, character: p.character } : p;
-}
-
-function movedRange(r: Range, s: LineShift): Range {
-  const start = movedPosition(r.start, s);
-  const end = movedPosition(r.end, s);
-  return start === r.start && end === r.end ? r : { start, end };
-}
 
 /** The findings, with their ranges (and related ranges) in the shifted file moved. */
 export function movedFindings(list: Finding[], s: LineShift): Finding[] {
   return list.map((f) => {
-    const range = f.file === s.file ? movedRange(f.range, s) : f.range;
+    const range = f.file === s.file ? movedRange(f.range, s.after, s.delta) : f.range;
     let related = f.related;
     for (let i = 0; i < related.length; i++) {
       const r = related[i];
       if (r.file !== s.file) continue;
-      const moved = movedRange(r.range, s);
+      const moved = movedRange(r.range, s.after, s.delta);
       if (moved !== r.range) (related === f.related ? (related = [...f.related]) : related)[i] = { ...r, range: moved };
     }
     return range === f.range && related === f.related ? f : { ...f, range, related };

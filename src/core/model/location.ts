@@ -74,3 +74,15 @@ export class LineIndex {
 }
 
 export const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** `p` with its line moved by `delta` when it is after line `after` (the same object when it is not). */
+export function movedPosition(p: Position, after: number, delta: number): Position {
+  return p.line > after && delta !== 0 ? { line: p.line + delta, character: p.character } : p;
+}
+
+/** `r` with its ends moved as movedPosition moves them (the same object when neither moves). */
+export function movedRange(r: Range, after: number, delta: number): Range {
+  const start = movedPosition(r.start, after, delta);
+  const end = movedPosition(r.end, after, delta);
+  return start === r.start && end === r.end ? r : { start, end };
+}

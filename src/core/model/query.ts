@@ -1,4 +1,4 @@
-import type { Range, SourceLocation } from './location';
+import { movedRange, type Range, type SourceLocation } from './location';
 import type { PredicateAtom } from './predicate';
 
 export interface LocatedAtom {
@@ -98,4 +98,42 @@ export interface LineShift {
   delta: number;
   /** Moved query → the query before the edit. */
   from: Map<QueryShape, QueryShape>;
+}
+
+/**
+ * `shape` with every position after line `after` moved by `delta` lines (parts without one shared, the
+ * shape itself when nothing moves): a query below lines an edit added or removed.
+ */
+export function movedShape(shape: QueryShape, after: number, delta: number): QueryShape {
+  const { location, accesses, leftOut, id, origin, text, label, ...rest } = shape;
+  // A field added to QueryShape must be listed here (and moved, if it holds positions): this fails to compile until it is.
+  const unlisted: Record<string, never> = rest;
+  void [id, origin, text, label, unlisted];
+  const range = movedRange(location.range, after, delta);
+  const moved = accesses.map((a) => movedAccess(a, after, delta));
+  const left = leftOut?.map((x) => {
+    const r = movedRange(x.range, after, delta);
+    return r === x.range ? x : { ...x, range: r };
+  });
+  if (range === location.range && moved.every((a, i) => a === accesses[i]) && (!leftOut || left!.every((x, i) => x === leftOut[i]))) return shape;
+  return { ...shape, location: range === location.range ? location : { ...location, range }, accesses: moved, ...(leftOut ? { leftOut: left } : {}) };
+}
+
+function movedAccess(a: TableAccess, after: number, delta: number): TableAccess {
+  const { predicates, orderBy, ...rest } = a;
+  // As in movedShape: the other fields of TableAccess hold no position.
+  const { table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, nestedWrite, ...unlisted } = rest;
+  const none: Record<string, never> = unlisted;
+  void [table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, nestedWrite, none];
+  let p: LocatedAtom[] | undefined;
+  predicates.forEach((x, i) => {
+    const r = x.range && movedRange(x.range, after, delta);
+    if (r !== x.range) (p ??= [...predicates])[i] = { ...x, range: r };
+  });
+  let o: OrderItem[] | undefined;
+  orderBy.forEach((x, i) => {
+    const r = x.range && movedRange(x.range, after, delta);
+    if (r !== x.range) (o ??= [...orderBy])[i] = { ...x, range: r };
+  });
+  return p || o ? { ...a, predicates: p ?? predicates, orderBy: o ?? orderBy } : a;
 }

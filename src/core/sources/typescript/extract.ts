@@ -11,7 +11,7 @@
 import ts = require('typescript');
 import type { Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
-import type { LineShift, QueryShape } from '../../model/query';
+import { movedShape, type LineShift, type QueryShape } from '../../model/query';
 import type { SchemaModel } from '../../model/schema';
 import { failureReason, shapesFromSqlText } from '../../shapes/fromSql';
 import type { SqlDocumentParser } from '../../sql/parseCache';
@@ -233,7 +233,7 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   const move = <T>(x: T): T => (lineDelta === 0 ? x : moveLines(x, lastLine, lineDelta));
   const moves: LineShift = { file, after: lastLine, delta: lineDelta, from: new Map() };
   const moveShape = (shape: QueryShape): QueryShape => {
-    const moved = move(shape);
+    const moved = lineDelta === 0 ? shape : movedShape(shape, lastLine, lineDelta);
     if (moved === shape) return shape;
     const start = moved.location.range.start;
     const out = { ...moved, id: `${moved.location.file}:${start.line + 1}:${start.character + 1}` };
