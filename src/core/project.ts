@@ -3,12 +3,12 @@
  * the findings. The CLI loads it once; the editor keeps one and feeds it edits.
  */
 import * as path from 'node:path';
-import { movedFindings, movedVerdict } from './analysis/movedLines';
+import { chainedMoves, movedFindings, movedVerdict } from './analysis/movedLines';
 import { VerdictMemo, type ShapeVerdict } from './analysis/verdicts';
 import { isSuppressed, readSuppressions, type Suppressions } from './analysis/suppressions';
 import { applyRowFlags, readConfig, type Config } from './config/config';
 import type { Finding } from './model/finding';
-import type { LineShift, QueryShape } from './model/query';
+import type { LineMove, MovedQueries, QueryShape } from './model/query';
 import { emptySchema, type IndexDef, type SchemaModel, type TableDef } from './model/schema';
 import { lintMigrations } from './migration/lint';
 import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
@@ -64,7 +64,7 @@ interface FileEntry {
   /** What analyze() derived from this file alone; dropped when the file is extracted again. */
   analysis?: FileAnalysis;
   /** The queries the last edit only moved, until the file is analysed (their verdicts and findings are moved, not made again). */
-  moved?: LineShift;
+  moved?: MovedQueries;
 }
 
 /** A file's share of an analysis, valid for one schema generation and one set of rule levels. */
@@ -334,6 +334,8 @@ export class Project {
       return true;
     }
     this.extract(e, prev?.kind === e.kind ? prev : undefined);
+    // Edited again before being analysed: what this edit moved, followed back to what was analysed.
+    if (prev?.moved) e.moved = chainedMoves(e.shapes, e.moved, prev.moved);
     return false;
   }
 
@@ -610,14 +612,14 @@ export class Project {
     // A query the last edit only moved: its verdict and findings before the edit, moved.
     const moved = e.moved;
     e.moved = undefined;
-    const before = new Map<ShapeVerdict, ShapeVerdict>();
+    const before = new Map<ShapeVerdict, { was: ShapeVerdict; moves: LineMove[] }>();
     const verdicts = e.shapes.map((s) => {
       const from = moved?.from.get(s);
-      const was = from && !this.verdictCache.has(s) ? this.verdictCache.get(from) : undefined;
-      const now = was && movedVerdict(was, from!, s);
+      const was = from && !this.verdictCache.has(s) ? this.verdictCache.get(from.was) : undefined;
+      const now = was && movedVerdict(was, from!.was, s);
       if (!now) return this.verdictOf(s);
       this.verdictCache.set(s, now);
-      before.set(now, was);
+      before.set(now, { was, moves: from!.moves });
       return now;
     });
     // Filtering reads the suppressions and queries of the finding's file: kept only when that is this file.
@@ -641,8 +643,8 @@ export class Project {
         let list = kept.get(v);
         if (!list) {
           const was = before.get(v);
-          const had = was && kept.get(was);
-          kept.set(v, (list = had ? movedFindings(had, moved!) : rule.run({ ...base, verdicts: [v] })));
+          const had = was && kept.get(was.was);
+          kept.set(v, (list = had ? movedFindings(had, e.file, was.moves) : rule.run({ ...base, verdicts: [v] })));
         }
         for (const f of list) raw.push(f);
       }

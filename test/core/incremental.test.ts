@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Project, type AnalysisResult } from '../../src/core/project';
+import { missingIndex } from '../../src/core/rules/missingIndex';
 import { LMS } from '../helpers/paths';
 
 function copyOfSample(): string {
@@ -117,6 +118,41 @@ describe('Project: incremental analysis', function () {
     assert.deepEqual(below(added), shifted);
     const back = await edit(file, () => text);
     assert.deepEqual(below(back), below(r0));
+  });
+
+  it('queries lines added above only moved are not evaluated again, after one edit or two before an analysis', async () => {
+    const file = path.join(dir, 'src/services/payments.ts');
+    const text = fs.readFileSync(file, 'utf8');
+    const opening = 'export async function getPaymentHistory(userId: string, page = 1) {\n';
+    const queries = project.analyze().verdicts.filter((v) => v.shape.location.file === file).length;
+    assert.ok(queries >= 5, `${queries} queries in payments.ts`);
+    // The per-query rule runs once per query it looks at: count those runs.
+    const run = missingIndex.run;
+    let runs = 0;
+    missingIndex.run = (ctx) => {
+      runs += ctx.verdicts.length;
+      return run(ctx);
+    };
+    const analysed = async (edits: string[]) => {
+      runs = 0;
+      for (const t of edits) project.updateFile(file, t);
+      const r = project.analyze();
+      const evaluated = runs;
+      fs.writeFileSync(file, edits[edits.length - 1]);
+      assert.deepEqual(digest(r), digest((await Project.open(dir)).analyze()));
+      return evaluated;
+    };
+    try {
+      const one = text.replace(opening, `${opening}  // one\n`);
+      const two = one.replace(opening, `${opening}  // two\n`);
+      // The edited function's query (getPaymentHistory holds one) is looked at again; those below are moved.
+      const evaluated = [await analysed([one]), await analysed([two, two.replace('  // one\n', '  // one\n  // three\n')]), await analysed([text])];
+      assert.ok(evaluated.every((n) => n <= 2), `queries evaluated: ${evaluated.join(', ')} of ${queries}`);
+    } finally {
+      missingIndex.run = run;
+      fs.writeFileSync(file, text);
+      project.updateFile(file, text);
+    }
   });
 
   it('an edit that drops the only queries using an index reports it unused, and undoing it takes that back', async () => {

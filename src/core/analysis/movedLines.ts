@@ -5,23 +5,43 @@
  * which is what these build without evaluating anything again.
  */
 import type { Finding } from '../model/finding';
-import { movedRange } from '../model/location';
-import type { LineShift, QueryShape, TableAccess } from '../model/query';
+import { movedRange, type Range } from '../model/location';
+import type { LineMove, MovedQueries, QueryShape, TableAccess } from '../model/query';
 import type { ShapeVerdict } from './verdicts';
 
-/** The findings, with their ranges (and related ranges) in the shifted file moved. */
-export function movedFindings(list: Finding[], s: LineShift): Finding[] {
+function movedBy(r: Range, moves: LineMove[]): Range {
+  for (const m of moves) r = movedRange(r, m.after, m.delta);
+  return r;
+}
+
+/** The findings, with their ranges (and related ranges) in `file` moved by each of `moves` in turn. */
+export function movedFindings(list: Finding[], file: string, moves: LineMove[]): Finding[] {
   return list.map((f) => {
-    const range = f.file === s.file ? movedRange(f.range, s.after, s.delta) : f.range;
+    const range = f.file === file ? movedBy(f.range, moves) : f.range;
     let related = f.related;
     for (let i = 0; i < related.length; i++) {
       const r = related[i];
-      if (r.file !== s.file) continue;
-      const moved = movedRange(r.range, s.after, s.delta);
+      if (r.file !== file) continue;
+      const moved = movedBy(r.range, moves);
       if (moved !== r.range) (related === f.related ? (related = [...f.related]) : related)[i] = { ...r, range: moved };
     }
     return range === f.range && related === f.related ? f : { ...f, range, related };
   });
+}
+
+/**
+ * The queries `next` moved, followed back through `earlier` (moves of the same file not analysed yet: two
+ * keystrokes before one analysis) to the queries they were when last analysed.
+ */
+export function chainedMoves(shapes: QueryShape[], next: MovedQueries | undefined, earlier: MovedQueries): MovedQueries | undefined {
+  const from: MovedQueries['from'] = new Map();
+  for (const s of shapes) {
+    const step = next?.from.get(s);
+    const before = earlier.from.get(step ? step.was : s);
+    if (before) from.set(s, { was: before.was, moves: step ? [...before.moves, ...step.moves] : before.moves });
+    else if (step) from.set(s, step);
+  }
+  return from.size ? { file: earlier.file, from } : undefined;
 }
 
 const placed = (a: TableAccess) => a.predicates.some((p) => p.range !== undefined) || a.orderBy.some((o) => o.range !== undefined);

@@ -91,13 +91,16 @@ export function emptyAccess(table: string, kind: AccessKind = 'select'): TableAc
   return { table, kind, predicates: [], joinKeys: [], orderBy: [], groupBy: [], columnsRead: '*' };
 }
 
-/** An edit's lines added or removed: lines after `after` (0-based) of `file` moved by `delta`; each query it only moved, with the query it was. */
-export interface LineShift {
-  file: string;
+/** Lines an edit added or removed: the lines after line `after` (0-based) moved by `delta`. */
+export interface LineMove {
   after: number;
   delta: number;
-  /** Moved query → the query before the edit. */
-  from: Map<QueryShape, QueryShape>;
+}
+
+/** The queries of `file` that edits only moved: each with the query it was, and the moves from that one to it, in order. */
+export interface MovedQueries {
+  file: string;
+  from: Map<QueryShape, { was: QueryShape; moves: LineMove[] }>;
 }
 
 /**

@@ -97,19 +97,17 @@ export const unindexedForeignKey: Rule = {
         k.sites.push(sv);
       }
     }
-    let made = findingsMade.get(ctx.schema);
-    if (!made || made.options !== ctx.options) findingsMade.set(ctx.schema, (made = { options: ctx.options, byKey: new Map() }));
+    const made = findingsMade.get(ctx.schema);
+    const last = made?.options === ctx.options ? made.byKey : undefined;
+    // This run's keys only: a key no DELETE searches any more lets go of its statements.
+    const now = new Map<string, { sites: ShapeVerdict[]; finding?: Finding }>();
+    findingsMade.set(ctx.schema, { options: ctx.options, byKey: now });
     const out: Finding[] = [];
     for (const [id, search] of byKey) {
-      const kept = made.byKey.get(id);
-      if (kept && sameList(kept.sites, search.sites)) {
-        if (kept.finding) out.push(kept.finding);
-        continue;
-      }
-      const sites = [...search.sites];
-      const finding = keyFinding(search, ctx);
-      made.byKey.set(id, { sites, finding });
-      if (finding) out.push(finding);
+      const kept = last?.get(id);
+      const entry = kept && sameList(kept.sites, search.sites) ? kept : { sites: [...search.sites], finding: keyFinding(search, ctx) };
+      now.set(id, entry);
+      if (entry.finding) out.push(entry.finding);
     }
     // Keys declared in one statement, or first searched by one DELETE, in a fixed order: by place, then by key.
     return out.sort((a, b) => before(a, b) || (a.table ?? '').localeCompare(b.table ?? '') || a.message.localeCompare(b.message));

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../model/finding';
 import { LineIndex } from '../model/location';
-import type { LineShift, QueryShape } from '../model/query';
+import type { MovedQueries, QueryShape } from '../model/query';
 import type { SchemaModel } from '../model/schema';
 import type { SqlDocumentParser } from '../sql/parseCache';
 import { shapesFromSqlText } from '../shapes/fromSql';
@@ -17,7 +17,7 @@ export interface FileExtraction {
   /** For a script: its extraction by top-level statement, to redo only what an edit touches. */
   reuse?: TypeScriptReuse;
   /** After an edit: the queries it only moved, each with the query it was. */
-  moved?: LineShift;
+  moved?: MovedQueries;
 }
 
 /** Whether files of this kind hold queries (and so are worth sending to an extraction thread). */

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Project } from '../../../src/core/project';
 import { explainShape } from '../../../src/core/analysis/explainShape';
 import { foreignKeySearchSql } from '../../../src/core/analysis/foreignKeyChecks';
@@ -148,6 +150,34 @@ describe('foreign-key searches of a DELETE', () => {
         seen.push(sites(project));
       }
       assert.deepEqual(seen, [[['a.sql:0', 'b.sql:1']], [['a.sql:0', 'b.sql:1']], [['a.sql:0']], []]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets go of the DELETEs a key is no longer searched by', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const dir = mkdtempSync(join(tmpdir(), 'pgir-fk-release-'));
+    try {
+      mkdirSync(join(dir, 'migrations', '001_init'), { recursive: true });
+      writeFileSync(join(dir, 'migrations', '001_init', 'migration.sql'), DDL);
+      writeFileSync(join(dir, 'a.sql'), 'DELETE FROM users WHERE id = $1;\n');
+      writeFileSync(join(dir, 'pg-index-review.json'), JSON.stringify({ rows: { users: 100_000, orders: 1_000_000 } }));
+      const project = await Project.open(dir);
+      let deleted: WeakRef<object> | undefined;
+      (() => {
+        const r = project.analyze();
+        assert.equal(r.findings.filter((f) => f.rule === 'unindexed-foreign-key').length, 1);
+        deleted = new WeakRef(r.verdicts.find((v) => v.shape.location.file.endsWith('a.sql'))!.shape);
+      })();
+      project.updateFile(join(dir, 'a.sql'), 'SELECT 1;\n');
+      assert.equal(project.analyze().findings.filter((f) => f.rule === 'unindexed-foreign-key').length, 0);
+      for (let i = 0; i < 5 && deleted.deref(); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+      }
+      assert.equal(deleted.deref(), undefined, 'the DELETE that is gone is still held');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

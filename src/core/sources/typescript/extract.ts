@@ -11,7 +11,7 @@
 import ts = require('typescript');
 import type { Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
-import { movedShape, type LineShift, type QueryShape } from '../../model/query';
+import { movedShape, type MovedQueries, type QueryShape } from '../../model/query';
 import type { SchemaModel } from '../../model/schema';
 import { failureReason, shapesFromSqlText } from '../../shapes/fromSql';
 import type { SqlDocumentParser } from '../../sql/parseCache';
@@ -40,7 +40,7 @@ export interface TypeScriptExtraction {
    */
   reuse?: TypeScriptReuse;
   /** From reextractTypeScript: the queries the edit only moved, each with the query it was. */
-  moved?: LineShift;
+  moved?: MovedQueries;
 }
 
 /** The extraction of a file, by top-level statement (see reextractTypeScript). */
@@ -231,13 +231,14 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
 
   // The other statements' shapes and problems: as they were, moved by the lines the edit added or removed.
   const move = <T>(x: T): T => (lineDelta === 0 ? x : moveLines(x, lastLine, lineDelta));
-  const moves: LineShift = { file, after: lastLine, delta: lineDelta, from: new Map() };
+  const moves: MovedQueries = { file, from: new Map() };
+  const thisMove = [{ after: lastLine, delta: lineDelta }];
   const moveShape = (shape: QueryShape): QueryShape => {
     const moved = lineDelta === 0 ? shape : movedShape(shape, lastLine, lineDelta);
     if (moved === shape) return shape;
     const start = moved.location.range.start;
     const out = { ...moved, id: `${moved.location.file}:${start.line + 1}:${start.character + 1}` };
-    moves.from.set(out, shape);
+    moves.from.set(out, { was: shape, moves: thisMove });
     return out;
   };
   const others = <T extends { stmt: number }>(list: T[], at: (x: T) => T, before: boolean) => list.filter((e) => (before ? e.stmt < ti : e.stmt > ti)).map(at);
