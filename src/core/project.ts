@@ -123,7 +123,7 @@ export class Project {
   /** Findings of `'schema'`-scoped rules for the current generation. */
   private schemaRuleFindings = new Map<string, Finding[]>();
   /** lintMigrations' findings for exactly these migration entries (an edit replaces the entry). */
-  private lintCache?: { entries: FileEntry[]; findings: Finding[]; kept?: Finding[] };
+  private lintCache?: { entries: FileEntry[]; findings: Finding[]; kept?: { levels: string; findings: Finding[] } };
   /** The migrations' statements as the last schema build parsed them, until the migration lint reads them too. */
   private migrationParses = new Map<FileEntry, ParsedStatement[]>();
   /** The texts rules may read (`RuleContext.files`), for these entries. */
@@ -420,12 +420,12 @@ export class Project {
     analyses.forEach((a, i) => (a.problems ? add(a.problems, a) : keep(entries[i].problems)));
     // Migration files are also linted as migrations (locks, transactions, the schema at each point of the history).
     const lint = this.migrationLint(entries);
-    // Filtered once while the migration files stay the same (their suppressions come with them).
-    if (!lint.kept) {
+    // Filtered once while the migration files (their suppressions come with them) and the rule levels stay the same.
+    if (lint.kept?.levels !== levels) {
       const mine = new Set(lint.entries.map((e) => e.file));
-      if (lint.findings.every((f) => mine.has(f.file))) lint.kept = lint.findings.map((f) => this.filterFinding(f)).filter((f): f is Finding => f !== undefined);
+      lint.kept = lint.findings.every((f) => mine.has(f.file)) ? { levels, findings: lint.findings.map((f) => this.filterFinding(f)).filter((f): f is Finding => f !== undefined) } : undefined;
     }
-    if (lint.kept) for (const f of lint.kept) findings.push(f);
+    if (lint.kept) for (const f of lint.kept.findings) findings.push(f);
     else keep(lint.findings);
     for (const rule of rules) {
       if (rule.scope === 'verdict') {

@@ -168,3 +168,28 @@ describe('Project: incremental analysis', function () {
     assert.equal(restored.stats.queries, r0.stats.queries);
   });
 });
+
+describe('Project: rule levels changed between analyses', () => {
+  it('apply to the migration lint as to the other rules', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-levels-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'migrations', '001_init'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'migrations', '002_index'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'migrations', '001_init', 'migration.sql'), 'CREATE TABLE t (id bigint PRIMARY KEY, c text);\n');
+      // On a table an earlier migration made: a CREATE INDEX that locks writes to it.
+      fs.writeFileSync(path.join(dir, 'migrations', '002_index', 'migration.sql'), 'CREATE INDEX t_c_idx ON t (c);\n');
+      const project = await Project.open(dir);
+      const lint = () => project.analyze().findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.severity);
+      const before = lint();
+      assert.equal(before.length, 1);
+      project.config.rules['require-concurrent-index-creation'] = 'off';
+      assert.deepEqual(lint(), []);
+      project.config.rules['require-concurrent-index-creation'] = before[0] === 'error' ? 'info' : 'error';
+      assert.deepEqual(lint(), [before[0] === 'error' ? 'info' : 'error']);
+      delete project.config.rules['require-concurrent-index-creation'];
+      assert.deepEqual(lint(), before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
