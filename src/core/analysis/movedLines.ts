@@ -61,5 +61,5 @@ export function movedVerdict(v: ShapeVerdict, from: QueryShape, to: QueryShape):
     else if (!placed(a.access)) accesses.push(a);
     else return undefined;
   }
-  return { shape: to, accesses };
+  return { ...v, shape: to, accesses };
 }

@@ -58,7 +58,8 @@ export interface Rule {
    * What the findings depend on, so `Project.analyze()` can keep them between analyses:
    * - `'verdict'`: the findings for a list of verdicts are the findings for each verdict in turn,
    *   from that verdict, `schema` and `options` alone (run per file, kept until the file or the
-   *   schema changes);
+   *   schema changes; when an edit only moves a query to other lines, its findings are moved with it,
+   *   so they must not say where the query is other than by their ranges);
    * - `'schema'`: `schema`, `options` and the schema sources only, never `verdicts` (kept until the
    *   schema changes).
    * Absent: the rule runs on every analysis with every verdict.
