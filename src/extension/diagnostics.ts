@@ -38,6 +38,21 @@ export function toDiagnostic(f: Finding): vscode.Diagnostic {
   return d;
 }
 
+const sameRange = (a: Range, b: Range) => a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+
+/** Whether two findings show as the same diagnostic (the same object, most often: the analysis keeps a file's findings while it stays the same). */
+export function sameDiagnostic(a: Finding, b: Finding): boolean {
+  if (a === b) return true;
+  return (
+    a.rule === b.rule &&
+    a.severity === b.severity &&
+    a.message === b.message &&
+    sameRange(a.range, b.range) &&
+    a.related.length === b.related.length &&
+    a.related.every((r, i) => r.file === b.related[i].file && r.message === b.related[i].message && sameRange(r.range, b.related[i].range))
+  );
+}
+
 /** The rule id of one of our diagnostics. */
 export function ruleOf(d: vscode.Diagnostic): string | undefined {
   if (d.source !== SOURCE) return undefined;

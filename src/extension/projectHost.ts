@@ -10,7 +10,7 @@ import type { ShapeVerdict } from '../core/analysis/verdicts';
 import type { Finding } from '../core/model/finding';
 import type { AnalysisResult, Project } from '../core/project';
 import { classify, ignoredPath } from '../core/workspace/files';
-import { toDiagnostic } from './diagnostics';
+import { sameDiagnostic, toDiagnostic } from './diagnostics';
 import { readSettings } from './settings';
 import type { ExtensionState } from './state';
 
@@ -26,7 +26,8 @@ export class ProjectHost implements vscode.Disposable {
   private generation = 0;
   private cts?: vscode.CancellationTokenSource;
   private waiters: (() => void)[] = [];
-  private published = new Set<string>();
+  /** The findings published per file, as the analysis gave them (the same objects while a file's findings stay the same). */
+  private published = new Map<string, Finding[]>();
   private isIgnored: (rel: string) => boolean = () => false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -236,16 +237,24 @@ export class ProjectHost implements vscode.Disposable {
     return this.result;
   }
 
+  /**
+   * Publishes the files whose findings changed: after a keystroke that is the edited file (and what a
+   * workspace rule says elsewhere), not every file of a large workspace, each sent to the window again.
+   */
   private publish(findings: Finding[]): void {
-    const byFile = new Map<string, vscode.Diagnostic[]>();
+    const byFile = new Map<string, Finding[]>();
     for (const f of findings) {
       let list = byFile.get(f.file);
       if (!list) byFile.set(f.file, (list = []));
-      list.push(toDiagnostic(f));
+      list.push(f);
     }
-    for (const file of this.published) if (!byFile.has(file)) this.state.diagnostics.delete(vscode.Uri.file(file));
-    for (const [file, diags] of byFile) this.state.diagnostics.set(vscode.Uri.file(file), diags);
-    this.published = new Set(byFile.keys());
+    for (const file of this.published.keys()) if (!byFile.has(file)) this.state.diagnostics.delete(vscode.Uri.file(file));
+    for (const [file, list] of byFile) {
+      const was = this.published.get(file);
+      if (was && was.length === list.length && was.every((f, i) => sameDiagnostic(f, list[i]))) continue;
+      this.state.diagnostics.set(vscode.Uri.file(file), list.map(toDiagnostic));
+    }
+    this.published = byFile;
   }
 
   verdictsIn(file: string): ShapeVerdict[] {
@@ -265,7 +274,7 @@ export class ProjectHost implements vscode.Disposable {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.cts?.cancel();
-    for (const file of this.published) this.state.diagnostics.delete(vscode.Uri.file(file));
+    for (const file of this.published.keys()) this.state.diagnostics.delete(vscode.Uri.file(file));
     this.disposables.forEach((d) => d.dispose());
     this.waiters.forEach((f) => f());
   }

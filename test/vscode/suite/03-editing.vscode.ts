@@ -23,6 +23,28 @@ describe('editing', () => {
     await waitFor(() => diagnosticsOn(doc, 'missing-index', 'currency = $1').length === 0, 'the diagnostic to go with the query');
   });
 
+  it('after a keystroke, sends the window the diagnostics of the edited file only (not every file of the workspace again)', async () => {
+    const doc = await open('sql/dashboard.sql');
+    await idle();
+    const others = ['src/services/payments.ts', 'sql/reports.sql'].map((rel) => uri(rel));
+    assert.ok(others.every((u) => ours(u).length > 0), 'the other files have diagnostics of their own');
+    const changed = new Set<string>();
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => e.uris.forEach((u) => changed.add(u.fsPath)));
+    const editor = vscode.window.activeTextEditor!;
+    try {
+      await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\nSELECT * FROM transactions WHERE currency = $1;\n'));
+      await waitFor(() => diagnosticsOn(doc, 'missing-index', 'currency = $1').length === 1, "the new query's missing-index diagnostic");
+      await idle();
+      assert.deepEqual([...changed].map((f) => path.relative(root(), f)), [path.join('sql', 'dashboard.sql')]);
+    } finally {
+      sub.dispose();
+      await vscode.commands.executeCommand('undo');
+      await idle();
+      await waitFor(() => diagnosticsOn(doc, 'missing-index', 'currency = $1').length === 0, 'the diagnostic to go with the query');
+    }
+    assert.ok(others.every((u) => ours(u).length > 0), 'the other files keep theirs');
+  });
+
   it('re-checks the queries when a migration adds an index, and checks the migration itself', async () => {
     const reports = await open('sql/reports.sql');
     assert.equal(diagnosticsOn(reports, 'missing-index', '"createdAt" BETWEEN $1 AND $2').length, 1);
