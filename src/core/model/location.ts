@@ -76,7 +76,7 @@ export class LineIndex {
 export const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** `p` with its line moved by `delta` when it is after line `after` (the same object when it is not). */
-export function movedPosition(p: Position, after: number, delta: number): Position {
+function movedPosition(p: Position, after: number, delta: number): Position {
   return p.line > after && delta !== 0 ? { line: p.line + delta, character: p.character } : p;
 }
 
