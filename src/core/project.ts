@@ -3,11 +3,11 @@
  * the findings. The CLI loads it once; the editor keeps one and feeds it edits.
  */
 import * as path from 'node:path';
-import { chainedMoves, movedFindings, movedVerdict } from './analysis/movedLines';
+import { chainedMoves, movedVerdict } from './analysis/movedLines';
 import { VerdictMemo, type ShapeVerdict } from './analysis/verdicts';
 import { isSuppressed, readSuppressions, type Suppressions } from './analysis/suppressions';
 import { applyRowFlags, readConfig, type Config } from './config/config';
-import type { Finding } from './model/finding';
+import { movedFindings, type Finding } from './model/finding';
 import type { LineMove, MovedQueries, QueryShape } from './model/query';
 import { emptySchema, type IndexDef, type SchemaModel, type TableDef } from './model/schema';
 import { lintMigrations } from './migration/lint';

@@ -4,30 +4,8 @@
  * is written, so re-evaluating a moved query gives the same verdict with the moved query's positions,
  * which is what these build without evaluating anything again.
  */
-import type { Finding } from '../model/finding';
-import { movedRange, type Range } from '../model/location';
-import type { LineMove, MovedQueries, QueryShape, TableAccess } from '../model/query';
+import type { MovedQueries, QueryShape, TableAccess } from '../model/query';
 import type { ShapeVerdict } from './verdicts';
-
-function movedBy(r: Range, moves: LineMove[]): Range {
-  for (const m of moves) r = movedRange(r, m.after, m.delta);
-  return r;
-}
-
-/** The findings, with their ranges (and related ranges) in `file` moved by each of `moves` in turn. */
-export function movedFindings(list: Finding[], file: string, moves: LineMove[]): Finding[] {
-  return list.map((f) => {
-    const range = f.file === file ? movedBy(f.range, moves) : f.range;
-    let related = f.related;
-    for (let i = 0; i < related.length; i++) {
-      const r = related[i];
-      if (r.file !== file) continue;
-      const moved = movedBy(r.range, moves);
-      if (moved !== r.range) (related === f.related ? (related = [...f.related]) : related)[i] = { ...r, range: moved };
-    }
-    return range === f.range && related === f.related ? f : { ...f, range, related };
-  });
-}
 
 /**
  * The queries `next` moved, followed back through `earlier` (moves of the same file not analysed yet: two

@@ -1,4 +1,5 @@
-import type { Range, SourceLocation } from './location';
+import { movedRange, type Range, type SourceLocation } from './location';
+import type { LineMove } from './query';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -60,4 +61,24 @@ export interface Finding {
 /** Rules whose fix is an index to add (`fix.sql` CREATE INDEX, `fix.prisma` an @@index). */
 export function proposesIndex(f: Pick<Finding, 'rule'>): boolean {
   return f.rule === 'missing-index' || f.rule === 'unindexed-foreign-key';
+}
+
+function movedBy(r: Range, moves: LineMove[]): Range {
+  for (const m of moves) r = movedRange(r, m.after, m.delta);
+  return r;
+}
+
+/** The findings, with their ranges (and related ranges) in `file` moved by each of `moves` in turn. */
+export function movedFindings(list: Finding[], file: string, moves: LineMove[]): Finding[] {
+  return list.map((f) => {
+    const range = f.file === file ? movedBy(f.range, moves) : f.range;
+    let related = f.related;
+    for (let i = 0; i < related.length; i++) {
+      const r = related[i];
+      if (r.file !== file) continue;
+      const moved = movedBy(r.range, moves);
+      if (moved !== r.range) (related === f.related ? (related = [...f.related]) : related)[i] = { ...r, range: moved };
+    }
+    return range === f.range && related === f.related ? f : { ...f, range, related };
+  });
 }

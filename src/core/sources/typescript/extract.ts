@@ -9,7 +9,7 @@
  */
 // A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
 import ts = require('typescript');
-import type { Finding } from '../../model/finding';
+import { movedFindings, type Finding } from '../../model/finding';
 import { LineIndex } from '../../model/location';
 import { movedShape, type MovedQueries, type QueryShape } from '../../model/query';
 import type { SchemaModel } from '../../model/schema';
@@ -230,7 +230,6 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
   const prismaHere = sorted(prismaByStart).map((shape) => ({ stmt: ti, shape }));
 
   // The other statements' shapes and problems: as they were, moved by the lines the edit added or removed.
-  const move = <T>(x: T): T => (lineDelta === 0 ? x : moveLines(x, lastLine, lineDelta));
   const moves: MovedQueries = { file, from: new Map() };
   const thisMove = [{ after: lastLine, delta: lineDelta }];
   const moveShape = (shape: QueryShape): QueryShape => {
@@ -242,7 +241,7 @@ export function reextractTypeScript(prev: TypeScriptReuse, text: string, file: s
     return out;
   };
   const others = <T extends { stmt: number }>(list: T[], at: (x: T) => T, before: boolean) => list.filter((e) => (before ? e.stmt < ti : e.stmt > ti)).map(at);
-  const movedEmbedded = (e: TypeScriptReuse['embedded'][number]) => ({ stmt: e.stmt, shapes: e.shapes.map(moveShape), problems: e.problems.map(move) });
+  const movedEmbedded = (e: TypeScriptReuse['embedded'][number]) => ({ stmt: e.stmt, shapes: e.shapes.map(moveShape), problems: movedFindings(e.problems, file, thisMove) });
   const movedPrisma = (e: TypeScriptReuse['prisma'][number]) => ({ stmt: e.stmt, shape: moveShape(e.shape) });
   const embedded = [...others(prev.embedded, movedEmbedded, true), ...embeddedHere, ...others(prev.embedded, movedEmbedded, false)];
   const prisma = [...others(prev.prisma, movedPrisma, true), ...prismaHere, ...others(prev.prisma, movedPrisma, false)];
@@ -282,34 +281,6 @@ function commonSuffix(a: string, b: string, max: number): number {
   while (n + CHUNK <= max && a.substring(a.length - n - CHUNK, a.length - n) === b.substring(b.length - n - CHUNK, b.length - n)) n += CHUNK;
   while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
   return n;
-}
-
-/**
- * `x` with every position ({ line, character }) below line `after` moved by `delta` lines: copies of
- * what changes, the objects themselves where nothing does (a query that didn't move keeps its verdict).
- */
-function moveLines<T>(x: T, after: number, delta: number): T {
-  const visit = (v: unknown): unknown => {
-    if (Array.isArray(v)) {
-      let out: unknown[] | undefined;
-      for (let i = 0; i < v.length; i++) {
-        const c = visit(v[i]);
-        if (c !== v[i]) (out ??= v.slice())[i] = c;
-      }
-      return out ?? v;
-    }
-    if (!v || typeof v !== 'object') return v;
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 2 && typeof o.line === 'number' && typeof o.character === 'number') return o.line > after ? { line: o.line + delta, character: o.character } : o;
-    let out: Record<string, unknown> | undefined;
-    for (const k of keys) {
-      const c = visit(o[k]);
-      if (c !== o[k]) (out ??= { ...o })[k] = c;
-    }
-    return out ?? o;
-  };
-  return visit(x) as T;
 }
 
 function topLevelOf(st: ts.Statement, sf: ts.SourceFile): TopLevel {
