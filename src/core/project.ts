@@ -92,6 +92,8 @@ interface FileAnalysis {
 export interface AnalysisResult {
   findings: Finding[];
   verdicts: ShapeVerdict[];
+  /** One file's verdicts, without going through the workspace's (what the editor asks after each keystroke). */
+  verdictsIn(file: string): readonly ShapeVerdict[];
   schema: SchemaModel;
   stats: AnalysisStats;
 }
@@ -441,11 +443,16 @@ export class Project {
       } else keep(rule.run(ctx));
     }
     let copy: ShapeVerdict[] | undefined;
+    let byFile: Map<string, readonly ShapeVerdict[]> | undefined;
     return {
       findings: this.orderFindings(findings, runs, analyses),
       // Flattened when first read: an edit's analysis is read for its findings, most of the time.
       get verdicts() {
         return (copy ??= [...allVerdicts(workload)]);
+      },
+      verdictsIn(file) {
+        byFile ??= new Map(analyses.map((a) => [a.file, a.verdicts]));
+        return byFile.get(path.resolve(file)) ?? [];
       },
       schema: this.schema,
       stats: {

@@ -219,6 +219,7 @@ describe('cli: check', () => {
       const result = {
         findings: [{ rule: 'missing-index' as const, severity: 'warning' as const, message: 'm', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, related: [] }],
         verdicts: [],
+        verdictsIn: () => [],
         schema: { tables: new Map(), enums: new Map() },
         stats: { files: 1, queries: 0, tables: 0, indexes: 0, skipped: [], schemaSources: [] },
       };

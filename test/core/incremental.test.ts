@@ -38,6 +38,19 @@ function digest(r: AnalysisResult): unknown {
   );
 }
 
+/** verdictsIn(file) holds the very verdicts of that file that `verdicts` lists, in the same order. */
+function assertVerdictsByFile(r: AnalysisResult): void {
+  const files = new Set(r.verdicts.map((v) => v.shape.location.file));
+  assert.ok(files.size > 5);
+  for (const file of files) {
+    const want = r.verdicts.filter((v) => v.shape.location.file === file);
+    const got = r.verdictsIn(file);
+    assert.equal(got.length, want.length, file);
+    got.forEach((v, i) => assert.equal(v, want[i], `${file}: verdict ${i}`));
+  }
+  assert.equal(r.verdictsIn(path.join(os.tmpdir(), 'no-such-file.ts')).length, 0);
+}
+
 describe('Project: incremental analysis', function () {
   this.timeout(120000);
   let dir: string;
@@ -62,6 +75,8 @@ describe('Project: incremental analysis', function () {
     const incremental = project.analyze();
     const fresh = (await Project.open(dir)).analyze();
     assert.deepEqual(digest(incremental), digest(fresh), `after editing ${rel}`);
+    assertVerdictsByFile(incremental);
+    assertVerdictsByFile(fresh);
     return incremental;
   }
 

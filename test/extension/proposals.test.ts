@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { Finding } from '../../src/core/model/finding';
 import type { Range } from '../../src/core/model/location';
-import { proposalIn, proposalsTouching } from '../../src/extension/features/proposals';
+import { FileProposals, proposalIn } from '../../src/extension/features/proposals';
 
 const at = (line: number, from = 0, to = 40): Range => ({ start: { line, character: from }, end: { line, character: to } });
 const within = (outer: Range) => (r: Range) => r.start.line >= outer.start.line && r.end.line <= outer.end.line;
@@ -27,9 +27,57 @@ describe('extension: the index proposal of a query', () => {
     assert.equal(proposalIn([{ ...key, fix: undefined }], 'a.ts', within(at(7))), undefined);
   });
 
-  it('gathers once the findings a file can show: its own proposals and the keys its DELETEs search', () => {
-    const elsewhere = finding({ file: 'c.ts' });
-    assert.deepEqual(proposalsTouching([key, here, redundant, elsewhere], 'a.ts'), [key, here]);
-    assert.deepEqual(proposalsTouching([key, here, redundant, elsewhere], 'b.ts'), [key]);
+  it('by line (the code lenses): the same cases', () => {
+    const lookup = (findings: Finding[], file: string, r: Range) => new FileProposals(findings, file).within(r.start.line, r.end.line, within(r));
+    assert.equal(lookup([key, here, redundant], 'a.ts', at(3))?.finding, here);
+    assert.equal(lookup([redundant], 'a.ts', at(7)), undefined);
+    assert.equal(lookup([here, key, redundant], 'a.ts', at(7))?.finding, key);
+    assert.deepEqual(lookup([key], 'b.ts', at(2))?.range, at(2));
+    assert.equal(lookup([key], 'c.ts', at(7)), undefined);
+    assert.equal(lookup([{ ...key, fix: undefined }], 'a.ts', at(7)), undefined);
+  });
+
+  it('by line: what proposalIn finds, for random findings and queries (several proposals a line, keys searched from many places)', () => {
+    let seed = 7;
+    // The high bits of a power-of-two LCG: its low bits repeat with a short period.
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), Math.floor((seed / 2147483648) * n));
+    const files = ['a.ts', 'b.ts', 'm.sql'];
+    const span = (near?: number): Range => {
+      const line = near === undefined ? rnd(60) : near + rnd(2);
+      return { start: { line, character: rnd(30) }, end: { line: line + rnd(3), character: rnd(30) } };
+    };
+    const contains = (outer: Range) => (r: Range) =>
+      (r.start.line > outer.start.line || (r.start.line === outer.start.line && r.start.character >= outer.start.character)) &&
+      (r.end.line < outer.end.line || (r.end.line === outer.end.line && r.end.character <= outer.end.character));
+    let found = 0;
+    for (let round = 0; round < 40; round++) {
+      const findings: Finding[] = [];
+      for (let i = 0; i < 60; i++) {
+        // Every other round has no proposal at the queries: the keys' DELETEs decide alone.
+        const kind = round % 2 ? rnd(4) : 1 + 2 * rnd(2);
+        const file = files[rnd(files.length)];
+        if (kind === 0) findings.push(finding({ file, range: span() }));
+        else if (kind === 1) findings.push(finding({ rule: 'redundant-index', file, range: span() }));
+        else if (kind === 2) findings.push(finding({ file, range: span(), fix: rnd(2) ? undefined : { sql: 'CREATE INDEX y ON t (d);' } }));
+        else {
+          // DELETEs close together: one key searched twice within a query's lines.
+          const near = rnd(60);
+          const related = Array.from({ length: 1 + rnd(4) }, () => ({ file: files[rnd(2)], range: span(near), message: 'Deletes' }));
+          findings.push(finding({ rule: 'unindexed-foreign-key', file: 'm.sql', range: span(), related }));
+        }
+      }
+      for (const file of files) {
+        const byLine = new FileProposals(findings, file);
+        for (let q = 0; q < 40; q++) {
+          const query = span();
+          const want = proposalIn(findings, file, contains(query));
+          const got = byLine.within(query.start.line, query.end.line, contains(query));
+          assert.equal(got?.finding, want?.finding, `round ${round}, ${file}, query ${JSON.stringify(query)}`);
+          assert.equal(got?.range, want?.range);
+          if (want) found++;
+        }
+      }
+    }
+    assert.ok(found > 200, `the random cases find proposals (${found})`);
   });
 });

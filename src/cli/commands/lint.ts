@@ -89,6 +89,7 @@ async function lint(args: string[], out: Out, err: Out): Promise<number> {
   const result: AnalysisResult = {
     findings,
     verdicts: [],
+    verdictsIn: () => [],
     schema: walked[walked.length - 1]?.after ?? emptySchema(),
     stats: { files: targets.length, queries: 0, tables: 0, indexes: 0, skipped, schemaSources: [...history, ...(values.schema ?? []).filter((s) => s.endsWith('.prisma'))] },
   };

@@ -9,7 +9,14 @@ export function assessorFor(state: ExtensionState, host: ProjectHost): Assess {
   const project = host.project;
   if (!r || !project) return () => undefined;
   const engine = state.loadEngine();
-  const ctx = { schema: r.schema, verdicts: r.verdicts, options: project.config.matcher };
+  // The assessment reads no other verdict: the workspace's are not gathered for it (after every keystroke).
+  const ctx = {
+    schema: r.schema,
+    get verdicts() {
+      return r.verdicts;
+    },
+    options: project.config.matcher,
+  };
   const cache = new Map<AccessVerdict, ReturnType<Assess>>();
   return (v) => {
     if (!cache.has(v)) cache.set(v, engine.assessMissingIndex(v, ctx));

@@ -5,7 +5,7 @@ import { readSettings } from '../settings';
 import type { ExtensionState } from '../state';
 import { toRange } from '../diagnostics';
 import { assessorFor } from './assess';
-import { proposalIn, proposalsTouching } from './proposals';
+import { FileProposals } from './proposals';
 import { SELECTOR } from './selector';
 
 export function registerCodeLens(state: ExtensionState): vscode.Disposable {
@@ -16,8 +16,8 @@ export function registerCodeLens(state: ExtensionState): vscode.Disposable {
       const host = state.hostFor(doc.uri);
       if (!host?.result || !readSettings(doc.uri).codeLens) return [];
       const assess = assessorFor(state, host);
-      // The workspace's proposals this file can show, gathered once (not once per query).
-      const proposals = proposalsTouching(host.result.findings, doc.uri.fsPath);
+      // The workspace's proposals this file can show, gathered once by line (not searched once per query).
+      const proposals = new FileProposals(host.result.findings, doc.uri.fsPath);
       const lenses: vscode.CodeLens[] = [];
       const seenLines = new Set<number>();
       for (const sv of host.verdictsIn(doc.uri.fsPath)) {
@@ -29,7 +29,7 @@ export function registerCodeLens(state: ExtensionState): vscode.Disposable {
         const pos = { line: range.start.line, character: range.start.character };
         lenses.push(new vscode.CodeLens(at, { title: lensTitle(sv, assess), command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos], tooltip: 'Postgres Index Review: open the explanation' }));
         lenses.push(new vscode.CodeLens(at, { title: 'Explain', command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos] }));
-        const found = proposalIn(proposals, doc.uri.fsPath, (r) => range.contains(toRange(r)));
+        const found = proposals.within(range.start.line, range.end.line, (r) => range.contains(toRange(r)));
         if (found) {
           const f = found.finding;
           lenses.push(
