@@ -158,8 +158,9 @@ export class ProjectHost implements vscode.Disposable {
   /** An editor buffer changed or was opened. */
   documentChanged(doc: vscode.TextDocument): void {
     if (doc.uri.scheme !== 'file' || !this.tracks(doc.uri.fsPath)) return;
-    if (this.project?.files.get(doc.uri.fsPath)?.text === doc.getText()) return;
-    this.enqueue(doc.uri.fsPath, doc.getText());
+    const text = doc.getText();
+    if (this.project?.files.get(doc.uri.fsPath)?.text === text) return;
+    this.enqueue(doc.uri.fsPath, text);
   }
 
   /** A file changed on disk through a file operation (a quick fix created a migration). */
@@ -203,6 +204,7 @@ export class ProjectHost implements vscode.Disposable {
     this.running++;
     try {
       let schemaChanged = false;
+      const u0 = performance.now();
       for (const [file, text] of changes) {
         if (text === null) {
           // A deleted folder: every file under it.
@@ -211,12 +213,13 @@ export class ProjectHost implements vscode.Disposable {
         }
         else schemaChanged = this.project.updateFile(file, text) || schemaChanged;
       }
+      const updateMs = performance.now() - u0;
       if (schemaChanged) this.state.log.debug(`${this.folder.name}: schema changed, every file re-checked`);
       // Let a newer keystroke in before the (synchronous) analysis: it supersedes this pass.
       await new Promise((r) => setImmediate(r));
       if (cts.token.isCancellationRequested || gen !== this.generation) return;
       const t0 = Date.now();
-      this.analyze();
+      this.analyze(updateMs);
       this.state.log.debug(`${this.folder.name}: ${changes.length} file(s) changed → ${this.result!.findings.length} findings in ${Date.now() - t0} ms`);
     } catch (err) {
       this.state.log.error(`${this.folder.name}: analysis failed: ${(err as Error).stack ?? err}`);
@@ -228,11 +231,14 @@ export class ProjectHost implements vscode.Disposable {
     }
   }
 
-  /** Runs the core's analysis now and publishes it. */
-  analyze(): AnalysisResult | undefined {
+  /** Runs the core's analysis now and publishes it (`updateMs`: what re-reading the edits before it took). */
+  analyze(updateMs = 0): AnalysisResult | undefined {
     if (!this.project) return undefined;
+    const t0 = performance.now();
     this.result = this.project.analyze();
-    this.publish(this.result.findings);
+    const t1 = performance.now();
+    const filesSent = this.publish(this.result.findings);
+    this.state.lastAnalysis = { updateMs, analyzeMs: t1 - t0, publishMs: performance.now() - t1, filesSent };
     this.state.fireAnalyzed();
     return this.result;
   }
@@ -240,25 +246,40 @@ export class ProjectHost implements vscode.Disposable {
   /**
    * Publishes the files whose findings changed: after a keystroke that is the edited file (and what a
    * workspace rule says elsewhere), not every file of a large workspace, each sent to the window again.
+   * Returns how many files were sent.
    */
-  private publish(findings: Finding[]): void {
+  private publish(findings: Finding[]): number {
     const byFile = new Map<string, Finding[]>();
+    // The findings come sorted by file: one lookup per file, not one per finding.
+    let file: string | undefined;
+    let list: Finding[] = [];
     for (const f of findings) {
-      let list = byFile.get(f.file);
-      if (!list) byFile.set(f.file, (list = []));
+      if (f.file !== file) {
+        file = f.file;
+        const known = byFile.get(file);
+        if (known) list = known;
+        else byFile.set(file, (list = []));
+      }
       list.push(f);
     }
-    for (const file of this.published.keys()) if (!byFile.has(file)) this.state.diagnostics.delete(vscode.Uri.file(file));
+    let sent = 0;
+    for (const file of this.published.keys())
+      if (!byFile.has(file)) {
+        this.state.diagnostics.delete(vscode.Uri.file(file));
+        sent++;
+      }
     for (const [file, list] of byFile) {
       const was = this.published.get(file);
       if (was && was.length === list.length && was.every((f, i) => sameDiagnostic(f, list[i]))) continue;
       this.state.diagnostics.set(vscode.Uri.file(file), list.map(toDiagnostic));
+      sent++;
     }
     this.published = byFile;
+    return sent;
   }
 
-  verdictsIn(file: string): ShapeVerdict[] {
-    return this.result?.verdicts.filter((sv) => sv.shape.location.file === file) ?? [];
+  verdictsIn(file: string): readonly ShapeVerdict[] {
+    return this.result?.verdictsIn(file) ?? [];
   }
 
   findingsIn(file: string): Finding[] {

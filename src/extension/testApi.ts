@@ -4,10 +4,12 @@
  */
 import type { DbState } from './database';
 import type { EmbeddedStatus } from './embedded';
-import type { ExtensionState } from './state';
+import type { AnalysisTimings, ExtensionState } from './state';
 
 export interface TestApi {
   whenIdle(): Promise<void>;
+  /** Resolves when the next analysis has been published (diagnostics set, `onDidAnalyze` fired). */
+  nextAnalysis(): Promise<void>;
   status(): {
     findings: number;
     database: DbState;
@@ -17,12 +19,20 @@ export interface TestApi {
     activatedAt: number;
     firstDiagnosticsAt?: number;
     trusted: boolean;
+    lastAnalysis?: AnalysisTimings;
   };
 }
 
 export function testApi(state: ExtensionState): TestApi {
   return {
     whenIdle: () => state.whenIdle(),
+    nextAnalysis: () =>
+      new Promise<void>((resolve) => {
+        const sub = state.onDidAnalyze(() => {
+          sub.dispose();
+          resolve();
+        });
+      }),
     status: () => ({
       findings: state.findings().length,
       database: state.database.state,
@@ -31,6 +41,7 @@ export function testApi(state: ExtensionState): TestApi {
       activatedAt: state.activatedAt,
       firstDiagnosticsAt: state.firstDiagnosticsAt,
       trusted: state.trusted,
+      lastAnalysis: state.lastAnalysis,
     }),
   };
 }

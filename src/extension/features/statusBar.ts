@@ -37,29 +37,38 @@ export function registerStatusBar(state: ExtensionState): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('pgIndexReview.status', vscode.StatusBarAlignment.Left, 20);
   item.name = 'Postgres Index Review';
   item.command = 'pgIndexReview.showIndexReport';
+  // What the item shows now: an analysis after each keystroke mostly leaves the counts as they were, and
+  // an unchanged item is not sent to the window again.
+  let shown = { text: '', tooltip: '', warning: false };
   const update = () => {
-    const findings = state.findings();
-    const warn = findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
+    let total = 0;
+    let warn = 0;
+    for (const h of state.hosts.values())
+      for (const f of h.result?.findings ?? []) {
+        total++;
+        if (f.severity === 'error' || f.severity === 'warning') warn++;
+      }
     const db = state.database.state;
     const opening = [...state.hosts.values()].some((h) => !h.result && h.busy);
     const dbIcon = db.kind === 'connected' ? '$(database)' : db.kind === 'unreachable' ? '$(debug-disconnect)' : db.kind === 'untrusted' ? '$(shield)' : '';
-    item.text = opening ? '$(sync~spin) Index Review' : `$(checklist) ${findings.length} index finding${findings.length === 1 ? '' : 's'}${dbIcon ? ` ${dbIcon}` : ''}`;
-    const md = new vscode.MarkdownString(
-      [
-        '**Postgres Index Review**',
-        '',
-        `${findings.length} findings (${warn} warnings or errors, ${findings.length - warn} info)`,
-        '',
-        `Database: ${dbLabel(db)}${db.kind === 'unreachable' ? ` — ${db.message}` : ''}`,
-        '',
-        ...(db.kind === 'none' && readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).embedded ? [`Plans from the embedded database: ${embeddedLabel(state.database.embedded.status)}`, ''] : []),
-        'Click for the Index Report.',
-      ].join('\n'),
-    );
-    item.tooltip = md;
-    item.backgroundColor = db.kind === 'unreachable' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    item.show();
+    const text = opening ? '$(sync~spin) Index Review' : `$(checklist) ${total} index finding${total === 1 ? '' : 's'}${dbIcon ? ` ${dbIcon}` : ''}`;
+    const tooltip = [
+      '**Postgres Index Review**',
+      '',
+      `${total} findings (${warn} warnings or errors, ${total - warn} info)`,
+      '',
+      `Database: ${dbLabel(db)}${db.kind === 'unreachable' ? ` — ${db.message}` : ''}`,
+      '',
+      ...(db.kind === 'none' && readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).embedded ? [`Plans from the embedded database: ${embeddedLabel(state.database.embedded.status)}`, ''] : []),
+      'Click for the Index Report.',
+    ].join('\n');
+    const warning = db.kind === 'unreachable';
+    if (text !== shown.text) item.text = text;
+    if (tooltip !== shown.tooltip) item.tooltip = new vscode.MarkdownString(tooltip);
+    if (warning !== shown.warning) item.backgroundColor = warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    shown = { text, tooltip, warning };
   };
   update();
+  item.show();
   return vscode.Disposable.from(item, state.onDidAnalyze(update), state.database.onDidChange(update), state.database.embedded.onDidChange(update));
 }

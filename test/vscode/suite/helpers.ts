@@ -8,6 +8,7 @@ export const EXTENSION_ID = 'pg-index-review.pg-index-review';
 
 export interface Api {
   whenIdle(): Promise<void>;
+  nextAnalysis(): Promise<void>;
   status(): {
     findings: number;
     database: { kind: string };
@@ -16,6 +17,7 @@ export interface Api {
     activatedAt: number;
     firstDiagnosticsAt?: number;
     trusted: boolean;
+    lastAnalysis?: { updateMs: number; analyzeMs: number; publishMs: number; filesSent: number };
   };
 }
 
