@@ -20,8 +20,8 @@
  * At scale 1: 2,000 service files, 300 migrations, 200 .sql files, 60 models; every count
  * scales linearly with `scale`. The output depends only on (seed, scale, bigFile).
  *
- * CLI: `tsx bench/synthetic/generate.ts [--scale 1] [--seed 42] [--out dir] [--no-big-file]`
- * (prints the directory; a fresh temp dir by default).
+ * CLI: `tsx bench/synthetic/generate.ts [--scale 1] [--seed 42] [--out dir] [--no-big-file] [--json]`
+ * (prints the directory, or with --json the whole SyntheticWorkspace; a fresh temp dir by default).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -1053,7 +1053,8 @@ if (require.main === module) {
     out: get('out'),
     bigFile: !args.includes('--no-big-file'),
   });
-  console.log(
+  if (args.includes('--json')) console.log(JSON.stringify(ws));
+  else console.log(
     `${ws.root}\n  ${ws.tsFiles.length} TypeScript files, ${ws.migrationFiles.length} migrations, ${ws.sqlFiles.length} .sql files, ${ws.models} models, ${(ws.bytes / 1024 / 1024).toFixed(1)} MB`,
   );
 }

@@ -112,14 +112,22 @@ export async function launchBrowser(viewport = { width: 1440, height: 900 }) {
   };
 }
 
-/** Opens the workbench with the extension under development and the test index; resolves to the exit code. */
-export async function runExtensionTests({ server, workspace, extensionPath, testsPath, timeoutMs = 300_000, onConsole }) {
+/**
+ * Opens the workbench with the extension under development and the test index; resolves to the exit code.
+ * `onPage(page)` (optional) runs before the workbench loads and may return a function that is given the
+ * text of every console message (the extension host's included), e.g. to read the window's counters.
+ */
+export async function runExtensionTests({ server, workspace, extensionPath, testsPath, timeoutMs = 300_000, onConsole, onPage }) {
   const b = await launchBrowser();
   try {
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));
     await b.page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
-    b.page.on('console', (m) => onConsole?.(m.type(), m.text()));
+    const onText = onPage ? await onPage(b.page) : undefined;
+    b.page.on('console', (m) => {
+      onConsole?.(m.type(), m.text());
+      onText?.(m.text());
+    });
     const payload = JSON.stringify([
       ['extensionDevelopmentPath', `vscode-remote://${server.host}${extensionPath}`],
       ['extensionTestsPath', `vscode-remote://${server.host}${testsPath}`],

@@ -8,8 +8,8 @@ import type { AnalysisTimings, ExtensionState } from './state';
 
 export interface TestApi {
   whenIdle(): Promise<void>;
-  /** Resolves when the next analysis has been published (diagnostics set, `onDidAnalyze` fired). */
-  nextAnalysis(): Promise<void>;
+  /** Resolves when the next analysis has been published (diagnostics set, `onDidAnalyze` fired), with its timings. */
+  nextAnalysis(): Promise<AnalysisTimings | undefined>;
   status(): {
     findings: number;
     database: DbState;
@@ -27,10 +27,10 @@ export function testApi(state: ExtensionState): TestApi {
   return {
     whenIdle: () => state.whenIdle(),
     nextAnalysis: () =>
-      new Promise<void>((resolve) => {
+      new Promise<AnalysisTimings | undefined>((resolve) => {
         const sub = state.onDidAnalyze(() => {
           sub.dispose();
-          resolve();
+          resolve(state.lastAnalysis);
         });
       }),
     status: () => ({

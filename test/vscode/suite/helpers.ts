@@ -8,7 +8,7 @@ export const EXTENSION_ID = 'pg-index-review.pg-index-review';
 
 export interface Api {
   whenIdle(): Promise<void>;
-  nextAnalysis(): Promise<void>;
+  nextAnalysis(): Promise<{ updateMs: number; analyzeMs: number; publishMs: number; filesSent: number } | undefined>;
   status(): {
     findings: number;
     database: { kind: string };

@@ -2,7 +2,7 @@
  * Runs the in-editor mocha suite inside the VS Code extension host. Launcher-agnostic: code-server
  * (scripts/vscode-test/run.mjs) and @vscode/test-electron (scripts/vscode-test/electron.mjs) both
  * point extensionTestsPath here. A trusted workspace runs `*.vscode.js`; an untrusted one runs
- * `*.untrusted.js` (what must not happen there).
+ * `*.untrusted.js` (what must not happen there); the editor benchmark runs `*.bench.js`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +12,8 @@ export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha') as typeof import('mocha');
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
-  const suffix = vscode.workspace.isTrusted ? '.vscode.js' : '.untrusted.js';
+  // PGIR_VSCODE_SUITE=bench: the editor benchmark (bench/vscodeEditor.mjs) instead of the tests.
+  const suffix = process.env.PGIR_VSCODE_SUITE === 'bench' ? '.bench.js' : vscode.workspace.isTrusted ? '.vscode.js' : '.untrusted.js';
   const only = process.env.PGIR_VSCODE_GREP;
   if (only) mocha.grep(only);
   for (const f of fs.readdirSync(__dirname).sort()) if (f.endsWith(suffix)) mocha.addFile(path.join(__dirname, f));
