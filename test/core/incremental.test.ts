@@ -182,6 +182,22 @@ describe('Project: incremental analysis', function () {
     assert.deepEqual(unused(restored), unused(r0));
     assert.equal(restored.stats.queries, r0.stats.queries);
   });
+
+  it("one file's verdicts (verdictsIn) for a file added, a relative path, and a file removed", () => {
+    const rel = path.join('src', 'services', 'added.ts');
+    const file = path.join(dir, rel);
+    const text = "import { prisma } from '../lib/db';\nexport const byCurrency = (currency: string) => prisma.transaction.findMany({ where: { currency } });\n";
+    project.updateFile(file, text);
+    const added = project.analyze();
+    assertVerdictsByFile(added);
+    assert.equal(added.verdictsIn(file).length, 1);
+    assert.equal(added.verdictsIn(path.relative(process.cwd(), file)), added.verdictsIn(file));
+    project.removeFile(file);
+    const removed = project.analyze();
+    assertVerdictsByFile(removed);
+    assert.equal(removed.verdictsIn(file).length, 0);
+    assert.equal(added.verdictsIn(file).length, 1, 'an earlier result keeps its own');
+  });
 });
 
 describe('Project: rule levels changed between analyses', () => {
