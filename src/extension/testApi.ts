@@ -19,7 +19,6 @@ export interface TestApi {
     activatedAt: number;
     firstDiagnosticsAt?: number;
     trusted: boolean;
-    lastAnalysis?: AnalysisTimings;
   };
 }
 
@@ -41,7 +40,6 @@ export function testApi(state: ExtensionState): TestApi {
       activatedAt: state.activatedAt,
       firstDiagnosticsAt: state.firstDiagnosticsAt,
       trusted: state.trusted,
-      lastAnalysis: state.lastAnalysis,
     }),
   };
 }

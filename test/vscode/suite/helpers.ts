@@ -17,7 +17,6 @@ export interface Api {
     activatedAt: number;
     firstDiagnosticsAt?: number;
     trusted: boolean;
-    lastAnalysis?: { updateMs: number; analyzeMs: number; publishMs: number; filesSent: number };
   };
 }
 
