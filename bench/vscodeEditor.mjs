@@ -58,8 +58,8 @@ async function runConfig({ ws, testsPath, tmp, settings, edits, lineEdits, pause
   const reportFile = path.join(tmp, `report-${label}.json`);
   const server = await startCodeServer({
     workspace: ws.root,
-    // No autosave (on by default in the browser workbench): a save would land inside the measured phases.
-    settings: { 'files.autoSave': 'off', 'pgIndexReview.diagnostics.debounceMs': 0, 'pgIndexReview.ignore': [`${BASELINE_DIR}/**`], ...settings },
+    // Autosave is off (startCodeServer): a save would land inside the measured phases.
+    settings: { 'pgIndexReview.diagnostics.debounceMs': 0, 'pgIndexReview.ignore': [`${BASELINE_DIR}/**`], ...settings },
     env: {
       PGIR_VSCODE_SUITE: 'bench',
       PGIR_VSCODE_BENCH: JSON.stringify({ file: ws.bigFile, baseline: ws.baselineFile, editLines: ws.bigFileEditLines, edits, lineEdits, pausedEdits, pauseMs: PAUSE_MS, warmup: 20 }),

@@ -45,9 +45,11 @@ export async function startCodeServer(o) {
   const dirs = { home: path.join(base, 'home'), data: path.join(base, 'data'), ext: o.extensionsDir ?? path.join(base, 'extensions'), xdg: path.join(base, 'xdg') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
+  // No autosave (the browser workbench saves an edited file after 1 s by default): the tests' and the
+  // benchmarks' edits stay in the editor unless they save on purpose.
   writeFileSync(
     path.join(dirs.data, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false, ...(o.settings ?? {}) }, null, 2),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false, 'files.autoSave': 'off', ...(o.settings ?? {}) }, null, 2),
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
