@@ -61,7 +61,7 @@ export function ruleOf(d: vscode.Diagnostic): string | undefined {
 }
 
 /** The finding a diagnostic came from (VS Code hands providers copies, so match by content). */
-export function findingFor(d: vscode.Diagnostic, findings: Finding[]): Finding | undefined {
+export function findingFor(d: vscode.Diagnostic, findings: readonly Finding[]): Finding | undefined {
   const rule = ruleOf(d);
   if (!rule) return undefined;
   return findings.find((f) => f.rule === rule && f.message === d.message && toRange(f.range).isEqual(d.range));

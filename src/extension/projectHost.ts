@@ -282,8 +282,9 @@ export class ProjectHost implements vscode.Disposable {
     return this.result?.verdictsIn(file) ?? [];
   }
 
-  findingsIn(file: string): Finding[] {
-    return this.result?.findings.filter((f) => f.file === file) ?? [];
+  /** The file's findings of the last analysis: as published (publish grouped them right after it). */
+  findingsIn(file: string): readonly Finding[] {
+    return this.published.get(file) ?? [];
   }
 
   /** Absolute paths of the migration .sql files the schema came from. */
