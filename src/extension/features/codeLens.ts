@@ -1,4 +1,7 @@
-/** A code lens above each query: the verdict in a few words, "Explain" and, when an index is proposed, "Add index". */
+/**
+ * A code lens above each query: the verdict in a few words, which opens the explanation when clicked, and,
+ * when an index is proposed, "Add index".
+ */
 import * as vscode from 'vscode';
 import { lensTitle } from '../present';
 import { readSettings } from '../settings';
@@ -27,8 +30,8 @@ export function registerCodeLens(state: ExtensionState): vscode.Disposable {
         seenLines.add(range.start.line);
         const at = new vscode.Range(range.start, range.start);
         const pos = { line: range.start.line, character: range.start.character };
-        lenses.push(new vscode.CodeLens(at, { title: lensTitle(sv, assess), command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos], tooltip: 'Postgres Index Review: open the explanation' }));
-        lenses.push(new vscode.CodeLens(at, { title: 'Explain', command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos] }));
+        // One lens for the verdict and Explain: a second one running the same command only doubled what VS Code lays out.
+        lenses.push(new vscode.CodeLens(at, { title: lensTitle(sv, assess), command: 'pgIndexReview.explainQuery', arguments: [doc.uri.toString(), pos], tooltip: 'Explain: the plan this query gets, and every candidate index' }));
         const found = proposals.within(range.start.line, range.end.line, (r) => range.contains(toRange(r)));
         if (found) {
           const f = found.finding;

@@ -31,13 +31,18 @@ describe('hover, code lens and Explain', () => {
     assert.match(text, /no index — sequential scan and a sort/);
   });
 
-  it('code lens above each query: the verdict, Explain and Add index', async () => {
+  it('code lens above each query: the verdict (which explains) and Add index', async () => {
     const doc = await open('sql/reports.sql');
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
     const titles = lenses.map((l) => l.command?.title ?? '');
     const line = lineOf(doc, 'SELECT t.id, t."userId"');
     const here = lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title);
-    assert.deepEqual(here, ['⚠ transactions: transactions_status_idx reads ~125k rows + sort → index proposed', 'Explain', 'Add index'], titles.join('\n'));
+    assert.deepEqual(here, ['⚠ transactions: transactions_status_idx reads ~125k rows + sort → index proposed', 'Add index'], titles.join('\n'));
+    const verdict = lenses.find((l) => l.range.start.line === line)!.command!;
+    assert.equal(verdict.command, 'pgIndexReview.explainQuery');
+    const explained = await vscode.workspace.openTextDocument((await vscode.commands.executeCommand<vscode.Uri>(verdict.command, ...(verdict.arguments ?? [])))!);
+    assert.match(explained.getText(), /^# SELECT on transactions, users/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.ok(titles.some((t) => t.startsWith('✓ ')), titles.join('\n'));
   });
 
