@@ -23,7 +23,7 @@ import { cachedSqlParser } from './sql/parseCache';
 import { extractFile, holdsQueries, type FileExtraction } from './workspace/extractFile';
 import { defaultThreads, extractPool } from './workspace/extractPool';
 import type { ExtractJob } from './workspace/extractProtocol';
-import { classify, isRollbackFile, listFiles, readText, type FileKind } from './workspace/files';
+import { classify, compareListingOrder, isRollbackFile, listFiles, readText, type FileKind } from './workspace/files';
 import { mergeSchemas } from './workspace/mergeSchemas';
 
 export interface ProjectOptions {
@@ -329,7 +329,8 @@ export class Project {
     if (!kind) return false;
     const prev = this.files.get(abs);
     const e = this.entry(abs, text);
-    this.files.set(abs, e);
+    if (prev) this.files.set(abs, e);
+    else this.insertListed(abs, e);
     if (this.affectsSchema(e)) {
       this.rebuildSchema();
       this.reextractAll();
@@ -339,6 +340,22 @@ export class Project {
     // Edited again before being analysed: what this edit moved, followed back to what was analysed.
     if (prev?.moved) e.moved = chainedMoves(e.shapes, e.moved, prev.moved);
     return false;
+  }
+
+  /**
+   * Adds a file where opening the workspace would list it, so a file created in the editor has its verdicts
+   * (and so the migration's order) where a fresh analysis puts them, not last.
+   */
+  private insertListed(abs: string, e: FileEntry): void {
+    const listed = [...this.files];
+    const at = listed.findIndex(([f]) => compareListingOrder(abs, f) < 0);
+    if (at < 0) {
+      this.files.set(abs, e);
+      return;
+    }
+    listed.splice(at, 0, [abs, e]);
+    this.files.clear();
+    for (const [f, x] of listed) this.files.set(f, x);
   }
 
   removeFile(file: string): void {

@@ -183,6 +183,23 @@ describe('Project: incremental analysis', function () {
     assert.equal(restored.stats.queries, r0.stats.queries);
   });
 
+  it('a file created and then deleted: the same verdicts in the same order as a fresh analysis', async () => {
+    // Named to sort before the folder's other files: an added file must not simply come last.
+    const file = path.join(dir, 'src', 'services', 'aa-created.ts');
+    const text = "import { prisma } from '../lib/db';\nexport const byCurrency = (currency: string) => prisma.transaction.findMany({ where: { currency } });\n";
+    fs.writeFileSync(file, text);
+    try {
+      project.updateFile(file, text);
+      const created = project.analyze();
+      assert.equal(created.verdictsIn(file).length, 1);
+      assert.deepEqual(digest(created), digest((await Project.open(dir)).analyze()));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    project.removeFile(file);
+    assert.deepEqual(digest(project.analyze()), digest((await Project.open(dir)).analyze()));
+  });
+
   it("one file's verdicts (verdictsIn) for a file added, a relative path, and a file removed", () => {
     const rel = path.join('src', 'services', 'added.ts');
     const file = path.join(dir, rel);

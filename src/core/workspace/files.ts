@@ -61,6 +61,17 @@ export function ignoredPath(rel: string, isIgnored: (rel: string) => boolean, is
 }
 
 /**
+ * Whether `a` comes before (< 0) or after `b` in a listFiles walk of one root: each folder's entries by
+ * name, depth first, so paths compare name by name (`a/b.ts` before `a.ts`, which plain string order reverses).
+ */
+export function compareListingOrder(a: string, b: string): number {
+  const x = a.split(path.sep);
+  const y = b.split(path.sep);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
  * The files under `roots` (folders or files, resolved against `base`), in a deterministic order:
  * each folder's entries sorted by name, depth first. Folders and files are identified by device and
  * inode, so each is listed once however many paths lead to it: entries that are symbolic links are

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listFiles, readText, type WalkResult } from '../../../src/core/workspace/files';
+import { compareListingOrder, listFiles, readText, type WalkResult } from '../../../src/core/workspace/files';
 import { REPO } from '../../helpers/paths';
 
 const FILES = path.join(REPO, 'src', 'core', 'workspace', 'files.ts');
@@ -213,5 +213,23 @@ describe('readText', () => {
     const skipped: { file: string; reason: string }[] = [];
     assert.equal(readText(path.join(dir, 'missing.sql'), skipped), undefined);
     assert.match(skipped[0].reason, /ENOENT/);
+  });
+});
+
+describe('compareListingOrder', () => {
+  it('orders paths as a walk lists them: by name, folder by folder, depth first', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-order-'));
+    try {
+      // Names where whole-path string order and the walk's order differ ('/' sorts after '.' and '-').
+      tree(root, { 'a.ts': '', 'a/b.sql': '', 'a/a.ts': '', 'a-b.ts': '', 'a/b/c.ts': '', 'a/b.ts': '', 'B.ts': '', 'ab.ts': '', 'a0/x.ts': '' });
+      const listed = listFiles([root], root, []).files;
+      assert.equal(listed.length, 9);
+      assert.deepEqual([...listed].sort(compareListingOrder), listed);
+      assert.deepEqual([...listed].reverse().sort(compareListingOrder), listed);
+      assert.ok(compareListingOrder(path.join(root, 'a', 'b.ts'), path.join(root, 'a.ts')) < 0);
+      assert.equal(compareListingOrder(path.join(root, 'a.ts'), path.join(root, 'a.ts')), 0);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
