@@ -370,3 +370,45 @@ describe('loadPrismaSchema: invalid input', () => {
     assert.deepEqual(r.problems, []);
   });
 });
+
+describe('loadPrismaSchema: a Prisma 7 datasource (no url: it lives in prisma.config.ts)', () => {
+  const text = [
+    'datasource db {',
+    '  provider = "postgresql"',
+    '}',
+    '',
+    'model Account {',
+    '  id     String   @id @db.Uuid',
+    '  email  String   @unique @db.VarChar(320)',
+    '  tags   String[]',
+    '',
+    '  @@index([tags], type: Gin)',
+    '  @@map("accounts")',
+    '}',
+    '',
+    'model Broken {',
+    '  id Int @id',
+    '  x  NoSuchType',
+    '}',
+    '',
+  ].join('\n');
+
+  it('reads the models, their native types and indexes, with no error about the url', () => {
+    const valid = text.slice(0, text.indexOf('model Broken'));
+    const { schema, problems } = loadPrismaSchema(valid, 'schema.prisma');
+    assert.deepEqual(problems, []);
+    const t = table(schema, 'accounts');
+    assert.equal(t.columns.get('id')?.type, 'uuid');
+    assert.equal(index(t, 'accounts_tags_idx').method, 'gin');
+    assert.ok(index(t, 'accounts_email_key').unique);
+  });
+
+  it('locates the errors of a broken one on their own line, and reads the rest', () => {
+    const { schema, problems } = loadPrismaSchema(text, 'schema.prisma');
+    assert.equal(problems.length, 1, problems.map((p) => p.message).join('\n'));
+    assert.match(problems[0].message, /NoSuchType/);
+    assert.equal(problems[0].range.start.line, 15);
+    assert.ok(schema.tables.has('accounts'));
+    assert.ok(!schema.tables.has('Broken'));
+  });
+});

@@ -32,6 +32,7 @@ import {
   uniqueIndexName,
 } from './naming';
 import { attributeFieldNames, firstStringArgument, listArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
+import { withDatasourceUrl } from './datasource';
 import { leftOutNotes, recoverDatamodel, type LeftOut } from './recover';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
@@ -113,11 +114,12 @@ export function relationInfo(field: PrismaField): RelationInfo | undefined {
  */
 export function loadPrismaSchema(text: string, file: string): LoadedPrismaSchema {
   const lines = new LineIndex(text);
+  const engineText = withDatasourceUrl(text);
   let datamodel: DmmfDatamodel;
   try {
-    datamodel = getDatamodel(text);
+    datamodel = getDatamodel(engineText);
   } catch (e) {
-    return readWhatIsValid(e, text, file, lines);
+    return readWhatIsValid(e, text, engineText, file, lines);
   }
   try {
     return { schema: buildSchema(datamodel, text, file, lines), problems: [] };
@@ -143,10 +145,11 @@ export function loadPrismaSchema(text: string, file: string): LoadedPrismaSchema
  * enums not at fault (./recover), each problem saying what its error leaves out.
  * Nothing is read when no model survives.
  */
-function readWhatIsValid(thrown: unknown, text: string, file: string, lines: LineIndex): LoadedPrismaSchema {
+/** `engineText`: the text as the engine read it (withDatasourceUrl), the same up to the original's end. */
+function readWhatIsValid(thrown: unknown, text: string, engineText: string, file: string, lines: LineIndex): LoadedPrismaSchema {
   const located = engineProblems(thrown, text, file, lines);
   const problems = located.map((l) => l.finding);
-  const recovered = recoverDatamodel(text);
+  const recovered = recoverDatamodel(engineText);
   if (!recovered || recovered.datamodel.models.length === 0) return { schema: emptySchema(), problems };
   let schema: SchemaModel;
   try {

@@ -1,0 +1,37 @@
+/** The datasource block of a schema.prisma: which database it is for, and a url for the engine when it names none. */
+import { scanPrismaSchema, type BlockSpan } from './ranges';
+
+export interface Datasource {
+  block: BlockSpan;
+  /** `provider = "…"` as written (`postgresql`, `mysql`, …); undefined when it is missing. */
+  provider?: string;
+  hasUrl: boolean;
+}
+
+export function readDatasource(text: string, blocks: BlockSpan[] = scanPrismaSchema(text)): Datasource | undefined {
+  const block = blocks.find((b) => b.kind === 'datasource');
+  if (!block) return undefined;
+  const property = block.fields.find((f) => f.name === 'provider');
+  const provider = property ? /=\s*"([^"]*)"/.exec(text.slice(property.start, property.end))?.[1] : undefined;
+  return { block, provider, hasUrl: block.fields.some((f) => f.name === 'url') };
+}
+
+/** Whether a provider is PostgreSQL's (a schema without one, e.g. one file of a split schema, may be). */
+export function isPostgresProvider(provider: string | undefined): boolean {
+  return provider === undefined || provider === 'postgresql' || provider === 'postgres';
+}
+
+/**
+ * The text for Prisma's engine: Prisma 7 moved the connection url out of schema.prisma (into
+ * prisma.config.ts), but the engine bundled here (Prisma 6) still rejects a datasource without one.
+ * Such a block is blanked (line breaks kept, so offsets and lines don't move) and written again after
+ * the text with a url the engine never connects to. Any other text is returned as is.
+ */
+export function withDatasourceUrl(text: string): string {
+  const ds = readDatasource(text);
+  if (!ds || ds.hasUrl || text[ds.block.end - 1] !== '}') return text;
+  const { start, headerEnd, end } = ds.block;
+  const blanked = text.slice(start, end).replace(/[^\r\n]/g, ' ');
+  const again = `${text.slice(start, headerEnd)}\n  url = "postgresql://localhost"${text.slice(headerEnd, end)}`;
+  return `${text.slice(0, start)}${blanked}${text.slice(end)}\n${again}\n`;
+}
