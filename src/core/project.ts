@@ -24,6 +24,7 @@ import { extractFile, holdsQueries, type FileExtraction } from './workspace/extr
 import { defaultThreads, extractPool } from './workspace/extractPool';
 import type { ExtractJob } from './workspace/extractProtocol';
 import { classify, compareListingOrder, isRollbackFile, listFiles, readText, type FileKind } from './workspace/files';
+import { chooseSchema, type SchemaChoice, type SchemaSourceSkipped } from './workspace/schemaChoice';
 import { mergeSchemas } from './workspace/mergeSchemas';
 
 export interface ProjectOptions {
@@ -105,6 +106,8 @@ export interface AnalysisStats {
   indexes: number;
   skipped: { file: string; reason: string }[];
   schemaSources: string[];
+  /** Schema sources of the workspace not read (another database's, another app's), and why. */
+  schemaSkipped: SchemaSourceSkipped[];
 }
 
 export class Project {
@@ -139,6 +142,7 @@ export class Project {
   /** Parses the SQL of this workspace's files: equal texts once (see cachedSqlParser). */
   private readonly parseSql = cachedSqlParser();
   private schemaSources: string[] = [];
+  private schemaChoice?: SchemaChoice;
   /** No schema.prisma maps Prisma models to tables (see unmappedPrismaCalls). */
   private prismaMappingMissing = false;
   private rowFlags: string[] = [];
@@ -244,9 +248,14 @@ export class Project {
   }
 
   private isSchemaFile(e: FileEntry): boolean {
+    if (!this.inSchemaScope(e)) return false;
+    return e.kind !== 'migration' || !this.schemaChoice || this.schemaChoice.usesMigration(e.file);
+  }
+
+  /** A schema.prisma or migration among the sources named (all of the workspace's without --schema). */
+  private inSchemaScope(e: FileEntry): boolean {
     if (e.kind !== 'prisma-schema' && e.kind !== 'migration') return false;
-    if (!this.explicitSchema) return true;
-    return within(e.file, this.explicitSchema);
+    return !this.explicitSchema || within(e.file, this.explicitSchema);
   }
 
   /** A schema source, or a schema.prisma the Prisma mapping may come from (explicit sources without one). */
@@ -256,8 +265,14 @@ export class Project {
 
   /** Rebuilds the index set from schema.prisma and the migrations. */
   private rebuildSchema(): void {
-    const schemaFiles = [...this.files.values()].filter((e) => this.isSchemaFile(e));
-    const prismaFiles = schemaFiles.filter((e) => e.kind === 'prisma-schema').sort((a, b) => prismaRank(a.file) - prismaRank(b.file));
+    const inScope = [...this.files.values()].filter((e) => this.inSchemaScope(e));
+    this.schemaChoice = chooseSchema(
+      inScope.filter((e) => e.kind === 'prisma-schema'),
+      inScope.filter((e) => e.kind === 'migration' && !isRollbackFile(e.file)).map((e) => e.file),
+      this.root,
+    );
+    const schemaFiles = inScope.filter((e) => this.isSchemaFile(e));
+    const prismaFiles = schemaFiles.filter((e) => e.file === this.schemaChoice?.prisma);
     const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration' && !isRollbackFile(e.file));
     this.schemaProblems = [];
     this.migrationParses = new Map(migrationFiles.map((m) => [m, parseSqlDocument(m.text)]));
@@ -290,7 +305,9 @@ export class Project {
       // Explicit schema sources without a schema.prisma: Prisma Client calls name models and fields, which only
       // schema.prisma maps to tables and columns. The workspace's schema.prisma (found as discovery finds it)
       // gives that mapping; the index set still comes from the explicit sources alone.
-      const pf = [...this.files.values()].filter((e) => e.kind === 'prisma-schema').sort((a, b) => prismaRank(a.file) - prismaRank(b.file))[0];
+      const all = [...this.files.values()].filter((e) => e.kind === 'prisma-schema');
+      const chosen = chooseSchema(all, [], this.root).prisma;
+      const pf = all.find((e) => e.file === chosen);
       if (pf) {
         const loaded = loadPrismaSchema(pf.text, pf.file);
         this.schemaProblems.push(...loaded.problems);
@@ -479,6 +496,7 @@ export class Project {
         indexes: [...this.schema.tables.values()].reduce((n, t) => n + t.indexes.length, 0),
         skipped: this.skipped,
         schemaSources: this.schemaSources,
+        schemaSkipped: this.schemaChoice?.skipped ?? [],
       },
     };
   }
@@ -941,10 +959,6 @@ function withPrismaMapping(schema: SchemaModel, prisma: SchemaModel): SchemaMode
   return { ...schema, tables, prisma: prisma.prisma };
 }
 
-function prismaRank(file: string): number {
-  const parts = file.split(path.sep === '\\' ? /[\\/]/ : '/');
-  return parts.length >= 2 && parts[parts.length - 2] === 'prisma' && parts[parts.length - 1] === 'schema.prisma' ? 0 : file.endsWith('schema.prisma') ? 1 : 2;
-}
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);

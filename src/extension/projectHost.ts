@@ -140,6 +140,7 @@ export class ProjectHost implements vscode.Disposable {
           `${this.folder.name}: ${r.stats.files} files, ${r.stats.queries} queries, ${r.stats.tables} tables, ${r.stats.indexes} indexes → ${r.findings.length} findings in ${Date.now() - t0} ms (schema: ${r.stats.schemaSources.map((s) => path.relative(this.root, s)).join(', ') || 'none found'})`,
         );
         for (const s of r.stats.skipped) this.state.log.warn(`skipped ${path.relative(this.root, s.file)}: ${s.reason}`);
+        for (const s of r.stats.schemaSkipped) this.state.log.info(`schema source not read: ${path.relative(this.root, s.file)}: ${s.reason}`);
       } catch (err) {
         this.error = (err as Error).message;
         this.state.log.error(`${this.folder.name}: ${this.error}`);

@@ -221,7 +221,7 @@ describe('cli: check', () => {
         verdicts: [],
         verdictsIn: () => [],
         schema: { tables: new Map(), enums: new Map() },
-        stats: { files: 1, queries: 0, tables: 0, indexes: 0, skipped: [], schemaSources: [] },
+        stats: { files: 1, queries: 0, tables: 0, indexes: 0, skipped: [], schemaSources: [], schemaSkipped: [] },
       };
       const log = toSarif(result, '0.0.0') as any;
       const uri: string = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;

@@ -41,10 +41,12 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config, threads, minParallelChars: MIN_PARALLEL_CHARS });
   if (database) await useDatabase(project, database, err);
   const result = project.analyze();
+  const notRead = result.stats.schemaSkipped.map((s) => `  not read: ${displayPath(s.file)}: ${s.reason}\n`).join('');
   if (result.stats.schemaSources.length === 0) {
-    err.write(`pg-index-review: no schema found in ${displayPath(root)} (schema.prisma or migrations/**/*.sql): pass --schema <schema.prisma|migrations dir>\n`);
+    err.write(`pg-index-review: no schema found in ${displayPath(root)} (schema.prisma or migrations/**/*.sql): pass --schema <schema.prisma|migrations dir>\n${notRead}`);
     return 2;
   }
+  if (notRead && format === 'text') err.write(`pg-index-review: schema sources not read:\n${notRead}`);
   if (values.quiet) result.findings = result.findings.filter((f) => f.rule !== 'parse-error');
   if (format === 'json') out.write(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
   else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(result, VERSION), null, 2)}\n`);

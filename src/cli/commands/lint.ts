@@ -91,7 +91,7 @@ async function lint(args: string[], out: Out, err: Out): Promise<number> {
     verdicts: [],
     verdictsIn: () => [],
     schema: walked[walked.length - 1]?.after ?? emptySchema(),
-    stats: { files: targets.length, queries: 0, tables: 0, indexes: 0, skipped, schemaSources: [...history, ...(values.schema ?? []).filter((s) => s.endsWith('.prisma'))] },
+    stats: { files: targets.length, queries: 0, tables: 0, indexes: 0, skipped, schemaSkipped: [], schemaSources: [...history, ...(values.schema ?? []).filter((s) => s.endsWith('.prisma'))] },
   };
   if (format === 'json') out.write(`${JSON.stringify({ ...toJsonReport(result), runners: walked.filter((f) => f.report).map((f) => ({ file: displayPath(f.file), runner: f.runner, reason: f.runnerReason, role: f.role })) }, null, 2)}\n`);
   else if (format === 'sarif') {

@@ -9,7 +9,7 @@ import { displayPath } from './paths';
 export interface JsonReport {
   version: 1;
   findings: JsonFinding[];
-  stats: { files: number; queries: number; tables: number; indexes: number; errors: number; warnings: number; infos: number; schemaSources: string[]; skipped: { file: string; reason: string }[] };
+  stats: { files: number; queries: number; tables: number; indexes: number; errors: number; warnings: number; infos: number; schemaSources: string[]; skipped: { file: string; reason: string }[]; schemaSkipped: { file: string; reason: string }[] };
 }
 
 export interface JsonFinding {
@@ -49,6 +49,7 @@ export function toJsonReport(r: AnalysisResult): JsonReport {
       infos: count('info') + count('hint'),
       schemaSources: r.stats.schemaSources.map((s) => displayPath(s)),
       skipped: r.stats.skipped.map((s) => ({ file: displayPath(s.file), reason: s.reason })),
+      schemaSkipped: r.stats.schemaSkipped.map((s) => ({ file: displayPath(s.file), reason: s.reason })),
     },
   };
 }

@@ -1,0 +1,96 @@
+/**
+ * Which of a workspace's schema sources describe the PostgreSQL database it reviews: a repository may hold a
+ * MySQL schema beside the PostgreSQL one, or several apps each with a schema.prisma and its own migrations.
+ *
+ * - A schema.prisma whose datasource names another provider is not read, nor are migrations under a
+ *   `migration_lock.toml` that names one.
+ * - Of the PostgreSQL schema.prisma files, one is read (`prisma/schema.prisma` first, then `schema.prisma`,
+ *   then the first listed); the others are named, and the migrations beside them (`<its folder>/migrations/`,
+ *   where Prisma keeps them) are theirs, not the one read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isPostgresProvider, readDatasource } from '../schema/prisma/datasource';
+
+export interface SchemaSourceSkipped {
+  /** A schema.prisma, or a migrations folder. */
+  file: string;
+  reason: string;
+}
+
+export interface SchemaChoice {
+  /** The schema.prisma read, if any. */
+  prisma?: string;
+  /** Schema sources not read, and why. */
+  skipped: SchemaSourceSkipped[];
+  /** Whether a migration file is one of the schema read. */
+  usesMigration(file: string): boolean;
+}
+
+/** The provider a Prisma `migration_lock.toml` names in `folder`, if it has one. */
+export type LockReader = (folder: string) => string | undefined;
+
+export const readMigrationLock: LockReader = (folder) => {
+  try {
+    return /^\s*provider\s*=\s*"([^"]*)"/m.exec(fs.readFileSync(path.join(folder, 'migration_lock.toml'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+};
+
+/** `prisma/schema.prisma` first, then any `schema.prisma`, then other `.prisma` files. */
+export function prismaRank(file: string): number {
+  const parts = file.split(path.sep === '\\' ? /[\\/]/ : '/');
+  return parts.length >= 2 && parts[parts.length - 2] === 'prisma' && parts[parts.length - 1] === 'schema.prisma' ? 0 : file.endsWith('schema.prisma') ? 1 : 2;
+}
+
+export function chooseSchema(
+  prismaFiles: { file: string; text: string }[],
+  migrationFiles: string[],
+  root: string,
+  readLock: LockReader = readMigrationLock,
+): SchemaChoice {
+  const rel = (f: string) => path.relative(root, f) || f;
+  const skipped: SchemaSourceSkipped[] = [];
+  const postgres: string[] = [];
+  for (const p of prismaFiles) {
+    const provider = readDatasource(p.text)?.provider;
+    if (isPostgresProvider(provider)) postgres.push(p.file);
+    else skipped.push({ file: p.file, reason: `its datasource is for ${JSON.stringify(provider)}: only PostgreSQL schemas are reviewed` });
+  }
+  const chosen = [...postgres].sort((a, b) => prismaRank(a) - prismaRank(b))[0];
+  for (const f of postgres) if (f !== chosen) skipped.push({ file: f, reason: `another schema.prisma: this analysis reads ${rel(chosen)} (open the other one's folder on its own, or pass --schema, to review it)` });
+
+  // Folders whose migrations are not the chosen schema's: beside a schema.prisma not read, or locked to another provider.
+  const notOurs = new Map<string, string>();
+  const chosenFolder = chosen && path.join(path.dirname(chosen), 'migrations');
+  for (const s of skipped) {
+    const folder = path.join(path.dirname(s.file), 'migrations');
+    if (folder !== chosenFolder) notOurs.set(folder, `the migrations of ${rel(s.file)}, which is not read`);
+  }
+  const lockOf = new Map<string, string | undefined>();
+  const excludedBy = (file: string): string | undefined => {
+    for (const folder of notOurs.keys()) if (file.startsWith(folder + path.sep)) return folder;
+    // Prisma's layout: migrations/<name>/migration.sql, the lock in migrations/; a flat folder has it beside its files.
+    for (const folder of [path.dirname(path.dirname(file)), path.dirname(file)]) {
+      if (!lockOf.has(folder)) lockOf.set(folder, readLock(folder));
+      const provider = lockOf.get(folder);
+      if (provider !== undefined && !isPostgresProvider(provider)) {
+        notOurs.set(folder, `its migration_lock.toml is for ${JSON.stringify(provider)}: only PostgreSQL migrations are read`);
+        return folder;
+      }
+      if (provider !== undefined) break;
+    }
+    return undefined;
+  };
+  const excluded = new Set<string>();
+  for (const m of migrationFiles) {
+    const folder = excludedBy(m);
+    if (folder !== undefined && !excluded.has(folder)) {
+      excluded.add(folder);
+      skipped.push({ file: folder, reason: notOurs.get(folder)! });
+    }
+  }
+  // Asked of files added later too (a migration created in the editor).
+  return { prisma: chosen, skipped, usesMigration: (file) => excludedBy(file) === undefined };
+}
