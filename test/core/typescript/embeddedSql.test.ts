@@ -175,6 +175,22 @@ describe('typescript/embedded SQL', () => {
     );
   });
 
+  it('recognises Prisma.sql/raw/join/empty compiled to CommonJS (client_1.Prisma.sql), not other x.sql tags', () => {
+    const js = [
+      'const client_1 = require("@prisma/client");',
+      'prisma.$queryRaw(client_1.Prisma.sql`SELECT * FROM "User" WHERE email = ${e}`);',
+      'const q = db_1.Prisma.sql`SELECT * FROM users WHERE id IN (${client_1.Prisma.join(ids)})${client_1.Prisma.empty} ORDER BY ${client_1.Prisma.raw(\'name\')}`;',
+      'const other = db_1.sql`SELECT * FROM users`;',
+    ].join('\n');
+    assert.deepEqual(
+      findEmbeddedSql(js, 'a.js').map((e) => [e.kind, e.sql, e.dynamic]),
+      [
+        ['prisma-raw', 'SELECT * FROM "User" WHERE email = $1', false],
+        ['sql-tag', 'SELECT * FROM users WHERE id IN ($1) ORDER BY name', false],
+      ],
+    );
+  });
+
   it('finds SQL passed to a bare query() helper', () => {
     const e = after('function helper');
     assert.equal(e.kind, 'query-call');

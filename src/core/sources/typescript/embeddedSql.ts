@@ -75,14 +75,16 @@ const QUERY_METHODS = new Set(['query', 'any', 'one', 'oneOrNone', 'many', 'many
 
 type TagKind = 'prisma-raw' | 'sql';
 
+/** `Prisma`, or `client_1.Prisma`: TypeScript compiles `import { Prisma }` to CommonJS that way. */
+function isPrismaNamespace(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) return u.text === 'Prisma';
+  return ts.isPropertyAccessExpression(u) && u.name.text === 'Prisma' && ts.isIdentifier(unwrap(u.expression));
+}
+
 function isPrismaMember(e: ts.Expression, name: string): boolean {
   const u = unwrap(e);
-  return (
-    ts.isPropertyAccessExpression(u) &&
-    u.name.text === name &&
-    ts.isIdentifier(unwrap(u.expression)) &&
-    (unwrap(u.expression) as ts.Identifier).text === 'Prisma'
-  );
+  return ts.isPropertyAccessExpression(u) && u.name.text === name && isPrismaNamespace(u.expression);
 }
 
 /** Name called or accessed last: `$queryRaw` for `this.db.$queryRaw`, `sql` for `sql`. */
