@@ -225,6 +225,22 @@ describe('migration linter', () => {
       assert.match(fs2[1].message, /SET NOT NULL on "nick" scans the whole table/);
       assert.doesNotMatch(fs2[1].message, /"email"/);
     });
+    const ORDERS = `${BASE}CREATE TABLE "orders" ("id" text PRIMARY KEY, "userId" text, "total" int);\n`;
+    it('names the lock of ADD FOREIGN KEY (SHARE ROW EXCLUSIVE on both tables: writes wait, reads do not) and of ADD CHECK (ACCESS EXCLUSIVE)', () => {
+      const sql = `${T}ALTER TABLE "orders" ADD CONSTRAINT "orders_userId_fkey" FOREIGN KEY ("userId") REFERENCES "users"("id");\nALTER TABLE "orders" ADD CONSTRAINT "orders_total_check" CHECK ("total" >= 0);`;
+      const [fk, check, ...rest] = only(lint(sql, { base: ORDERS }), 'table-rewrite');
+      assert.deepEqual(rest, []);
+      assert.match(fk.message, /SHARE ROW EXCLUSIVE/);
+      assert.match(fk.message, /Writes of "orders" wait/);
+      assert.match(fk.message, /writes of "users"/);
+      assert.doesNotMatch(fk.message, /reads|ACCESS EXCLUSIVE/i);
+      assert.match(check.message, /ACCESS EXCLUSIVE/);
+      assert.match(check.message, /Reads and writes of "orders" wait/);
+    });
+    it('does not fire on VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE blocks neither reads nor writes)', () => {
+      const sql = `${T}ALTER TABLE "orders" ADD CONSTRAINT "orders_userId_fkey" FOREIGN KEY ("userId") REFERENCES "users"("id") NOT VALID;\nALTER TABLE "orders" VALIDATE CONSTRAINT "orders_userId_fkey";`;
+      assert.deepEqual(only(lint(sql, { base: ORDERS }), 'table-rewrite'), []);
+    });
   });
 
   describe('lock-held-in-transaction', () => {

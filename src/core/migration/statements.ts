@@ -284,6 +284,12 @@ export function describeStatement(stmt: ParsedStatement, ordinal: number, schema
   return info;
 }
 
+/** The lock ADD CONSTRAINT holds while it validates; a foreign key takes the same lock on the referenced table. */
+function heldForValidation(con: Node, m: LockMode, table: string | undefined): string {
+  const ref = con.contype === 'CONSTR_FOREIGN' ? tableOf(con.pktable) : undefined;
+  return ref && ref !== table ? `${m}, also on "${ref}" (it ${lockEffect(m)} of "${ref}" too)` : m;
+}
+
 function describeAlterTable(at: Node, info: StatementInfo): StatementInfo {
   info.kind = 'alter-table';
   const table = tableOf(at.relation);
@@ -319,7 +325,7 @@ function describeAlterTable(at: Node, info: StatementInfo): StatementInfo {
       case 'AT_AddConstraint': {
         const con = cmd.def?.Constraint;
         if (con?.contype === 'CONSTR_FOREIGN') m = 'SHARE ROW EXCLUSIVE';
-        if ((con?.contype === 'CONSTR_CHECK' || con?.contype === 'CONSTR_FOREIGN') && !con.skip_validation) slow.push(`ADD CONSTRAINT ${con.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY'} without NOT VALID scans the whole table while holding the lock`);
+        if ((con?.contype === 'CONSTR_CHECK' || con?.contype === 'CONSTR_FOREIGN') && !con.skip_validation) slow.push(`ADD CONSTRAINT ${con.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY'} without NOT VALID scans the whole table while holding ${heldForValidation(con, m, table)}`);
         if ((con?.contype === 'CONSTR_PRIMARY' || con?.contype === 'CONSTR_UNIQUE') && !con.indexname) slow.push('ADD PRIMARY KEY/UNIQUE builds its index while holding ACCESS EXCLUSIVE');
         break;
       }
