@@ -168,7 +168,14 @@ export class Project {
     const p = new Project(absRoot, config, explicit);
     p.rowFlags = opts.rows ?? [];
     const roots = opts.paths ? opts.paths.map((x) => path.resolve(x)) : [absRoot];
-    const listing = listFiles([...roots, ...(explicit ?? [])], absRoot, opts.ignore?.length ? [...config.ignore, ...opts.ignore] : config.ignore);
+    const listing = listFiles(roots, absRoot, opts.ignore?.length ? [...config.ignore, ...opts.ignore] : config.ignore);
+    if (explicit) {
+      // Schema sources named explicitly are read wherever they are: a package may ship its schema in dist/ alone.
+      const named = listFiles(explicit, absRoot, []);
+      const listed = new Set(listing.files);
+      for (const f of named.files) if (!listed.has(f)) listing.files.push(f);
+      listing.skipped.push(...named.skipped);
+    }
     if (!explicit && !(roots.length === 1 && roots[0] === absRoot)) {
       // Analysing part of a workspace: its schema still comes from the whole workspace.
       const schemaFiles = listFiles([absRoot], absRoot, config.ignore).files.filter((f) => {

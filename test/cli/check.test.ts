@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { RULES } from '../../src/core/rules/registry';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { JsonFinding, JsonReport } from '../../src/cli/format/json';
 import { toSarif } from '../../src/cli/format/sarif';
@@ -316,6 +317,24 @@ describe('cli: check', () => {
       assert.deepEqual(inFile(oneFile), inFile(whole));
       const reordered = json(await runMain(['check', 'examples/lms/src', 'examples/lms', '--format', 'json']));
       assert.deepEqual(reordered.findings.map((f) => [f.file, f.rule, f.range]), whole.findings.map((f) => [f.file, f.rule, f.range]));
+    });
+
+    it('--schema naming a file in an ignored folder (dist/) reads it: the user named it', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'pgir-dist-schema-'));
+      try {
+        mkdirSync(path.join(dir, 'dist'));
+        mkdirSync(path.join(dir, 'src'));
+        writeFileSync(path.join(dir, 'dist', 'schema.prisma'), 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel User {\n  id    Int    @id\n  email String\n}\n');
+        writeFileSync(path.join(dir, 'src', 'a.ts'), "import { prisma } from './db';\nexport const byEmail = (email: string) => prisma.user.findMany({ where: { email } });\n");
+        const run = await runMain(['check', dir, '--schema', path.join(dir, 'dist', 'schema.prisma'), '--format', 'json']);
+        assert.equal(run.code, 0, run.stderr);
+        const r = json(run);
+        assert.equal(r.stats.tables, 1);
+        assert.deepEqual(r.stats.schemaSources.map((f) => path.basename(f)), ['schema.prisma']);
+        assert.ok(r.findings.some((f) => f.rule === 'missing-index' && f.table === 'User'), JSON.stringify(r.findings));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('--help exits 0 with the usage on stdout; --version prints the package version', async () => {
