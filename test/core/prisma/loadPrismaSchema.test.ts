@@ -412,3 +412,35 @@ describe('loadPrismaSchema: a Prisma 7 datasource (no url: it lives in prisma.co
     assert.ok(!schema.tables.has('Broken'));
   });
 });
+
+describe('loadPrismaSchema: a view block', () => {
+  const text = [
+    'generator client {',
+    '  provider        = "prisma-client-js"',
+    '  previewFeatures = ["views"]',
+    '}',
+    'datasource db {',
+    '  provider = "postgresql"',
+    '  url      = env("DATABASE_URL")',
+    '}',
+    'model Machine {',
+    '  id String @id',
+    '}',
+    'view MachineStat {',
+    '  machineId String',
+    '  seq       Int',
+    '',
+    '  @@unique([machineId, seq])',
+    '  @@map("machine_stats")',
+    '}',
+    '',
+  ].join('\n');
+  const { schema, problems } = loadPrismaSchema(text, 'schema.prisma');
+
+  it('is no table (a view has no index of its own, whatever its @@unique says), but Prisma Client calls still map to it', () => {
+    assert.deepEqual(problems, []);
+    assert.deepEqual([...schema.tables.keys()], ['Machine']);
+    assert.equal(schema.prisma?.models.get('MachineStat')?.table, 'machine_stats');
+    assert.equal(schema.prisma?.accessors.get('machineStat'), 'MachineStat');
+  });
+});

@@ -314,7 +314,9 @@ function buildSchema(dm: DmmfDatamodel, text: string, file: string, lines: LineI
       if (u.fields.length > 1) prismaModel.compoundUniques.set(u.name ?? compoundSelectorName(u.fields), [...u.fields]);
     }
 
-    schema.tables.set(tableName, table);
+    // A view maps Prisma Client calls to its name, but it is no table: it has no indexes of its own (its @@unique
+    // declares none), migrations do not manage it, and what a query on it reads depends on its definition.
+    if (block?.kind !== 'view') schema.tables.set(tableName, table);
     mapping.models.set(model.name, prismaModel);
     mapping.accessors.set(clientAccessor(model.name), model.name);
     contexts.set(model.name, { model, table, block, columnOf });
