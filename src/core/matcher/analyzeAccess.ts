@@ -455,6 +455,7 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
     if (or.kind !== 'other' || !or.anyOf) continue;
     const others = access.predicates.filter((q) => q !== p);
     const picks: { use: IndexUse; branch: PredicateAtom; scan: number; sel: number }[] = [];
+    const unserved: PredicateAtom[] = [];
     for (const branch of or.anyOf) {
       // The branch as if it were the OR: PostgreSQL matches (and proves partial predicates) per branch, with the other conjuncts.
       const alone: TableAccess = { ...access, predicates: [...others, { atom: branch, range: p.range }], orderBy: [], limit: undefined, offset: undefined };
@@ -468,11 +469,18 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
         const scan = indexPartCost(ctx.rows * sel, entriesPerPage(c.index, ctx));
         if (!pick || scan < pick.scan) pick = { use: c, branch, scan, sel };
       }
-      if (!pick) {
-        picks.length = 0;
-        break;
+      if (pick) picks.push(pick);
+      else unserved.push(branch);
+    }
+    if (unserved.length > 0) {
+      // Say why an index that serves a branch is not used: the OR's other branches have none.
+      const missing = unserved.flatMap(atomColumns).map((c) => `"${c}"`).join(', ');
+      for (const { use, branch } of picks) {
+        if (use.usable) continue;
+        const served = atomColumns(branch).map((c) => `"${c}"`).join(', ');
+        candidates[candidates.indexOf(use)] = { ...use, reason: `serves the OR's branch on ${served}, but no index serves its branch on ${missing} (a BitmapOr needs one for each branch)` };
       }
-      picks.push(pick);
+      continue;
     }
     if (picks.length === 0) continue;
     const heapRows = ctx.rows * Math.min(1, 1 - picks.reduce((keep, x) => keep * (1 - x.sel), 1));

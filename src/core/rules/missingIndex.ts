@@ -1,11 +1,12 @@
 import type { Finding } from '../model/finding';
 import type { Range } from '../model/location';
 import type { AccessVerdict, ProposedIndex } from '../matcher/types';
-import { evaluateIndex, fmt, selectivityContext } from '../matcher/analyzeAccess';
+import { analyzeAccess, evaluateIndex, fmt, selectivityContext } from '../matcher/analyzeAccess';
 import { keyLabel, requiredOrder } from '../matcher/btree';
 import { draftAsIndex, draftIndex, finishDraft, type Draft } from '../matcher/propose';
-import type { PredicateAtom } from '../model/predicate';
-import type { IndexDef, IndexKey } from '../model/schema';
+import { atomColumns, type PredicateAtom } from '../model/predicate';
+import type { IndexDef, IndexKey, TableDef } from '../model/schema';
+import type { TableAccess } from '../model/query';
 import { normalizeExprText } from '../sql/expr';
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Rule, RuleContext } from './context';
@@ -52,13 +53,19 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   if (v.best && v.best.index.unique && !v.best.index.predicate && v.best.equalityColumns.length === v.best.index.keys.length) return undefined;
   const sctx = selectivityContext(ctx.schema, table, ctx.options);
   // Named and written out (SQL, Prisma) only when it is proposed.
-  const draft = draftIndex(access, table, sctx);
-  if (!draft) return undefined;
+  let draft = draftIndex(access, table, sctx);
+  let use = draft && evaluateIndex(draftAsIndex(draft, table), access, sctx);
+  let orBranch: string | undefined;
+  if (!use?.usable) {
+    // An OR no single index serves: one for its branch that has none lets a BitmapOr serve it with the others'.
+    const forBranch = orBranchIndex(v, table, sctx, ctx);
+    if (!forBranch) return undefined;
+    ({ draft, use, orBranch } = forBranch);
+  }
+  if (!draft || !use) return undefined;
   // The table may already have that index, unused for a reason the draft does not change (its cost, a join order).
   const draftPredicate = JSON.stringify(draft.predicate);
-  if (table.indexes.some((ix) => sameIndex(ix, draft, draftPredicate))) return undefined;
-  const use = evaluateIndex(draftAsIndex(draft, table), access, sctx);
-  if (!use.usable) return undefined;
+  if (table.indexes.some((ix) => sameIndex(ix, draft!, draftPredicate))) return undefined;
   // The inner side of a hash join is read once; an index on its join key is looked up once per outer row.
   const lookups = v.hashJoin && v.outerRows ? v.outerRows : 1;
   const currentCost = v.best?.cost ?? v.seqScanCost;
@@ -86,9 +93,33 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
     if (sameKeys && !sortFixed) return undefined;
   }
   const parts: string[] = [];
+  if (orBranch) parts.push(orBranch);
   if (rowsNow - rowsWith >= 1) parts.push(`read ${approx(rowsWith)} instead of ${approx(rowsNow)} rows`);
   if (sortFixed) parts.push(`return them already in ORDER BY order (${noSort(sortedRows)})`);
   return { proposal: finishDraft(draft, table, ctx.schema), severity, why: parts.join(' and ') || 'serve this query directly', rowsNow, rowsWith, sortAvoided: sortFixed };
+}
+
+/**
+ * For an OR whose branches all have an index but one (`tenant_id = $1 OR customer_id = $1` with an index led by
+ * tenant_id): the index for that branch, and how the access would be read with it (a BitmapOr, when it is cheaper).
+ */
+function orBranchIndex(v: AccessVerdict, table: TableDef, sctx: ReturnType<typeof selectivityContext>, ctx: RuleContext) {
+  const { access } = v;
+  for (const p of access.predicates) {
+    const or = p.atom;
+    if (or.kind !== 'other' || !or.anyOf) continue;
+    const others = access.predicates.filter((q) => q !== p);
+    const alone = (branch: PredicateAtom): TableAccess => ({ ...access, predicates: [...others, { atom: branch, range: p.range }], orderBy: [], limit: undefined, offset: undefined });
+    const unserved = or.anyOf.filter((branch) => !analyzeAccess(alone(branch), ctx.schema, ctx.options).best?.conditions.includes(branch));
+    if (unserved.length !== 1) continue;
+    const draft = draftIndex(alone(unserved[0]), table, sctx);
+    if (!draft || draft.method !== 'btree') continue;
+    const best = analyzeAccess(access, ctx.schema, ctx.options, [draftAsIndex(draft, table)]).best;
+    if (!best?.conditions.includes(or)) continue;
+    const served = or.anyOf.filter((b) => b !== unserved[0]).flatMap(atomColumns);
+    return { draft, use: best, orBranch: `let the OR use a BitmapOr with the index${served.length > 1 ? 'es' : ''} on ${served.map((c) => `"${c}"`).join(', ')}` };
+  }
+  return undefined;
 }
 
 /** An index predicate as JSON, once per predicate list (a rename gives the index a new list). */

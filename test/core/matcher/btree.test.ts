@@ -231,6 +231,7 @@ describe('B-tree matcher', () => {
       assert.equal(v.best, undefined);
       assert.equal(candidate(v, 'o_a').usable, false);
       assert.match(v.reason, /the OR on "a", "c" \(a BitmapOr needs an index for each branch\)/);
+      assert.match(candidate(v, 'o_a').reason, /serves the OR's branch on "a", but no index serves its branch on "c"/);
     });
     it('keeps a = 1 OR a = 2 an IN list on one index', () => {
       const v = verdict(schemaFrom(ors), 'SELECT * FROM o WHERE a = 1 OR a = 2', many);

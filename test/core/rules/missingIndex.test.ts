@@ -30,6 +30,15 @@ describe('missing-index rule', () => {
     assert.match(f.fix!.sql!, /^CREATE INDEX CONCURRENTLY IF NOT EXISTS/);
   });
 
+  it('for an OR with one branch unindexed, proposes the index for that branch (a BitmapOr then serves it)', () => {
+    const [f] = missingFindings(schemaFrom(DDL), `SELECT * FROM orders WHERE "userId" = $1 OR total = $2`, options(rows));
+    assert.ok(f, 'expected a finding');
+    assert.match(f.fix!.sql!, /ON "orders" \("total"\);$/);
+    assert.match(f.message, /BitmapOr with the index on "userId"/);
+    // Both branches unindexed: no single index makes the OR indexable, so none is proposed.
+    assert.deepEqual(missingFindings(schemaFrom(DDL), `SELECT * FROM orders WHERE total = $1 OR "createdAt" = $2`, options(rows)), []);
+  });
+
   it('proposes equality then the range column', () => {
     const [f] = missingFindings(schemaFrom(DDL), `SELECT * FROM orders WHERE status = $1 AND total > $2`, options(rows));
     assert.match(f.fix!.sql!, /\("status", "total"\)/);
