@@ -375,8 +375,10 @@ function reverse(accesses: TableAccess[], first: TableAccess, driver: TableAcces
   // A semi-join with another table is still a filter of the FROM table's own: it keeps driving.
   const viaDriver = (p: LocatedAtom) => semiKeysOf(p).some((k) => k.otherTable === driver.table);
   if (first.predicates.some((p) => semiKeysOf(p).length > 0 && !viaDriver(p))) return undefined;
-  // Through a semi-join, only a two-table case is read this way: the FROM table then knows no other join key on each lookup.
-  if (semiKeys.length && (driver.table === first.table || first.joinKeys.some((j) => j.otherTable !== driver.table))) return undefined;
+  // Through a semi-join, only a two-table case is read this way: the FROM table then knows no other join key on each
+  // lookup. A table semi-joined to itself (`WHERE id IN (SELECT id FROM jobs … LIMIT n)`) only when it is alone:
+  // join keys name tables, so with a third one its keys could be taken for another's.
+  if (semiKeys.length && ((driver.table === first.table && accesses.length > 2) || first.joinKeys.some((j) => j.otherTable !== driver.table))) return undefined;
   return accesses.map((a) => {
     if (a === driver) return { ...a, joinedFrom: undefined };
     if (a === first) {

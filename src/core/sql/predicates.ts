@@ -318,10 +318,15 @@ function rowComparison(n: Node, op: string, resolve: ColumnResolver, out: Conjun
   return true;
 }
 
-/** `column IN (SELECT c FROM t …)` with one table and one plain column selected: the semi-join's key. */
+/**
+ * `column IN (SELECT c FROM t …)` with one table and one plain column selected: the semi-join's key. A LIMIT
+ * in the sub-select keeps it a semi-join (convert_ANY_sublink_to_join() takes any uncorrelated sub-select; the
+ * LIMIT only keeps it from being flattened): its few rows then drive, as in the queue pattern
+ * `UPDATE jobs … WHERE id IN (SELECT id FROM jobs WHERE … ORDER BY … LIMIT n FOR UPDATE SKIP LOCKED)`.
+ */
 function semiJoinKey(column: string, subselect: Node | undefined): { column: string; otherTable: string; otherColumn: string } | undefined {
   const sel = subselect?.SelectStmt;
-  if (!sel || (sel.op && sel.op !== 'SETOP_NONE') || sel.limitCount || sel.groupClause || sel.withClause) return undefined;
+  if (!sel || (sel.op && sel.op !== 'SETOP_NONE') || sel.groupClause || sel.withClause) return undefined;
   const from: Node[] = sel.fromClause ?? [];
   const targets: Node[] = sel.targetList ?? [];
   if (from.length !== 1 || !from[0].RangeVar || targets.length !== 1) return undefined;
