@@ -181,7 +181,7 @@ export const missingIndex: Rule = {
   scope: 'verdict',
   summary: 'A query has no index that serves its filter, join or sort.',
   description:
-    'PostgreSQL can use a B-tree index for the leading columns compared with =/IN/IS NULL, then one range column, and can return rows in index order when the ORDER BY matches the remaining key columns in the same or fully reversed direction. When no index does that for a query on a large table, it reads and sorts far more rows than it returns. The fix proposes the index (equality, then range or sort columns; constant boolean/enum filters as a partial-index predicate), as SQL and as a Prisma @@index.',
+    'PostgreSQL can use a B-tree index for the leading columns compared with =/IN/IS NULL, then one range column, and can return rows in index order when the ORDER BY matches the remaining key columns in the same or fully reversed direction. When no index does that for a query on a large table, it reads and sorts far more rows than it returns. The fix proposes the index (equality, then range or sort columns; constant boolean/enum filters as a partial-index predicate), as SQL and as a Prisma @@index. An OR is served by a BitmapOr of one index per branch: when all its branches have one but one, that branch\'s index is proposed.',
   run(ctx: RuleContext): Finding[] {
     const out: Finding[] = [];
     for (const sv of ctx.verdicts) {
