@@ -172,6 +172,8 @@ export interface SchemaModel {
   prisma?: PrismaMapping;
   /** The database's default collation (pg_database.datcollate), when read from a database. */
   collation?: string;
+  /** Statements of the migrations that do not parse: what they create or drop is not in the model. */
+  unparsed?: SourceLocation[];
 }
 
 export function emptySchema(): SchemaModel {

@@ -37,13 +37,19 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
     findings.push(f);
   };
 
+  // What no migration creates may be in a statement that does not parse: said so, at info level, pointing at it.
+  const unparsed = migrations.unparsed?.[0];
+  const notCreated = (what: string) =>
+    unparsed
+      ? { severity: 'info' as const, message: `${what} no migration that parses creates it: the statement that does not parse${fileLabel(unparsed)} may; fix that first.`, related: related(unparsed, 'This statement does not parse') }
+      : { severity: 'warning' as const, message: `${what} no migration creates it: the next \`prisma migrate dev\` will create it.`, related: [] };
+
   // Tables.
   for (const t of prisma.tables.values()) {
     if (migrations.tables.has(t.name)) continue;
     const what = t.model ? `Model ${t.model} (table "${t.name}")` : `Table "${t.name}"`;
-    report('warning', `${what} is in schema.prisma but no migration creates it: the next \`prisma migrate dev\` will create it.`, tableRange(t), {
-      table: t.name,
-    });
+    const n = notCreated(`${what} is in schema.prisma but`);
+    report(n.severity, n.message, tableRange(t), { table: t.name, related: n.related });
   }
   // With models left out of schema.prisma (engine errors), their tables are among these: nothing to say.
   const partial = (prisma.prisma?.leftOut?.length ?? 0) > 0;
@@ -146,12 +152,8 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
         { table: pt.name, index: p.name, related: related(twin.location, `${kind(twin)} "${twin.name}" is created here`) },
       );
     } else {
-      report(
-        'warning',
-        `${kind(p)} "${p.name}" is declared in schema.prisma but no migration creates it: the next \`prisma migrate dev\` will create it.`,
-        indexRange(p, pt),
-        { table: pt.name, index: p.name, related: related(mt.location, `Table "${mt.name}" is created here`) },
-      );
+      const n = notCreated(`${kind(p)} "${p.name}" is declared in schema.prisma but`);
+      report(n.severity, n.message, indexRange(p, pt), { table: pt.name, index: p.name, related: [...related(mt.location, `Table "${mt.name}" is created here`), ...n.related] });
     }
   }
 

@@ -576,6 +576,8 @@ describe('loadMigrations', () => {
       assert.equal(index(schema, 'accounts_email_key').unique, true);
       assert.equal(table(schema, 'accounts').columns.get('created_at')?.nullable, false);
       assert.ok(!indexNames(schema).includes('accounts_broken_idx'));
+      // The model knows it is missing a statement (schema-drift says a missing index may be in it).
+      assert.deepEqual(schema.unparsed?.map((u) => [u.file, u.range.start.line]), [[file, brokenLine]]);
     });
 
     it('counts lines correctly when non-ASCII text comes before the error', () => {

@@ -115,6 +115,19 @@ describe('schemaDrift', () => {
       assert.match(f.message, /Model Post \(table "posts"\) is in schema\.prisma but no migration creates it/);
     });
 
+    it('with a migration statement that does not parse, says the table may be in it (info, pointing at it)', () => {
+      const at = { file: 'migrations/1_init/migration.sql', range: { start: { line: 4, character: 0 }, end: { line: 9, character: 2 } } };
+      const f = only(
+        drift((m) => {
+          m.tables.delete('posts');
+          m.unparsed = [at];
+        }),
+      );
+      assert.equal(f.severity, 'info');
+      assert.match(f.message, /Model Post \(table "posts"\) is in schema\.prisma but no migration that parses creates it: the statement that does not parse \(1_init\/migration\.sql\) may/);
+      assert.deepEqual(f.related.map((r) => [r.file, r.range]), [[at.file, at.range]]);
+    });
+
     it('reports a table that exists only in the migrations, pointing at its CREATE TABLE', () => {
       const f = only(drift((m) => m.tables.set('audit_log', tbl('audit_log', [col('id', 'integer')], [], 40))));
       assert.equal(f.table, 'audit_log');

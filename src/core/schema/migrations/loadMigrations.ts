@@ -32,6 +32,7 @@ export function loadMigrations(files: MigrationFile[], into: SchemaModel = empty
     const lines = new LineIndex(text);
     for (const stmt of parsed ?? parseSqlDocument(text)) {
       if (stmt.error) {
+        (into.unparsed ??= []).push({ file, range: lines.range(stmt.start, stmt.end) });
         problems.push({
           rule: 'parse-error',
           severity: 'error',
