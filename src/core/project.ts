@@ -966,7 +966,6 @@ function withPrismaMapping(schema: SchemaModel, prisma: SchemaModel): SchemaMode
   return { ...schema, tables, prisma: prisma.prisma };
 }
 
-
 export function compareFindings(a: Finding, b: Finding): number {
   return a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
 }
