@@ -437,6 +437,7 @@ export class Project {
         return allVerdicts(workload);
       },
       queryCount: workload.count,
+      unresolvedQueries: workload.unresolved,
       usedIndexes: workload.used,
       foreignKeySearches: workload.searches,
     };
@@ -814,6 +815,8 @@ interface Workload {
   analyses: FileAnalysis[];
   /** How many verdicts the analyses hold. */
   count: number;
+  /** How many of them are of queries not analysed (QueryShape.unresolved). */
+  unresolved: number;
   /** The indexes some verdict can use, and how many of the analyses list each. */
   used: Set<IndexDef>;
   usedBy: Map<IndexDef, number>;
@@ -836,11 +839,13 @@ function workloadOf(analyses: FileAnalysis[], prev: Workload | undefined): Workl
     if (changed.length <= analyses.length / 4) {
       const usedBy = new Map(prev.usedBy);
       let count = prev.count;
+      let unresolved = prev.unresolved;
       let searchesChanged = false;
       for (const i of changed) {
         const was = prev.analyses[i];
         const now = analyses[i];
         count += now.verdicts.length - was.verdicts.length;
+        unresolved += unresolvedIn(now) - unresolvedIn(was);
         for (const x of was.used) {
           const n = usedBy.get(x)! - 1;
           if (n === 0) usedBy.delete(x);
@@ -850,16 +855,24 @@ function workloadOf(analyses: FileAnalysis[], prev: Workload | undefined): Workl
         searchesChanged ||= was.searches.length > 0 || now.searches.length > 0;
       }
       const searches = searchesChanged ? searchesOf(analyses) : prev.searches;
-      return { analyses, count, used: new Set(usedBy.keys()), usedBy, searches };
+      return { analyses, count, unresolved, used: new Set(usedBy.keys()), usedBy, searches };
     }
   }
   const usedBy = new Map<IndexDef, number>();
   let count = 0;
+  let unresolved = 0;
   for (const a of analyses) {
     count += a.verdicts.length;
+    unresolved += unresolvedIn(a);
     for (const x of a.used) usedBy.set(x, (usedBy.get(x) ?? 0) + 1);
   }
-  return { analyses, count, used: new Set(usedBy.keys()), usedBy, searches: searchesOf(analyses) };
+  return { analyses, count, unresolved, used: new Set(usedBy.keys()), usedBy, searches: searchesOf(analyses) };
+}
+
+function unresolvedIn(a: FileAnalysis): number {
+  let n = 0;
+  for (const v of a.verdicts) if (v.shape.unresolved) n++;
+  return n;
 }
 
 function searchesOf(analyses: FileAnalysis[]): ShapeVerdict[] {

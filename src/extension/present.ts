@@ -33,7 +33,7 @@ function reasonOf(v: AccessVerdict): string {
 
 export function hoverMarkdown(sv: ShapeVerdict, assess: Assess, commandLinks: string): string {
   const out: string[] = [`**${escapeMd(sv.shape.label)}** — Postgres Index Review`, ''];
-  if (!sv.accesses.length) out.push('No table access the index review can judge.');
+  if (!sv.accesses.length) out.push(sv.shape.unresolved ? `Not analysed: ${sv.shape.unresolved}, so no table or filter is known here.` : 'No table access the index review can judge.');
   for (const v of sv.accesses) {
     out.push(`- **${escapeMd(tableName(v))}** ~${fmtRows(v.rows)} rows${v.rowsAssumed ? ' (assumed)' : ''}: ${accessLine(v)}`);
     out.push(`  - ${escapeMd(reasonOf(v))}`);
@@ -54,7 +54,7 @@ export function hoverMarkdown(sv: ShapeVerdict, assess: Assess, commandLinks: st
 
 /** A few words for the code lens: the worst access decides. */
 export function lensTitle(sv: ShapeVerdict, assess: Assess): string {
-  if (!sv.accesses.length) return 'no table access';
+  if (!sv.accesses.length) return sv.shape.unresolved ? `? not analysed: ${sv.shape.unresolved}` : 'no table access';
   const judged = sv.accesses.map((v) => ({ v, m: assess(v) }));
   const bad = judged.filter((j) => j.m).sort((a, b) => (a.m!.severity === b.m!.severity ? b.m!.rowsNow - a.m!.rowsNow : a.m!.severity === 'warning' ? -1 : 1));
   if (bad.length) {

@@ -5,7 +5,9 @@ import { LineIndex } from '../../src/core/model/location';
 import { assessMissingIndex } from '../../src/core/rules/missingIndex';
 import { shapesFromSqlText } from '../../src/core/shapes/fromSql';
 import { initSqlParser } from '../../src/core/sql/parser';
-import { lensTitle } from '../../src/extension/present';
+import { hoverMarkdown, lensTitle } from '../../src/extension/present';
+import { emptySchema } from '../../src/core/model/schema';
+import { extractFromTypeScript } from '../../src/core/sources/typescript/extract';
 import { options, schemaFrom } from '../core/matcher/harness';
 
 const DDL = `
@@ -34,4 +36,13 @@ describe('code lens title', () => {
   it('leads with an unindexed foreign key when there is one', () => {
     assert.match(title('DELETE FROM users WHERE id = $1', DDL), /^⚠ notes: seq scan ~1M rows → index proposed/);
   });
+
+  it('says a Prisma call whose model is chosen at run time is not analysed', () => {
+    const text = 'export const f = (model: string, id: string) => prisma[model].findUnique({ where: { id } });';
+    const { shapes } = extractFromTypeScript(text, 'a.ts', emptySchema());
+    const [sv] = verdictsFor(shapes, emptySchema(), options({}));
+    assert.equal(lensTitle(sv, () => undefined), '? not analysed: its model is chosen at run time');
+    assert.match(hoverMarkdown(sv, () => undefined, ''), /Not analysed: its model is chosen at run time/);
+  });
 });
+

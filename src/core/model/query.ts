@@ -85,6 +85,8 @@ export interface QueryShape {
    * where it names them; what it asks of them (a filter, include or order) is not analysed.
    */
   leftOut?: { field: string; range: Range }[];
+  /** Why the query is not analysed (a Prisma call whose model is chosen at run time); it has no accesses then. */
+  unresolved?: string;
 }
 
 export function emptyAccess(table: string, kind: AccessKind = 'select'): TableAccess {
@@ -108,10 +110,10 @@ export interface MovedQueries {
  * shape itself when nothing moves): a query below lines an edit added or removed.
  */
 export function movedShape(shape: QueryShape, after: number, delta: number): QueryShape {
-  const { location, accesses, leftOut, id, origin, text, label, ...rest } = shape;
+  const { location, accesses, leftOut, id, origin, text, label, unresolved, ...rest } = shape;
   // A field added to QueryShape must be listed here (and moved, if it holds positions): this fails to compile until it is.
   const unlisted: Record<string, never> = rest;
-  void [id, origin, text, label, unlisted];
+  void [id, origin, text, label, unresolved, unlisted];
   const range = movedRange(location.range, after, delta);
   const moved = accesses.map((a) => movedAccess(a, after, delta));
   const left = leftOut?.map((x) => {

@@ -43,6 +43,8 @@ export interface RuleContext {
   usedIndexes?: ReadonlySet<IndexDef>;
   /** `verdicts.length`, when the caller builds `verdicts` only if a rule reads it. */
   queryCount?: number;
+  /** How many of `verdicts` are of queries not analysed (`shape.unresolved`), when the caller counts them more cheaply. */
+  unresolvedQueries?: number;
   /** Of `verdicts`, those that search tables through foreign keys (DELETEs), when the caller keeps them up to date more cheaply. */
   foreignKeySearches?: readonly ShapeVerdict[];
 }

@@ -36,9 +36,12 @@ export const unusedByWorkload: Rule = {
   defaultSeverity: 'info',
   summary: 'No query in the workspace can use this index.',
   description:
-    'None of the queries found in the workspace (SQL files, embedded SQL, Prisma Client calls) filters, joins or sorts in a way this index serves. It may serve queries outside the workspace (other services, ad-hoc SQL), so check the live usage statistics (pg_stat_user_indexes.idx_scan) before dropping it. Unique, primary-key and foreign-key indexes are not reported: they enforce rules or speed up cascades. Neither is the index on the foreign key of a relation field that schema.prisma\'s errors left out (the queries through it are not analysed).',
+    'None of the queries found in the workspace (SQL files, embedded SQL, Prisma Client calls) filters, joins or sorts in a way this index serves. It may serve queries outside the workspace (other services, ad-hoc SQL), so check the live usage statistics (pg_stat_user_indexes.idx_scan) before dropping it. Unique, primary-key and foreign-key indexes are not reported: they enforce rules or speed up cascades. Neither is the index on the foreign key of a relation field that schema.prisma\'s errors left out (the queries through it are not analysed). Prisma calls whose model is chosen at run time are not analysed either: the finding says how many may use the index.',
   run(ctx: RuleContext): Finding[] {
-    if ((ctx.queryCount ?? ctx.verdicts.length) === 0) return [];
+    const unresolved = ctx.unresolvedQueries ?? ctx.verdicts.filter((v) => v.shape.unresolved).length;
+    // With no query analysed, "no query can use it" says nothing.
+    if ((ctx.queryCount ?? ctx.verdicts.length) - unresolved === 0) return [];
+    const caveat = unresolved === 0 ? '' : ` ${unresolved === 1 ? 'One query' : `${unresolved} queries`} of the workspace ${unresolved === 1 ? 'is' : 'are'} not analysed (a Prisma model chosen at run time) and may use it.`;
     const used = indexesUsedByWorkload(ctx);
     const out: Finding[] = [];
     for (const table of ctx.schema.tables.values()) {
@@ -54,7 +57,7 @@ export const unusedByWorkload: Rule = {
         out.push({
           rule: 'unused-by-workload',
           severity: 'info',
-          message: `No query in the workspace can use index "${index.name}" on "${table.name}" (${index.keys.map(keyLabel).join(', ')}). If the live statistics agree (idx_scan = 0 over a long period), it only costs writes.`,
+          message: `No query in the workspace can use index "${index.name}" on "${table.name}" (${index.keys.map(keyLabel).join(', ')}). If the live statistics agree (idx_scan = 0 over a long period), it only costs writes.${caveat}`,
           file: index.location.file,
           range: index.location.range,
           table: table.name,

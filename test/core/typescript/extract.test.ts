@@ -99,6 +99,26 @@ describe('typescript/extract', () => {
     assert.deepEqual(ext.accesses[0].predicates, []);
   });
 
+  it('keeps a Prisma call whose model is chosen at run time as a query not analysed, and no look-alike of another client', () => {
+    const text = [
+      'const a = prisma[model].findMany({ where: { shop } });',
+      'const b = (this.prisma as any)[name].findUnique({ where: { id } });',
+      'const c = this.table().findMany({ where: { shop }, take: 25 });',
+      // Not Prisma, or not a call with Prisma arguments: no query.
+      'const d = db.query.users.findMany({ with: { posts: true } });',
+      'const e = repo.findMany();',
+      'const f = this.table().findMany(options);',
+      'const g = cache[key].findFirst({ where: { id } });',
+    ].join('\n');
+    const r = extractFromTypeScript(text, 'a.ts', lmsSchema());
+    const found = r.shapes.map((q) => [q.location.range.start.line, q.accesses.length, q.unresolved]);
+    assert.deepEqual(found, [
+      [0, 0, 'its model is chosen at run time'],
+      [1, 0, 'its model is chosen at run time'],
+      [2, 0, 'its model is chosen at run time'],
+    ]);
+  });
+
   it('works without any Prisma schema', () => {
     const r = extractFromTypeScript("await prisma.user.findMany({ where: { email: 'a' } });", 'a.ts', emptySchema());
     assert.equal(r.shapes.length, 1);

@@ -99,8 +99,39 @@ export function shapeForPrismaCall(ctx: PrismaContext, file: string, pc: PrismaC
 export function prismaShapeFor(ctx: PrismaContext, file: string, node: ts.CallExpression): QueryShape | undefined {
   try {
     const pc = recognizePrismaCall(ctx, node);
-    return pc ? shapeForPrismaCall(ctx, file, pc) : undefined;
+    return pc ? shapeForPrismaCall(ctx, file, pc) : runTimeModelShape(ctx, file, node);
   } catch {
     return undefined;
   }
+}
+
+/** Operations no other common client has under these names, with these arguments. */
+const PRISMA_ONLY = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'updateMany', 'deleteMany', 'createMany', 'upsert', 'groupBy', 'aggregate']);
+const PRISMA_ARGUMENTS = new Set(['where', 'data', 'select', 'include', 'orderBy', 'take', 'skip', 'cursor', 'distinct', 'by', 'create', 'update']);
+
+/**
+ * A Prisma Client call whose model is chosen at run time — `prisma[model].findMany({ where })` (a client
+ * indexed by a variable), `this.table().findMany({ where })` (a delegate a function returns) — as a shape with
+ * no accesses that says why: it is not analysed, and an index it uses may look unused.
+ */
+function runTimeModelShape(ctx: PrismaContext, file: string, call: ts.CallExpression): QueryShape | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !PRISMA_ONLY.has(callee.name.text)) return undefined;
+  const arg = call.arguments[0] && unwrap(call.arguments[0]);
+  if (!arg || !ts.isObjectLiteralExpression(arg)) return undefined;
+  if (!arg.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && PRISMA_ARGUMENTS.has(p.name.text))) return undefined;
+  const delegate = unwrap(callee.expression);
+  const indexed = ts.isElementAccessExpression(delegate) && !ts.isStringLiteralLike(delegate.argumentExpression) && looksLikePrismaClient(receiverName(delegate.expression));
+  if (!indexed && !ts.isCallExpression(delegate)) return undefined;
+  const range = rangeOf(ctx, call);
+  const source = call.getText(ctx.sf);
+  return {
+    id: `${file}:${range.start.line + 1}:${range.start.character + 1}`,
+    origin: 'prisma',
+    location: { file, range },
+    text: source.length > MAX_TEXT ? source.slice(0, MAX_TEXT - 1) + '…' : source,
+    label: `${delegate.getText(ctx.sf).slice(0, 60)}.${callee.name.text}`,
+    accesses: [],
+    unresolved: 'its model is chosen at run time',
+  };
 }
