@@ -52,14 +52,17 @@ export function chooseSchema(
 ): SchemaChoice {
   const rel = (f: string) => path.relative(root, f) || f;
   const skipped: SchemaSourceSkipped[] = [];
-  const postgres: string[] = [];
+  const postgres: { file: string; datasource: boolean }[] = [];
   for (const p of prismaFiles) {
-    const provider = readDatasource(p.text)?.provider;
-    if (isPostgresProvider(provider)) postgres.push(p.file);
-    else skipped.push({ file: p.file, reason: `its datasource is for ${JSON.stringify(provider)}: only PostgreSQL schemas are reviewed` });
+    const ds = readDatasource(p.text);
+    if (isPostgresProvider(ds?.provider)) postgres.push({ file: p.file, datasource: ds !== undefined });
+    else skipped.push({ file: p.file, reason: `its datasource is for ${JSON.stringify(ds?.provider)}: only PostgreSQL schemas are reviewed` });
   }
-  const chosen = [...postgres].sort((a, b) => prismaRank(a) - prismaRank(b))[0];
-  for (const f of postgres) if (f !== chosen) skipped.push({ file: f, reason: `another schema.prisma: this analysis reads ${rel(chosen)} (open the other one's folder on its own, or pass --schema, to review it)` });
+  // One with a datasource (an empty new file is no schema yet), then by name, then the nearest the root (the app's,
+  // not an example's or a fixture's further down), then the first listed.
+  const depth = (f: string) => path.relative(root, f).split(path.sep).length;
+  const chosen = [...postgres].sort((a, b) => Number(b.datasource) - Number(a.datasource) || prismaRank(a.file) - prismaRank(b.file) || depth(a.file) - depth(b.file))[0]?.file;
+  for (const { file: f } of postgres) if (f !== chosen) skipped.push({ file: f, reason: `another schema.prisma: this analysis reads ${rel(chosen)} (open the other one's folder on its own, or pass --schema, to review it)` });
 
   // Folders whose migrations are not the chosen schema's: beside a schema.prisma not read, or locked to another provider.
   const notOurs = new Map<string, string>();

@@ -43,6 +43,24 @@ describe('chooseSchema', () => {
     assert.equal(chooseSchema([{ file: at('prisma/schema.prisma'), text: datasource('postgres') }], [], root, noLocks).prisma, at('prisma/schema.prisma'));
   });
 
+  it("reads the app's schema.prisma nearest the root, not an example's further down, nor a new empty one", () => {
+    const pg = datasource('postgresql');
+    const files = [
+      { file: at('examples/demo/prisma/schema.prisma'), text: pg },
+      { file: at('apps/admin/prisma/schema.prisma'), text: '' },
+      { file: at('prisma/schema.prisma'), text: pg },
+    ];
+    const c = chooseSchema(files, [at('prisma/migrations/1_a/migration.sql'), at('examples/demo/prisma/migrations/1_a/migration.sql')], root, noLocks);
+    assert.equal(c.prisma, at('prisma/schema.prisma'));
+    assert.equal(c.usesMigration(at('prisma/migrations/1_a/migration.sql')), true);
+    assert.equal(c.usesMigration(at('examples/demo/prisma/migrations/1_a/migration.sql')), false);
+    assert.equal(chooseSchema([{ file: at('prisma/schema.prisma'), text: '' }, { file: at('db/schema.prisma'), text: pg }], [], root, noLocks).prisma, at('db/schema.prisma'));
+  });
+
+  it('keeps a schema whose provider is being typed (not yet another database)', () => {
+    for (const typed of ['', 'p', 'postg']) assert.ok(chooseSchema([{ file: at('prisma/schema.prisma'), text: datasource(typed) }], [], root, noLocks).prisma, typed);
+  });
+
   it('leaves out migrations whose migration_lock.toml is for another provider, also ones added later', () => {
     const locks: Record<string, string> = { [at('mysql/migrations')]: 'mysql', [at('pg/migrations')]: 'postgresql' };
     const c = chooseSchema([], [at('mysql/migrations/1_a/migration.sql'), at('pg/migrations/1_a/migration.sql'), at('sql/001.sql')], root, (f) => locks[f]);

@@ -16,9 +16,15 @@ export function readDatasource(text: string, blocks: BlockSpan[] = scanPrismaSch
   return { block, provider, hasUrl: block.fields.some((f) => f.name === 'url') };
 }
 
-/** Whether a provider is PostgreSQL's (a schema without one, e.g. one file of a split schema, may be). */
+/** Providers of Prisma that are not PostgreSQL. */
+const OTHER_DATABASES = new Set(['mysql', 'sqlite', 'sqlserver', 'mongodb', 'cockroachdb']);
+
+/**
+ * Whether a provider may be PostgreSQL's: anything but another database Prisma knows (a schema without a
+ * provider may be one file of a split schema; a provider being typed, `"po"`, does not switch the schema off).
+ */
 export function isPostgresProvider(provider: string | undefined): boolean {
-  return provider === undefined || provider === 'postgresql' || provider === 'postgres';
+  return provider === undefined || !OTHER_DATABASES.has(provider);
 }
 
 /**
