@@ -171,7 +171,7 @@ export class Project {
     const listing = listFiles(roots, absRoot, opts.ignore?.length ? [...config.ignore, ...opts.ignore] : config.ignore);
     if (explicit) {
       // Schema sources named explicitly are read wherever they are: a package may ship its schema in dist/ alone.
-      const named = listFiles(explicit, absRoot, []);
+      const named = listFiles(explicit, absRoot, [], { accept: (f) => classify(f) === 'prisma-schema' || f.toLowerCase().endsWith('.sql') });
       const listed = new Set(listing.files);
       for (const f of named.files) if (!listed.has(f)) listing.files.push(f);
       listing.skipped.push(...named.skipped);

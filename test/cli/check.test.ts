@@ -332,6 +332,10 @@ describe('cli: check', () => {
         assert.equal(r.stats.tables, 1);
         assert.deepEqual(r.stats.schemaSources.map((f) => path.basename(f)), ['schema.prisma']);
         assert.ok(r.findings.some((f) => f.rule === 'missing-index' && f.table === 'User'), JSON.stringify(r.findings));
+        // Named as a folder, only its schema files are read: not the build output beside them.
+        writeFileSync(path.join(dir, 'dist', 'a.js'), "exports.byEmail = (email) => prisma.user.findMany({ where: { email } });\n");
+        const folder = json(await runMain(['check', dir, '--schema', path.join(dir, 'dist'), '--format', 'json']));
+        assert.deepEqual(folder.findings.filter((f) => f.rule === 'missing-index').map((f) => path.basename(f.file)), ['a.ts']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
