@@ -403,6 +403,17 @@ describe('loadPrismaSchema: a Prisma 7 datasource (no url: it lives in prisma.co
     assert.ok(index(t, 'accounts_email_key').unique);
   });
 
+  it('locates an error inside that datasource where it is written, and still says nothing of the url', () => {
+    const broken = text.slice(0, text.indexOf('model Broken')).replace('  provider = "postgresql"\n', '  provider = "postgresql"\n  shadowDatabaseUrl = 42\n');
+    const { schema, problems } = loadPrismaSchema(broken, 'schema.prisma');
+    assert.ok(problems.length >= 1, 'the error is reported');
+    for (const p of problems) {
+      assert.doesNotMatch(p.message, /"url" is missing/);
+      assert.equal(p.range.start.line, 2, p.message);
+    }
+    assert.ok(schema.tables.has('accounts'));
+  });
+
   it('locates the errors of a broken one on their own line, and reads the rest', () => {
     const { schema, problems } = loadPrismaSchema(text, 'schema.prisma');
     assert.equal(problems.length, 1, problems.map((p) => p.message).join('\n'));

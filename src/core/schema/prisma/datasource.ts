@@ -41,3 +41,20 @@ export function withDatasourceUrl(text: string): string {
   const again = `${text.slice(start, headerEnd)}\n  url = "postgresql://localhost"${text.slice(headerEnd, end)}`;
   return `${text.slice(0, start)}${blanked}${text.slice(end)}\n${again}\n`;
 }
+
+/**
+ * Where a 0-based line of withDatasourceUrl(text) is in `text`: lines of the datasource written again after the
+ * text are the block's own lines (its header and the added url both on the header's line); the others stay.
+ */
+export function writtenLine(text: string, engineLine: number): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  // The copy starts on the line after the text's last one.
+  const first = lines + 1;
+  if (engineLine < first) return engineLine;
+  const ds = readDatasource(text);
+  if (!ds) return engineLine;
+  let header = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < ds.block.start; i = text.indexOf('\n', i + 1)) header++;
+  return header + Math.max(0, engineLine - first - 1);
+}

@@ -32,7 +32,7 @@ import {
   uniqueIndexName,
 } from './naming';
 import { attributeFieldNames, firstStringArgument, listArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
-import { withDatasourceUrl } from './datasource';
+import { withDatasourceUrl, writtenLine } from './datasource';
 import { leftOutNotes, recoverDatamodel, type LeftOut } from './recover';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
@@ -147,7 +147,8 @@ export function loadPrismaSchema(text: string, file: string): LoadedPrismaSchema
  */
 /** `engineText`: the text as the engine read it (withDatasourceUrl), the same up to the original's end. */
 function readWhatIsValid(thrown: unknown, text: string, engineText: string, file: string, lines: LineIndex): LoadedPrismaSchema {
-  const located = engineProblems(thrown, text, file, lines);
+  // An error in the datasource written again after the text (withDatasourceUrl) is placed on the block's line.
+  const located = engineProblems(thrown, text, file, lines, engineText === text ? undefined : (line) => writtenLine(text, line));
   const problems = located.map((l) => l.finding);
   const recovered = recoverDatamodel(engineText);
   if (!recovered || recovered.datamodel.models.length === 0) return { schema: emptySchema(), problems };
@@ -172,7 +173,8 @@ function readWhatIsValid(thrown: unknown, text: string, engineText: string, file
   return { schema, problems: problems.map((p, i) => (notes[i] ? { ...p, message: p.message + notes[i] } : p)) };
 }
 
-function engineProblems(thrown: unknown, text: string, file: string, lines: LineIndex): { finding: Finding; offset?: number }[] {
+/** `line`: where a 0-based line of the text the engine read is in `text`, when the two differ. */
+function engineProblems(thrown: unknown, text: string, file: string, lines: LineIndex, line?: (engineLine: number) => number): { finding: Finding; offset?: number }[] {
   let diagnostics: EngineDiagnostic[];
   try {
     diagnostics = parseEngineError(thrown);
@@ -180,7 +182,7 @@ function engineProblems(thrown: unknown, text: string, file: string, lines: Line
     diagnostics = [{ message: String(thrown) }];
   }
   return diagnostics.map((d) => {
-    const range = d.line !== undefined ? lineRange(text, lines, d.line - 1, d.highlight) : ZERO_RANGE;
+    const range = d.line !== undefined ? lineRange(text, lines, line ? line(d.line - 1) : d.line - 1, d.highlight) : ZERO_RANGE;
     const finding: Finding = { rule: 'parse-error', severity: 'error', message: d.message, file, range, related: [] };
     return range === ZERO_RANGE ? { finding } : { finding, offset: lines.offset(range.start) };
   });
