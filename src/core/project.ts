@@ -701,7 +701,7 @@ export class Project {
       byRule.set(rule.id, { raw, filtered: filtered(raw) });
     }
     const used = new Set<IndexDef>();
-    for (const v of verdicts) for (const a of v.accesses) for (const c of a.candidates) if (c.usable) used.add(c.index);
+    for (const v of verdicts) for (const a of v.accesses) for (const c of a.candidates) if (c.usable || c.servesOrBranch) used.add(c.index);
     const searches = verdicts.filter((v) => v.accesses.some((a) => a.access.foreignKeyCheck));
     const problems = filtered(e.problems);
     let keptCount = problems?.length ?? 0;

@@ -478,7 +478,8 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
       for (const { use, branch } of picks) {
         if (use.usable) continue;
         const served = atomColumns(branch).map((c) => `"${c}"`).join(', ');
-        candidates[candidates.indexOf(use)] = { ...use, reason: `serves the OR's branch on ${served}, but no index serves its branch on ${missing} (a BitmapOr needs one for each branch)` };
+        const at = candidates.indexOf(use);
+        if (at >= 0) candidates[at] = { ...use, servesOrBranch: true, reason: `serves the OR's branch on ${served}, but no index serves its branch on ${missing} (a BitmapOr needs one for each branch)` };
       }
       continue;
     }

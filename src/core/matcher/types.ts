@@ -24,6 +24,8 @@ export interface IndexUse {
   /** Planner-style cost estimate used to rank paths (lower is better). */
   cost: number;
   reason: string;
+  /** Not usable, but serves a branch of an OR whose other branches have no index: the OR uses it once they have one. */
+  servesOrBranch?: boolean;
 }
 
 export interface ProposedIndex {

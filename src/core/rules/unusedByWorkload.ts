@@ -7,7 +7,7 @@ import { redundantIndexes } from './redundantIndex';
 export function indexesUsedByWorkload(ctx: RuleContext): ReadonlySet<IndexDef> {
   if (ctx.usedIndexes) return ctx.usedIndexes;
   const used = new Set<IndexDef>();
-  for (const sv of ctx.verdicts) for (const v of sv.accesses) for (const c of v.candidates) if (c.usable) used.add(c.index);
+  for (const sv of ctx.verdicts) for (const v of sv.accesses) for (const c of v.candidates) if (c.usable || c.servesOrBranch) used.add(c.index);
   return used;
 }
 

@@ -7,6 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Project } from '../../../src/core/project';
+import { LineIndex } from '../../../src/core/model/location';
+import { verdictsFor } from '../../../src/core/analysis/verdicts';
+import { unusedByWorkload } from '../../../src/core/rules/unusedByWorkload';
+import { shapesFromSqlText } from '../../../src/core/shapes/fromSql';
+import { initSqlParser } from '../../../src/core/sql/parser';
+import { options, schemaFrom } from '../matcher/harness';
 
 const SCHEMA = `datasource db {
   provider = "postgresql"
@@ -51,5 +57,21 @@ describe('unused-by-workload and queries not analysed', () => {
   it('reports no index unused when no query of the workspace could be analysed', async () => {
     fs.writeFileSync(path.join(dir, 'store.ts'), DYNAMIC);
     assert.deepEqual(unused((await Project.open(dir)).analyze()), []);
+  });
+});
+
+describe('unused-by-workload and an OR with one branch unindexed', () => {
+  before(() => initSqlParser());
+
+  it('does not call unused the index that serves the other branch (the OR uses it once the missing one exists)', () => {
+    const schema = schemaFrom('CREATE TABLE o (id int PRIMARY KEY, a int NOT NULL, b int NOT NULL); CREATE INDEX o_a ON o (a);');
+    const unusedOf = (sql: string) => {
+      const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+      const opts = options({ o: 1_000_000 });
+      return unusedByWorkload.run({ schema, verdicts: verdictsFor(shapes, schema, opts), options: opts }).map((f) => f.index);
+    };
+    assert.deepEqual(unusedOf('SELECT * FROM o WHERE a = $1 OR b = $2'), []);
+    // Control: no query can use o_a at all.
+    assert.deepEqual(unusedOf('SELECT * FROM o WHERE b = $1'), ['o_a']);
   });
 });
