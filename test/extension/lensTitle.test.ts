@@ -6,7 +6,7 @@ import { assessMissingIndex } from '../../src/core/rules/missingIndex';
 import { shapesFromSqlText } from '../../src/core/shapes/fromSql';
 import { initSqlParser } from '../../src/core/sql/parser';
 import { hoverMarkdown, lensTitle } from '../../src/extension/present';
-import { emptySchema } from '../../src/core/model/schema';
+import { lmsSchema } from '../core/typescript/schemaFixture';
 import { extractFromTypeScript } from '../../src/core/sources/typescript/extract';
 import { options, schemaFrom } from '../core/matcher/harness';
 
@@ -39,8 +39,9 @@ describe('code lens title', () => {
 
   it('says a Prisma call whose model is chosen at run time is not analysed', () => {
     const text = 'export const f = (model: string, id: string) => prisma[model].findUnique({ where: { id } });';
-    const { shapes } = extractFromTypeScript(text, 'a.ts', emptySchema());
-    const [sv] = verdictsFor(shapes, emptySchema(), options({}));
+    const schema = lmsSchema();
+    const { shapes } = extractFromTypeScript(text, 'a.ts', schema);
+    const [sv] = verdictsFor(shapes, schema, options({}));
     assert.equal(lensTitle(sv, () => undefined), '? not analysed: its model is chosen at run time');
     assert.match(hoverMarkdown(sv, () => undefined, ''), /Not analysed: its model is chosen at run time/);
   });

@@ -117,6 +117,8 @@ describe('typescript/extract', () => {
       [1, 0, 'its model is chosen at run time'],
       [2, 0, 'its model is chosen at run time'],
     ]);
+    // Without a schema.prisma, nothing says these are Prisma calls.
+    assert.deepEqual(extractFromTypeScript(text, 'a.ts', emptySchema()).shapes, []);
   });
 
   it('works without any Prisma schema', () => {

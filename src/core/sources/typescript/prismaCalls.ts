@@ -115,6 +115,8 @@ const PRISMA_ARGUMENTS = new Set(['where', 'data', 'select', 'include', 'orderBy
  * no accesses that says why: it is not analysed, and an index it uses may look unused.
  */
 function runTimeModelShape(ctx: PrismaContext, file: string, call: ts.CallExpression): QueryShape | undefined {
+  // Only in a workspace with a schema.prisma: elsewhere `x().findMany({ where })` is as likely another client's.
+  if (!ctx.mapping) return undefined;
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !PRISMA_ONLY.has(callee.name.text)) return undefined;
   const arg = call.arguments[0] && unwrap(call.arguments[0]);
