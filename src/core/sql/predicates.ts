@@ -321,7 +321,7 @@ function rowComparison(n: Node, op: string, resolve: ColumnResolver, out: Conjun
 /**
  * `column IN (SELECT c FROM t …)` with one table and one plain column selected: the semi-join's key. A LIMIT
  * in the sub-select keeps it a semi-join (convert_ANY_sublink_to_join() takes any uncorrelated sub-select; the
- * LIMIT only keeps it from being flattened): its few rows then drive, as in the queue pattern
+ * LIMIT only keeps it from being flattened; correlation is not checked here): its few rows then drive, as in the queue pattern
  * `UPDATE jobs … WHERE id IN (SELECT id FROM jobs WHERE … ORDER BY … LIMIT n FOR UPDATE SKIP LOCKED)`.
  */
 function semiJoinKey(column: string, subselect: Node | undefined): { column: string; otherTable: string; otherColumn: string } | undefined {

@@ -78,21 +78,25 @@ export function recognizePrismaCall(ctx: PrismaContext, call: ts.CallExpression)
 }
 
 export function shapeForPrismaCall(ctx: PrismaContext, file: string, pc: PrismaCall): QueryShape {
-  const range = rangeOf(ctx, pc.call);
-  const source = pc.call.getText(ctx.sf);
-  const text = source.length > MAX_TEXT ? source.slice(0, MAX_TEXT - 1) + '…' : source;
   const leftOut: NonNullable<QueryShape['leftOut']> = [];
   const accesses = pc.knownOp ? accessesForCall({ ...ctx, leftOut }, pc.view, pc.op, pc.call.arguments[0]) : [emptyAccess(pc.view.table, 'select')];
-  const shape: QueryShape = {
+  const shape = callShape(ctx, file, pc.call, `prisma.${pc.accessor}.${pc.op}`, accesses);
+  if (leftOut.length) shape.leftOut = leftOut;
+  return shape;
+}
+
+/** A Prisma call as a shape: where it is, its text (cut at MAX_TEXT), a label and its accesses. */
+function callShape(ctx: PrismaContext, file: string, call: ts.CallExpression, label: string, accesses: QueryShape['accesses']): QueryShape {
+  const range = rangeOf(ctx, call);
+  const source = call.getText(ctx.sf);
+  return {
     id: `${file}:${range.start.line + 1}:${range.start.character + 1}`,
     origin: 'prisma',
     location: { file, range },
-    text,
-    label: `prisma.${pc.accessor}.${pc.op}`,
+    text: source.length > MAX_TEXT ? source.slice(0, MAX_TEXT - 1) + '…' : source,
+    label,
     accesses,
   };
-  if (leftOut.length) shape.leftOut = leftOut;
-  return shape;
 }
 
 /** The QueryShape of a call when it is a Prisma Client model call. Never throws. */
@@ -125,15 +129,5 @@ function runTimeModelShape(ctx: PrismaContext, file: string, call: ts.CallExpres
   const delegate = unwrap(callee.expression);
   const indexed = ts.isElementAccessExpression(delegate) && !ts.isStringLiteralLike(delegate.argumentExpression) && looksLikePrismaClient(receiverName(delegate.expression));
   if (!indexed && !ts.isCallExpression(delegate)) return undefined;
-  const range = rangeOf(ctx, call);
-  const source = call.getText(ctx.sf);
-  return {
-    id: `${file}:${range.start.line + 1}:${range.start.character + 1}`,
-    origin: 'prisma',
-    location: { file, range },
-    text: source.length > MAX_TEXT ? source.slice(0, MAX_TEXT - 1) + '…' : source,
-    label: `${delegate.getText(ctx.sf).slice(0, 60)}.${callee.name.text}`,
-    accesses: [],
-    unresolved: 'its model is chosen at run time',
-  };
+  return { ...callShape(ctx, file, call, `${delegate.getText(ctx.sf).slice(0, 60)}.${callee.name.text}`, []), unresolved: 'its model is chosen at run time' };
 }
