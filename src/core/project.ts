@@ -382,6 +382,11 @@ export class Project {
     for (const [f, x] of listed) this.files.set(f, x);
   }
 
+  /** Whether `file` is one of the schema sources named explicitly (--schema, `schema` in the config), or inside one. */
+  namesAsSchema(file: string): boolean {
+    return this.explicitSchema !== undefined && within(path.resolve(file), this.explicitSchema);
+  }
+
   removeFile(file: string): void {
     const abs = path.resolve(file);
     const e = this.files.get(abs);

@@ -29,8 +29,8 @@ export class ProjectHost implements vscode.Disposable {
   /** The findings published per file, as the analysis gave them (the same objects while a file's findings stay the same). */
   private published = new Map<string, Finding[]>();
   private isIgnored: (rel: string) => boolean = () => false;
-  /** Absolute paths of the schema sources named in the settings or the config (read even inside ignored folders). */
-  private namedSchema: string[] = [];
+  /** Whether a file is a schema source named in the settings or the config (read even inside ignored folders). */
+  private namedSchema: (file: string) => boolean = () => false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -94,7 +94,7 @@ export class ProjectHost implements vscode.Disposable {
     // Connection settings (.env files, for pool-advice) are read only in a trusted workspace.
     if (kind === 'env' && !vscode.workspace.isTrusted) return false;
     // Schema sources named in the settings or pg-index-review.json are read wherever they are, as `check --schema` reads them.
-    if ((kind === 'prisma-schema' || kind === 'migration' || kind === 'sql') && this.namedSchema.some((s) => file === s || file.startsWith(s + path.sep))) return true;
+    if ((kind === 'prisma-schema' || kind === 'migration' || kind === 'sql') && this.namedSchema(file)) return true;
     return !ignoredPath(rel, this.isIgnored);
   }
 
@@ -130,7 +130,7 @@ export class ProjectHost implements vscode.Disposable {
         });
         Object.assign(project.config.rules, settings.rules);
         this.isIgnored = engine.globMatcher([...project.config.ignore, ...settings.ignore]);
-        this.namedSchema = (settings.schema.length ? settings.schema : project.config.schema).map((s) => path.resolve(this.root, s));
+        this.namedSchema = (file) => project.namesAsSchema(file);
         for (const f of [...project.files.keys()]) if (!this.tracks(f)) project.removeFile(f);
         for (const doc of vscode.workspace.textDocuments) {
           if (doc.uri.scheme !== 'file' || !this.tracks(doc.uri.fsPath)) continue;

@@ -98,6 +98,16 @@ describe('Project: a monorepo with two apps, each with its schema.prisma and mig
     assert.deepEqual(r.stats.schemaSkipped.map((s) => path.relative(root, s.file)).sort(), ['apps/beta/prisma/migrations', 'apps/beta/prisma/schema.prisma', 'apps/legacy/prisma/schema.prisma']);
   });
 
+  it('knows the schema sources named explicitly (the extension keeps tracking them inside ignored folders)', async () => {
+    const named = path.join(root, 'apps', 'beta', 'prisma');
+    const p = await Project.open(root, { schema: [named] });
+    assert.equal(p.namesAsSchema(path.join(named, 'schema.prisma')), true);
+    assert.equal(p.namesAsSchema(path.join(named, 'migrations', '1_init', 'migration.sql')), true);
+    assert.equal(p.namesAsSchema(path.join(root, 'apps', 'alpha', 'prisma', 'schema.prisma')), false);
+    assert.equal(p.namesAsSchema(`${named}-other/schema.prisma`), false);
+    assert.equal((await Project.open(root)).namesAsSchema(path.join(named, 'schema.prisma')), false);
+  });
+
   it('opened on the other app, reads that one', async () => {
     const r = (await Project.open(path.join(root, 'apps', 'beta'))).analyze();
     assert.deepEqual([...r.schema.tables.keys()], ['Post']);
