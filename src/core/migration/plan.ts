@@ -38,6 +38,7 @@ import { assessMissingIndex, type MissingIndexAssessment } from '../rules/missin
 import { redundancy } from '../rules/indexRelations';
 import { redundantIndexes } from '../rules/redundantIndex';
 import type { RuleContext } from '../rules/context';
+import { accessCost, regresses, withIndexes } from '../analysis/dropEffect';
 import { verdictsFor, type ShapeVerdict } from '../analysis/verdicts';
 import { missingIndex } from '../rules/missingIndex';
 import { unindexedForeignKey } from '../rules/unindexedForeignKey';
@@ -129,8 +130,6 @@ export interface PlanOptions {
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 /** A merged index may cost this much more than a demand's own proposal and still serve it. */
 const MERGE_TOLERANCE = 1.25;
-/** Dropping an index may not make any query more than this much more expensive. */
-const REGRESSION = 1.2;
 
 function defKey(p: { method: string; keys: IndexDef['keys']; predicateText?: string }): string {
   return `${p.method}|${p.keys.map((k) => `${keyName(k)}:${k.desc ? 'd' : 'a'}:${k.nullsFirst ? 'f' : 'l'}:${k.opclass ?? ''}`).join(',')}|${p.predicateText ?? ''}`;
@@ -210,18 +209,6 @@ function mergeTable(table: TableDef, demands: Demand[], schema: SchemaModel, opt
     for (const d of servedBy.get(best)!) uncovered.delete(d);
   }
   return { chosen, served: servedBy };
-}
-
-function withIndexes(schema: SchemaModel, table: string, indexes: IndexDef[]): SchemaModel {
-  const t = schema.tables.get(table)!;
-  const tables = new Map(schema.tables);
-  tables.set(table, { ...t, indexes });
-  return { ...schema, tables };
-}
-
-function accessCost(v: AccessVerdict, schema: SchemaModel, opts: MatcherOptions): number {
-  const a = analyzeAccess(v.access, schema, opts);
-  return a.best?.cost ?? a.seqScanCost;
 }
 
 function lowSelectivityWhy(schema: SchemaModel, table: TableDef, i: IndexDef): string {
@@ -421,9 +408,9 @@ export function planOptimization(input: PlanInput, opts: PlanOptions = {}): Opti
     const withIt = afterSchema(new Set([...dropSet].filter((x) => x !== d.index)));
     for (const { sv, v } of allVerdicts) {
       if (v.access.table !== d.index.table) continue;
-      const a = accessCost(v, without, input.options);
-      const b = accessCost(v, withIt, input.options);
-      if (a > b * REGRESSION && a - b > 10) {
+      const a = accessCost(v.access, without, input.options);
+      const b = accessCost(v.access, withIt, input.options);
+      if (regresses(b, a)) {
         dropSet.delete(d.index);
         drops.delete(d.index);
         kept.push({ index: d.index, finding: d.finding!, why: `${sv.shape.label} (${sv.shape.location.file}:${sv.shape.location.range.start.line + 1}) still uses it: without it the query's estimated cost goes from ${Math.round(b)} to ${Math.round(a)}` });

@@ -75,6 +75,25 @@ describe('low-selectivity-index rule', () => {
   it('does not report partial or composite ones', () => {
     assert.deepEqual(run(lowSelectivityIndex, ddl + 'CREATE INDEX t_done_p ON t (done) WHERE done = false; CREATE INDEX t_kind_user ON t (kind, "userId");'), []);
   });
+  it('offers no DROP for an index a query chooses and would lose by, and names that query', () => {
+    const workload = "SELECT id FROM t WHERE n = 1;\nSELECT kind FROM t WHERE kind = 'A';";
+    const fs = run(lowSelectivityIndex, ddl + 'CREATE INDEX t_done ON t (done); CREATE INDEX t_kind ON t (kind);', workload);
+    const kind = fs.find((f) => f.index === 't_kind')!;
+    assert.equal(kind.severity, 'info');
+    assert.equal(kind.fix, undefined);
+    assert.match(kind.message, /one query of the workspace uses it/);
+    assert.deepEqual(kind.related.map((r) => [r.file, r.range.start.line]), [['w.sql', 1]]);
+    // No query chooses t_done: it keeps its DROP.
+    const done = fs.find((f) => f.index === 't_done')!;
+    assert.equal(done.severity, 'warning');
+    assert.equal(done.fix?.sql, 'DROP INDEX CONCURRENTLY IF EXISTS "t_done";');
+  });
+  it('keeps the DROP when the queries that can use the index get a path at least as good without it', () => {
+    const fs = run(lowSelectivityIndex, ddl + 'CREATE INDEX t_kind ON t (kind);', 'SELECT * FROM t WHERE kind = $1 ORDER BY id LIMIT 10;');
+    assert.equal(fs.length, 1);
+    assert.equal(fs[0].severity, 'warning');
+    assert.match(fs[0].fix?.sql ?? '', /^DROP INDEX/);
+  });
 });
 
 describe('unused-by-workload rule', () => {
