@@ -445,6 +445,9 @@ export class Project {
       unresolvedQueries: workload.unresolved,
       usedIndexes: workload.used,
       foreignKeySearches: workload.searches,
+      get verdictsByFile() {
+        return (workload.byFile ??= workload.analyses.map((a) => a.verdicts));
+      },
     };
 
     // In the order the findings were always gathered: schema problems, file problems, migration lint, rules.
@@ -828,6 +831,8 @@ interface Workload {
   searches: ShapeVerdict[];
   /** The analyses' verdicts in file order, once read (see allVerdicts). */
   verdicts?: ShapeVerdict[];
+  /** The analyses' verdict lists, once read (RuleContext.verdictsByFile). */
+  byFile?: (readonly ShapeVerdict[])[];
   unmapped?: { finding?: Finding; leftOut: Finding[] };
 }
 

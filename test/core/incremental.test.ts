@@ -178,8 +178,15 @@ describe('Project: incremental analysis', function () {
     const emptied = await edit(file, () => '');
     assert.ok(unused(emptied).length > unused(r0).length, `unused-by-workload: ${JSON.stringify(unused(emptied))}, before ${JSON.stringify(unused(r0))}`);
     assert.ok(emptied.stats.queries < r0.stats.queries);
+    // The low-selectivity finding on media's enum index offers its DROP once no query depends on it.
+    const mediaType = (r: AnalysisResult) => r.findings.find((f) => f.rule === 'low-selectivity-index' && f.index === 'media_type_idx');
+    assert.equal(mediaType(r0)?.severity, 'info');
+    assert.equal(mediaType(r0)?.fix, undefined);
+    assert.equal(mediaType(emptied)?.severity, 'warning');
+    assert.match(mediaType(emptied)?.fix?.sql ?? '', /DROP INDEX/);
     const restored = await edit(file, () => text);
     assert.deepEqual(unused(restored), unused(r0));
+    assert.equal(mediaType(restored)?.severity, 'info');
     assert.equal(restored.stats.queries, r0.stats.queries);
   });
 

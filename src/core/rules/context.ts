@@ -47,6 +47,11 @@ export interface RuleContext {
   unresolvedQueries?: number;
   /** Of `verdicts`, those that search tables through foreign keys (DELETEs), when the caller keeps them up to date more cheaply. */
   foreignKeySearches?: readonly ShapeVerdict[];
+  /**
+   * `verdicts`, one list per file in the same order, when the caller keeps each list (the same array)
+   * until its file changes: a rule may keep what it derives from a list as long as the list lives.
+   */
+  verdictsByFile?: readonly (readonly ShapeVerdict[])[];
 }
 
 export interface Rule {

@@ -33,6 +33,8 @@ const SHOWN = 3;
 const flaggedBySchema = new WeakMap<SchemaModel, WeakMap<MatcherOptions, LowCardinalityIndex[]>>();
 /** Per schema and options, per access (accessKey) choosing a flagged index: its cost with and without it. */
 const costsBySchema = new WeakMap<SchemaModel, WeakMap<MatcherOptions, Map<string, { before: number; after: number }>>>();
+/** Per schema, options and flagged list, per verdict list (one file's): the dependants among its queries. */
+const dependantsBySchema = new WeakMap<SchemaModel, WeakMap<MatcherOptions, WeakMap<LowCardinalityIndex[], WeakMap<readonly ShapeVerdict[], Map<IndexDef, Dependant[]>>>>>();
 
 function perOptions<T>(cache: WeakMap<SchemaModel, WeakMap<MatcherOptions, T>>, schema: SchemaModel, opts: MatcherOptions, make: () => T): T {
   let byOpts = cache.get(schema);
@@ -60,13 +62,31 @@ function lowCardinalityIndexes(schema: SchemaModel, opts: MatcherOptions): LowCa
 /**
  * The queries whose chosen path is one of `flagged` and that would cost more without it: the matcher
  * (with the statistics it has: a live database's most common values make a rare value selective) says
- * they use it, so "drop it" would contradict the workspace's own verdicts.
+ * they use it, so "drop it" would contradict the workspace's own verdicts. Worked out per file and kept
+ * with the file's verdict list, so a keystroke looks at the edited file only.
  */
 function dependants(ctx: RuleContext, flagged: LowCardinalityIndex[]): Map<IndexDef, Dependant[]> {
+  const perList = perOptions(dependantsBySchema, ctx.schema, ctx.options, () => new WeakMap<LowCardinalityIndex[], WeakMap<readonly ShapeVerdict[], Map<IndexDef, Dependant[]>>>());
+  let byList = perList.get(flagged);
+  if (!byList) perList.set(flagged, (byList = new WeakMap()));
+  const out = new Map<IndexDef, Dependant[]>();
+  for (const list of ctx.verdictsByFile ?? [ctx.verdicts]) {
+    let mine = byList.get(list);
+    if (!mine) byList.set(list, (mine = dependantsIn(ctx, flagged, list)));
+    for (const [index, deps] of mine) {
+      const acc = out.get(index);
+      if (acc) acc.push(...deps);
+      else out.set(index, [...deps]);
+    }
+  }
+  return out;
+}
+
+function dependantsIn(ctx: RuleContext, flagged: LowCardinalityIndex[], verdicts: readonly ShapeVerdict[]): Map<IndexDef, Dependant[]> {
   const byIndex = new Map(flagged.map((f) => [f.index as IndexDef, f]));
   const costs = perOptions(costsBySchema, ctx.schema, ctx.options, () => new Map<string, { before: number; after: number }>());
   const out = new Map<IndexDef, Dependant[]>();
-  for (const verdict of ctx.verdicts) {
+  for (const verdict of verdicts) {
     for (const v of verdict.accesses) {
       const f = v.best && byIndex.get(v.best.index);
       if (!f) continue;
