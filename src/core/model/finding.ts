@@ -12,6 +12,7 @@ export type RuleId =
   | 'unused-index'
   | 'schema-drift'
   | 'parse-error'
+  | 'non-postgres-sql'
   // Production insight (src/core/rules/pool/, src/core/rules/slowQuery.ts)
   | 'pool-advice'
   | 'slow-query'

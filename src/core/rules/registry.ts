@@ -35,10 +35,19 @@ const parseErrorRule: Rule = {
   run: () => [],
 };
 
+const nonPostgresSqlRule: Rule = {
+  id: 'non-postgres-sql',
+  defaultSeverity: 'info',
+  summary: 'A .sql file written for another database (MySQL, SQL Server, ClickHouse, SQLite, Oracle) or a Jinja template (dbt): it is not analysed.',
+  description:
+    'When PostgreSQL’s parser rejects at least half of a .sql file’s statements and the rejected ones bear marks of another dialect (backtick-quoted identifiers, ENGINE=…, [bracketed] names, GO, TOP, AUTOINCREMENT, VARCHAR2, {{ … }}), the file gets this one note, with the marks and the first syntax error, instead of an error per statement, and none of its queries is analysed. psql scripts and pg_dump output are PostgreSQL: their meta-commands (\\set, \\connect, \\restrict…) and COPY … FROM stdin rows are skipped, and psql variables and named parameters (:name, :\'name\', PgTyped’s :name! and IN :ids) are read as parameters.',
+  run: () => [],
+};
+
 /** The migration linter's rules: their findings come from `lintMigrations`, which `Project.analyze()` runs over migration files. */
 const migrationRules: Rule[] = MIGRATION_RULES.map((r) => ({ id: r.id, defaultSeverity: r.defaultSeverity, summary: r.summary, description: r.description, run: () => [] }));
 
-export const RULES: Rule[] = [missingIndex, unindexedForeignKey, redundantIndex, lowSelectivityIndex, unusedByWorkload, unusedIndex, schemaDriftRule, parseErrorRule, poolAdviceRule, slowQuery, ...migrationRules];
+export const RULES: Rule[] = [missingIndex, unindexedForeignKey, redundantIndex, lowSelectivityIndex, unusedByWorkload, unusedIndex, schemaDriftRule, parseErrorRule, nonPostgresSqlRule, poolAdviceRule, slowQuery, ...migrationRules];
 
 export function ruleById(id: RuleId): Rule | undefined {
   return RULES.find((r) => r.id === id);

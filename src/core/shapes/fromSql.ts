@@ -5,7 +5,10 @@ import { emptyAccess, type AccessKind, type QueryOrigin, type QueryShape, type T
 import type { SchemaModel } from '../model/schema';
 import { AGGREGATE_FUNCTIONS, callsFunction, columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
 import { lexSql, type SqlToken } from '../sql/lexer';
-import { type ParsedStatement, parseSqlDocument } from '../sql/parser';
+import { type ParsedStatement, parseSqlDocument, parseStatement } from '../sql/parser';
+import { bindNamedParameters } from '../sql/clientSyntax';
+import { foreignDialect, type ForeignDialect } from '../sql/dialect';
+import { CONFIG_FILE } from '../config/config';
 import type { SqlDocumentParser } from '../sql/parseCache';
 import { predicateAtoms, splitAnd, type ColumnResolver, type Conjuncts, type JoinEquality } from '../sql/predicates';
 import { acceptsNull } from '../sql/nullRejecting';
@@ -143,14 +146,19 @@ export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: Query
     problems.push(parseError(ctx, 0, sql.length, `Could not read SQL: ${(err as Error).message}`));
     return { shapes, problems };
   }
-  for (const stmt of statements) {
+  const failed: ParsedStatement[] = [];
+  let parsed = 0;
+  for (const each of statements) {
+    const stmt = each.error ? (withBoundParameters(each) ?? each) : each;
     if (stmt.error) {
+      failed.push(stmt);
       const at = stmt.error.offset;
       let endOfLine = at;
       while (endOfLine < sql.length && sql[endOfLine] !== '\n' && sql[endOfLine] !== '\r') endOfLine++;
       problems.push(parseError(ctx, at, Math.min(stmt.end, Math.max(endOfLine, at + 1)), `SQL syntax error: ${stmt.error.message}`));
       continue;
     }
+    parsed++;
     // One statement the analysis can't handle (nesting deeper than the stack) does not cost the others.
     try {
       const shape = shapeOfStatement(stmt, ctx);
@@ -159,7 +167,43 @@ export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: Query
       problems.push(parseError(ctx, stmt.start, stmt.end, `Could not analyse this statement: ${failureReason(err)}`));
     }
   }
+  // A query file written for another database: one note instead of an error per statement.
+  if (ctx.origin === 'sql-file' && failed.length > 0 && failed.length >= parsed) {
+    const dialect = foreignDialect(failed.map((f) => f.text));
+    if (dialect) return { shapes: [], problems: [foreignSqlFinding(ctx, dialect, failed, statements.length)] };
+  }
   return { shapes, problems };
+}
+
+/** The statement with its named parameters bound (see bindNamedParameters), when that makes it parse. */
+function withBoundParameters(stmt: ParsedStatement): ParsedStatement | undefined {
+  const bound = bindNamedParameters(stmt.text);
+  if (bound === undefined) return undefined;
+  try {
+    const ast = parseStatement(bound);
+    if (!ast) return undefined;
+    const { error: _error, tokens: _tokens, ...rest } = stmt;
+    return { ...rest, ast, text: bound };
+  } catch {
+    return undefined;
+  }
+}
+
+function foreignSqlFinding(ctx: SqlContext, dialect: ForeignDialect, failed: ParsedStatement[], total: number): Finding {
+  const first = dialect.marks[0];
+  const at = failed[first.text].start + first.offset;
+  const map = ctx.mapOffset ?? ((o: number) => o);
+  const error = failed[0].error!;
+  const where = ctx.lines.range(map(error.offset), map(error.offset)).start.line + 1;
+  const rejected = failed.length === total ? (total === 1 ? 'its statement' : total === 2 ? 'both of its statements' : `all ${total} of its statements`) : `${failed.length} of its ${total} statements`;
+  return {
+    rule: 'non-postgres-sql',
+    severity: 'info',
+    message: `This file looks like ${dialect.name}, not PostgreSQL (${dialect.marks.map((m) => m.what).join(', ')}): PostgreSQL's parser rejects ${rejected} (the first at line ${where}: ${error.message}), so the file is not analysed. To hide this note, add the file to "ignore" in ${CONFIG_FILE}.`,
+    file: ctx.file,
+    range: ctx.lines.range(map(at), map(at + first.length)),
+    related: [],
+  };
 }
 
 /** What went wrong, in words: a stack overflow means the statement nests too deeply. */

@@ -8,6 +8,7 @@ import type { MovedQueries, QueryShape } from '../model/query';
 import type { SchemaModel } from '../model/schema';
 import type { SqlDocumentParser } from '../sql/parseCache';
 import { shapesFromSqlText } from '../shapes/fromSql';
+import { blankPsqlMetaCommands } from '../sql/clientSyntax';
 import { extractFromTypeScript, reextractTypeScript, type TypeScriptReuse } from '../sources/typescript/extract';
 import type { FileKind } from './files';
 
@@ -36,7 +37,8 @@ export interface ExtractFileOptions {
 export function extractFile(file: string, kind: FileKind, text: string, schema: SchemaModel, opts: ExtractFileOptions = {}): FileExtraction {
   const { prev, parseSql } = opts;
   try {
-    if (kind === 'sql') return shapesFromSqlText(text, { file, origin: 'sql-file', lines: new LineIndex(text), schema, parse: parseSql });
+    // psql's meta-commands blanked out keep every offset where it was.
+    if (kind === 'sql') return shapesFromSqlText(blankPsqlMetaCommands(text) ?? text, { file, origin: 'sql-file', lines: new LineIndex(text), schema, parse: parseSql });
     if (kind === 'script') return (prev && reextractTypeScript(prev, text, file, schema, { parseSql })) || extractFromTypeScript(text, file, schema, { parseSql });
     return { shapes: [], problems: [] };
   } catch (err) {
