@@ -5,6 +5,8 @@ import { atomSelectivity } from '../../src/core/matcher/selectivity';
 import { Project } from '../../src/core/project';
 import { loadMigrations, type MigrationFile } from '../../src/core/schema/migrations/loadMigrations';
 import { initSqlParser } from '../../src/core/sql/parser';
+import { LineIndex } from '../../src/core/model/location';
+import { shapesFromSqlText } from '../../src/core/shapes/fromSql';
 import { runMain } from '../helpers/cli';
 import { LMS } from '../helpers/paths';
 import { freePort, PgCluster } from '../support/pgCluster';
@@ -21,6 +23,7 @@ CREATE INDEX "course_progress_incomplete_idx" ON "course_progress" ("lastAccesse
 CREATE INDEX "transactions_metadata_idx" ON "transactions" USING gin ("metadata");
 CREATE INDEX "quiz_attempts_user_started_idx" ON "quiz_attempts" ("userId", "startedAt" DESC NULLS LAST) INCLUDE ("score");
 CREATE INDEX "courses_slug_pattern_idx" ON "courses" ("slug" text_pattern_ops);
+CREATE VIEW "active_enrollments" AS SELECT * FROM "enrollments" WHERE "status" = 'ACTIVE';
 `,
 };
 
@@ -75,6 +78,16 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     assert.ok(status.nDistinct > 0 && status.nDistinct <= 4);
     assert.equal(live.statsSinceSource, 'server start');
     assert.ok(live.readAt.getTime() - live.statsSince.getTime() < DAY);
+  });
+
+  it("reads the views: a query on one is analysed as a read of its table, with the view's condition", () => {
+    assert.deepEqual([...(live.schema.views?.keys() ?? [])], ['active_enrollments']);
+    const sql = 'SELECT "courseId" FROM active_enrollments WHERE "userId" = $1';
+    const { shapes, problems } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema: live.schema });
+    assert.deepEqual(problems, []);
+    const [access] = shapes[0].accesses;
+    assert.equal(access.table, 'enrollments');
+    assert.deepEqual(access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : p.atom.kind)).sort(), ['status', 'userId']);
   });
 
   it('feeds its statistics to the matcher: an equality on a most common value has its measured share', () => {

@@ -124,6 +124,13 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
             s.histogram_bounds::text::text[] AS hist, s.correlation::float8 AS corr
        FROM pg_catalog.pg_stats s WHERE s.schemaname = ANY (pg_catalog.current_schemas(false)) AND NOT s.inherited`,
   );
+  // Views of `public` only: the ones an unqualified name in a query reaches (see createView).
+  const views = await q.query<{ view: string; nsp: string; def: string }>(
+    `SELECT c.relname AS view, n.nspname AS nsp, pg_catalog.pg_get_viewdef(c.oid) AS def
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'v' AND n.nspname = 'public' AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
+      ORDER BY c.relname`,
+  );
   const clock = await q.query<{ stats_reset: Date | null; started: Date; now: Date; collation: string | null }>(
     `SELECT d.stats_reset, pg_catalog.pg_postmaster_start_time() AS started, now() AS now,
             (SELECT db.datcollate::text FROM pg_catalog.pg_database db WHERE db.datname = current_database()) AS collation
@@ -177,6 +184,8 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     index.stats = { scans: ix.scans === null ? undefined : Number(ix.scans), sizeBytes: Number(ix.size) };
   }
   for (const fk of fks) apply(`ALTER TABLE ${qualified(fk.nsp, fk.table)} ADD CONSTRAINT ${quoteAlways(fk.name)} ${fk.def}`);
+  for (const v of views) apply(`CREATE VIEW ${qualified(v.nsp, v.view)} AS ${v.def}`);
+  for (const v of schema.views?.values() ?? []) v.location = undefined;
   for (const s of stats) {
     const col = schema.tables.get(keyOf(s.nsp, s.table))?.columns.get(s.column);
     if (!col) continue;
@@ -236,5 +245,11 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
       }),
     });
   }
-  return { tables, enums: live.schema.enums, prisma: workspace.prisma, ...(live.schema.collation ? { collation: live.schema.collation } : {}) };
+  return {
+    tables,
+    enums: live.schema.enums,
+    prisma: workspace.prisma,
+    ...(live.schema.collation ? { collation: live.schema.collation } : {}),
+    ...(live.schema.views ? { views: live.schema.views } : {}),
+  };
 }

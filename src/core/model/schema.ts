@@ -174,6 +174,18 @@ export interface SchemaModel {
   collation?: string;
   /** Statements of the migrations that do not parse: what they create or drop is not in the model. */
   unparsed?: SourceLocation[];
+  /** Views of the `public` schema, by name (CREATE VIEW in the migrations). */
+  views?: Map<string, ViewDef>;
+}
+
+/** A view: PostgreSQL's rewriter puts its query where a statement reads it, and the planner plans the whole. */
+export interface ViewDef {
+  name: string;
+  /** Its SELECT's parse tree, without positions (they are in the file that creates the view). */
+  query: Record<string, any>;
+  /** `CREATE VIEW v (a, b)`: names for its first output columns (String nodes, as the parser gives them). */
+  colnames?: Record<string, any>[];
+  location?: SourceLocation;
 }
 
 export function emptySchema(): SchemaModel {

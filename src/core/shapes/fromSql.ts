@@ -206,6 +206,18 @@ function foreignSqlFinding(ctx: SqlContext, dialect: ForeignDialect, failed: Par
   };
 }
 
+/**
+ * The schema's views as CTEs PostgreSQL always inlines: the rewriter puts a view's query where a statement
+ * reads it, so a read of a view is planned (and analysed) as a sub-select of its query, pulled up when simple.
+ * A CTE of the statement with the same name hides the view, as in PostgreSQL.
+ */
+function viewScope(schema: SchemaModel | undefined): CteScope {
+  const scope: CteScope = new Map();
+  if (!schema?.views) return scope;
+  for (const v of schema.views.values()) scope.set(v.name, { inline: v.query, colnames: v.colnames, scope: new Map() });
+  return scope;
+}
+
 /** What went wrong, in words: a stack overflow means the statement nests too deeply. */
 export function failureReason(err: unknown): string {
   if (err instanceof RangeError && /call stack/i.test(err.message)) return 'it is nested too deeply';
@@ -235,7 +247,7 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   const type = nodeType(ast);
   if (!type || !DML.has(type)) return undefined;
   const sc = new StatementContext(stmt, ctx);
-  analyzeStatement(ast!, sc, undefined, new Map());
+  analyzeStatement(ast!, sc, undefined, viewScope(ctx.schema));
   const accesses = sc.accesses;
   if (accesses.length === 0) return undefined;
   const start = sc.hostOffset(stmt.start);

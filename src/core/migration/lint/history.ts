@@ -81,6 +81,8 @@ export function cloneSchema(s: SchemaModel): SchemaModel {
 function snapshotBefore(live: SchemaModel, ast: Record<string, any> | undefined): SchemaModel {
   const snap: SchemaModel = { tables: new Map(live.tables), enums: new Map(live.enums) };
   if (live.prisma) snap.prisma = live.prisma;
+  // CREATE, ALTER and DROP VIEW replace a view in the map: a copy of the map keeps the snapshot's.
+  if (live.views) snap.views = new Map(live.views);
   if (!ast) return snap;
   const touched = new Set<string>();
   const add = (t: string | undefined) => {

@@ -237,10 +237,31 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
     return;
   }
   if (ast.IndexStmt) return createIndex(schema, ast.IndexStmt, origin);
+  if (ast.ViewStmt) return createView(schema, ast.ViewStmt, origin);
   if (ast.DropStmt) return drop(schema, ast.DropStmt);
   if (ast.AlterTableStmt) return alterTable(schema, ast.AlterTableStmt, origin);
   if (ast.RenameStmt) return rename(schema, ast.RenameStmt);
   return;
+}
+
+/** Views of the public schema only: those are what an unqualified name in a query finds. */
+function createView(schema: SchemaModel, vs: Node, origin: StatementOrigin): string | undefined {
+  const name = tableKey(vs.view);
+  if (name.includes('.') || !vs.query?.SelectStmt) return;
+  const views = (schema.views ??= new Map());
+  if (views.has(name) && !vs.replace) return `relation "${name}" already exists`;
+  if (schema.tables.has(name)) return `relation "${name}" already exists`;
+  views.set(name, { name, query: withoutLocations(vs.query), ...(vs.aliases?.length ? { colnames: vs.aliases } : {}), location: origin.location });
+  return;
+}
+
+/** A copy of a parse tree with every `location` unknown (-1). */
+function withoutLocations<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutLocations) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'location' && typeof v === 'number' ? -1 : withoutLocations(v);
+  return out as T;
 }
 
 function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): string | undefined {
@@ -291,6 +312,8 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
       // DROP TABLE … CASCADE drops the foreign keys that reference it (without CASCADE, the statement fails).
       for (const t of schema.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => f.refTable !== key);
     }
+  } else if (ds.removeType === 'OBJECT_VIEW') {
+    for (const q of qualified) schema.views?.delete(tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined }));
   } else if (ds.removeType === 'OBJECT_TYPE') {
     for (const n of names) schema.enums.delete(n);
   }
@@ -357,7 +380,14 @@ function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): str
 }
 
 function rename(schema: SchemaModel, rs: Node): string | undefined {
-  if (rs.renameType === 'OBJECT_TABLE') {
+  // ALTER TABLE … RENAME TO renames a view too.
+  const view = (rs.renameType === 'OBJECT_VIEW' || rs.renameType === 'OBJECT_TABLE') && !schema.tables.has(tableKey(rs.relation)) ? schema.views?.get(tableKey(rs.relation)) : undefined;
+  if (view) {
+    schema.views!.delete(view.name);
+    schema.views!.set(rs.newname, { ...view, name: rs.newname });
+  } else if (rs.renameType === 'OBJECT_VIEW') {
+    return rs.missing_ok ? undefined : `view "${tableKey(rs.relation)}" does not exist`;
+  } else if (rs.renameType === 'OBJECT_TABLE') {
     const t = schema.tables.get(tableKey(rs.relation));
     if (!t) return `ALTER TABLE RENAME on unknown table "${tableKey(rs.relation)}"`;
     const old = t.name;

@@ -1,0 +1,82 @@
+/**
+ * Views from the migrations: PostgreSQL's rewriter puts a view's query where a statement reads it, so a
+ * query on a view is analysed as a read of the view's tables (its conditions included), through their indexes.
+ */
+import assert from 'node:assert/strict';
+import { verdictsFor } from '../../../src/core/analysis/verdicts';
+import { LineIndex } from '../../../src/core/model/location';
+import type { TableAccess } from '../../../src/core/model/query';
+import type { SchemaModel } from '../../../src/core/model/schema';
+import { loadMigrations } from '../../../src/core/schema/migrations/loadMigrations';
+import { shapesFromSqlText } from '../../../src/core/shapes/fromSql';
+import { initSqlParser } from '../../../src/core/sql/parser';
+import { options } from '../matcher/harness';
+
+const TABLES = `
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, "orgId" int, "deletedAt" timestamptz);
+CREATE INDEX users_email_idx ON users (email);
+CREATE TABLE courses (id bigint PRIMARY KEY, title text NOT NULL);
+CREATE TABLE enrollments (id bigint PRIMARY KEY, "userId" bigint NOT NULL, "courseId" bigint NOT NULL);
+CREATE INDEX enrollments_userId_idx ON enrollments ("userId");
+CREATE VIEW active_users AS SELECT * FROM users WHERE "deletedAt" IS NULL;
+CREATE VIEW enrollment_details (enrollment_id, user_id, course_title) AS
+  SELECT e.id, e."userId", c.title FROM enrollments e JOIN courses c ON c.id = e."courseId";
+`;
+const opts = options({ users: 100_000, courses: 1_000, enrollments: 1_000_000 });
+
+function schemaOf(...migrations: string[]): SchemaModel {
+  const r = loadMigrations(migrations.map((text, i) => ({ file: `/w/migrations/${i + 1}_m/migration.sql`, text })));
+  assert.deepEqual(r.problems.map((p) => p.message), []);
+  return r.schema;
+}
+
+function analyse(sql: string, schema: SchemaModel) {
+  const { shapes, problems } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+  assert.deepEqual(problems, []);
+  assert.equal(shapes.length, 1);
+  return { shape: shapes[0], accesses: verdictsFor(shapes, schema, opts)[0].accesses };
+}
+
+const filters = (a: TableAccess) => a.predicates.map((p) => (p.atom.kind === 'compare' ? `${p.atom.column}${p.atom.op}` : p.atom.kind === 'null' ? `${p.atom.column} null` : p.atom.kind)).sort();
+
+describe('views: a query on a view is a query on its tables', () => {
+  before(() => initSqlParser());
+
+  it("reads the view's table with the view's condition and the query's, through the table's index", () => {
+    const sql = 'SELECT id FROM active_users WHERE email = $1';
+    const { shape, accesses } = analyse(sql, schemaOf(TABLES));
+    assert.deepEqual(accesses.map((a) => a.access.table), ['users']);
+    assert.deepEqual(filters(accesses[0].access), ['deletedAt null', 'email=']);
+    assert.equal(accesses[0].best?.index.name, 'users_email_idx');
+    // The query's own condition is where it is written; the view's is in the migration, so it has no place here.
+    const email = accesses[0].access.predicates.find((p) => p.atom.kind === 'compare')!;
+    assert.deepEqual(email.range?.start, { line: 0, character: sql.indexOf('email') });
+    assert.equal(accesses[0].access.predicates.find((p) => p.atom.kind === 'null')!.range, undefined);
+    assert.equal(shape.label, 'SELECT on users');
+  });
+
+  it('maps the names a view gives its columns to the columns of its tables, across its join', () => {
+    const { accesses } = analyse('SELECT course_title FROM enrollment_details WHERE user_id = $1', schemaOf(TABLES));
+    const enrollments = accesses.find((a) => a.access.table === 'enrollments')!;
+    assert.deepEqual(filters(enrollments.access), ['userId=']);
+    assert.equal(enrollments.best?.index.name, 'enrollments_userid_idx'); // unquoted: folded to lower case
+    assert.ok(accesses.some((a) => a.access.table === 'courses'));
+  });
+
+  it('lets a CTE of the same name hide the view', () => {
+    const { accesses } = analyse('WITH active_users AS MATERIALIZED (SELECT * FROM courses) SELECT * FROM active_users WHERE title = $1', schemaOf(TABLES));
+    assert.deepEqual(accesses.map((a) => a.access.table), ['courses']);
+  });
+
+  it('follows CREATE OR REPLACE, ALTER VIEW … RENAME and DROP VIEW in later migrations', () => {
+    const replaced = schemaOf(TABLES, 'CREATE OR REPLACE VIEW active_users AS SELECT * FROM users WHERE "orgId" IS NOT NULL;');
+    assert.deepEqual(filters(analyse('SELECT * FROM active_users WHERE email = $1', replaced).accesses[0].access), ['email=', 'orgId null']);
+
+    const renamed = schemaOf(TABLES, 'ALTER VIEW active_users RENAME TO live_users;');
+    assert.deepEqual(analyse('SELECT * FROM live_users WHERE email = $1', renamed).accesses.map((a) => a.access.table), ['users']);
+    assert.deepEqual(analyse('SELECT * FROM active_users WHERE email = $1', renamed).accesses.map((a) => a.access.table), ['active_users']);
+
+    const dropped = schemaOf(TABLES, 'DROP VIEW enrollment_details;');
+    assert.deepEqual(analyse('SELECT * FROM enrollment_details WHERE user_id = $1', dropped).accesses.map((a) => a.access.table), ['enrollment_details']);
+  });
+});
