@@ -16,7 +16,7 @@ import { RULES } from './rules/registry';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
 import { prismaMappingOf, type Rule, type RuleContext, type WorkspaceText } from './rules/context';
 import { loadMigrations } from './schema/migrations/loadMigrations';
-import { loadPrismaSchema } from './schema/prisma/loadPrismaSchema';
+import { joinPrismaFiles, loadPrismaSchemaFiles } from './schema/prisma/schemaFiles';
 import type { TypeScriptReuse } from './sources/typescript/extract';
 import { initSqlParser, parseSqlDocument, type ParsedStatement } from './sql/parser';
 import { cachedSqlParser } from './sql/parseCache';
@@ -115,7 +115,10 @@ export class Project {
   schema: SchemaModel = emptySchema();
   prismaSchema?: SchemaModel;
   migrationsSchema?: SchemaModel;
+  /** The schema.prisma read (the file with the datasource, for a schema split over several files). */
   prismaFile?: string;
+  /** Every file of that schema: `prismaFile` first, then the files it is split over. */
+  prismaFiles: string[] = [];
   private schemaProblems: Finding[] = [];
   /** Verdicts depend only on the shape, the schema and the options: kept until the schema changes. */
   private verdictCache = new WeakMap<QueryShape, ShapeVerdict>();
@@ -279,7 +282,8 @@ export class Project {
       this.root,
     );
     const schemaFiles = inScope.filter((e) => this.isSchemaFile(e));
-    const prismaFiles = schemaFiles.filter((e) => e.file === this.schemaChoice?.prisma);
+    const parts = this.schemaChoice.prismaFiles;
+    const prismaFiles = parts.map((f) => schemaFiles.find((e) => e.file === f)).filter((e): e is FileEntry => e !== undefined);
     const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration' && !isRollbackFile(e.file));
     this.schemaProblems = [];
     this.migrationParses = new Map(migrationFiles.map((m) => [m, parseSqlDocument(m.text)]));
@@ -290,15 +294,16 @@ export class Project {
     this.prismaSchema = undefined;
     this.migrationsSchema = undefined;
     this.prismaFile = undefined;
+    this.prismaFiles = [];
     this.schemaSources = [];
     this.prismaMappingMissing = false;
     if (prismaFiles.length) {
-      const pf = prismaFiles[0];
-      const loaded = loadPrismaSchema(pf.text, pf.file);
+      const loaded = loadPrismaSchemaFiles(prismaFiles);
       this.prismaSchema = loaded.schema;
-      this.prismaFile = pf.file;
+      this.prismaFile = prismaFiles[0].file;
+      this.prismaFiles = prismaFiles.map((pf) => pf.file);
       this.schemaProblems.push(...loaded.problems);
-      this.schemaSources.push(pf.file);
+      this.schemaSources.push(...prismaFiles.map((pf) => pf.file));
     }
     if (migrationFiles.length) {
       const loaded = loadMigrations(migrationFiles.map((m) => ({ file: m.file, text: m.text, parsed: this.migrationParses.get(m) })));
@@ -313,14 +318,14 @@ export class Project {
       // schema.prisma maps to tables and columns. The workspace's schema.prisma (found as discovery finds it)
       // gives that mapping; the index set still comes from the explicit sources alone.
       const all = [...this.files.values()].filter((e) => e.kind === 'prisma-schema');
-      const chosen = chooseSchema(all, [], this.root).prisma;
-      const pf = all.find((e) => e.file === chosen);
-      if (pf) {
-        const loaded = loadPrismaSchema(pf.text, pf.file);
+      const found = chooseSchema(all, [], this.root).prismaFiles.map((f) => all.find((e) => e.file === f)).filter((e): e is FileEntry => e !== undefined);
+      if (found.length) {
+        const loaded = loadPrismaSchemaFiles(found);
         this.schemaProblems.push(...loaded.problems);
         if (loaded.schema.prisma) {
           this.schema = withPrismaMapping(this.schema, loaded.schema);
-          this.prismaFile = pf.file;
+          this.prismaFile = found[0].file;
+          this.prismaFiles = found.map((pf) => pf.file);
         }
       }
     }
@@ -416,7 +421,19 @@ export class Project {
     return [...this.files.values()].filter((e) => e.kind === 'migration' && this.isSchemaFile(e)).map((e) => ({ file: e.file, text: e.text }));
   }
 
-  shapes(): QueryShape[] {
+  /** The schema.prisma file that declares `model` (the one read, when not known). */
+  prismaFileOf(model: string | undefined): string | undefined {
+    const declared = model ? this.schema.prisma?.models.get(model)?.location?.file : undefined;
+    return declared && this.prismaFiles.includes(declared) ? declared : this.prismaFile;
+  }
+
+  /** The text of the schema.prisma read, all its files joined (its generator and datasource blocks may be in any of them). */
+  prismaSchemaText(): string | undefined {
+    if (!this.prismaFiles.length) return undefined;
+    return joinPrismaFiles(this.prismaFiles.map((file) => ({ file, text: this.files.get(file)?.text ?? '' }))).text;
+  }
+
+    shapes(): QueryShape[] {
     return [...this.files.values()].flatMap((e) => e.shapes);
   }
 
@@ -582,7 +599,7 @@ export class Project {
             message: `${s.label}: relation field "${use.field}" is left out of the analysis because ${why}, so what this call asks of it is not checked until schema.prisma is fixed.`,
             file: s.location.file,
             range: use.range,
-            related: field && this.prismaFile ? [{ file: this.prismaFile, range: field.range, message: `Relation field "${use.field}", left out` }] : [],
+            related: field && this.prismaFile ? [{ file: field.file ?? this.prismaFile, range: field.range, message: `Relation field "${use.field}", left out` }] : [],
           });
         }
         const guessed = s.accesses.find((a) => byAccessor.has(accessor(a.table)) && !this.schema.tables.has(a.table));
@@ -596,7 +613,7 @@ export class Project {
           message: `${s.label}: ${what} is left out of the analysis because schema.prisma has an error in it, so no index is checked for this call until the schema is fixed.`,
           file: s.location.file,
           range: s.location.range,
-          related: at && this.prismaFile ? [{ file: this.prismaFile, range: at.range, message: `${what.charAt(0).toUpperCase()}${what.slice(1)}, left out` }] : [],
+          related: at && this.prismaFile ? [{ file: at.file ?? this.prismaFile, range: at.range, message: `${what.charAt(0).toUpperCase()}${what.slice(1)}, left out` }] : [],
         });
       }
     }

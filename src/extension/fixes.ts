@@ -93,9 +93,11 @@ function styleAt(host: ProjectHost, f: Finding): CommentStyle {
 export function fixesFor(host: ProjectHost, f: Finding): FixAction[] {
   const out: FixAction[] = [];
   const fix = f.fix;
-  const prismaFile = host.project?.prismaFile;
+  const project = host.project;
   const prismaMigrate = usesPrismaMigrate(host);
   if (proposesIndex(f) && fix) {
+    // The file of a split schema that declares the model.
+    const prismaFile = project?.prismaFileOf(fix.model);
     const prismaText = prismaFile ? currentText(prismaFile) : undefined;
     let schemaAdded = false;
     if (fix.prisma && fix.prismaAction === 'add' && fix.model && prismaFile && prismaText !== undefined) {
@@ -134,7 +136,8 @@ export function fixesFor(host: ProjectHost, f: Finding): FixAction[] {
     }
   }
   if ((f.rule === 'redundant-index' || f.rule === 'low-selectivity-index' || f.rule === 'unused-by-workload') && fix) {
-    if (fix.prismaAction === 'remove' && prismaFile && f.file === prismaFile) {
+    const prismaFile = project?.prismaFiles.includes(f.file) ? f.file : undefined;
+    if (fix.prismaAction === 'remove' && prismaFile) {
       const text = currentText(prismaFile);
       if (text !== undefined) {
         const lines = new LineIndex(text);

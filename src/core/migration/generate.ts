@@ -190,9 +190,11 @@ export function generateOptimizationMigration(project: Project, result: Analysis
     const mapping = result.schema.prisma ?? project.prismaSchema?.prisma;
     if (!prismaFile || !project.prismaSchema || !mapping) throw new GenerateError('--prisma: no schema.prisma in the workspace');
     const prismaDir = path.dirname(prismaFile);
-    const text = project.files.get(prismaFile)?.text ?? fs.readFileSync(prismaFile, 'utf8');
-    prisma = editPrismaSchema(text, plan, project.prismaSchema, mapping);
-    files.push({ path: prismaFile, text: prisma.text, kind: 'prisma-schema' });
+    // A schema split over several files: each file gets the edits of the models and attributes it declares.
+    const parts = project.prismaFiles.length ? project.prismaFiles : [prismaFile];
+    const changes = parts.map((file) => ({ file, change: editPrismaSchema(project.files.get(file)?.text ?? fs.readFileSync(file, 'utf8'), plan, project.prismaSchema!, mapping, file) }));
+    prisma = { text: changes[0].change.text, edits: changes.flatMap((c) => c.change.edits), sqlOnly: changes[0].change.sqlOnly };
+    for (const c of changes) if (c.file === prismaFile || c.change.edits.length) files.push({ path: c.file, text: c.change.text, kind: 'prisma-schema' });
     files.push({ path: path.join(prismaDir, 'migrations', name, 'migration.sql'), text: renderPrismaMigration(plan, { ...ctx, rel: (f: string) => slash(path.relative(path.join(prismaDir, 'migrations', name), f)) }, `${name}.sql`), kind: 'prisma-migration' });
     warnings.push(
       `prisma/migrations/${name}/migration.sql has no CONCURRENTLY: Prisma migrate runs the file as one transaction, where CONCURRENTLY fails (25001); each CREATE INDEX blocks writes and each DROP INDEX blocks reads of its table until the file commits. On a live database run \`pg-index-review apply ${slash(path.relative(process.cwd(), path.join(prismaDir, 'migrations', name, 'migration.sql')))} --prisma --database …\` instead: it adds CONCURRENTLY, runs one statement at a time and records the migration in _prisma_migrations.`,

@@ -87,8 +87,10 @@ function lineBounds(lines: LineIndex, start: number, end: number): { start: numb
 /**
  * Applies the plan to a schema.prisma text. `prismaSchema` is the schema read from that text (its
  * index locations say where each `@@index` is); `schema` the analysis schema (tables → models).
+ * `file`: the text is that file of a schema split over several; only the `@@index` attributes located
+ * in it are removed, and only models declared in it get new ones.
  */
-export function editPrismaSchema(text: string, plan: OptimizationPlan, prismaSchema: SchemaModel, mapping: PrismaMapping): PrismaSchemaChange {
+export function editPrismaSchema(text: string, plan: OptimizationPlan, prismaSchema: SchemaModel, mapping: PrismaMapping, file?: string): PrismaSchemaChange {
   const lines = new LineIndex(text);
   const eol = eolOf(text);
   const blocks = scanPrismaSchema(text).filter((b) => b.kind === 'model');
@@ -98,6 +100,7 @@ export function editPrismaSchema(text: string, plan: OptimizationPlan, prismaSch
   for (const d of plan.drops) {
     const p = prismaSchema.tables.get(d.index.table)?.indexes.find((i) => i.name === d.index.name);
     if (!p?.location || p.origin !== 'prisma' || p.unique || p.primary) continue;
+    if (file !== undefined && p.location.file !== file) continue;
     const s = lines.offset(p.location.range.start);
     const e = lines.offset(p.location.range.end);
     if (!/^@@index\b/.test(text.slice(s, e))) continue;

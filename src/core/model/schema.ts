@@ -149,16 +149,17 @@ export interface PrismaMapping {
    * schema was read.
    */
   leftOut?: string[];
-  /** What each left-out block is and where it is declared (its first line), by name. */
-  leftOutAt?: Map<string, { kind: string; range: Range }>;
+  /** What each left-out block is and where it is declared (its first line; `file` when not `file` above), by name. */
+  leftOutAt?: Map<string, { kind: string; range: Range; file?: string }>;
   /** Relation fields of models that were read, left out, by `Model.field` (`Post.author`). */
   leftOutFields?: Map<string, LeftOutField>;
 }
 
 /** A relation field schema.prisma's errors left out, on a model that was read. */
 export interface LeftOutField {
-  /** Its line in schema.prisma. */
+  /** Its line in schema.prisma (in `file`, for a schema of several files). */
   range: Range;
+  file?: string;
   /** The foreign-key fields its `@relation(fields: [...])` lists; empty on the back side. */
   fields: string[];
   /** The left-out model or view it points at, or its left-out other side (`Model.field`); absent for an error of its own. */

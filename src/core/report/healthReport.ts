@@ -9,7 +9,6 @@
  * rule levels and suppressions), "which queries can use this index" from the matcher's candidates,
  * connection-pool advice and slow queries from their rules.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ShapeVerdict } from '../analysis/verdicts';
 import type { Session } from '../db/connection';
@@ -449,7 +448,7 @@ function connectionsOf(live: LiveSchema, catalog: CatalogStats, longRunningMs: n
 function slowQueriesOf(project: Project, live: LiveSchema, result: AnalysisResult): SlowQueriesHealth {
   const st = live.statements;
   if (!st?.available) return { available: false, reason: st?.reason ?? 'pg_stat_statements was not read', totalExecMs: 0, statements: [], matched: 0, unmatched: 0 };
-  const prismaText = project.prismaFile ? readText(project, project.prismaFile) : undefined;
+  const prismaText = project.prismaSchemaText();
   const index = new StatementIndex(result.verdicts.map((v) => v.shape), result.schema, prismaText);
   const verdictOf = new Map<unknown, ShapeVerdict>(result.verdicts.map((v) => [v.shape, v]));
   const missing = result.findings.filter(proposesIndex);
@@ -482,14 +481,4 @@ function slowQueriesOf(project: Project, live: LiveSchema, result: AnalysisResul
   );
   const matched = statements.filter((s) => s.candidates.length).length;
   return { available: true, since: iso(st.since), totalExecMs: st.totalExecMs, statements, matched, unmatched: statements.length - matched };
-}
-
-function readText(project: Project, file: string): string | undefined {
-  const e = project.files.get(file);
-  if (e) return e.text;
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -27,10 +27,11 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
   const report = (
     severity: Severity,
     message: string,
-    range: Range,
+    at: At,
     extra: { table?: string; index?: string; related?: RelatedLocation[]; fix?: Finding['fix'] } = {},
   ): void => {
-    const f: Finding = { rule: 'schema-drift', severity, message, file: prismaFile, range, related: extra.related ?? [] };
+    // A schema split over several files: the file the model or attribute is in.
+    const f: Finding = { rule: 'schema-drift', severity, message, file: at.file ?? prismaFile, range: at.range, related: extra.related ?? [] };
     if (extra.table !== undefined) f.table = extra.table;
     if (extra.index !== undefined) f.index = extra.index;
     if (extra.fix !== undefined) f.fix = extra.fix;
@@ -49,7 +50,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
     if (migrations.tables.has(t.name)) continue;
     const what = t.model ? `Model ${t.model} (table "${t.name}")` : `Table "${t.name}"`;
     const n = notCreated(`${what} is in schema.prisma but`);
-    report(n.severity, n.message, tableRange(t), { table: t.name, related: n.related });
+    report(n.severity, n.message, tableAt(t), { table: t.name, related: n.related });
   }
   // With models left out of schema.prisma (engine errors), their tables are among these: nothing to say.
   const partial = (prisma.prisma?.leftOut?.length ?? 0) > 0;
@@ -58,7 +59,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
     report(
       'warning',
       `Table "${t.name}" exists in migrations${fileLabel(t.location)} but has no model in schema.prisma: the next \`prisma migrate dev\` will drop it.`,
-      ZERO_RANGE,
+      { range: ZERO_RANGE },
       { table: t.name, related: related(t.location, `Table "${t.name}" is created here`) },
     );
   }
@@ -70,7 +71,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
     const pkColumns = new Set([...pt.indexes, ...mt.indexes].filter((i) => i.primary).flatMap((i) => i.keys.map((k) => k.column ?? '')));
     for (const pc of pt.columns.values()) {
       const mc = mt.columns.get(pc.name);
-      const where = pc.location?.range ?? tableRange(pt);
+      const where = pc.location ?? tableAt(pt);
       const field = fieldLabel(prisma, pt, pc.name);
       if (!mc) {
         report(
@@ -106,7 +107,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
       report(
         'warning',
         `Column "${mc.name}" of "${mt.name}" exists in migrations${fileLabel(mc.location ?? mt.location)} but not in schema.prisma: the next \`prisma migrate dev\` will drop it.`,
-        tableRange(pt),
+        tableAt(pt),
         { table: pt.name, related: related(mc.location ?? mt.location, `Column "${mc.name}" is defined here`) },
       );
     }
@@ -133,7 +134,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
       report(
         'warning',
         `${kind(p)} "${p.name}" differs between schema.prisma and migrations${fileLabel(m.location)}: ${diffs.join('; ')}. The next \`prisma migrate dev\` will recreate it.`,
-        indexRange(p, pt),
+        indexAt(p, pt),
         { table: pt.name, index: p.name, related: related(m.location, `${kind(m)} "${m.name}" is created here`) },
       );
     }
@@ -148,12 +149,12 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
       report(
         'warning',
         `${kind(p)} "${p.name}" in schema.prisma is named "${twin.name}" in migrations${fileLabel(twin.location)}: the next \`prisma migrate dev\` will rename it. Add \`map: "${twin.name}"\` to keep the current name.`,
-        indexRange(p, pt),
+        indexAt(p, pt),
         { table: pt.name, index: p.name, related: related(twin.location, `${kind(twin)} "${twin.name}" is created here`) },
       );
     } else {
       const n = notCreated(`${kind(p)} "${p.name}" is declared in schema.prisma but`);
-      report(n.severity, n.message, indexRange(p, pt), { table: pt.name, index: p.name, related: [...related(mt.location, `Table "${mt.name}" is created here`), ...n.related] });
+      report(n.severity, n.message, indexAt(p, pt), { table: pt.name, index: p.name, related: [...related(mt.location, `Table "${mt.name}" is created here`), ...n.related] });
     }
   }
 
@@ -172,7 +173,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
         report(
           'info',
           `${inexpressible} index "${m.name}" exists only in migrations${fileLabel(m.location)}: Prisma can't express ${inexpressible.toLowerCase()} indexes, so keeping it in SQL is expected — but \`prisma migrate dev\` will try to drop it: create migrations with \`--create-only\` and delete that DROP INDEX.`,
-          tableRange(pt),
+          tableAt(pt),
           extra,
         );
         continue;
@@ -181,7 +182,7 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
       report(
         'warning',
         `${kind(m)} "${m.name}" exists in migrations${fileLabel(m.location)} but not in schema.prisma: the next \`prisma migrate dev\` will drop it.`,
-        tableRange(pt),
+        tableAt(pt),
         fix ? { ...extra, fix } : extra,
       );
     }
@@ -193,12 +194,15 @@ function kind(i: IndexDef): string {
   return i.primary ? 'Primary key' : i.unique ? 'Unique index' : 'Index';
 }
 
-function tableRange(t: TableDef): Range {
-  return t.location?.range ?? ZERO_RANGE;
+/** Where a finding goes: in `file`, else in the schema.prisma read (the one with the datasource). */
+type At = { file?: string; range: Range };
+
+function tableAt(t: TableDef): At {
+  return t.location ?? { range: ZERO_RANGE };
 }
 
-function indexRange(i: IndexDef, t: TableDef): Range {
-  return i.location?.range ?? tableRange(t);
+function indexAt(i: IndexDef, t: TableDef): At {
+  return i.location ?? tableAt(t);
 }
 
 function related(location: SourceLocation | undefined, message: string): RelatedLocation[] {

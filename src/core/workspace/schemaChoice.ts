@@ -7,6 +7,8 @@
  * - Of the PostgreSQL schema.prisma files, one is read (`prisma/schema.prisma` first, then `schema.prisma`,
  *   then the first listed); the others are named, and the migrations beside them (`<its folder>/migrations/`,
  *   where Prisma keeps them) are theirs, not the one read.
+ * - A schema split over several files (Prisma 6.6+, `prisma/schema/*.prisma`): the `.prisma` files without a
+ *   datasource in the folder of the one read, and in the folders below it, are read with it as one schema.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,8 +21,10 @@ export interface SchemaSourceSkipped {
 }
 
 export interface SchemaChoice {
-  /** The schema.prisma read, if any. */
+  /** The schema.prisma read, if any: the one with the datasource. */
   prisma?: string;
+  /** The files of that schema: `prisma` first, then the files of its folder it is split over (none when absent). */
+  prismaFiles: string[];
   /** Schema sources not read, and why. */
   skipped: SchemaSourceSkipped[];
   /** Whether a migration file is one of the schema read. */
@@ -38,10 +42,12 @@ export const readMigrationLock: LockReader = (folder) => {
   }
 };
 
-/** `prisma/schema.prisma` first, then any `schema.prisma`, then other `.prisma` files. */
+/** Prisma's default places first (`prisma/schema.prisma`, a file of a split `prisma/schema/`), then any `schema.prisma`, then other `.prisma` files. */
 export function prismaRank(file: string): number {
   const parts = file.split(path.sep === '\\' ? /[\\/]/ : '/');
-  return parts.length >= 2 && parts[parts.length - 2] === 'prisma' && parts[parts.length - 1] === 'schema.prisma' ? 0 : file.endsWith('schema.prisma') ? 1 : 2;
+  const [folder, name] = [parts[parts.length - 2], parts[parts.length - 1]];
+  if ((folder === 'prisma' && name === 'schema.prisma') || (folder === 'schema' && parts[parts.length - 3] === 'prisma')) return 0;
+  return file.endsWith('schema.prisma') ? 1 : 2;
 }
 
 export function chooseSchema(
@@ -62,7 +68,12 @@ export function chooseSchema(
   // not an example's or a fixture's further down), then the first listed.
   const depth = (f: string) => path.relative(root, f).split(path.sep).length;
   const chosen = [...postgres].sort((a, b) => Number(b.datasource) - Number(a.datasource) || prismaRank(a.file) - prismaRank(b.file) || depth(a.file) - depth(b.file))[0]?.file;
-  for (const { file: f } of postgres) if (f !== chosen) skipped.push({ file: f, reason: `another schema.prisma: this analysis reads ${rel(chosen)} (open the other one's folder on its own, or pass --schema, to review it)` });
+  const chosenHasDatasource = postgres.find((p) => p.file === chosen)?.datasource === true;
+  const folder = chosen ? path.dirname(chosen) + path.sep : undefined;
+  // Files with no datasource of their own beside (or below) the one that has it: the rest of a split schema.
+  const parts = chosen && chosenHasDatasource ? postgres.filter((p) => p.file !== chosen && !p.datasource && p.file.startsWith(folder!)).map((p) => p.file).sort() : [];
+  const read = new Set([chosen, ...parts]);
+  for (const { file: f } of postgres) if (!read.has(f)) skipped.push({ file: f, reason: `another schema.prisma: this analysis reads ${rel(chosen)} (open the other one's folder on its own, or pass --schema, to review it)` });
 
   // Folders whose migrations are not the chosen schema's: beside a schema.prisma not read, or locked to another provider.
   const notOurs = new Map<string, string>();
@@ -95,5 +106,5 @@ export function chooseSchema(
     }
   }
   // Asked of files added later too (a migration created in the editor).
-  return { prisma: chosen, skipped, usesMigration: (file) => excludedBy(file) === undefined };
+  return { prisma: chosen, prismaFiles: chosen ? [chosen, ...parts] : [], skipped, usesMigration: (file) => excludedBy(file) === undefined };
 }

@@ -24,7 +24,7 @@ export function sqlOf(state: ExtensionState, uri: vscode.Uri, shape: QueryShape,
   const host = state.hostFor(uri);
   const project = host?.project;
   if (!project) return undefined;
-  const schemaText = project.prismaFile ? project.files.get(project.prismaFile)?.text : undefined;
+  const schemaText = project.prismaSchemaText();
   const list = state.loadEngine().prismaStatements(shape, project.schema, { schemaText });
   const s = list[which];
   return s ? { sql: s.sql, purpose: s.purpose, count: list.length } : undefined;
