@@ -745,6 +745,19 @@ export const CASES: ParityCase[] = [
     sql: `SELECT q.* FROM quizzes q WHERE q."lessonId" = $1 AND NOT EXISTS (SELECT 1 FROM quiz_attempts a WHERE a."quizId" = q.id AND a."userId" = $2)`,
   },
 
+  {
+    id: 'subplan-correlated-in-limit',
+    category: 'semi-join',
+    note: 'a correlated IN (SELECT … LIMIT n) is no semi-join (convert_ANY_sublink_to_join() takes uncorrelated sub-selects only): a SubPlan run for each course, enrollments looked up by userId each time',
+    sql: `SELECT c.id FROM courses c WHERE c.id IN (SELECT e."courseId" FROM enrollments e WHERE e."userId" = c."instructorId" LIMIT 5)`,
+  },
+  {
+    id: 'subplan-scalar-per-row',
+    category: 'semi-join',
+    note: 'a correlated scalar sub-select in the select list: a SubPlan run for each course (never a hash join), enrollments looked up by courseId each time (the title keeps courses from an index-only scan of its primary key, a case of its own: semi-anti-all-users)',
+    sql: `SELECT c.id, c.title, (SELECT max(e."enrolledAt") FROM enrollments e WHERE e."courseId" = c.id) AS latest FROM courses c`,
+  },
+
   // ── LIMIT ──────────────────────────────────────────────────────────────────────────────────────
   { id: 'limit-no-index', category: 'limit', note: 'ORDER BY createdAt DESC LIMIT 20 without an index: top-N sort of the table', sql: `SELECT * FROM transactions ORDER BY "createdAt" DESC LIMIT 20` },
   {

@@ -1,5 +1,5 @@
 /**
- * The reduced planner-parity suite (the full one is `npm run parity`, bench/parity/): 35 of its most
+ * The reduced planner-parity suite (the full one is `npm run parity`, bench/parity/): 40 of its most
  * discriminating cases — one or two per B-tree rule the matcher implements, the missing-index
  * assessment on a rare and a common value, a join, LIMIT, Prisma and the sample's SQL, plus the
  * known disagreements of the last full run, so that a fix of the matcher shows up here — on a real
@@ -60,6 +60,7 @@ const IDS = [
   'jsonb-contains-path-ops', // jsonb @> was no test a GIN (jsonb_path_ops) index serves
   'subquery-cte-inlined', // a CTE read once lost the outer condition (PostgreSQL 12+ inlines it)
   'subquery-distinct-on-latest', // the outer condition on a DISTINCT ON key is pushed into the sub-select
+  'subplan-correlated-in-limit', // a correlated IN (SELECT … LIMIT) was read as a semi-join, its table hashed once
 ];
 
 /**
@@ -71,9 +72,10 @@ const IDS = [
  * runs gave 34 of 34 (2026-11-27, stop 16); with a join started from a filtered table further along and its
  * case, two runs gave 35 of 35 (stop 16); with USING joins and GIN on jsonb and their cases, two runs gave
  * 37 of 37 (stop 17); with sub-selects in FROM and CTEs read as the planner does and their two cases, two runs
- * gave 39 of 39 (stop 18). Never lower it to let a change pass.
+ * gave 39 of 39 (stop 18); with correlated sub-selects read as sub-plans and their case, two runs gave 40 of 40
+ * (stop 22). Never lower it to let a change pass.
  */
-const AGREEMENT_FLOOR = 38;
+const AGREEMENT_FLOOR = 39;
 
 describe('planner parity (reduced suite, PostgreSQL 15)', function () {
   this.timeout(180_000);

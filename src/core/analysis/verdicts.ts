@@ -70,7 +70,7 @@ export class VerdictMemo {
 
 /** What an access asks, without where it is written (the ranges of its predicates and ORDER BY items). */
 export function accessKey(a: TableAccess): string {
-  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, nestedWrite, ...rest } = a;
+  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, ...rest } = a;
   // A field added to TableAccess must be added to the key (or be a location): this fails to compile until it is.
   const unkeyed: Record<string, never> = rest;
   void unkeyed;
@@ -90,6 +90,7 @@ export function accessKey(a: TableAccess): string {
     outerJoined,
     outerJoin,
     joinedFrom,
+    perOuterRow,
     foreignKeyCheck,
     nestedWrite,
   ]);
@@ -144,6 +145,8 @@ function innerSide(v: AccessVerdict, verdicts: AccessVerdict[], analyze: Analyze
   const alone = analyze(readOnce(v.access));
   const once = costOf(alone) + outerRows * HASH_PROBE;
   const lookups = v.best ? outerRows * v.best.cost : Infinity;
+  // A sub-plan runs for each outer row: its index lookup, else its whole scan, each time.
+  if (v.access.perOuterRow) return { outer, outerRows, alone, hashJoin: false, cost: outerRows * costOf(v) };
   return { outer, outerRows, alone, hashJoin: lookups > once, cost: Math.min(lookups, once) };
 }
 

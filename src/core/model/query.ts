@@ -57,6 +57,11 @@ export interface TableAccess {
   /** True when the table is reached only by joining from another table (inner side of a join). */
   joinedFrom?: string;
   /**
+   * In a sub-select PostgreSQL runs as a sub-plan (a correlated IN (SELECT …), a scalar sub-select, an EXISTS it
+   * can't pull up): looked up by its correlation once for each outer row, never read once for a hash join.
+   */
+  perOuterRow?: true;
+  /**
    * Not written in the statement: the search a foreign key of this table makes for each row the statement
    * deletes from the table it references (see analysis/foreignKeyChecks.ts).
    */
@@ -127,9 +132,9 @@ export function movedShape(shape: QueryShape, after: number, delta: number): Que
 function movedAccess(a: TableAccess, after: number, delta: number): TableAccess {
   const { predicates, orderBy, ...rest } = a;
   // As in movedShape: the other fields of TableAccess hold no position.
-  const { table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, nestedWrite, ...unlisted } = rest;
+  const { table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, ...unlisted } = rest;
   const none: Record<string, never> = unlisted;
-  void [table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, foreignKeyCheck, nestedWrite, none];
+  void [table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, none];
   let p: LocatedAtom[] | undefined;
   predicates.forEach((x, i) => {
     const r = x.range && movedRange(x.range, after, delta);

@@ -47,6 +47,8 @@ class Scope {
   readonly leafAliases = new Map<Node, string>();
   /** Columns merged by USING or NATURAL joins: the alias an unqualified reference means (null: none; see usingJoins.ts). */
   merged?: Map<string, string | null>;
+  /** A sub-select PostgreSQL runs as a sub-plan, once for each row of the query around it (not pulled up into a join). */
+  subPlan?: boolean;
   constructor(readonly parent: Scope | undefined) {}
 
   lookup(alias: string): Binding | undefined {
@@ -64,6 +66,8 @@ class Scope {
 class StatementContext {
   private tokens?: SqlToken[];
   readonly accesses: TableAccess[] = [];
+  /** The SELECTs (their `SelectStmt` bodies) of sub-selects run as sub-plans (see Scope.subPlan). */
+  readonly subPlans = new Set<Node>();
 
   constructor(
     readonly stmt: ParsedStatement,
@@ -481,12 +485,14 @@ function analyzeSelect(sel: Node, sc: StatementContext, parent: Scope | undefine
 
 function analyzeSelectIn(sel: Node, sc: StatementContext, parent: Scope | undefined, names: CteScope): void {
   if (sel.op && sel.op !== 'SETOP_NONE') {
+    if (sc.subPlans.has(sel)) for (const arm of [sel.larg, sel.rarg]) if (arm) sc.subPlans.add(arm);
     if (sel.larg) analyzeSelect(sel.larg, sc, parent, names);
     if (sel.rarg) analyzeSelect(sel.rarg, sc, parent, names);
     return;
   }
   if (sel.valuesLists) return;
   const scope = new Scope(parent);
+  if (sc.subPlans.has(sel)) scope.subPlan = true;
   const order = { n: 0 };
   const pulled = pullUpSubqueries(sel.fromClause ?? [], sel.whereClause, names, sc.ctx.schema);
   const from: Node[] = pulled?.from ?? sel.fromClause ?? [];
@@ -559,6 +565,7 @@ function whereAtoms(where: Node | undefined, scope: Scope, resolve: ColumnResolv
     out.atoms.push(...more.atoms);
     out.joins.push(...more.joins);
     out.subqueries.push(...more.subqueries);
+    for (const x of more.pulledUp ?? []) (out.pulledUp ??= new Set()).add(x);
   }
   return out;
 }
@@ -576,6 +583,7 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
     conj.atoms.push(...(kept ? more.atoms.filter((a) => !kept.has(a.binding)) : more.atoms));
     conj.joins.push(...(kept ? more.joins.filter((j) => !(kept.has(j.left.binding) && kept.has(j.right.binding))) : more.joins));
     conj.subqueries.push(...more.subqueries);
+    for (const x of more.pulledUp ?? []) (conj.pulledUp ??= new Set()).add(x);
   }
   let owners: Map<number, Node> | undefined;
   for (const a of conj.atoms) {
@@ -596,6 +604,8 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
       if (!mine?.local || !mine.binding.access || !theirs) continue;
       const otherTable = theirs.binding.table ?? theirs.binding.alias;
       mine.binding.access.joinKeys.push({ column: me.column, otherTable, otherColumn: other.column });
+      // A sub-plan's correlation: looked up again for each outer row, never hashed.
+      if (!theirs.local && scope.subPlan) mine.binding.access.perOuterRow = true;
       // The inner side of a join can look rows up by the join key; the driving table can't.
       if (!theirs.local || mine.binding !== driving) mine.binding.access.joinedFrom ??= otherTable;
     }
@@ -644,12 +654,16 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
 
   applyOrderAndLimit(scope, sc, c, resolve, driving);
 
-  // Sub-selects in WHERE/targets are scopes of their own that can see this one.
+  // Sub-selects in WHERE/targets are scopes of their own that can see this one; those not pulled up into a
+  // semi- or anti-join run as sub-plans.
   const subs = [...conj.subqueries];
+  for (const s of subs) if (!conj.pulledUp?.has(s) && s.SelectStmt) sc.subPlans.add(s.SelectStmt);
   for (const n of [...c.targets, c.having]) {
     walk(n, (node, type) => {
       if (type === 'SubLink') {
-        if (node.SubLink.subselect) subs.push(node.SubLink.subselect);
+        const sub = node.SubLink.subselect;
+        if (sub) subs.push(sub);
+        if (sub?.SelectStmt) sc.subPlans.add(sub.SelectStmt);
         return false;
       }
     });

@@ -1,7 +1,7 @@
 /** WHERE / ON / partial-index predicates → conjunctions of predicate atoms per table. */
 import { atomColumns, type CompareOp, type ContainOp, type Literal, type PredicateAtom } from '../model/predicate';
 import { tableKey } from './identifiers';
-import { columnRef, columnRefsIn, exprText, literalOf, type ColumnRefInfo, type Node, nodeType, opName, stripCasts, strings } from './expr';
+import { columnRef, columnRefsIn, exprText, literalOf, type ColumnRefInfo, type Node, nodeType, opName, stripCasts, strings, walk } from './expr';
 
 /** Resolves a column reference to the table binding (alias) it belongs to. */
 export type ColumnResolver = (qualifier: string | undefined, column: string) => string | undefined;
@@ -23,6 +23,8 @@ export interface Conjuncts {
   joins: JoinEquality[];
   /** Sub-selects found in the predicate (EXISTS, IN (SELECT …), scalar sub-queries). */
   subqueries: Node[];
+  /** Of `subqueries`, those PostgreSQL pulls up into a semi- or anti-join; the others run as sub-plans. */
+  pulledUp?: Set<Node>;
 }
 
 export function splitAnd(expr: Node | undefined): Node[] {
@@ -225,6 +227,9 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
       if (o?.column && nodeType(b.args[0]) === 'ColumnRef') {
         return push(out, o.binding!, { kind: 'compare', column: o.column, op: '=', value: { kind: 'bool', value: false } }, loc);
       }
+      // NOT EXISTS tied by equalities becomes an anti-join (convert_EXISTS_sublink_to_join(), under NOT).
+      const sub = b.args?.[0]?.SubLink;
+      if (sub?.subLinkType === 'EXISTS_SUBLINK' && existsSemiJoin(sub.subselect, resolve)) (out.pulledUp ??= new Set()).add(sub.subselect);
       return other(n, resolve, out);
     }
     if (b.boolop === 'OR_EXPR') return orGroup(n, resolve, out);
@@ -235,7 +240,10 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
     if (s.subLinkType === 'EXISTS_SUBLINK') {
       // PostgreSQL pulls a correlated EXISTS up into a semi-join, as it does IN (SELECT …): either side may drive.
       const link = existsSemiJoin(s.subselect, resolve);
-      if (link) push(out, link.binding, { kind: 'other', columns: [...new Set(link.keys.map((k) => k.column))], text: 'EXISTS (subquery)', semiJoin: link.keys }, loc);
+      if (link) {
+        push(out, link.binding, { kind: 'other', columns: [...new Set(link.keys.map((k) => k.column))], text: 'EXISTS (subquery)', semiJoin: link.keys }, loc);
+        (out.pulledUp ??= new Set()).add(s.subselect);
+      }
       return;
     }
     if (s.testexpr) {
@@ -243,7 +251,10 @@ function classify(n: Node, resolve: ColumnResolver, out: Conjuncts): void {
       if (o?.column) {
         const atom: PredicateAtom = { kind: 'other', columns: [o.column], text: `${o.column} IN (subquery)` };
         const key = s.subLinkType === 'ANY_SUBLINK' && (s.operName === undefined || strings(s.operName).join('.') === '=') ? semiJoinKey(o.column, s.subselect) : undefined;
-        if (key) atom.semiJoin = [key];
+        if (key) {
+          atom.semiJoin = [key];
+          (out.pulledUp ??= new Set()).add(s.subselect);
+        }
         push(out, o.binding!, atom, loc);
       }
     }
@@ -321,18 +332,40 @@ function rowComparison(n: Node, op: string, resolve: ColumnResolver, out: Conjun
 /**
  * `column IN (SELECT c FROM t …)` with one table and one plain column selected: the semi-join's key. A LIMIT
  * in the sub-select keeps it a semi-join (convert_ANY_sublink_to_join() takes any uncorrelated sub-select; the
- * LIMIT only keeps it from being flattened; correlation is not checked here): its few rows then drive, as in the queue pattern
- * `UPDATE jobs … WHERE id IN (SELECT id FROM jobs WHERE … ORDER BY … LIMIT n FOR UPDATE SKIP LOCKED)`.
+ * LIMIT only keeps it from being flattened): its few rows then drive, as in the queue pattern
+ * `UPDATE jobs … WHERE id IN (SELECT id FROM jobs WHERE … ORDER BY … LIMIT n FOR UPDATE SKIP LOCKED)`. A
+ * sub-select that names a table of the outer query is correlated: it stays a sub-plan, run for each outer row.
  */
 function semiJoinKey(column: string, subselect: Node | undefined): { column: string; otherTable: string; otherColumn: string } | undefined {
   const sel = subselect?.SelectStmt;
   if (!sel || (sel.op && sel.op !== 'SETOP_NONE') || sel.groupClause || sel.withClause) return undefined;
+  if (namesOuterTable(sel)) return undefined;
   const from: Node[] = sel.fromClause ?? [];
   const targets: Node[] = sel.targetList ?? [];
   if (from.length !== 1 || !from[0].RangeVar || targets.length !== 1) return undefined;
   const ref = columnRef(targets[0].ResTarget?.val);
   if (!ref?.column || ref.star) return undefined;
   return { column, otherTable: tableKey(from[0].RangeVar), otherColumn: ref.column };
+}
+
+/** Whether a column reference in the sub-select is qualified by a name none of its FROM items (at any depth) binds. */
+function namesOuterTable(sel: Node): boolean {
+  const bound = new Set<string>();
+  walk(sel, (node, type) => {
+    if (type === 'RangeVar') bound.add(node.RangeVar.alias?.aliasname ?? node.RangeVar.relname);
+    else if (type === 'RangeSubselect' || type === 'RangeFunction') {
+      const alias = node[type].alias?.aliasname;
+      if (alias) bound.add(alias);
+    }
+  });
+  let outer = false;
+  walk(sel, (node, type) => {
+    if (type !== 'ColumnRef') return !outer;
+    const ref = columnRef(node);
+    if (ref?.qualifier !== undefined && !bound.has(ref.qualifier)) outer = true;
+    return !outer;
+  });
+  return outer;
 }
 
 /**

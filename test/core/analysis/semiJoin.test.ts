@@ -215,3 +215,33 @@ CREATE UNIQUE INDEX orders_user_product_key ON orders (user_id, product_id);`;
     }
   });
 });
+
+describe('sub-plans: correlated sub-selects PostgreSQL does not pull up', () => {
+  before(() => initSqlParser());
+
+  it('reads a correlated IN (SELECT … LIMIT n) as a sub-plan: the outer table drives, the sub-select is looked up for each of its rows', () => {
+    // PostgreSQL 15 (parity case subplan-correlated-in-limit): Seq Scan on courses, SubPlan → Limit → Index Only Scan on enrollments.
+    const sql = 'SELECT u.id FROM users u WHERE u.id IN (SELECT o.user_id FROM orders o WHERE o.user_id = u.id AND o.status = $1 LIMIT 5)';
+    const [u, o] = ['users', 'orders'].map((t) => accesses(sql).find((a) => a.access.table === t)!);
+    assert.ok(u.access.predicates.every((p) => !(p.atom.kind === 'other' && p.atom.semiJoin)), 'no semi-join key');
+    assert.equal(u.access.joinedFrom, undefined);
+    assert.equal(o.access.perOuterRow, true);
+    assert.equal(o.hashJoin, undefined, o.reason);
+    assert.equal(o.best?.index.name, 'orders_user_id_idx');
+    // Uncorrelated, the same sub-select is a semi-join again: its few rows drive, users is looked up by them.
+    const semi = accesses('SELECT u.id FROM users u WHERE u.id IN (SELECT o.user_id FROM orders o WHERE o.status = $1 LIMIT 5)').find((a) => a.access.table === 'users')!;
+    assert.equal(semi.access.joinedFrom, 'orders');
+  });
+
+  it('looks a scalar sub-select of the select list up for each outer row, however many rows that is (never a hash join)', () => {
+    // PostgreSQL 15 (parity case subplan-scalar-per-row): Seq Scan on courses, SubPlan → Aggregate → Bitmap Heap Scan on enrollments_courseId_idx.
+    const sql = 'SELECT u.id, (SELECT max(o.created_at) FROM orders o WHERE o.user_id = u.id) AS latest FROM users u';
+    const o = accesses(sql).find((a) => a.access.table === 'orders')!;
+    assert.equal(o.access.perOuterRow, true);
+    assert.equal(o.hashJoin, undefined, o.reason);
+    assert.equal(o.best?.index.name, 'orders_user_id_idx');
+    // The same correlation pulled up into a semi-join (EXISTS) may still be hashed: it is no sub-plan.
+    const exists = accesses('SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)').find((a) => a.access.table === 'orders')!;
+    assert.equal(exists.access.perOuterRow, undefined);
+  });
+});
