@@ -57,7 +57,8 @@ export class ProjectHost implements vscode.Disposable {
     }, undefined, this.disposables);
     folders.onDidDelete((uri) => this.enqueue(uri.fsPath, null), undefined, this.disposables);
     this.disposables.push(folders);
-    const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, 'pg-index-review.json'));
+    // The config, and Prisma's migration_lock.toml (its provider decides whether the migrations beside it are read).
+    const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '{pg-index-review.json,**/migration_lock.toml}'));
     const reopen = () => void this.open();
     configWatcher.onDidChange(reopen, undefined, this.disposables);
     configWatcher.onDidCreate(reopen, undefined, this.disposables);
@@ -134,6 +135,8 @@ export class ProjectHost implements vscode.Disposable {
         for (const f of [...project.files.keys()]) if (!this.tracks(f)) project.removeFile(f);
         for (const doc of vscode.workspace.textDocuments) {
           if (doc.uri.scheme !== 'file' || !this.tracks(doc.uri.fsPath)) continue;
+          // A document VS Code still holds for a file deleted since (no unsaved edits) is not the file any more.
+          if (!doc.isDirty && !fs.existsSync(doc.uri.fsPath)) continue;
           if (project.files.get(doc.uri.fsPath)?.text !== doc.getText()) project.updateFile(doc.uri.fsPath, doc.getText());
         }
         if (token?.isCancellationRequested || gen !== this.generation) return;

@@ -88,6 +88,31 @@ describe('editing', () => {
     }
   });
 
+  it("follows migration_lock.toml: migrations locked to another database are not read, and are again once it names PostgreSQL", async () => {
+    const reports = await open('sql/reports.sql');
+    const lock = uri('prisma/migrations/migration_lock.toml');
+    const original = fs.readFileSync(lock.fsPath, 'utf8');
+    const migration = uri('prisma/migrations/20990102000000_lock_test/migration.sql');
+    const served = () => diagnosticsOn(reports, 'missing-index', '"createdAt" BETWEEN $1 AND $2').length === 0;
+    assert.equal(served(), false);
+    try {
+      await vscode.workspace.fs.writeFile(lock, Buffer.from(original.replace(/provider\s*=\s*"[^"]*"/, 'provider = "mysql"')));
+      await idle();
+      await vscode.workspace.fs.writeFile(migration, Buffer.from('CREATE INDEX "transactions_createdAt_lock_idx" ON "transactions" ("createdAt");\n'));
+      await idle();
+      await new Promise((r) => setTimeout(r, 1500));
+      await idle();
+      assert.equal(served(), false, 'a migration under a MySQL lock is not read');
+      await vscode.workspace.fs.writeFile(lock, Buffer.from(original));
+      await waitFor(served, 'the migration to be read once the lock names PostgreSQL again');
+    } finally {
+      await vscode.workspace.fs.writeFile(lock, Buffer.from(original));
+      await vscode.workspace.fs.delete(vscode.Uri.file(path.dirname(migration.fsPath)), { recursive: true });
+      await idle();
+      await waitFor(() => !served(), 'the diagnostic to come back without the test migration');
+    }
+  });
+
   it('reads a migration folder written in one go (the folder, then its file at once)', async () => {
     const reports = await vscode.workspace.openTextDocument(uri('sql/reports.sql'));
     const range = '"createdAt" BETWEEN $1 AND $2';
