@@ -3,6 +3,10 @@
  * query on a view is analysed as a read of the view's tables (its conditions included), through their indexes.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Project } from '../../../src/core/project';
 import { verdictsFor } from '../../../src/core/analysis/verdicts';
 import { LineIndex } from '../../../src/core/model/location';
 import type { TableAccess } from '../../../src/core/model/query';
@@ -78,5 +82,73 @@ describe('views: a query on a view is a query on its tables', () => {
 
     const dropped = schemaOf(TABLES, 'DROP VIEW enrollment_details;');
     assert.deepEqual(analyse('SELECT * FROM enrollment_details WHERE user_id = $1', dropped).accesses.map((a) => a.access.table), ['enrollment_details']);
+  });
+});
+
+describe('views: a Prisma Client call on a view model', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(async () => {
+    await initSqlParser();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-prisma-view-'));
+    const files: Record<string, string> = {
+      'prisma/schema.prisma': `generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["views"]
+}
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+model User {
+  id        Int       @id
+  email     String
+  orgId     Int
+  deletedAt DateTime?
+  @@index([orgId])
+  @@map("users")
+}
+view ActiveUser {
+  id       Int    @unique
+  email    String
+  org      Int
+  @@map("active_users")
+}
+`,
+      'prisma/migrations/1_init/migration.sql': `CREATE TABLE "users" ("id" INTEGER PRIMARY KEY, "email" TEXT NOT NULL, "orgId" INTEGER NOT NULL, "deletedAt" TIMESTAMP(3));
+CREATE INDEX "users_orgId_idx" ON "users"("orgId");
+CREATE VIEW "active_users" AS SELECT "id", "email", "orgId" AS "org" FROM "users" WHERE "deletedAt" IS NULL;
+`,
+      'pg-index-review.json': JSON.stringify({ rows: { users: 1_000_000 } }),
+      'src/users.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export const byEmail = (email: string) => prisma.activeUser.findMany({ where: { email } });
+export const byOrg = (org: number) => prisma.activeUser.findMany({ where: { org }, orderBy: { email: 'asc' }, take: 20 });
+`,
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reads the view's table under the table's column names, with the view's condition, and proposes the table's index", async () => {
+    const project = await Project.open(dir);
+    const r = project.analyze();
+    const [byEmail, byOrg] = r.verdicts.filter((v) => v.shape.origin === 'prisma').map((v) => v.accesses[0]);
+    assert.equal(byEmail.access.table, 'users');
+    assert.deepEqual(filters(byEmail.access), ['deletedAt null', 'email=']);
+    assert.equal(byOrg.best?.index.name, 'users_orgId_idx');
+    assert.deepEqual(filters(byOrg.access), ['deletedAt null', 'orgId=']);
+    assert.deepEqual(byOrg.access.orderBy.map((o) => o.column), ['email']);
+    // Both calls get the table's partial index (the view's condition is its predicate).
+    const fixes = r.findings.filter((f) => f.rule === 'missing-index').map((f) => f.fix?.sql ?? '');
+    assert.equal(fixes.length, 2, fixes.join('\n'));
+    assert.match(fixes[0], /ON "users" \("email"\) WHERE "deletedAt" IS NULL/);
+    assert.match(fixes[1], /ON "users" \("orgId", "email"\) WHERE "deletedAt" IS NULL/);
+    // The view is no table: no drift says the migrations lack it.
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'schema-drift' && /ActiveUser|active_users/.test(f.message)).map((f) => f.message), []);
   });
 });
