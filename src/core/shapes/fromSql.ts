@@ -213,14 +213,23 @@ function foreignSqlFinding(ctx: SqlContext, dialect: ForeignDialect, failed: Par
 /**
  * The schema's views as CTEs PostgreSQL always inlines: the rewriter puts a view's query where a statement
  * reads it, so a read of a view is planned (and analysed) as a sub-select of its query, pulled up when simple.
- * A CTE of the statement with the same name hides the view, as in PostgreSQL.
+ * A CTE of the statement with the same name hides the view, as in PostgreSQL. A view's query sees the views
+ * created before it (a view can only name what exists when it is created, so there is no cycle). Shared by the
+ * statements of one schema: the analysis copies what it changes (pullUp.ts), and a view is never a CTE a
+ * statement declares (whose `used` flag matters).
  */
 function viewScope(schema: SchemaModel | undefined): CteScope {
-  const scope: CteScope = new Map();
-  if (!schema?.views) return scope;
-  for (const v of schema.views.values()) scope.set(v.name, { inline: v.query, colnames: v.colnames, scope: new Map() });
+  if (!schema?.views?.size) return new Map();
+  let scope = viewScopes.get(schema);
+  if (!scope) {
+    scope = new Map();
+    for (const v of schema.views.values()) scope.set(v.name, { inline: v.query, colnames: v.colnames, scope: new Map(scope) });
+    viewScopes.set(schema, scope);
+  }
   return scope;
 }
+
+const viewScopes = new WeakMap<SchemaModel, CteScope>();
 
 /** What went wrong, in words: a stack overflow means the statement nests too deeply. */
 export function failureReason(err: unknown): string {

@@ -67,6 +67,13 @@ describe('views: a query on a view is a query on its tables', () => {
     assert.ok(accesses.some((a) => a.access.table === 'courses'));
   });
 
+  it('expands a view that reads another view', () => {
+    const schema = schemaOf(TABLES, 'CREATE VIEW active_user_emails AS SELECT id, email FROM active_users WHERE email LIKE \'%@%\';');
+    const { accesses } = analyse('SELECT id FROM active_user_emails WHERE email = $1', schema);
+    assert.deepEqual(accesses.map((a) => a.access.table), ['users']);
+    assert.deepEqual(filters(accesses[0].access), ['deletedAt null', 'email=', 'like']);
+  });
+
   it('lets a CTE of the same name hide the view', () => {
     const { accesses } = analyse('WITH active_users AS MATERIALIZED (SELECT * FROM courses) SELECT * FROM active_users WHERE title = $1', schemaOf(TABLES));
     assert.deepEqual(accesses.map((a) => a.access.table), ['courses']);
