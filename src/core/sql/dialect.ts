@@ -3,6 +3,8 @@
  * judged by marks only that dialect makes. Run on rejected statements only: marks that PostgreSQL
  * also accepts never make a statement fail.
  */
+import { lexSqlWithOffsets, type SqlToken } from './lexer';
+import { byteToCharMapper } from './parser';
 
 export interface DialectMark {
   /** What the mark is, in words ("backtick-quoted identifiers"). */
@@ -48,12 +50,35 @@ const MARK_RULES: MarkRule[] = [
   { dialect: 'Oracle', what: 'CONNECT BY', re: /\bCONNECT\s+BY\b/i },
 ];
 
+/**
+ * The text with its comments and string literals blanked (offsets kept), so that a comment mentioning
+ * `backticks` or a string holding `[dbo]` is no mark; the text as it is when PostgreSQL's lexer rejects it.
+ */
+function codeOnly(text: string): string {
+  let lexed: { tokens: SqlToken[]; chars?: number[] };
+  try {
+    lexed = lexSqlWithOffsets(text);
+  } catch {
+    return text;
+  }
+  const toChar = lexed.chars ? undefined : byteToCharMapper(text);
+  const chars = text.split('');
+  lexed.tokens.forEach((t, k) => {
+    if (!/^(--|\/\*|'|[EeBbXxNn]'|[Uu]&'|\$[A-Za-z_0-9]*\$)/.test(t.text)) return;
+    const start = lexed.chars ? lexed.chars[2 * k] : toChar!(t.start);
+    const end = lexed.chars ? lexed.chars[2 * k + 1] : toChar!(t.end);
+    for (let i = start; i < end; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+  });
+  return chars.join('');
+}
+
 /** The dialect whose marks `texts` bear most (each kind of mark counted once; the first in MARK_RULES order on a tie). */
 export function foreignDialect(texts: string[]): ForeignDialect | undefined {
   const found = new Map<string, DialectMark[]>();
+  const code = texts.map(codeOnly);
   for (const rule of MARK_RULES) {
-    for (let i = 0; i < texts.length; i++) {
-      const m = rule.re.exec(texts[i]);
+    for (let i = 0; i < code.length; i++) {
+      const m = rule.re.exec(code[i]);
       if (!m) continue;
       const lead = m[0].length - m[0].trimStart().length;
       const marks = found.get(rule.dialect) ?? [];

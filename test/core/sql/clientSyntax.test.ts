@@ -138,6 +138,12 @@ describe('.sql files: psql scripts, named parameters, other dialects', () => {
       assert.deepEqual(filters(r.shapes), ['users.email', 'events.kind']);
     });
 
+    it("that is broken PostgreSQL keeps its errors, whatever its comments and strings hold", () => {
+      const text = "-- the `users` table, see [dbo] docs\nSELECT * FROM users WHERE email = 'ENGINE=InnoDB' AND;\n";
+      const r = extractSql(text);
+      assert.deepEqual(r.problems.map((p) => [p.rule, p.severity]), [['parse-error', 'error']]);
+    });
+
     it('that is broken PostgreSQL, with no mark of another dialect, keeps its errors', () => {
       const r = extractSql('SELECT * FROM users WHERE email = ;\nSELEC id FROM events;\n');
       assert.deepEqual(r.problems.map((p) => [p.rule, p.severity]), [['parse-error', 'error'], ['parse-error', 'error']]);
