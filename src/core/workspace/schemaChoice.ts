@@ -7,8 +7,10 @@
  * - Of the PostgreSQL schema.prisma files, one is read (`prisma/schema.prisma` first, then `schema.prisma`,
  *   then the first listed); the others are named, and the migrations beside them (`<its folder>/migrations/`,
  *   where Prisma keeps them) are theirs, not the one read.
- * - A schema split over several files (Prisma 6.6+, `prisma/schema/*.prisma`): the `.prisma` files without a
- *   datasource in the folder of the one read, and in the folders below it, are read with it as one schema.
+ * - A schema split over several files (Prisma 6.6+): when the one read is in a schema folder — Prisma's
+ *   `prisma/schema/`, or the folder `prisma.config.ts` or package.json's `"prisma": { "schema" }` names — the
+ *   `.prisma` files without a datasource in that folder and below are read with it as one schema. Elsewhere
+ *   (the default `prisma/schema.prisma` is one file) other `.prisma` files are not part of it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +36,33 @@ export interface SchemaChoice {
 /** The provider a Prisma `migration_lock.toml` names in `folder`, if it has one. */
 export type LockReader = (folder: string) => string | undefined;
 
+/** The folders a workspace configures as its Prisma schema (absolute), from `prisma.config.*` and package.json. */
+export function readPrismaSchemaFolders(root: string): string[] {
+  const out: string[] = [];
+  const add = (rel: unknown) => {
+    if (typeof rel !== 'string' || !rel) return;
+    const abs = path.resolve(root, rel);
+    try {
+      if (fs.statSync(abs).isDirectory()) out.push(abs);
+    } catch {
+      // not there: nothing configured
+    }
+  };
+  try {
+    add((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { prisma?: { schema?: unknown } }).prisma?.schema);
+  } catch {
+    // no package.json, or not JSON
+  }
+  for (const name of ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs']) {
+    try {
+      add(/\bschema\s*:\s*(?:path\.join\(\s*)?['"`]([^'"`]+)['"`]/.exec(fs.readFileSync(path.join(root, name), 'utf8'))?.[1]);
+    } catch {
+      // no such file
+    }
+  }
+  return out;
+}
+
 export const readMigrationLock: LockReader = (folder) => {
   try {
     return /^\s*provider\s*=\s*"([^"]*)"/m.exec(fs.readFileSync(path.join(folder, 'migration_lock.toml'), 'utf8'))?.[1];
@@ -50,11 +79,20 @@ export function prismaRank(file: string): number {
   return file.endsWith('schema.prisma') ? 1 : 2;
 }
 
+/** The schema folder `file` is in: a configured one holding it, else its own folder when that is named `schema`. */
+function schemaFolderOf(file: string, configured: string[]): string | undefined {
+  const own = configured.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
+  if (own) return own;
+  const dir = path.dirname(file);
+  return path.basename(dir) === 'schema' ? dir : undefined;
+}
+
 export function chooseSchema(
   prismaFiles: { file: string; text: string }[],
   migrationFiles: string[],
   root: string,
   readLock: LockReader = readMigrationLock,
+  schemaFolders: string[] = readPrismaSchemaFolders(root),
 ): SchemaChoice {
   const rel = (f: string) => path.relative(root, f) || f;
   const skipped: SchemaSourceSkipped[] = [];
@@ -68,10 +106,10 @@ export function chooseSchema(
   // not an example's or a fixture's further down), then the first listed.
   const depth = (f: string) => path.relative(root, f).split(path.sep).length;
   const chosen = [...postgres].sort((a, b) => Number(b.datasource) - Number(a.datasource) || prismaRank(a.file) - prismaRank(b.file) || depth(a.file) - depth(b.file))[0]?.file;
+  // The rest of a split schema: files with no datasource of their own in the schema folder of the one that has it.
   const chosenHasDatasource = postgres.find((p) => p.file === chosen)?.datasource === true;
-  const folder = chosen ? path.dirname(chosen) + path.sep : undefined;
-  // Files with no datasource of their own beside (or below) the one that has it: the rest of a split schema.
-  const parts = chosen && chosenHasDatasource ? postgres.filter((p) => p.file !== chosen && !p.datasource && p.file.startsWith(folder!)).map((p) => p.file).sort() : [];
+  const folder = chosen && chosenHasDatasource ? schemaFolderOf(chosen, schemaFolders) : undefined;
+  const parts = folder ? postgres.filter((p) => p.file !== chosen && !p.datasource && p.file.startsWith(folder + path.sep)).map((p) => p.file).sort() : [];
   const read = new Set([chosen, ...parts]);
   for (const { file: f } of postgres) if (!read.has(f)) skipped.push({ file: f, reason: `another schema.prisma: this analysis reads ${rel(chosen)} (open the other one's folder on its own, or pass --schema, to review it)` });
 

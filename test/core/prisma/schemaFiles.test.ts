@@ -181,10 +181,45 @@ describe('chooseSchema: a schema split over several files', () => {
       [],
       root,
       () => undefined,
+      [],
     );
     assert.equal(c.prisma, at('prisma/schema/main.prisma'));
     assert.deepEqual(c.prismaFiles, [at('prisma/schema/main.prisma'), at('prisma/schema/billing/invoice.prisma'), at('prisma/schema/user.prisma')]);
     assert.deepEqual(c.skipped.map((s) => s.file).sort(), [at('apps/admin/prisma/schema.prisma'), at('tools/scratch.prisma')].sort());
+  });
+
+  it('reads the default prisma/schema.prisma alone: other .prisma files beside or below it (templates a generator joins) are not part of it', () => {
+    const c = chooseSchema(
+      [
+        { file: at('prisma/schema.prisma'), text: ds },
+        { file: at('prisma/templates/user.prisma'), text: 'model User {\n  id Int @id\n}\n' },
+      ],
+      [],
+      root,
+      () => undefined,
+      [],
+    );
+    assert.deepEqual(c.prismaFiles, [at('prisma/schema.prisma')]);
+    assert.deepEqual(c.skipped.map((s) => s.file), [at('prisma/templates/user.prisma')]);
+  });
+
+  it('reads the folder prisma.config.ts or package.json names as the schema', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgir-schema-folder-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'db', 'models'), { recursive: true });
+      const files = [
+        { file: path.join(dir, 'db', 'main.prisma'), text: ds },
+        { file: path.join(dir, 'db', 'models', 'user.prisma'), text: 'model User {\n  id Int @id\n}\n' },
+      ];
+      assert.deepEqual(chooseSchema(files, [], dir, () => undefined).prismaFiles, [files[0].file]);
+      fs.writeFileSync(path.join(dir, 'prisma.config.ts'), "import { defineConfig } from 'prisma/config';\nexport default defineConfig({ schema: 'db' });\n");
+      assert.deepEqual(chooseSchema(files, [], dir, () => undefined).prismaFiles, [files[0].file, files[1].file]);
+      fs.rmSync(path.join(dir, 'prisma.config.ts'));
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ prisma: { schema: './db' } }));
+      assert.deepEqual(chooseSchema(files, [], dir, () => undefined).prismaFiles, [files[0].file, files[1].file]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads one file alone when no file has a datasource', () => {
