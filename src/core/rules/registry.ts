@@ -40,7 +40,7 @@ const nonPostgresSqlRule: Rule = {
   defaultSeverity: 'info',
   summary: 'A .sql file written for another database (MySQL, SQL Server, ClickHouse, SQLite, Oracle) or a Jinja template (dbt): it is not analysed.',
   description:
-    'When PostgreSQL’s parser rejects at least half of a .sql file’s statements and the rejected ones bear marks of another dialect (backtick-quoted identifiers, ENGINE=…, [bracketed] names, GO, TOP, AUTOINCREMENT, VARCHAR2, {{ … }}), the file gets this one note, with the marks and the first syntax error, instead of an error per statement, and none of its queries is analysed. psql scripts and pg_dump output are PostgreSQL: their meta-commands (\\set, \\connect, \\restrict…) and COPY … FROM stdin rows are skipped, and psql variables and named parameters (:name, :\'name\', PgTyped’s :name! and IN :ids) are read as parameters.',
+    'When PostgreSQL’s parser rejects statements of a .sql file that bear marks of another dialect, and most of its statements are rejected or bear those marks (backtick-quoted identifiers, ENGINE=…, [bracketed] names, GO, TOP, AUTOINCREMENT, VARCHAR2, {{ … }}), the file gets this one note, with the marks and the first syntax error, instead of an error per statement, and none of its queries is analysed. psql scripts and pg_dump output are PostgreSQL: their meta-commands (\\set, \\connect, \\restrict…) and COPY … FROM stdin rows are skipped, and psql variables and named parameters (:name, :\'name\', PgTyped’s :name! and IN :ids) are read as parameters.',
   run: () => [],
 };
 

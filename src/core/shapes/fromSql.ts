@@ -171,10 +171,13 @@ export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: Query
       problems.push(parseError(ctx, stmt.start, stmt.end, `Could not analyse this statement: ${failureReason(err)}`));
     }
   }
-  // A query file written for another database: one note instead of an error per statement.
-  if (ctx.origin === 'sql-file' && failed.length > 0 && failed.length >= parsed) {
+  // A query file written for another database: one note instead of an error per statement. Most of its statements
+  // fail, or bear that database's marks (Oracle's VARCHAR2 parses); one statement being typed in a file of
+  // PostgreSQL does not make it another database's.
+  if (ctx.origin === 'sql-file' && failed.length > 0) {
     const dialect = foreignDialect(failed.map((f) => f.text));
-    if (dialect) return { shapes: [], problems: [foreignSqlFinding(ctx, dialect, failed, statements.length)] };
+    const marked = () => statements.filter((s) => s.error || foreignDialect([s.text])?.name === dialect!.name).length;
+    if (dialect && (failed.length > parsed || 2 * marked() > statements.length)) return { shapes: [], problems: [foreignSqlFinding(ctx, dialect, failed, statements.length)] };
   }
   return { shapes, problems };
 }

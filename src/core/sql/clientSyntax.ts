@@ -6,48 +6,49 @@
 import { byteToCharMapper } from './parser';
 import { lexSqlWithOffsets, type SqlToken } from './lexer';
 
-/** More meta-commands than this in one text: the rest are left as they are (the parser reports them). */
-const MAX_META_COMMANDS = 2000;
-
 /**
  * A psql script's meta-commands (`\set`, `\connect db`, `\i file`, pg_dump's `\restrict key`: a backslash
- * outside literals and comments, to the end of the line) and the rows of `COPY … FROM stdin` up to `\.`
- * (pg_dump's plain format), blanked out.
+ * outside literals and comments, to the end of the line) and the rows of `COPY … FROM stdin` or `\copy … from
+ * stdin` up to `\.` (pg_dump's plain format), blanked out. Lines that start with a backslash are meta-commands
+ * (psql reads them so wherever they are); then one pass of the lexer finds those that end a line of SQL
+ * (`SELECT … \gset`). Linear in the text.
  */
 export function blankPsqlMetaCommands(text: string): string | undefined {
   if (!text.includes('\\')) return undefined;
-  const out = blankCopyData(text) ?? text;
-  const chars = out.split('');
-  let changed = out !== text;
-  let from = 0;
-  for (let n = 0; n < MAX_META_COMMANDS && from < out.length; n++) {
-    const at = firstBackslashToken(out, from);
-    if (at < 0) break;
-    const end = lineEnd(out, at);
-    for (let i = at; i < end; i++) chars[i] = ' ';
+  const chars = text.split('');
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+  };
+  let changed = false;
+  // COPY … FROM stdin; (over one line or several) and \copy … from stdin: the rows that follow, to `\.`.
+  for (const m of text.matchAll(COPY_FROM_STDIN)) {
+    const rows = lineEnd(text, m.index! + m[0].length) + 1;
+    const close = /^\\\.[ \t]*\r?$/m.exec(text.slice(rows));
+    const end = close ? rows + close.index + close[0].length : text.length;
+    blank(rows, end);
     changed = true;
-    from = end;
+  }
+  for (const line of text.matchAll(/^[ \t]*\\[^\n\r]*/gm)) {
+    blank(line.index!, line.index! + line[0].length);
+    changed = true;
+  }
+  const rest = chars.join('');
+  if (rest.includes('\\')) {
+    let lexed: { tokens: SqlToken[]; chars?: number[] } | undefined;
+    try {
+      lexed = lexSqlWithOffsets(rest);
+    } catch {
+      lexed = undefined;
+    }
+    const toChar = lexed && !lexed.chars ? byteToCharMapper(rest) : undefined;
+    lexed?.tokens.forEach((t, k) => {
+      if (t.text !== '\\') return;
+      const at = lexed!.chars ? lexed!.chars[2 * k] : toChar!(t.start);
+      blank(at, lineEnd(rest, at));
+      changed = true;
+    });
   }
   return changed ? chars.join('') : undefined;
-}
-
-/** Offset of the first `\` token of `text` at or after `from`, or -1 (also when the rest does not lex). */
-function firstBackslashToken(text: string, from: number): number {
-  const rest = text.slice(from);
-  const first = rest.indexOf('\\');
-  if (first < 0) return -1;
-  let lexed: { tokens: SqlToken[]; chars?: number[] };
-  try {
-    lexed = lexSqlWithOffsets(rest);
-  } catch {
-    return -1;
-  }
-  const toChar = lexed.chars ? undefined : byteToCharMapper(rest);
-  for (let k = 0; k < lexed.tokens.length; k++) {
-    if (lexed.tokens[k].text !== '\\') continue;
-    return from + (lexed.chars ? lexed.chars[2 * k] : toChar!(lexed.tokens[k].start));
-  }
-  return -1;
 }
 
 function lineEnd(text: string, at: number): number {
@@ -56,26 +57,8 @@ function lineEnd(text: string, at: number): number {
   return i;
 }
 
-/** pg_dump writes `COPY t (a, b) FROM stdin;` on one line, then the rows, then `\.` alone on a line. */
-const COPY_FROM_STDIN = /^[ \t]*COPY\b[^;\n]*\bFROM\s+stdin\b[^;\n]*;[ \t]*\r?$/i;
-
-function blankCopyData(text: string): string | undefined {
-  if (!/\bFROM\s+stdin\b/i.test(text)) return undefined;
-  const lines = text.split('\n');
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    if (!COPY_FROM_STDIN.test(lines[i])) continue;
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const done = lines[j].replace(/\r$/, '') === '\\.';
-      lines[j] = lines[j].replace(/[^\r]/g, ' ');
-      if (done) break;
-    }
-    changed = true;
-    i = j;
-  }
-  return changed ? lines.join('\n') : undefined;
-}
+/** pg_dump writes `COPY t (a, b) FROM stdin;` on one line; by hand it may span several. psql's `\copy` ends at its line's end. */
+const COPY_FROM_STDIN = /^[ \t]*(?:COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;|\\copy\b[^\n\r]*?\bfrom\s+stdin\b[^\n\r]*)/gim;
 
 /** ASCII only, so that a replacement of the same length has the same UTF-8 length too. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -105,16 +88,21 @@ export function bindNamedParameters(text: string): string | undefined {
     const t = tokens[k].text;
     if (t === '[') brackets++;
     else if (t === ']') brackets = Math.max(0, brackets - 1);
-    if (t !== ':' || brackets > 0 || end(k) !== start(k + 1)) continue;
+    if (t !== ':' || end(k) !== start(k + 1)) continue;
+    const prev = tokens[k - 1]?.text;
+    // In brackets, `a[1:n]` is a slice; `ARRAY[:a, :b]` holds parameters.
+    if (brackets > 0 && prev !== '[' && prev !== ',') continue;
     const next = tokens[k + 1].text;
-    const from = start(k);
+    let from = start(k);
     let to = end(k + 1);
     let replacement: string;
     if (next.startsWith("'") || next.startsWith('"')) replacement = ` ${next}`;
     else if (NAME.test(next)) {
       if (tokens[k + 2]?.text.startsWith('!') && start(k + 2) === to) to += 1;
-      const list = tokens[k - 1]?.text.toLowerCase() === 'in' && to - from >= 4;
-      replacement = list ? '($1)' : '$1';
+      const list = prev?.toLowerCase() === 'in';
+      // `IN :id`: the list's parentheses take the space before it when the name is too short to hold them.
+      if (list) from = Math.max(end(k - 1), Math.min(from, to - 4));
+      replacement = list && to - from >= 4 ? '($1)' : '$1';
     } else continue;
     out = out.slice(0, from) + replacement.padEnd(to - from) + out.slice(to);
     k++;

@@ -39,7 +39,7 @@ const MARK_RULES: MarkRule[] = [
   { dialect: 'ClickHouse', what: 'a MergeTree table engine', re: /\bENGINE\s*=\s*\w*(MergeTree|Log)\b/ },
   { dialect: 'ClickHouse', what: 'ClickHouse types (UInt64, DateTime64, LowCardinality…)', re: /\b(U?Int(8|16|32|64|128|256)|Float(32|64)|DateTime64|LowCardinality|Nullable)\b/ },
   { dialect: 'ClickHouse', what: 'a FORMAT clause', re: /\bFORMAT\s+(JSON\w*|TabSeparated\w*|CSV\w*|Pretty\w*|Native|Parquet|Vertical)\s*$/i },
-  { dialect: 'SQL Server', what: '[bracketed] identifiers', re: /(?<=^|[\s,(.=])\[[A-Za-z_][\w ]*\](?=\s*[.,)=;]|\s|$)/ },
+  { dialect: 'SQL Server', what: '[bracketed] identifiers', re: /(?<=^|[\s,(.=])(?<!\bARRAY\s*)\[[A-Za-z_][\w ]*\](?=\s*[.,)=;]|\s|$)/i },
   { dialect: 'SQL Server', what: 'GO batch separators', re: /^[ \t]*GO[ \t]*$/im },
   { dialect: 'SQL Server', what: 'SELECT TOP', re: /\bSELECT\s+(DISTINCT\s+)?TOP\s*\(?\s*\d/i },
   { dialect: 'SQL Server', what: 'NVARCHAR / IDENTITY(…)', re: /\bNVARCHAR\b|\bIDENTITY\s*\(\s*\d/i },
@@ -51,8 +51,8 @@ const MARK_RULES: MarkRule[] = [
 ];
 
 /**
- * The text with its comments and string literals blanked (offsets kept), so that a comment mentioning
- * `backticks` or a string holding `[dbo]` is no mark; the text as it is when PostgreSQL's lexer rejects it.
+ * The text with its comments, string literals and quoted identifiers blanked (offsets kept), so that a comment
+ * mentioning `backticks`, a string holding `[dbo]` or a column named "Int64" is no mark; the text as it is when PostgreSQL's lexer rejects it.
  */
 function codeOnly(text: string): string {
   let lexed: { tokens: SqlToken[]; chars?: number[] };
@@ -64,7 +64,7 @@ function codeOnly(text: string): string {
   const toChar = lexed.chars ? undefined : byteToCharMapper(text);
   const chars = text.split('');
   lexed.tokens.forEach((t, k) => {
-    if (!/^(--|\/\*|'|[EeBbXxNn]'|[Uu]&'|\$[A-Za-z_0-9]*\$)/.test(t.text)) return;
+    if (!/^(--|\/\*|'|"|[EeBbXxNn]'|[Uu]&['"]|\$[A-Za-z_0-9]*\$)/.test(t.text)) return;
     const start = lexed.chars ? lexed.chars[2 * k] : toChar!(t.start);
     const end = lexed.chars ? lexed.chars[2 * k + 1] : toChar!(t.end);
     for (let i = start; i < end; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';

@@ -60,6 +60,25 @@ describe('.sql files: psql scripts, named parameters, other dialects', () => {
       assert.ok(!out.includes('restrict') && !out.includes('connect') && !out.includes('gset') && !out.includes("it's"));
     });
 
+    it("skips the rows of psql's \\copy … from stdin and of a COPY … FROM stdin written over several lines", () => {
+      for (const copy of ['\\copy users (id, email) FROM stdin', 'COPY users (id, email)\n  FROM stdin;']) {
+        const text = `SELECT * FROM users WHERE email = $1;\n${copy}\n1\ta@b\n2\t\\N\n\\.\nSELECT * FROM events WHERE kind = $1;\n`;
+        const r = extractSql(text);
+        assert.deepEqual(r.problems, [], copy);
+        assert.deepEqual(filters(r.shapes), ['users.email', 'events.kind'], copy);
+      }
+    });
+
+    it('blanks every one of thousands of meta-commands', () => {
+      const lines: string[] = [];
+      for (let i = 0; i < 5000; i++) lines.push(i % 2 ? `\\echo 'step ${i}'` : `SELECT * FROM users WHERE email = 'u${i}';`);
+      const text = lines.join('\n');
+      const out = blankPsqlMetaCommands(text)!;
+      assert.equal(out.length, text.length);
+      assert.equal((out.match(/\\/g) ?? []).length, 0);
+      assert.equal(parseSqlDocument(out).filter((s) => s.error).length, 0);
+    });
+
     it('returns undefined for text with no backslash outside literals to blank', () => {
       assert.equal(blankPsqlMetaCommands('SELECT 1;'), undefined);
     });
@@ -79,6 +98,12 @@ describe('.sql files: psql scripts, named parameters, other dialects', () => {
       assert.equal(bound('SELECT * FROM users WHERE email = :email AND "orgId" = :orgId!'), 'SELECT * FROM users WHERE email = $1     AND "orgId" = $1     ');
       assert.equal(bound('SELECT * FROM users WHERE id IN :ids'), 'SELECT * FROM users WHERE id IN ($1)');
       assert.equal(bound(`SELECT * FROM :"tbl" WHERE email = :'email'`), `SELECT * FROM  "tbl" WHERE email =  'email'`);
+    });
+
+    it('binds parameters in an ARRAY[…] and a short list name after IN', () => {
+      assert.equal(bound("SELECT * FROM users WHERE email = :email AND status = ANY (ARRAY[:s1, :s2])"), 'SELECT * FROM users WHERE email = $1     AND status = ANY (ARRAY[$1 , $1 ])');
+      assert.equal(bound("SELECT * FROM users WHERE email = ANY (ARRAY[:'e1', :'e2'])"), "SELECT * FROM users WHERE email = ANY (ARRAY[ 'e1',  'e2'])");
+      assert.equal(bound('SELECT * FROM users WHERE id IN :id'), 'SELECT * FROM users WHERE id IN($1)');
     });
 
     it('leaves casts, assignments, slices and colons in literals alone', () => {
@@ -142,6 +167,14 @@ describe('.sql files: psql scripts, named parameters, other dialects', () => {
       const text = "-- the `users` table, see [dbo] docs\nSELECT * FROM users WHERE email = 'ENGINE=InnoDB' AND;\n";
       const r = extractSql(text);
       assert.deepEqual(r.problems.map((p) => [p.rule, p.severity]), [['parse-error', 'error']]);
+    });
+
+    it('of PostgreSQL being typed keeps its errors and the analysis of its other statements: ARRAY [x] and "Int64" are no marks', () => {
+      for (const typing of ['SELECT * FROM users WHERE email = ANY (ARRAY [email]) AND', 'SELECT "Int64" FROM users WHERE']) {
+        const r = extractSql(`SELECT * FROM users WHERE email = $1;\n${typing}\n`);
+        assert.deepEqual(r.problems.map((p) => [p.rule, p.severity]), [['parse-error', 'error']], typing);
+        assert.deepEqual(filters(r.shapes), ['users.email'], typing);
+      }
     });
 
     it('that is broken PostgreSQL, with no mark of another dialect, keeps its errors', () => {
