@@ -15,6 +15,7 @@ import { acceptsNull } from '../sql/nullRejecting';
 import { tableKey } from '../sql/identifiers';
 import { readOuterJoins } from './outerJoins';
 import { readUsingJoins } from './usingJoins';
+import { throughViews } from './viewAccess';
 import { type CteScope, type DeclaredCtes, declareCtes, pullUpSubqueries, subselectScope } from './pullUp';
 
 export interface SqlContext {
@@ -271,7 +272,7 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   const range = ctx.lines.range(start, end);
   const verb = type.replace('Stmt', '').toUpperCase();
   const tables = [...new Set(accesses.map((a) => a.table))];
-  return {
+  const shape: QueryShape = {
     id: `${ctx.file}:${range.start.line + 1}:${range.start.character + 1}`,
     origin: ctx.origin,
     location: { file: ctx.file, range },
@@ -279,6 +280,8 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
     label: `${verb} on ${tables.join(', ')}`,
     accesses,
   };
+  // An UPDATE, DELETE or INSERT through a view writes its table (PostgreSQL rewrites a simple view's writes).
+  return ctx.schema ? throughViews(shape, ctx.schema) : shape;
 }
 
 function withCtes(node: Node, sc: StatementContext, parent: Scope | undefined, ctes: CteScope): DeclaredCtes {

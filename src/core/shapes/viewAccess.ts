@@ -3,14 +3,14 @@
  * PostgreSQL plans them: the rewriter puts the view's query in the statement and the planner pulls a simple
  * one up, so the call's conditions, sort and columns reach the table under the table's own column names, and
  * the view's WHERE filters it. Simple means what pull_up_subqueries() pulls up: one table, no GROUP BY,
- * aggregate, DISTINCT, LIMIT/OFFSET, window, WITH, set operation or sub-select. Other views, and columns the
- * view computes, are left as they are (their conditions are not index conditions of the table).
+ * aggregate, DISTINCT, LIMIT/OFFSET, window, WITH, set operation or sub-select; a condition on a column the
+ * view computes is a condition on its expression. Other views are left as they are.
  * SQL reads of a view are expanded where the SQL is read (fromSql.ts), with the sub-select machinery.
  */
 import type { PredicateAtom } from '../model/predicate';
 import type { LocatedAtom, QueryShape, TableAccess } from '../model/query';
 import type { SchemaModel, ViewDef } from '../model/schema';
-import { columnRef, type Node, walk } from '../sql/expr';
+import { columnRef, columnRefsIn, exprText, type Node, walk } from '../sql/expr';
 import { tableKey } from '../sql/identifiers';
 import { predicateAtoms } from '../sql/predicates';
 
@@ -18,10 +18,13 @@ interface SimpleView {
   table: string;
   /** View column → the table's column. */
   columns: Map<string, string>;
+  /**
+   * View column → the expression it computes over the table's columns, as a condition names it (the text an
+   * expression index is matched by), and the columns it reads.
+   */
+  computed: Map<string, { expression: string; reads: string[] }>;
   /** The view's own conditions, on the table's columns. */
   where: PredicateAtom[];
-  /** Whether some of its columns are computed (no column of the table): reading them all reads unknown columns. */
-  computed: boolean;
 }
 
 const simpleViews = new WeakMap<ViewDef, SimpleView | null>();
@@ -48,7 +51,7 @@ function readSimpleView(view: ViewDef, schema: SchemaModel): SimpleView | undefi
   });
   if (nested) return undefined;
   const names: string[] = [];
-  const sources: (string | undefined)[] = [];
+  const sources: (string | { expression: string; reads: string[] })[] = [];
   for (const t of sel.targetList ?? []) {
     const r = t.ResTarget;
     const ref = columnRef(r?.val);
@@ -60,22 +63,32 @@ function readSimpleView(view: ViewDef, schema: SchemaModel): SimpleView | undefi
       continue;
     }
     const column = ref?.column;
-    const name: string | undefined = r?.name ?? column;
+    // PostgreSQL names a computed column after its function (`lower`), or `?column?`.
+    const name: string | undefined = r?.name ?? column ?? r?.val?.FuncCall?.funcname?.at(-1)?.String?.sval ?? '?column?';
     if (!name) return undefined;
     names.push(name);
-    sources.push(column && base.columns.has(column) ? column : undefined);
+    if (column && ref && !ref.star && r?.val?.ColumnRef) {
+      if (!base.columns.has(column)) return undefined;
+      sources.push(column);
+    } else {
+      const reads = columnRefsIn(r?.val).map((c) => c.column).filter((c): c is string => c !== undefined);
+      sources.push({ expression: exprText(r?.val), reads: [...new Set(reads)] });
+    }
   }
   (view.colnames ?? []).forEach((c, i) => {
     const renamed = c.String?.sval;
     if (renamed && i < names.length) names[i] = renamed;
   });
   const columns = new Map<string, string>();
+  const computed = new Map<string, { expression: string; reads: string[] }>();
   names.forEach((n, i) => {
-    if (sources[i]) columns.set(n, sources[i]!);
+    const src = sources[i];
+    if (typeof src === 'string') columns.set(n, src);
+    else computed.set(n, src);
   });
   const alias = from[0].RangeVar.alias?.aliasname ?? from[0].RangeVar.relname;
   const where = predicateAtoms(sel.whereClause, () => alias).atoms.filter((a) => a.binding === alias).map((a) => a.atom);
-  return { table, columns, where, computed: columns.size < names.length };
+  return { table, columns, computed, where };
 }
 
 /** `x` with every `column` and `columns` entry mapped; undefined when one has no mapping. */
@@ -125,6 +138,19 @@ export function throughViews(shape: QueryShape, schema: SchemaModel): QueryShape
   const accesses = shape.accesses.map((a) => {
     const v = expanded.get(a.table);
     const own = v ? (c: string) => v.columns.get(c) : (c: string) => c;
+    // A condition on a computed column is a condition on its expression (an expression index serves it).
+    const inCondition = v ? (c: string) => v.columns.get(c) ?? v.computed.get(c)?.expression : own;
+    // Reading a computed column reads the columns its expression does.
+    const reads = (cs: string[]): string[] | undefined => {
+      const out: string[] = [];
+      for (const c of cs) {
+        const col = own(c);
+        if (col !== undefined) out.push(col);
+        else if (v?.computed.has(c)) out.push(...v.computed.get(c)!.reads);
+        else return undefined;
+      }
+      return [...new Set(out)];
+    };
     const keys = a.joinKeys.flatMap((k) => {
       const other = expanded.get(k.otherTable);
       const column = own(k.column);
@@ -135,14 +161,13 @@ export function throughViews(shape: QueryShape, schema: SchemaModel): QueryShape
     if (!v) return keys.length === a.joinKeys.length && joinedFrom === a.joinedFrom && a.joinKeys.every((k, i) => k === keys[i]) ? a : { ...a, joinKeys: keys, joinedFrom };
     const predicates: LocatedAtom[] = [];
     for (const p of a.predicates) {
-      const atom = renamed(p.atom, own);
+      const atom = renamed(p.atom, inCondition);
       if (atom) predicates.push({ ...p, atom });
     }
     for (const atom of v.where) predicates.push({ atom });
     const orderBy = a.orderBy.map((o) => ({ ...o, column: own(o.column) }));
     const sorted = orderBy.every((o) => o.column !== undefined);
-    const list = (cs: string[] | undefined) => (cs === undefined ? undefined : cs.every((c) => own(c) !== undefined) ? cs.map((c) => own(c)!) : undefined);
-    const columnsRead = a.columnsRead === '*' ? (v.computed ? '*' : [...new Set(v.columns.values())]) : (list(a.columnsRead) ?? '*');
+    const columnsRead = reads(a.columnsRead === '*' ? [...v.columns.keys(), ...v.computed.keys()] : a.columnsRead) ?? '*';
     const access: TableAccess = {
       ...a,
       table: v.table,
@@ -155,7 +180,7 @@ export function throughViews(shape: QueryShape, schema: SchemaModel): QueryShape
       columnsRead,
     };
     if (!sorted) access.orderByUnsatisfiable = `ORDER BY sorts on a column view "${a.table}" computes`;
-    const outputs = list(a.outputColumns);
+    const outputs = a.outputColumns && reads(a.outputColumns);
     if (a.outputColumns) {
       if (outputs) access.outputColumns = outputs;
       else delete access.outputColumns;

@@ -67,6 +67,32 @@ describe('views: a query on a view is a query on its tables', () => {
     assert.ok(accesses.some((a) => a.access.table === 'courses'));
   });
 
+  it('follows a rename of its table or of a column it reads, as PostgreSQL binds a view to them; and its own column renamed', () => {
+    const tableRenamed = schemaOf(TABLES, 'ALTER TABLE users RENAME TO people;');
+    const a = analyse('SELECT * FROM active_users WHERE email = $1', tableRenamed).accesses;
+    assert.deepEqual(a.map((x) => [x.access.table, x.best?.index.name]), [['people', 'users_email_idx']]);
+
+    const columnRenamed = schemaOf(TABLES, 'ALTER TABLE enrollments RENAME COLUMN "userId" TO "studentId";');
+    const e = analyse('SELECT course_title FROM enrollment_details WHERE user_id = $1', columnRenamed).accesses.find((x) => x.access.table === 'enrollments')!;
+    assert.deepEqual(filters(e.access), ['studentId=']);
+
+    // The view's column keeps the name it had (email), whatever the table's is now.
+    const emailRenamed = schemaOf(TABLES, 'CREATE VIEW user_emails AS SELECT id, email FROM users;', 'ALTER TABLE users RENAME COLUMN email TO mail;');
+    assert.deepEqual(filters(analyse('SELECT id FROM user_emails WHERE email = $1', emailRenamed).accesses[0].access), ['mail=']);
+
+    const viewColumn = schemaOf(TABLES, 'ALTER VIEW enrollment_details RENAME COLUMN user_id TO student;', 'CREATE VIEW v2 AS SELECT id, email FROM users;', 'ALTER VIEW v2 RENAME COLUMN email TO address;');
+    assert.deepEqual(filters(analyse('SELECT * FROM enrollment_details WHERE student = $1', viewColumn).accesses.find((x) => x.access.table === 'enrollments')!.access), ['userId=']);
+    assert.deepEqual(filters(analyse('SELECT * FROM v2 WHERE address = $1', viewColumn).accesses[0].access), ['email=']);
+  });
+
+  it('reads an UPDATE or DELETE through a simple view as a write of its table, with the view’s condition', () => {
+    for (const sql of ['UPDATE active_users SET email = $2 WHERE "orgId" = $1', 'DELETE FROM active_users WHERE "orgId" = $1']) {
+      const { accesses } = analyse(sql, schemaOf(TABLES));
+      assert.deepEqual(accesses.map((a) => a.access.table), ['users'], sql);
+      assert.deepEqual(filters(accesses[0].access), ['deletedAt null', 'orgId='], sql);
+    }
+  });
+
   it('expands a view that reads another view', () => {
     const schema = schemaOf(TABLES, 'CREATE VIEW active_user_emails AS SELECT id, email FROM active_users WHERE email LIKE \'%@%\';');
     const { accesses } = analyse('SELECT id FROM active_user_emails WHERE email = $1', schema);
@@ -120,18 +146,21 @@ view ActiveUser {
   id       Int    @unique
   email    String
   org      Int
+  mail     String
   @@map("active_users")
 }
 `,
       'prisma/migrations/1_init/migration.sql': `CREATE TABLE "users" ("id" INTEGER PRIMARY KEY, "email" TEXT NOT NULL, "orgId" INTEGER NOT NULL, "deletedAt" TIMESTAMP(3));
 CREATE INDEX "users_orgId_idx" ON "users"("orgId");
-CREATE VIEW "active_users" AS SELECT "id", "email", "orgId" AS "org" FROM "users" WHERE "deletedAt" IS NULL;
+CREATE INDEX "users_lower_email_idx" ON "users" (lower("email"));
+CREATE VIEW "active_users" AS SELECT "id", "email", "orgId" AS "org", lower("email") AS "mail" FROM "users" WHERE "deletedAt" IS NULL;
 `,
       'pg-index-review.json': JSON.stringify({ rows: { users: 1_000_000 } }),
       'src/users.ts': `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
 export const byEmail = (email: string) => prisma.activeUser.findMany({ where: { email } });
 export const byOrg = (org: number) => prisma.activeUser.findMany({ where: { org }, orderBy: { email: 'asc' }, take: 20 });
+export const byMail = (mail: string) => prisma.activeUser.findMany({ where: { mail } });
 `,
     };
     for (const [rel, text] of Object.entries(files)) {
@@ -144,17 +173,21 @@ export const byOrg = (org: number) => prisma.activeUser.findMany({ where: { org 
   it("reads the view's table under the table's column names, with the view's condition, and proposes the table's index", async () => {
     const project = await Project.open(dir);
     const r = project.analyze();
-    const [byEmail, byOrg] = r.verdicts.filter((v) => v.shape.origin === 'prisma').map((v) => v.accesses[0]);
+    const [byEmail, byOrg, byMail] = r.verdicts.filter((v) => v.shape.origin === 'prisma').map((v) => v.accesses[0]);
+    // A computed column's condition is one on its expression: the expression index serves it.
+    assert.equal(byMail.best?.index.name, 'users_lower_email_idx', byMail.reason);
     assert.equal(byEmail.access.table, 'users');
     assert.deepEqual(filters(byEmail.access), ['deletedAt null', 'email=']);
     assert.equal(byOrg.best?.index.name, 'users_orgId_idx');
     assert.deepEqual(filters(byOrg.access), ['deletedAt null', 'orgId=']);
     assert.deepEqual(byOrg.access.orderBy.map((o) => o.column), ['email']);
     // Both calls get the table's partial index (the view's condition is its predicate).
+    // (The third is what the same query in SQL gets: the expression index, made partial on the view's condition.)
     const fixes = r.findings.filter((f) => f.rule === 'missing-index').map((f) => f.fix?.sql ?? '');
-    assert.equal(fixes.length, 2, fixes.join('\n'));
+    assert.equal(fixes.length, 3, fixes.join('\n'));
     assert.match(fixes[0], /ON "users" \("email"\) WHERE "deletedAt" IS NULL/);
     assert.match(fixes[1], /ON "users" \("orgId", "email"\) WHERE "deletedAt" IS NULL/);
+    assert.match(fixes[2], /ON "users" \(\(lower\(email\)\)\) WHERE "deletedAt" IS NULL/);
     // The view is no table: no drift says the migrations lack it.
     assert.deepEqual(r.findings.filter((f) => f.rule === 'schema-drift' && /ActiveUser|active_users/.test(f.message)).map((f) => f.message), []);
   });

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../../model/location';
 import type { ColumnDef, IndexDef, IndexKey, SchemaModel, TableDef } from '../../model/schema';
 import { columnRef, columnRefsIn, exprText, type Node, strings } from '../../sql/expr';
 import { predicateAtoms } from '../../sql/predicates';
+import { renameColumnInViews, renameTableInViews, renameViewColumn } from './viewRenames';
 import { tableKey } from '../../sql/identifiers';
 import { typeNameText } from './columnTypes';
 
@@ -395,8 +396,15 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
     t.name = tableKey({ relname: rs.newname, schemaname: rs.relation?.schemaname });
     for (const i of t.indexes) i.table = rs.newname;
     schema.tables.set(t.name, t);
-    // Foreign keys follow the table they reference.
+    // Foreign keys and views follow the table they reference.
     for (const other of schema.tables.values()) for (const f of other.foreignKeys) if (f.refTable === old) f.refTable = t.name;
+    renameTableInViews(schema, old, rs.newname);
+  } else if (rs.renameType === 'OBJECT_COLUMN' && !schema.tables.has(tableKey(rs.relation)) && schema.views?.has(tableKey(rs.relation))) {
+    // ALTER VIEW … RENAME COLUMN (or ALTER TABLE on a view).
+    const v = schema.views.get(tableKey(rs.relation))!;
+    const renamed = renameViewColumn(v, rs.subname, rs.newname);
+    if (!renamed) return `column "${rs.subname}" does not exist`;
+    schema.views.set(v.name, renamed);
   } else if (rs.renameType === 'OBJECT_COLUMN') {
     const t = schema.tables.get(tableKey(rs.relation));
     const col = t?.columns.get(rs.subname);
@@ -408,6 +416,7 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
     const renamed = (cols: string[]) => cols.map((c) => (c === rs.subname ? rs.newname : c));
     for (const f of t.foreignKeys) f.columns = renamed(f.columns);
     for (const other of schema.tables.values()) for (const f of other.foreignKeys) if (f.refTable === t.name) f.refColumns = renamed(f.refColumns);
+    renameColumnInViews(schema, t.name, rs.subname, rs.newname);
   } else if (rs.renameType === 'OBJECT_INDEX' || (rs.renameType === 'OBJECT_TABCONSTRAINT' && rs.subname)) {
     const oldName = rs.renameType === 'OBJECT_INDEX' ? rs.relation?.relname : rs.subname;
     const found = findIndex(schema, oldName);
