@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Project } from '../../../src/core/project';
+import { lintMigrationHistory } from '../../../src/core/migration/lint';
 import { verdictsFor } from '../../../src/core/analysis/verdicts';
 import { LineIndex } from '../../../src/core/model/location';
 import type { TableAccess } from '../../../src/core/model/query';
@@ -83,6 +84,17 @@ describe('views: a query on a view is a query on its tables', () => {
     const viewColumn = schemaOf(TABLES, 'ALTER VIEW enrollment_details RENAME COLUMN user_id TO student;', 'CREATE VIEW v2 AS SELECT id, email FROM users;', 'ALTER VIEW v2 RENAME COLUMN email TO address;');
     assert.deepEqual(filters(analyse('SELECT * FROM enrollment_details WHERE student = $1', viewColumn).accesses.find((x) => x.access.table === 'enrollments')!.access), ['userId=']);
     assert.deepEqual(filters(analyse('SELECT * FROM v2 WHERE address = $1', viewColumn).accesses[0].access), ['email=']);
+  });
+
+  it('lints a later migration that renames a view or its column against the view (no "does not exist")', () => {
+    const r = lintMigrationHistory(
+      [
+        { file: '/w/migrations/1_a/migration.sql', text: TABLES },
+        { file: '/w/migrations/2_b/migration.sql', text: 'ALTER VIEW enrollment_details RENAME COLUMN user_id TO student;\nALTER VIEW active_users RENAME TO live_users;\n' },
+      ],
+      { report: () => true },
+    );
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'statement-fails').map((f) => f.message), []);
   });
 
   it('reads an UPDATE or DELETE through a simple view as a write of its table, with the view’s condition', () => {

@@ -159,6 +159,7 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
   // applyStatement changes it, so `start` (the previous file's `after`) is never modified: share it.
   const schema: SchemaModel = { tables: new Map(start.tables), enums: new Map(start.enums) };
   if (start.prisma) schema.prisma = start.prisma;
+  if (start.views) schema.views = new Map(start.views);
   const before = start;
   const implicit = (runner === 'prisma' || runner === 'single-query') && parsed.length > 1;
   const statements: LintStatement[] = [];
