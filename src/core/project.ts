@@ -433,7 +433,7 @@ export class Project {
     return joinPrismaFiles(this.prismaFiles.map((file) => ({ file, text: this.files.get(file)?.text ?? '' }))).text;
   }
 
-    shapes(): QueryShape[] {
+  shapes(): QueryShape[] {
     return [...this.files.values()].flatMap((e) => e.shapes);
   }
 
