@@ -68,8 +68,17 @@ export class VerdictMemo {
   };
 }
 
+/** Each access's key, once: accesses are not changed once made (a changed one is a copy). */
+const keys = new WeakMap<TableAccess, string>();
+
 /** What an access asks, without where it is written (the ranges of its predicates and ORDER BY items). */
 export function accessKey(a: TableAccess): string {
+  let key = keys.get(a);
+  if (key === undefined) keys.set(a, (key = keyOf(a)));
+  return key;
+}
+
+function keyOf(a: TableAccess): string {
   const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, ...rest } = a;
   // A field added to TableAccess must be added to the key (or be a location): this fails to compile until it is.
   const unkeyed: Record<string, never> = rest;
