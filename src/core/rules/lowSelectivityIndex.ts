@@ -31,17 +31,18 @@ const SHOWN = 3;
 
 /** The flagged indexes per schema and options (the rule runs on every analysis; these change with the schema). */
 const flaggedBySchema = new WeakMap<SchemaModel, WeakMap<MatcherOptions, LowCardinalityIndex[]>>();
-/** Per schema and options, per access (accessKey) choosing a flagged index: its cost with and without it. */
-const costsBySchema = new WeakMap<SchemaModel, WeakMap<MatcherOptions, Map<string, { before: number; after: number }>>>();
-/** Per schema, options and flagged list, per verdict list (one file's): the dependants among its queries. */
-const dependantsBySchema = new WeakMap<SchemaModel, WeakMap<MatcherOptions, WeakMap<LowCardinalityIndex[], WeakMap<readonly ShapeVerdict[], Map<IndexDef, Dependant[]>>>>>();
+/**
+ * Per flagged list (so per schema and options): each access (accessKey) choosing a flagged index, its cost with
+ * and without it; each verdict list (one file's), the dependants among its queries.
+ */
+const workedOut = new WeakMap<LowCardinalityIndex[], { costs: Map<string, { before: number; after: number }>; byList: WeakMap<readonly ShapeVerdict[], Map<IndexDef, Dependant[]>> }>();
 
-function perOptions<T>(cache: WeakMap<SchemaModel, WeakMap<MatcherOptions, T>>, schema: SchemaModel, opts: MatcherOptions, make: () => T): T {
-  let byOpts = cache.get(schema);
-  if (!byOpts) cache.set(schema, (byOpts = new WeakMap()));
-  let v = byOpts.get(opts);
-  if (v === undefined) byOpts.set(opts, (v = make()));
-  return v;
+function flaggedIndexes(schema: SchemaModel, opts: MatcherOptions): LowCardinalityIndex[] {
+  let byOpts = flaggedBySchema.get(schema);
+  if (!byOpts) flaggedBySchema.set(schema, (byOpts = new WeakMap()));
+  let flagged = byOpts.get(opts);
+  if (!flagged) byOpts.set(opts, (flagged = lowCardinalityIndexes(schema, opts)));
+  return flagged;
 }
 
 function lowCardinalityIndexes(schema: SchemaModel, opts: MatcherOptions): LowCardinalityIndex[] {
@@ -66,13 +67,13 @@ function lowCardinalityIndexes(schema: SchemaModel, opts: MatcherOptions): LowCa
  * with the file's verdict list, so a keystroke looks at the edited file only.
  */
 function dependants(ctx: RuleContext, flagged: LowCardinalityIndex[]): Map<IndexDef, Dependant[]> {
-  const perList = perOptions(dependantsBySchema, ctx.schema, ctx.options, () => new WeakMap<LowCardinalityIndex[], WeakMap<readonly ShapeVerdict[], Map<IndexDef, Dependant[]>>>());
-  let byList = perList.get(flagged);
-  if (!byList) perList.set(flagged, (byList = new WeakMap()));
+  let state = workedOut.get(flagged);
+  if (!state) workedOut.set(flagged, (state = { costs: new Map(), byList: new WeakMap() }));
+  const { costs, byList } = state;
   const out = new Map<IndexDef, Dependant[]>();
   for (const list of ctx.verdictsByFile ?? [ctx.verdicts]) {
     let mine = byList.get(list);
-    if (!mine) byList.set(list, (mine = dependantsIn(ctx, flagged, list)));
+    if (!mine) byList.set(list, (mine = dependantsIn(ctx, flagged, list, costs)));
     for (const [index, deps] of mine) {
       const acc = out.get(index);
       if (acc) acc.push(...deps);
@@ -82,9 +83,8 @@ function dependants(ctx: RuleContext, flagged: LowCardinalityIndex[]): Map<Index
   return out;
 }
 
-function dependantsIn(ctx: RuleContext, flagged: LowCardinalityIndex[], verdicts: readonly ShapeVerdict[]): Map<IndexDef, Dependant[]> {
+function dependantsIn(ctx: RuleContext, flagged: LowCardinalityIndex[], verdicts: readonly ShapeVerdict[], costs: Map<string, { before: number; after: number }>): Map<IndexDef, Dependant[]> {
   const byIndex = new Map(flagged.map((f) => [f.index as IndexDef, f]));
-  const costs = perOptions(costsBySchema, ctx.schema, ctx.options, () => new Map<string, { before: number; after: number }>());
   const out = new Map<IndexDef, Dependant[]>();
   for (const verdict of verdicts) {
     for (const v of verdict.accesses) {
@@ -109,7 +109,7 @@ export const lowSelectivityIndex: Rule = {
   description:
     'An index on a column with a handful of values returns a large share of the table for most values, so the planner prefers a sequential scan and the index only costs writes. If one value is rare and queried (PENDING payments, incomplete lessons), a partial index on the columns those queries filter or sort by, WHERE column = that value, is smaller and faster. When queries of the workspace choose the index and would cost more without it, the finding says which (at info level) and offers no DROP: give them their own index first (the optimization migration does, then drops this one).',
   run(ctx: RuleContext): Finding[] {
-    const flagged = perOptions(flaggedBySchema, ctx.schema, ctx.options, () => lowCardinalityIndexes(ctx.schema, ctx.options));
+    const flagged = flaggedIndexes(ctx.schema, ctx.options);
     if (!flagged.length) return [];
     const used = indexesUsedByWorkload(ctx);
     const needed = flagged.some((f) => used.has(f.index)) ? dependants(ctx, flagged) : new Map<IndexDef, Dependant[]>();

@@ -7,6 +7,7 @@ import { AGGREGATE_FUNCTIONS, callsFunction, columnRef, columnRefsIn, intOf, typ
 import { lexSql, type SqlToken } from '../sql/lexer';
 import { type ParsedStatement, parseSqlDocument, parseStatement } from '../sql/parser';
 import { bindNamedParameters } from '../sql/clientSyntax';
+import { lineEndAt } from '../sql/tokenOffsets';
 import { foreignDialect, type ForeignDialect } from '../sql/dialect';
 import { CONFIG_FILE } from '../config/config';
 import type { SqlDocumentParser } from '../sql/parseCache';
@@ -158,9 +159,7 @@ export function shapesFromSqlText(sql: string, ctx: SqlContext): { shapes: Query
     if (stmt.error) {
       failed.push(stmt);
       const at = stmt.error.offset;
-      let endOfLine = at;
-      while (endOfLine < sql.length && sql[endOfLine] !== '\n' && sql[endOfLine] !== '\r') endOfLine++;
-      problems.push(parseError(ctx, at, Math.min(stmt.end, Math.max(endOfLine, at + 1)), `SQL syntax error: ${stmt.error.message}`));
+      problems.push(parseError(ctx, at, Math.min(stmt.end, Math.max(lineEndAt(sql, at), at + 1)), `SQL syntax error: ${stmt.error.message}`));
       continue;
     }
     parsed++;

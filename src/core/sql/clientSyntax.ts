@@ -3,8 +3,7 @@
  * Each function returns a text of the same length (so offsets, lines and columns stay those of the
  * original), or undefined when there was nothing to change.
  */
-import { byteToCharMapper } from './parser';
-import { lexSqlWithOffsets, type SqlToken } from './lexer';
+import { blankChars, lineEndAt, locatedTokens } from './tokenOffsets';
 
 /**
  * A psql script's meta-commands (`\set`, `\connect db`, `\i file`, pg_dump's `\restrict key`: a backslash
@@ -16,13 +15,11 @@ import { lexSqlWithOffsets, type SqlToken } from './lexer';
 export function blankPsqlMetaCommands(text: string): string | undefined {
   if (!text.includes('\\')) return undefined;
   const chars = text.split('');
-  const blank = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
-  };
+  const blank = (from: number, to: number) => blankChars(chars, from, to);
   let changed = false;
   // COPY … FROM stdin; (over one line or several) and \copy … from stdin: the rows that follow, to `\.`.
   for (const m of text.matchAll(COPY_FROM_STDIN)) {
-    const rows = lineEnd(text, m.index! + m[0].length) + 1;
+    const rows = lineEndAt(text, m.index! + m[0].length) + 1;
     const close = /^\\\.[ \t]*\r?$/m.exec(text.slice(rows));
     const end = close ? rows + close.index + close[0].length : text.length;
     blank(rows, end);
@@ -33,28 +30,13 @@ export function blankPsqlMetaCommands(text: string): string | undefined {
     changed = true;
   }
   const rest = chars.join('');
-  if (rest.includes('\\')) {
-    let lexed: { tokens: SqlToken[]; chars?: number[] } | undefined;
-    try {
-      lexed = lexSqlWithOffsets(rest);
-    } catch {
-      lexed = undefined;
-    }
-    const toChar = lexed && !lexed.chars ? byteToCharMapper(rest) : undefined;
-    lexed?.tokens.forEach((t, k) => {
-      if (t.text !== '\\') return;
-      const at = lexed!.chars ? lexed!.chars[2 * k] : toChar!(t.start);
-      blank(at, lineEnd(rest, at));
-      changed = true;
-    });
-  }
+  const located = rest.includes('\\') ? locatedTokens(rest) : undefined;
+  located?.tokens.forEach((t, k) => {
+    if (t.text !== '\\') return;
+    blank(located.start(k), lineEndAt(rest, located.start(k)));
+    changed = true;
+  });
   return changed ? chars.join('') : undefined;
-}
-
-function lineEnd(text: string, at: number): number {
-  let i = at;
-  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-  return i;
 }
 
 /** pg_dump writes `COPY t (a, b) FROM stdin;` on one line; by hand it may span several. psql's `\copy` ends at its line's end. */
@@ -72,16 +54,9 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function bindNamedParameters(text: string): string | undefined {
   if (!text.includes(':')) return undefined;
-  let lexed: { tokens: SqlToken[]; chars?: number[] };
-  try {
-    lexed = lexSqlWithOffsets(text);
-  } catch {
-    return undefined;
-  }
-  const { tokens } = lexed;
-  const toChar = lexed.chars ? undefined : byteToCharMapper(text);
-  const start = (k: number) => (lexed.chars ? lexed.chars[2 * k] : toChar!(tokens[k].start));
-  const end = (k: number) => (lexed.chars ? lexed.chars[2 * k + 1] : toChar!(tokens[k].end));
+  const located = locatedTokens(text);
+  if (!located) return undefined;
+  const { tokens, start, end } = located;
   let out = text;
   let brackets = 0;
   for (let k = 0; k < tokens.length - 1; k++) {

@@ -3,8 +3,7 @@
  * judged by marks only that dialect makes. Run on rejected statements only: marks that PostgreSQL
  * also accepts never make a statement fail.
  */
-import { lexSqlWithOffsets, type SqlToken } from './lexer';
-import { byteToCharMapper } from './parser';
+import { blankChars, locatedTokens } from './tokenOffsets';
 
 export interface DialectMark {
   /** What the mark is, in words ("backtick-quoted identifiers"). */
@@ -55,19 +54,11 @@ const MARK_RULES: MarkRule[] = [
  * mentioning `backticks`, a string holding `[dbo]` or a column named "Int64" is no mark; the text as it is when PostgreSQL's lexer rejects it.
  */
 function codeOnly(text: string): string {
-  let lexed: { tokens: SqlToken[]; chars?: number[] };
-  try {
-    lexed = lexSqlWithOffsets(text);
-  } catch {
-    return text;
-  }
-  const toChar = lexed.chars ? undefined : byteToCharMapper(text);
+  const located = locatedTokens(text);
+  if (!located) return text;
   const chars = text.split('');
-  lexed.tokens.forEach((t, k) => {
-    if (!/^(--|\/\*|'|"|[EeBbXxNn]'|[Uu]&['"]|\$[A-Za-z_0-9]*\$)/.test(t.text)) return;
-    const start = lexed.chars ? lexed.chars[2 * k] : toChar!(t.start);
-    const end = lexed.chars ? lexed.chars[2 * k + 1] : toChar!(t.end);
-    for (let i = start; i < end; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+  located.tokens.forEach((t, k) => {
+    if (/^(--|\/\*|'|"|[EeBbXxNn]'|[Uu]&['"]|\$[A-Za-z_0-9]*\$)/.test(t.text)) blankChars(chars, located.start(k), located.end(k));
   });
   return chars.join('');
 }
