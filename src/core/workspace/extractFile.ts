@@ -8,7 +8,6 @@ import type { MovedQueries, QueryShape } from '../model/query';
 import type { SchemaModel } from '../model/schema';
 import type { SqlDocumentParser } from '../sql/parseCache';
 import { shapesFromSqlText } from '../shapes/fromSql';
-import { throughViews } from '../shapes/viewAccess';
 import { blankPsqlMetaCommands } from '../sql/clientSyntax';
 import { extractFromTypeScript, reextractTypeScript, type TypeScriptReuse } from '../sources/typescript/extract';
 import type { FileKind } from './files';
@@ -34,30 +33,13 @@ export interface ExtractFileOptions {
   parseSql?: SqlDocumentParser;
 }
 
-/** Per schema, each Prisma call's shape as throughViews gives it: a call an edit did not touch keeps its object (and verdict). */
-const expandedBySchema = new WeakMap<SchemaModel, WeakMap<QueryShape, QueryShape>>();
-
-/** Prisma Client calls on a view model read its table (see shapes/viewAccess.ts). */
-function withViewsExpanded(r: FileExtraction, schema: SchemaModel): FileExtraction {
-  if (!schema.views?.size) return r;
-  let memo = expandedBySchema.get(schema);
-  if (!memo) expandedBySchema.set(schema, (memo = new WeakMap()));
-  const expanded = (s: QueryShape): QueryShape => {
-    let x = memo!.get(s);
-    if (!x) memo!.set(s, (x = throughViews(s, schema)));
-    return x;
-  };
-  const shapes = r.shapes.map((s) => (s.origin === 'prisma' ? expanded(s) : s));
-  return shapes.every((s, i) => s === r.shapes[i]) ? r : { ...r, shapes };
-}
-
 /** Extracts `text`. Never throws: a failure becomes a parse-error problem on the file. */
 export function extractFile(file: string, kind: FileKind, text: string, schema: SchemaModel, opts: ExtractFileOptions = {}): FileExtraction {
   const { prev, parseSql } = opts;
   try {
     // psql's meta-commands blanked out keep every offset where it was.
     if (kind === 'sql') return shapesFromSqlText(blankPsqlMetaCommands(text) ?? text, { file, origin: 'sql-file', lines: new LineIndex(text), schema, parse: parseSql });
-    if (kind === 'script') return withViewsExpanded((prev && reextractTypeScript(prev, text, file, schema, { parseSql })) || extractFromTypeScript(text, file, schema, { parseSql }), schema);
+    if (kind === 'script') return (prev && reextractTypeScript(prev, text, file, schema, { parseSql })) || extractFromTypeScript(text, file, schema, { parseSql });
     return { shapes: [], problems: [] };
   } catch (err) {
     return {

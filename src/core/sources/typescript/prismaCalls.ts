@@ -16,6 +16,7 @@
  * are ordinary calls found by the same walk.
  */
 // A plain require: esbuild's namespace wrapper (__toESM) would turn every ts.* access into a getter call.
+import { throughViews } from '../../shapes/viewAccess';
 import ts = require('typescript');
 import type { QueryShape } from '../../model/query';
 import { emptyAccess } from '../../model/query';
@@ -103,7 +104,9 @@ function callShape(ctx: PrismaContext, file: string, call: ts.CallExpression, la
 export function prismaShapeFor(ctx: PrismaContext, file: string, node: ts.CallExpression): QueryShape | undefined {
   try {
     const pc = recognizePrismaCall(ctx, node);
-    return pc ? shapeForPrismaCall(ctx, file, pc) : runTimeModelShape(ctx, file, node);
+    const shape = pc ? shapeForPrismaCall(ctx, file, pc) : runTimeModelShape(ctx, file, node);
+    // A call on a view model reads the view's table (see shapes/viewAccess.ts).
+    return shape && ctx.schema.views?.size ? throughViews(shape, ctx.schema) : shape;
   } catch {
     return undefined;
   }
