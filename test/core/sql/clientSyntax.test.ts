@@ -8,6 +8,7 @@ import { loadMigrations } from '../../../src/core/schema/migrations/loadMigratio
 import { bindNamedParameters, blankPsqlMetaCommands } from '../../../src/core/sql/clientSyntax';
 import { initSqlParser, parseSqlDocument } from '../../../src/core/sql/parser';
 import { extractFile } from '../../../src/core/workspace/extractFile';
+import { positionAt } from '../../helpers/text';
 
 const DDL = `CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL, "orgId" int);
 CREATE TABLE events (id bigserial PRIMARY KEY, "userId" int, kind text);`;
@@ -29,8 +30,7 @@ function filters(shapes: QueryShape[]): string[] {
 function positionOf(text: string, needle: string): { line: number; character: number } {
   const at = text.indexOf(needle);
   assert.ok(at >= 0, needle);
-  const before = text.slice(0, at).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1].length };
+  return positionAt(text, at);
 }
 
 describe('.sql files: psql scripts, named parameters, other dialects', () => {
