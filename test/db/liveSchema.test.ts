@@ -24,6 +24,8 @@ CREATE INDEX "transactions_metadata_idx" ON "transactions" USING gin ("metadata"
 CREATE INDEX "quiz_attempts_user_started_idx" ON "quiz_attempts" ("userId", "startedAt" DESC NULLS LAST) INCLUDE ("score");
 CREATE INDEX "courses_slug_pattern_idx" ON "courses" ("slug" text_pattern_ops);
 CREATE VIEW "active_enrollments" AS SELECT * FROM "enrollments" WHERE "status" = 'ACTIVE';
+CREATE MATERIALIZED VIEW "course_enrollment_counts" AS SELECT "courseId", count(*) AS "enrollments" FROM "enrollments" GROUP BY "courseId";
+CREATE UNIQUE INDEX "course_enrollment_counts_courseId_key" ON "course_enrollment_counts" ("courseId");
 `,
 };
 
@@ -88,6 +90,13 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     const [access] = shapes[0].accesses;
     assert.equal(access.table, 'enrollments');
     assert.deepEqual(access.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : p.atom.kind)).sort(), ['status', 'userId']);
+  });
+
+  it('reads a materialized view as a table with its own indexes, filled', () => {
+    const mv = live.schema.tables.get('course_enrollment_counts')!;
+    assert.deepEqual(mv.materialized, { populated: true });
+    assert.deepEqual(mv.indexes.map((i) => [i.name, i.unique]), [['course_enrollment_counts_courseId_key', true]]);
+    assert.equal(live.schema.tables.get('enrollments')!.materialized, undefined);
   });
 
   it('feeds its statistics to the matcher: an equality on a most common value has its measured share', () => {

@@ -51,6 +51,9 @@ interface ColumnRow {
   nsp: string;
   reltuples: number;
   relpages: number;
+  /** pg_class.relkind: 'r' table, 'p' partitioned table, 'm' materialized view. */
+  relkind: string;
+  populated: boolean;
   column: string | null;
   type: string | null;
   notnull: boolean | null;
@@ -90,13 +93,14 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       GROUP BY t.typname, n.nspname ORDER BY 1`,
   );
   const columns = await q.query<ColumnRow>(
-    `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, a.attname AS column,
+    `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages,
+            c.relkind::text AS relkind, c.relispopulated AS populated, a.attname AS column,
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, NULLIF(a.attgenerated, '') AS generated,
             pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
-      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
+      WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
       ORDER BY c.relname, a.attnum`,
   );
   const indexes = await q.query<IndexRow>(
@@ -109,7 +113,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
        JOIN pg_catalog.pg_namespace n ON n.oid = ct.relnamespace
        LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
        LEFT JOIN pg_catalog.pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
-      WHERE ct.relkind IN ('r', 'p') AND NOT ct.relispartition AND ${IN_PATH} AND ${NOT_EXTENSION('ct.oid')}
+      WHERE ct.relkind IN ('r', 'p', 'm') AND NOT ct.relispartition AND ${IN_PATH} AND ${NOT_EXTENSION('ct.oid')}
       ORDER BY ct.relname, ci.relname`,
   );
   const fks = await q.query<{ table: string; nsp: string; name: string; def: string }>(
@@ -155,18 +159,21 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
 
   for (const e of enums) apply(`CREATE TYPE ${qualified(e.nsp, e.name)} AS ENUM (${e.labels.map((l) => `'${l.replace(/'/g, "''")}'`).join(', ')})`);
   // One row per column (a table without columns has one row with a NULL column).
-  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; relpages: number; cols: ColumnRow[] }>();
+  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; relpages: number; materialized?: { populated: boolean }; cols: ColumnRow[] }>();
   for (const c of columns) {
     const key = keyOf(c.nsp, c.table);
-    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), relpages: Number(c.relpages), cols: [] });
+    const materialized = c.relkind === 'm' ? { populated: c.populated } : undefined;
+    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), relpages: Number(c.relpages), materialized, cols: [] });
     if (c.column !== null) byTable.get(key)!.cols.push(c);
   }
   const defaults = new Map<string, Map<string, string>>();
-  for (const [key, { nsp, table, reltuples, relpages, cols }] of byTable) {
+  for (const [key, { nsp, table, reltuples, relpages, materialized, cols }] of byTable) {
     const defs = cols.map((c) => `${quoteAlways(c.column!)} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.generated === 's' && c.default ? ` GENERATED ALWAYS AS (${c.default}) STORED` : ''}`);
     apply(`CREATE TABLE ${qualified(nsp, table)} (${defs.join(', ')})`);
     const t = schema.tables.get(key);
     if (!t) continue;
+    // A materialized view is read as a table: its rows, its indexes.
+    if (materialized) t.materialized = materialized;
     // reltuples is -1 for a table never vacuumed or analyzed (PostgreSQL 14+): no estimate then.
     if (reltuples >= 0) t.rowEstimate = reltuples;
     if (reltuples > 0 && relpages > 0) t.pageEstimate = relpages;
@@ -233,6 +240,8 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
       ...t,
       model: w?.model ?? t.model,
       location: w?.location,
+      // The catalog's materialized view with the query its migration wrote: a REFRESH runs it.
+      ...(t.materialized ? { materialized: { ...t.materialized, query: w?.materialized?.query } } : {}),
       columns: new Map([...t.columns].map(([c, col]) => [c, { ...col, location: w?.columns.get(c)?.location }])),
       indexes: t.indexes.map((i) => {
         const twin = w?.indexes.find((x) => x.name === i.name);

@@ -104,6 +104,14 @@ export interface TableDef {
   location?: SourceLocation;
   /** Prisma model name, when the table comes from (or is mapped by) schema.prisma. */
   model?: string;
+  /**
+   * A materialized view (CREATE MATERIALIZED VIEW; pg_class.relkind 'm'): queries read its stored rows through its
+   * own indexes, as they read a table. `query`: its SELECT without positions, when a migration made it;
+   * `populated`: false after WITH NO DATA, until a plain REFRESH.
+   */
+  materialized?: { query?: Record<string, any>; populated: boolean };
+  /** Made by CREATE TABLE … AS or MATERIALIZED VIEW from something whose columns the model does not know: `columns` lacks some. */
+  columnsIncomplete?: true;
 }
 
 export interface EnumDef {

@@ -55,7 +55,8 @@ export function schemaDrift(prisma: SchemaModel, migrations: SchemaModel, prisma
   // With models left out of schema.prisma (engine errors), their tables are among these: nothing to say.
   const partial = (prisma.prisma?.leftOut?.length ?? 0) > 0;
   for (const t of partial ? [] : migrations.tables.values()) {
-    if (prisma.tables.has(t.name)) continue;
+    // Prisma Migrate leaves materialized views alone (it neither creates nor drops views).
+    if (prisma.tables.has(t.name) || t.materialized) continue;
     report(
       'warning',
       `Table "${t.name}" exists in migrations${fileLabel(t.location)} but has no model in schema.prisma: the next \`prisma migrate dev\` will drop it.`,

@@ -260,6 +260,9 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   if (ast.ExplainStmt) ast = ast.ExplainStmt.query;
   if (ast?.PrepareStmt) ast = ast.PrepareStmt.query;
   if (ast?.CreateTableAsStmt) ast = ast.CreateTableAsStmt.query;
+  // A REFRESH runs the materialized view's query (the one its migration wrote).
+  const refreshed = ast?.RefreshMatViewStmt && !ast.RefreshMatViewStmt.skipData ? tableKey(ast.RefreshMatViewStmt.relation) : undefined;
+  if (refreshed) ast = ctx.schema?.tables.get(refreshed)?.materialized?.query;
   const type = nodeType(ast);
   if (!type || !DML.has(type)) return undefined;
   const sc = new StatementContext(stmt, ctx);
@@ -276,7 +279,7 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
     origin: ctx.origin,
     location: { file: ctx.file, range },
     text: stmt.text,
-    label: `${verb} on ${tables.join(', ')}`,
+    label: refreshed ? `REFRESH MATERIALIZED VIEW ${refreshed} (${verb} on ${tables.join(', ')})` : `${verb} on ${tables.join(', ')}`,
     accesses,
   };
   // An UPDATE, DELETE or INSERT through a view writes its table (PostgreSQL rewrites a simple view's writes).

@@ -94,6 +94,8 @@ function snapshotBefore(live: SchemaModel, ast: Record<string, any> | undefined)
   };
   if (ast.IndexStmt) add(ast.IndexStmt.relation?.relname);
   else if (ast.AlterTableStmt) add(ast.AlterTableStmt.relation?.relname);
+  // A REFRESH marks a materialized view filled.
+  else if (ast.RefreshMatViewStmt) add(ast.RefreshMatViewStmt.relation?.relname);
   else if (ast.RenameStmt) {
     add(ast.RenameStmt.relation?.relname);
     add(indexTable(ast.RenameStmt.relation?.relname));

@@ -25,6 +25,10 @@ const FAILURES: Failure[] = [
   { re: /^index ".*" does not exist$/, sqlstate: '42704', needsHistory: true },
   { re: /unknown table ".*"$/, sqlstate: '42P01', needsHistory: true },
   { re: /^column ".*" does not exist$/, sqlstate: '42703', needsHistory: true },
+  { re: /^relation ".*" does not exist$/, sqlstate: '42P01', needsHistory: true },
+  { re: /^".*" is not a materialized view$/, sqlstate: '42809', needsHistory: false },
+  { re: /^CONCURRENTLY cannot be used when the materialized view is not populated$/, sqlstate: '0A000', needsHistory: false, hint: 'It was created WITH NO DATA: refresh it once without CONCURRENTLY.' },
+  { re: /^cannot refresh materialized view ".*" concurrently$/, sqlstate: '55000', needsHistory: false, hint: 'Create a unique index with no WHERE clause on one or more columns of the materialized view (PostgreSQL matches the old and new rows by it).' },
   { re: /^DROP INDEX CONCURRENTLY does not support dropping multiple objects$/, sqlstate: '0A000', needsHistory: false, hint: 'Drop one index per statement.', fix: dropEachConcurrently },
   { re: /^DROP INDEX CONCURRENTLY does not support CASCADE$/, sqlstate: '0A000', needsHistory: false, hint: 'Drop what depends on the index first, then the index without CASCADE.' },
   {
@@ -38,9 +42,9 @@ const FAILURES: Failure[] = [
 export const statementFails: MigrationRule = {
   id: 'statement-fails',
   defaultSeverity: 'error',
-  summary: 'A statement PostgreSQL rejects at that point of the history: an index name already taken, a DROP INDEX or RENAME of something that does not exist, an index on an unknown table, a CONCURRENTLY form PostgreSQL does not support.',
+  summary: 'A statement PostgreSQL rejects at that point of the history: an index name already taken, a DROP INDEX or RENAME of something that does not exist, an index on an unknown table, a CONCURRENTLY form PostgreSQL does not support, a REFRESH … CONCURRENTLY of a materialized view without a unique index.',
   description:
-    'The migration stops at this statement (and, when it runs as one transaction, nothing before it stays applied). The rule replays the history the linter is given; an object that does not exist is only reported when that history has tables at all, so a workspace that starts from an existing database without its first migrations is not flooded with errors. Not supported (0A000): DROP INDEX CONCURRENTLY of several indexes or with CASCADE, and CREATE INDEX CONCURRENTLY on a partitioned table (one created with PARTITION BY).',
+    'The migration stops at this statement (and, when it runs as one transaction, nothing before it stays applied). The rule replays the history the linter is given; an object that does not exist is only reported when that history has tables at all, so a workspace that starts from an existing database without its first migrations is not flooded with errors. Not supported (0A000): DROP INDEX CONCURRENTLY of several indexes or with CASCADE, and CREATE INDEX CONCURRENTLY on a partitioned table (one created with PARTITION BY). REFRESH MATERIALIZED VIEW CONCURRENTLY needs a unique index on plain columns without a WHERE clause (55000), and a view that has been filled (one made WITH NO DATA needs a plain REFRESH first).',
   check(f) {
     const out: MigrationFinding[] = [];
     for (const s of f.statements) {

@@ -51,7 +51,8 @@ export const unknownColumn: MigrationRule = {
       const is = s.ast?.IndexStmt;
       if (!is) continue;
       const table = s.before.tables.get(is.relation?.relname);
-      if (!table) continue; // unknown table: the history given is incomplete, or another rule's business
+      // An unknown table: the history given is incomplete, or another rule's business; so is a table whose columns are not all known.
+      if (!table || table.columnsIncomplete) continue;
       const seen = new Set<string>();
       for (const ref of referencedColumns(is)) {
         if (table.columns.has(ref.name) || seen.has(ref.name)) continue;

@@ -6,6 +6,7 @@ import { predicateAtoms } from '../../sql/predicates';
 import { renameColumnInViews, renameTableInViews, renameViewColumn } from './viewRenames';
 import { tableKey } from '../../sql/identifiers';
 import { typeNameText } from './columnTypes';
+import { selectColumns } from './selectColumns';
 
 export interface StatementOrigin {
   /** Where the statement is, for IndexDef.location and TableDef.location. */
@@ -237,11 +238,43 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
     }
     return;
   }
+  if (ast.CreateTableAsStmt) return createTableAs(schema, ast.CreateTableAsStmt, origin);
+  if (ast.RefreshMatViewStmt) return refreshMaterializedView(schema, ast.RefreshMatViewStmt);
   if (ast.IndexStmt) return createIndex(schema, ast.IndexStmt, origin);
   if (ast.ViewStmt) return createView(schema, ast.ViewStmt, origin);
   if (ast.DropStmt) return drop(schema, ast.DropStmt);
   if (ast.AlterTableStmt) return alterTable(schema, ast.AlterTableStmt, origin);
   if (ast.RenameStmt) return rename(schema, ast.RenameStmt);
+  return;
+}
+
+/** CREATE TABLE … AS and CREATE MATERIALIZED VIEW: a relation with the SELECT's output columns (and, for the view, its query). */
+function createTableAs(schema: SchemaModel, cs: Node, origin: StatementOrigin): string | undefined {
+  const rel = cs.into?.rel;
+  if (!rel || (cs.objtype !== 'OBJECT_TABLE' && cs.objtype !== 'OBJECT_MATVIEW')) return;
+  const name = tableKey(rel);
+  if (schema.tables.has(name) || schema.views?.has(name)) return cs.if_not_exists ? undefined : `relation "${name}" already exists`;
+  const table = newTable(name, rel.schemaname, origin);
+  const { columns, complete } = selectColumns(cs.query, schema, cs.into.colNames);
+  for (const c of columns) if (!table.columns.has(c.name)) table.columns.set(c.name, { ...c, location: origin.location });
+  if (!complete) table.columnsIncomplete = true;
+  if (cs.objtype === 'OBJECT_MATVIEW') table.materialized = { query: withoutLocations(cs.query), populated: !cs.into.skipData };
+  schema.tables.set(name, table);
+  return;
+}
+
+/**
+ * REFRESH MATERIALIZED VIEW: fills one made WITH NO DATA. CONCURRENTLY needs it filled already and a unique index
+ * PostgreSQL can match rows by: on plain columns, without a WHERE clause (refresh_by_match_merge()).
+ */
+function refreshMaterializedView(schema: SchemaModel, rs: Node): string | undefined {
+  const name = tableKey(rs.relation);
+  const mv = schema.tables.get(name);
+  if (!mv) return `relation "${name}" does not exist`;
+  if (!mv.materialized) return `"${name}" is not a materialized view`;
+  if (rs.concurrent && !mv.materialized.populated) return 'CONCURRENTLY cannot be used when the materialized view is not populated';
+  if (rs.concurrent && !mv.indexes.some((i) => i.unique && !i.predicate && i.valid && i.keys.every((k) => k.column))) return `cannot refresh materialized view "${name}" concurrently`;
+  if (!rs.skipData) mv.materialized = { ...mv.materialized, populated: true };
   return;
 }
 
@@ -306,9 +339,12 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
       if (found) found.table.indexes.splice(found.position, 1);
       else if (!ds.missing_ok) return `index "${n}" does not exist`;
     }
-  } else if (ds.removeType === 'OBJECT_TABLE') {
+  } else if (ds.removeType === 'OBJECT_TABLE' || ds.removeType === 'OBJECT_MATVIEW') {
     for (const q of qualified) {
       const key = tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined });
+      const t = schema.tables.get(key);
+      // DROP TABLE does not drop a materialized view, nor DROP MATERIALIZED VIEW a table.
+      if (t && !t.materialized !== (ds.removeType === 'OBJECT_TABLE')) continue;
       schema.tables.delete(key);
       // DROP TABLE … CASCADE drops the foreign keys that reference it (without CASCADE, the statement fails).
       for (const t of schema.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => f.refTable !== key);
@@ -388,13 +424,13 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
     schema.views!.set(rs.newname, { ...view, name: rs.newname });
   } else if (rs.renameType === 'OBJECT_VIEW') {
     return rs.missing_ok ? undefined : `view "${tableKey(rs.relation)}" does not exist`;
-  } else if (rs.renameType === 'OBJECT_TABLE') {
+  } else if (rs.renameType === 'OBJECT_TABLE' || rs.renameType === 'OBJECT_MATVIEW') {
     const t = schema.tables.get(tableKey(rs.relation));
-    if (!t) return `ALTER TABLE RENAME on unknown table "${tableKey(rs.relation)}"`;
+    if (!t) return rs.missing_ok ? undefined : `ALTER TABLE RENAME on unknown table "${tableKey(rs.relation)}"`;
     const old = t.name;
     schema.tables.delete(t.name);
     t.name = tableKey({ relname: rs.newname, schemaname: rs.relation?.schemaname });
-    for (const i of t.indexes) i.table = rs.newname;
+    for (const i of t.indexes) i.table = t.name;
     schema.tables.set(t.name, t);
     // Foreign keys and views follow the table they reference.
     for (const other of schema.tables.values()) for (const f of other.foreignKeys) if (f.refTable === old) f.refTable = t.name;
@@ -408,7 +444,7 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
   } else if (rs.renameType === 'OBJECT_COLUMN') {
     const t = schema.tables.get(tableKey(rs.relation));
     const col = t?.columns.get(rs.subname);
-    if (!t || !col) return `column "${rs.subname}" does not exist`;
+    if (!t || !col) return t?.columnsIncomplete ? undefined : `column "${rs.subname}" does not exist`;
     t.columns.delete(rs.subname);
     col.name = rs.newname;
     t.columns.set(col.name, col);

@@ -1,0 +1,141 @@
+/**
+ * The columns of the relation a CREATE TABLE … AS or CREATE MATERIALIZED VIEW makes: its SELECT's output, named
+ * as PostgreSQL names them (FigureColname in parse_target.c) and typed as far as the schema tells. A `*` over a
+ * table of the schema expands to its columns; over anything else (a view, a sub-select, a function) the columns
+ * are not all known, and `complete` says so. No column is NOT NULL: PostgreSQL copies no constraint.
+ */
+import type { ColumnDef, SchemaModel, TableDef } from '../../model/schema';
+import { columnRef, funcCallName, type Node, strings } from '../../sql/expr';
+import { tableKey } from '../../sql/identifiers';
+import { typeNameText } from './columnTypes';
+
+export interface SelectColumns {
+  columns: ColumnDef[];
+  /** False when a `*` reads something whose columns the schema does not know. */
+  complete: boolean;
+}
+
+/** The tables of a FROM clause by the names a column reference may qualify them with, in FROM order. */
+function fromTables(from: Node[] | undefined, schema: SchemaModel): { names: string[]; table?: TableDef }[] {
+  const out: { names: string[]; table?: TableDef }[] = [];
+  const visit = (n: Node | undefined) => {
+    if (!n) return;
+    if (n.JoinExpr) {
+      visit(n.JoinExpr.larg);
+      visit(n.JoinExpr.rarg);
+    } else if (n.RangeVar) {
+      const key = tableKey(n.RangeVar);
+      out.push({ names: [n.RangeVar.alias?.aliasname ?? n.RangeVar.relname], table: schema.tables.get(key) });
+    } else {
+      // A sub-select, a function, VALUES: its columns are not read here.
+      const alias = n.RangeSubselect?.alias?.aliasname ?? n.RangeFunction?.alias?.aliasname;
+      out.push({ names: alias ? [alias] : [] });
+    }
+  };
+  for (const n of from ?? []) visit(n);
+  return out;
+}
+
+/** The name PostgreSQL gives an output column written without AS (FigureColnameInternal); undefined for "?column?". */
+export function figureColname(n: Node | undefined): string | undefined {
+  if (!n) return undefined;
+  const ref = columnRef(n);
+  if (ref) return ref.column;
+  if (n.FuncCall) return funcCallName(n);
+  if (n.TypeCast) return figureColname(n.TypeCast.arg) ?? strings(n.TypeCast.typeName?.names).pop();
+  if (n.CollateClause) return figureColname(n.CollateClause.arg);
+  if (n.A_Indirection) {
+    const last = (n.A_Indirection.indirection ?? []).at(-1);
+    return last?.String?.sval ?? figureColname(n.A_Indirection.arg);
+  }
+  if (n.CaseExpr) return 'case';
+  if (n.A_ArrayExpr) return 'array';
+  if (n.RowExpr) return 'row';
+  if (n.CoalesceExpr) return 'coalesce';
+  if (n.NullIfExpr) return 'nullif';
+  if (n.MinMaxExpr) return n.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest';
+  if (n.GroupingFunc) return 'grouping';
+  if (n.SQLValueFunction) return SQL_VALUE_FUNCTIONS[n.SQLValueFunction.op as string];
+  if (n.SubLink) {
+    const kind = n.SubLink.subLinkType;
+    if (kind === 'EXISTS_SUBLINK') return 'exists';
+    if (kind === 'ARRAY_SUBLINK') return 'array';
+    if (kind === 'EXPR_SUBLINK') {
+      const first = n.SubLink.subselect?.SelectStmt?.targetList?.[0]?.ResTarget;
+      return first?.name ?? figureColname(first?.val);
+    }
+  }
+  return undefined;
+}
+
+const SQL_VALUE_FUNCTIONS: Record<string, string> = {
+  SVFOP_CURRENT_DATE: 'current_date',
+  SVFOP_CURRENT_TIME: 'current_time',
+  SVFOP_CURRENT_TIME_N: 'current_time',
+  SVFOP_CURRENT_TIMESTAMP: 'current_timestamp',
+  SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
+  SVFOP_LOCALTIME: 'localtime',
+  SVFOP_LOCALTIME_N: 'localtime',
+  SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+  SVFOP_LOCALTIMESTAMP_N: 'localtimestamp',
+  SVFOP_CURRENT_USER: 'current_user',
+  SVFOP_SESSION_USER: 'session_user',
+  SVFOP_USER: 'user',
+  SVFOP_CURRENT_CATALOG: 'current_catalog',
+  SVFOP_CURRENT_SCHEMA: 'current_schema',
+};
+
+/** What the schema tells of an output expression's type; `unknown` when it does not. */
+function typeOf(n: Node | undefined, column: (qualifier: string | undefined, name: string) => ColumnDef | undefined): { type: string; enumName?: string } {
+  const ref = columnRef(n);
+  if (ref?.column) {
+    const c = column(ref.qualifier, ref.column);
+    if (c) return { type: c.type, ...(c.enumName ? { enumName: c.enumName } : {}) };
+  }
+  if (n?.TypeCast) return { type: typeNameText(n.TypeCast.typeName) };
+  if (n?.FuncCall) {
+    const name = funcCallName(n);
+    if (name === 'count') return { type: 'bigint' };
+    if ((name === 'min' || name === 'max') && n.FuncCall.args?.length === 1) return typeOf(n.FuncCall.args[0], column);
+  }
+  return { type: 'unknown' };
+}
+
+/**
+ * The output columns of `query` (a SelectStmt node; a set operation takes its first branch's names, as PostgreSQL
+ * does), renamed by `colNames` (`CREATE MATERIALIZED VIEW v (a, b) AS …`) from the first on.
+ */
+export function selectColumns(query: Node | undefined, schema: SchemaModel, colNames?: Node[]): SelectColumns {
+  let sel = query?.SelectStmt;
+  while (sel && sel.op && sel.op !== 'SETOP_NONE') sel = sel.larg;
+  const columns: ColumnDef[] = [];
+  let complete = !!sel;
+  if (sel?.valuesLists?.length) {
+    const width = sel.valuesLists[0]?.List?.items?.length ?? 0;
+    for (let i = 1; i <= width; i++) columns.push({ name: `column${i}`, type: 'unknown', nullable: true });
+  }
+  const tables = fromTables(sel?.fromClause, schema);
+  const column = (qualifier: string | undefined, name: string): ColumnDef | undefined => {
+    for (const t of tables) if (t.table && (qualifier === undefined || t.names.includes(qualifier))) {
+      const c = t.table.columns.get(name);
+      if (c) return c;
+    }
+    return undefined;
+  };
+  for (const target of sel?.targetList ?? []) {
+    const r = target.ResTarget;
+    const ref = columnRef(r?.val);
+    if (ref?.star) {
+      for (const t of tables.filter((x) => ref.qualifier === undefined || x.names.includes(ref.qualifier))) {
+        if (!t.table) complete = false;
+        else for (const c of t.table.columns.values()) columns.push({ name: c.name, type: c.type, nullable: true, ...(c.enumName ? { enumName: c.enumName } : {}) });
+      }
+      continue;
+    }
+    columns.push({ name: r?.name ?? figureColname(r?.val) ?? '?column?', nullable: true, ...typeOf(r?.val, column) });
+  }
+  strings(colNames).forEach((name, i) => {
+    if (columns[i]) columns[i] = { ...columns[i], name };
+  });
+  return { columns, complete };
+}
