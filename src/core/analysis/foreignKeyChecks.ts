@@ -13,8 +13,10 @@ import { quoteAlways, quoteTable } from '../sql/identifiers';
 /**
  * The referencing tables' searches for a DELETE of `deleted`'s table; none for any other access. Through an ON DELETE
  * CASCADE key the rows found are deleted in turn, so the tables that reference them are searched too (each table once).
+ * A relation Prisma Client emulates (relationMode = "prisma") is searched only when the DELETE is a Prisma Client
+ * call (`byPrisma`): SQL deletes leave it alone, as the database has no constraint for it.
  */
-export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel): TableAccess[] {
+export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel, byPrisma = false): TableAccess[] {
   if (deleted.kind !== 'delete') return [];
   const out: TableAccess[] = [];
   const expanded = new Set<string>();
@@ -25,7 +27,7 @@ export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel): Tab
     expanded.add(parent);
     for (const [key, table] of schema.tables) {
       for (const fk of table.foreignKeys) {
-        if (fk.refTable !== parent || fk.columns.length === 0) continue;
+        if (fk.refTable !== parent || fk.columns.length === 0 || (fk.emulated && !byPrisma)) continue;
         if (fk.cascades) queue.push(key);
         out.push(search(key, fk, parent));
       }
@@ -44,7 +46,7 @@ function search(table: string, fk: ForeignKeyDef, parent: string): TableAccess {
     groupBy: [],
     // `SELECT 1 … FOR KEY SHARE OF x` locks the rows it finds (CASCADE deletes them): the heap is visited, never index-only.
     columnsRead: '*',
-    foreignKeyCheck: { constraint: fk.name, references: parent, ...(fk.cascades ? { cascades: true as const } : {}) },
+    foreignKeyCheck: { constraint: fk.name, references: parent, ...(fk.cascades ? { cascades: true as const } : {}), ...(fk.emulated ? { emulated: true as const } : {}) },
   };
 }
 
@@ -54,6 +56,8 @@ function search(table: string, fk: ForeignKeyDef, parent: string): TableAccess {
  */
 export function foreignKeySearchSql(access: TableAccess): string {
   const conditions = access.predicates.map((p, i) => (p.atom.kind === 'compare' ? `${quoteAlways(p.atom.column)} = $${i + 1}` : 'true'));
+  // Prisma Client's emulation reads the referencing rows (to check, cascade or set null) with a plain SELECT.
+  if (access.foreignKeyCheck?.emulated) return `SELECT * FROM ${quoteTable(access.table)} WHERE ${conditions.join(' AND ')}`;
   return `SELECT 1 FROM ONLY ${quoteTable(access.table)} x WHERE ${conditions.join(' AND ')} FOR KEY SHARE OF x`;
 }
 
@@ -62,5 +66,6 @@ export function foreignKeyCheckReason(access: TableAccess): string | undefined {
   const fk = access.foreignKeyCheck;
   if (!fk) return undefined;
   const columns = access.predicates.map((p) => (p.atom.kind === 'compare' ? `"${p.atom.column}"` : '')).join(', ');
+  if (fk.emulated) return `each row Prisma Client deletes from "${fk.references}" makes it search "${access.table}" by ${columns} (relationMode = "prisma" emulates the relation: the database has no foreign key to do it)`;
   return `each row deleted from "${fk.references}" makes PostgreSQL search "${access.table}" by ${columns} (foreign key${fk.constraint ? ` "${fk.constraint}"` : ''})`;
 }

@@ -28,7 +28,7 @@ function shapeVerdicts(shape: QueryShape, schema: SchemaModel, analyze: Analyze)
   // One search per key, however often the statement deletes from the table (`WITH a AS (DELETE …), b AS (DELETE …)`).
   const searched = new Set<string>();
   for (const a of shape.accesses) {
-    for (const check of foreignKeyChecks(a, schema)) {
+    for (const check of foreignKeyChecks(a, schema, shape.origin === 'prisma')) {
       const key = accessKey(check);
       if (searched.has(key)) continue;
       searched.add(key);

@@ -247,11 +247,15 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
         const twin = w?.indexes.find((x) => x.name === i.name);
         return { ...i, location: twin?.location ?? w?.location, origin: twin?.origin === 'prisma' ? 'prisma' : i.origin };
       }),
-      foreignKeys: t.foreignKeys.map((f) => {
-        const same = (x: ForeignKeyDef) => x.refTable === f.refTable && x.columns.length === f.columns.length && x.columns.every((c, i) => c === f.columns[i]);
-        const twin = w?.foreignKeys.find((x) => x.name === f.name && same(x)) ?? w?.foreignKeys.find(same);
-        return twin?.location ? { ...f, location: twin.location } : f;
-      }),
+      foreignKeys: [
+        ...t.foreignKeys.map((f) => {
+          const same = (x: ForeignKeyDef) => x.refTable === f.refTable && x.columns.length === f.columns.length && x.columns.every((c, i) => c === f.columns[i]);
+          const twin = w?.foreignKeys.find((x) => x.name === f.name && same(x)) ?? w?.foreignKeys.find(same);
+          return twin?.location ? { ...f, location: twin.location } : f;
+        }),
+        // Relations Prisma Client emulates (relationMode = "prisma") have no constraint in the catalog.
+        ...(w?.foreignKeys.filter((x) => x.emulated && !t.foreignKeys.some((f) => f.refTable === x.refTable && f.columns.join() === x.columns.join())) ?? []),
+      ],
     });
   }
   return {

@@ -65,7 +65,7 @@ export interface TableAccess {
    * Not written in the statement: the search a foreign key of this table makes for each row the statement
    * deletes from the table it references (see analysis/foreignKeyChecks.ts).
    */
-  foreignKeyCheck?: { constraint?: string; references: string; cascades?: true };
+  foreignKeyCheck?: { constraint?: string; references: string; cascades?: true; /** Made by Prisma Client (relationMode = "prisma"), not PostgreSQL. */ emulated?: true };
   /**
    * A statement of its own that a Prisma update runs for a nested write in its `data` (or a relation filter of
    * one), not part of the call's main statement (see sources/typescript/prismaNestedWrites.ts).

@@ -83,6 +83,11 @@ export interface ForeignKeyDef {
   refColumns: string[];
   /** ON DELETE CASCADE: deleting a referenced row deletes the rows that refer to it. */
   cascades?: true;
+  /**
+   * A relation of a schema.prisma with `relationMode = "prisma"`: no constraint in the database; Prisma Client
+   * makes the key's searches itself, when it deletes a referenced row (PostgreSQL does not, for other SQL).
+   */
+  emulated?: true;
   /** Where the key is declared (the migration statement, the relation field of schema.prisma); none from a catalog. */
   location?: SourceLocation;
 }
@@ -161,6 +166,8 @@ export interface PrismaMapping {
   leftOutAt?: Map<string, { kind: string; range: Range; file?: string }>;
   /** Relation fields of models that were read, left out, by `Model.field` (`Post.author`). */
   leftOutFields?: Map<string, LeftOutField>;
+  /** The datasource's `relationMode = "prisma"`: relations are emulated by Prisma Client (their keys are `emulated`). */
+  relationMode?: 'prisma';
 }
 
 /** A relation field schema.prisma's errors left out, on a model that was read. */

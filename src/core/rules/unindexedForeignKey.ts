@@ -69,7 +69,7 @@ function deletedFirst(sv: ShapeVerdict, search: TableAccess, schema: SchemaModel
   const direct = deletes.find((a) => a.table === references);
   if (direct) return direct.table;
   const key = accessKey(search);
-  return deletes.find((a) => foreignKeyChecks(a, schema).some((c) => accessKey(c) === key))?.table;
+  return deletes.find((a) => foreignKeyChecks(a, schema, sv.shape.origin === 'prisma').some((c) => accessKey(c) === key))?.table;
 }
 
 /** Rows the statement deletes from `table`, as its DELETE's verdict estimates them. */
@@ -148,7 +148,7 @@ function keyFinding({ verdict: v, sites }: KeySearch, ctx: RuleContext): Finding
   return {
     rule: 'unindexed-foreign-key',
     severity,
-    message: `Unindexed foreign key: ${v.reason}. ${count}.${many} An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
+    message: `${fk.emulated ? 'Unindexed relation' : 'Unindexed foreign key'}: ${v.reason}. ${count}.${many} An index on "${v.access.table}" ${proposalKeysText(m.proposal)} would ${m.why}${assumed}.${m.proposal.prismaNote ? ` ${m.proposal.prismaNote}` : ''}`,
     file: at.file,
     range: at.range,
     table: v.access.table,

@@ -4,7 +4,9 @@
  * edits it. Tables and indexes come from the migrations, and each index Prisma also
  * declares points at its attribute in schema.prisma, so fixes land where people edit.
  */
-import type { SchemaModel } from '../model/schema';
+import type { ForeignKeyDef, SchemaModel } from '../model/schema';
+
+const sameKey = (a: ForeignKeyDef, b: ForeignKeyDef) => a.refTable === b.refTable && a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]);
 
 export function mergeSchemas(migrations: SchemaModel, prisma: SchemaModel): SchemaModel {
   const merged: SchemaModel = { tables: new Map(), enums: new Map(migrations.enums), prisma: prisma.prisma };
@@ -15,7 +17,10 @@ export function mergeSchemas(migrations: SchemaModel, prisma: SchemaModel): Sche
       const twin = p?.indexes.find((x) => x.name === i.name);
       return twin?.location ? { ...i, location: twin.location, origin: 'prisma' as const } : i;
     });
-    merged.tables.set(name, { ...table, indexes, model: p?.model ?? table.model, location: p?.location ?? table.location });
+    // With relationMode = "prisma" the migrations create no foreign key: the relations are schema.prisma's.
+    const emulated = p?.foreignKeys.filter((f) => f.emulated && !table.foreignKeys.some((x) => sameKey(x, f))) ?? [];
+    const foreignKeys = emulated.length ? [...table.foreignKeys, ...emulated] : table.foreignKeys;
+    merged.tables.set(name, { ...table, indexes, foreignKeys, model: p?.model ?? table.model, location: p?.location ?? table.location });
   }
   // Tables only schema.prisma knows (not migrated yet) still take part.
   for (const [name, table] of prisma.tables) if (!merged.tables.has(name)) merged.tables.set(name, table);

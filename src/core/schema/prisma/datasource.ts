@@ -6,14 +6,19 @@ export interface Datasource {
   /** `provider = "…"` as written (`postgresql`, `mysql`, …); undefined when it is missing. */
   provider?: string;
   hasUrl: boolean;
+  /** `relationMode = "…"` (`referentialIntegrity` before Prisma 4.5): `prisma` emulates relations in Prisma Client. */
+  relationMode?: string;
 }
 
 export function readDatasource(text: string, blocks: BlockSpan[] = scanPrismaSchema(text)): Datasource | undefined {
   const block = blocks.find((b) => b.kind === 'datasource');
   if (!block) return undefined;
-  const property = block.fields.find((f) => f.name === 'provider');
-  const provider = property ? /=\s*"([^"]*)"/.exec(text.slice(property.start, property.end))?.[1] : undefined;
-  return { block, provider, hasUrl: block.fields.some((f) => f.name === 'url') };
+  const valueOf = (name: string) => {
+    const f = block.fields.find((x) => x.name === name);
+    return f ? /=\s*"([^"]*)"/.exec(text.slice(f.start, f.end))?.[1] : undefined;
+  };
+  const relationMode = valueOf('relationMode') ?? valueOf('referentialIntegrity');
+  return { block, provider: valueOf('provider'), hasUrl: block.fields.some((f) => f.name === 'url'), ...(relationMode ? { relationMode } : {}) };
 }
 
 /** Providers of Prisma that are not PostgreSQL. */

@@ -32,7 +32,7 @@ import {
   uniqueIndexName,
 } from './naming';
 import { attributeFieldNames, firstStringArgument, listArgument, scanPrismaSchema, stringArgument, type AttributeSpan, type BlockSpan, type FieldSpan } from './ranges';
-import { withDatasourceUrl, writtenLine } from './datasource';
+import { readDatasource, withDatasourceUrl, writtenLine } from './datasource';
 import { leftOutNotes, recoverDatamodel, type LeftOut } from './recover';
 import { operatorClassSql, prismaColumnType, unsupportedType } from './types';
 
@@ -326,6 +326,11 @@ function buildSchema(dm: DmmfDatamodel, text: string, file: string, lines: LineI
 
   addIndexes(dm, contexts, loc);
   addRelations(dm, mapping, contexts, schema, blockOf, loc);
+  if (readDatasource(text, blocks)?.relationMode === 'prisma') {
+    // Prisma creates no foreign key then (nor on an implicit many-to-many table): Prisma Client keeps the relations.
+    mapping.relationMode = 'prisma';
+    for (const t of schema.tables.values()) for (const fk of t.foreignKeys) fk.emulated = true;
+  }
   schema.prisma = mapping;
   return schema;
 }
