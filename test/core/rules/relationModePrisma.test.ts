@@ -8,6 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { foreignKeySearchSql } from '../../../src/core/analysis/foreignKeyChecks';
+import { overlayLiveSchema, type LiveSchema } from '../../../src/core/db/liveSchema';
+import { loadMigrations } from '../../../src/core/schema/migrations/loadMigrations';
+import { mergeSchemas } from '../../../src/core/workspace/mergeSchemas';
+import { initSqlParser } from '../../../src/core/sql/parser';
 import { Project } from '../../../src/core/project';
 import { loadPrismaSchema } from '../../../src/core/schema/prisma/loadPrismaSchema';
 
@@ -92,6 +96,18 @@ describe('relationMode = "prisma": relations Prisma Client emulates', () => {
     assert.deepEqual(await findings(EMULATED, SQL_DELETE), [], 'schema.prisma alone: its relations are still emulated');
     const [real] = await findings(schemaWith(''), SQL_DELETE);
     assert.match(real?.message ?? '', /^Unindexed foreign key: each row deleted from "User" makes PostgreSQL search "Post"/);
+  });
+
+  it('keeps the emulated keys over a live catalog, which has none of them', async () => {
+    await initSqlParser();
+    const workspace = mergeSchemas(loadMigrations([{ file: '/w/prisma/migrations/1_init/migration.sql', text: MIGRATION }]).schema, loadPrismaSchema(EMULATED, '/w/prisma/schema.prisma').schema);
+    // The catalog of a database those migrations built: the same tables, no foreign key.
+    const catalog = loadMigrations([{ file: '/db', text: MIGRATION }]).schema;
+    const now = new Date();
+    const live: LiveSchema = { schema: catalog, target: 'db', serverVersion: 150000, readAt: now, statsSince: now, statsSinceSource: 'server start', defaults: new Map(), problems: [] };
+    const overlaid = overlayLiveSchema(live, workspace);
+    assert.deepEqual(overlaid.tables.get('Post')!.foreignKeys.map((f) => [f.columns.join(), f.refTable, f.emulated]), [['authorId', 'User', true]]);
+    assert.equal(overlaid.tables.get('_PostToTag')!.foreignKeys.length, 2);
   });
 
   it("EXPLAINs the emulated search as the plain SELECT Prisma Client sends, not the referential trigger's query", () => {
