@@ -86,6 +86,12 @@ describe('views: a query on a view is a query on its tables', () => {
     assert.deepEqual(filters(analyse('SELECT * FROM v2 WHERE address = $1', viewColumn).accesses[0].access), ['email=']);
   });
 
+  it('a * view has the columns of the table when the view was made, under the names they had then', () => {
+    const later = schemaOf(TABLES, 'ALTER TABLE users RENAME COLUMN email TO mail;', 'ALTER TABLE users ADD COLUMN nickname text;');
+    // email is still the view's name for the column, now mail in the table.
+    assert.deepEqual(filters(analyse('SELECT id FROM active_users WHERE email = $1', later).accesses[0].access), ['deletedAt null', 'mail=']);
+  });
+
   it('lints a later migration that renames a view or its column against the view (no "does not exist")', () => {
     const r = lintMigrationHistory(
       [

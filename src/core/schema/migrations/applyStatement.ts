@@ -6,7 +6,7 @@ import { predicateAtoms } from '../../sql/predicates';
 import { renameColumnInViews, renameTableInViews, renameViewColumn } from './viewRenames';
 import { tableKey } from '../../sql/identifiers';
 import { typeNameText } from './columnTypes';
-import { selectColumns } from './selectColumns';
+import { selectColumns, withStarsExpanded } from './selectColumns';
 
 export interface StatementOrigin {
   /** Where the statement is, for IndexDef.location and TableDef.location. */
@@ -285,7 +285,7 @@ function createView(schema: SchemaModel, vs: Node, origin: StatementOrigin): str
   const views = (schema.views ??= new Map());
   if (views.has(name) && !vs.replace) return `relation "${name}" already exists`;
   if (schema.tables.has(name)) return `relation "${name}" already exists`;
-  views.set(name, { name, query: withoutLocations(vs.query), ...(vs.aliases?.length ? { colnames: vs.aliases } : {}), location: origin.location });
+  views.set(name, { name, query: withStarsExpanded(withoutLocations(vs.query), schema), ...(vs.aliases?.length ? { colnames: vs.aliases } : {}), location: origin.location });
   return;
 }
 

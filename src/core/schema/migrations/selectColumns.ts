@@ -102,6 +102,27 @@ function typeOf(n: Node | undefined, column: (qualifier: string | undefined, nam
 }
 
 /**
+ * `query` (a SelectStmt node) with each `*` and `t.*` of its select list written out as the columns it stands for
+ * now, as PostgreSQL stores a view: a column added to the table later is not in the view, and one renamed keeps the
+ * view's name (see viewRenames.ts). A `*` over something the schema does not know stays.
+ */
+export function withStarsExpanded(query: Node, schema: SchemaModel): Node {
+  const sel = query.SelectStmt;
+  if (!sel?.targetList?.some((t: Node) => columnRef(t.ResTarget?.val)?.star)) return query;
+  const tables = fromTables(sel.fromClause, schema);
+  const targetList = sel.targetList.flatMap((t: Node) => {
+    const ref = columnRef(t.ResTarget?.val);
+    if (!ref?.star) return [t];
+    const read = tables.filter((x) => ref.qualifier === undefined || x.names.includes(ref.qualifier));
+    if (read.length === 0 || read.some((x) => !x.table || x.names.length === 0)) return [t];
+    return read.flatMap((x) =>
+      [...x.table!.columns.keys()].map((c) => ({ ResTarget: { val: { ColumnRef: { fields: [{ String: { sval: x.names[0] } }, { String: { sval: c } }], location: -1 } }, location: -1 } })),
+    );
+  });
+  return { SelectStmt: { ...sel, targetList } };
+}
+
+/**
  * The output columns of `query` (a SelectStmt node; a set operation takes its first branch's names, as PostgreSQL
  * does), renamed by `colNames` (`CREATE MATERIALIZED VIEW v (a, b) AS …`) from the first on.
  */
