@@ -139,6 +139,22 @@ describe('a Prisma schema split over several files', function () {
     assert.deepEqual(post.foreignKeys.map((f) => [f.refTable, f.location?.file]), [['User', files[1].file]]);
   });
 
+  it('a block left open at the end of one file (being typed) does not take in the next file: it is an error of its own file', () => {
+    const folder = path.join(os.tmpdir(), 'split-schema');
+    const files = [
+      { file: path.join(folder, 'schema.prisma'), text: 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n' },
+      { file: path.join(folder, 'user.prisma'), text: 'model User {\n  id Int @id\n  email String @unique\n  posts Post[]\n' },
+      { file: path.join(folder, 'post.prisma'), text: 'model Post {\n  id Int @id\n  authorId Int\n  author User @relation(fields: [authorId], references: [id])\n  @@index([authorId])\n}\n' },
+    ];
+    const r = loadPrismaSchemaFiles(files);
+    assert.deepEqual(r.problems.map((p) => [p.file, p.range.start.line, p.message.slice(0, 26)]), [[files[1].file, 0, 'Model "User" is not closed']]);
+    assert.deepEqual([...r.schema.tables.keys()].sort(), ['Post', 'User']);
+    assert.equal(r.schema.prisma?.leftOut, undefined);
+    const index = r.schema.tables.get('Post')!.indexes.find((i) => i.name === 'Post_authorId_idx')!;
+    assert.deepEqual([index.location?.file, index.location?.range.start.line], [files[2].file, 4]);
+    assert.deepEqual(r.schema.tables.get('User')!.indexes.map((i) => i.location?.file), [files[1].file, files[1].file]);
+  });
+
   it("edits, with migration --prisma, the file that declares each model, and leaves Prisma's engine a valid schema", async () => {
     const dir = copyOfSample();
     try {

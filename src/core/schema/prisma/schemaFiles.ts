@@ -3,8 +3,9 @@
  * reads their blocks as one schema; so does this: the files are joined, each from a line of its own, read as
  * one schema.prisma (./loadPrismaSchema), and every position found is put back in its own file.
  */
-import type { Range } from '../../model/location';
+import { LineIndex, type Range } from '../../model/location';
 import { type LoadedPrismaSchema, loadPrismaSchema } from './loadPrismaSchema';
+import { type BlockSpan, scanPrismaSchema } from './ranges';
 
 export interface PrismaSchemaFile {
   file: string;
@@ -20,7 +21,7 @@ const JOINED = '\u0000joined.prisma';
  */
 export function loadPrismaSchemaFiles(files: PrismaSchemaFile[]): LoadedPrismaSchema {
   if (files.length === 1) return loadPrismaSchema(files[0].text, files[0].file);
-  const { text, firstLines } = joinPrismaFiles(files);
+  const { text, firstLines, unclosed } = joinPrismaFiles(files);
   const loaded = loadPrismaSchema(text, JOINED);
   const place = (range: Range): { file: string; range: Range } => {
     let i = firstLines.length - 1;
@@ -29,24 +30,51 @@ export function loadPrismaSchemaFiles(files: PrismaSchemaFile[]): LoadedPrismaSc
     return { file: files[i].file, range: { start: { ...range.start, line: range.start.line - shift }, end: { ...range.end, line: range.end.line - shift } } };
   };
   relocate(loaded, place, files[0].file);
+  for (const { index, block } of unclosed) {
+    const f = files[index];
+    const lines = new LineIndex(f.text);
+    loaded.problems.push({
+      rule: 'parse-error',
+      severity: 'error',
+      message: `${block.kind[0].toUpperCase()}${block.kind.slice(1)} "${block.name}" is not closed: its "}" is missing at the end of this file, which Prisma reads on its own. It is read here as if it were closed, so that the schema's next file is read as written.`,
+      file: f.file,
+      range: lines.range(block.start, block.headerEnd),
+      related: [],
+    });
+  }
   return loaded;
 }
 
-/** The files' texts as one, each starting on a new line, and the line each starts at. */
-export function joinPrismaFiles(files: PrismaSchemaFile[]): { text: string; firstLines: number[] } {
+/**
+ * The files' texts as one, each starting on a new line, and the line each starts at. A file whose last block is not
+ * closed (being typed) gets its `}` on a line of its own (listed in `unclosed`): Prisma reads each file on its own, so
+ * the next file's blocks are not that block's lines.
+ */
+export function joinPrismaFiles(files: PrismaSchemaFile[]): { text: string; firstLines: number[]; unclosed: { index: number; block: BlockSpan }[] } {
   let text = '';
   let line = 0;
   const firstLines: number[] = [];
-  for (const f of files) {
+  const unclosed: { index: number; block: BlockSpan }[] = [];
+  const newLine = () => {
     if (text && !/[\n\r]$/.test(text)) {
       text += '\n';
       line++;
     }
+  };
+  files.forEach((f, index) => {
+    newLine();
     firstLines.push(line);
     text += f.text;
     line += (f.text.match(/\r\n|\r|\n/g) ?? []).length;
-  }
-  return { text, firstLines };
+    const last = index < files.length - 1 && f.text.includes('{') ? scanPrismaSchema(f.text).at(-1) : undefined;
+    if (last && last.end >= f.text.length && f.text[last.end - 1] !== '}') {
+      newLine();
+      text += '}\n';
+      line++;
+      unclosed.push({ index, block: last });
+    }
+  });
+  return { text, firstLines, unclosed };
 }
 
 /**
