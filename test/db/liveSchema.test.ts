@@ -94,7 +94,11 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
 
   it('reads a materialized view as a table with its own indexes, filled', () => {
     const mv = live.schema.tables.get('course_enrollment_counts')!;
-    assert.deepEqual(mv.materialized, { populated: true });
+    assert.equal(mv.materialized?.populated, true);
+    // Its query, from the catalog: a REFRESH reads enrollments.
+    const sql = 'REFRESH MATERIALIZED VIEW CONCURRENTLY course_enrollment_counts';
+    const { shapes } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema: live.schema });
+    assert.deepEqual(shapes.map((s) => s.label), ['REFRESH MATERIALIZED VIEW course_enrollment_counts (SELECT on enrollments)']);
     assert.deepEqual(mv.indexes.map((i) => [i.name, i.unique]), [['course_enrollment_counts_courseId_key', true]]);
     assert.equal(live.schema.tables.get('enrollments')!.materialized, undefined);
   });

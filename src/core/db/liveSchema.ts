@@ -14,6 +14,7 @@ import { readStatStatements, type StatStatements } from './statStatements';
 import type { ColumnStats, ForeignKeyDef, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
+import { withoutLocations } from '../sql/expr';
 import { quoteAlways, tableKey } from '../sql/identifiers';
 import { initSqlParser, parseStatement } from '../sql/parser';
 import { ZERO_RANGE } from '../model/location';
@@ -135,6 +136,13 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       WHERE c.relkind = 'v' AND n.nspname = 'public' AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
       ORDER BY c.relname`,
   );
+  // What a REFRESH of each materialized view runs.
+  const matviews = await q.query<{ table: string; nsp: string; def: string }>(
+    `SELECT c.relname AS table, n.nspname AS nsp, pg_catalog.pg_get_viewdef(c.oid) AS def
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'm' AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
+      ORDER BY c.relname`,
+  );
   const clock = await q.query<{ stats_reset: Date | null; started: Date; now: Date; collation: string | null }>(
     `SELECT d.stats_reset, pg_catalog.pg_postmaster_start_time() AS started, now() AS now,
             (SELECT db.datcollate::text FROM pg_catalog.pg_database db WHERE db.datname = current_database()) AS collation
@@ -172,7 +180,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     apply(`CREATE TABLE ${qualified(nsp, table)} (${defs.join(', ')})`);
     const t = schema.tables.get(key);
     if (!t) continue;
-    // A materialized view is read as a table: its rows, its indexes.
+    // A materialized view is read as a table: its rows, its indexes (its query is read below).
     if (materialized) t.materialized = materialized;
     // reltuples is -1 for a table never vacuumed or analyzed (PostgreSQL 14+): no estimate then.
     if (reltuples >= 0) t.rowEstimate = reltuples;
@@ -193,6 +201,15 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
   for (const fk of fks) apply(`ALTER TABLE ${qualified(fk.nsp, fk.table)} ADD CONSTRAINT ${quoteAlways(fk.name)} ${fk.def}`);
   for (const v of views) apply(`CREATE VIEW ${qualified(v.nsp, v.view)} AS ${v.def}`);
   for (const v of schema.views?.values() ?? []) v.location = undefined;
+  for (const m of matviews) {
+    const t = schema.tables.get(keyOf(m.nsp, m.table));
+    try {
+      const query = parseStatement(m.def);
+      if (t?.materialized && query?.SelectStmt) t.materialized.query = withoutLocations(query);
+    } catch (err) {
+      problems.push(`${(err as Error).message}: ${m.def}`);
+    }
+  }
   for (const s of stats) {
     const col = schema.tables.get(keyOf(s.nsp, s.table))?.columns.get(s.column);
     if (!col) continue;
@@ -241,7 +258,7 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
       model: w?.model ?? t.model,
       location: w?.location,
       // The catalog's materialized view with the query its migration wrote: a REFRESH runs it.
-      ...(t.materialized ? { materialized: { ...t.materialized, query: w?.materialized?.query } } : {}),
+      ...(t.materialized ? { materialized: { ...t.materialized, query: t.materialized.query ?? w?.materialized?.query } } : {}),
       columns: new Map([...t.columns].map(([c, col]) => [c, { ...col, location: w?.columns.get(c)?.location }])),
       indexes: t.indexes.map((i) => {
         const twin = w?.indexes.find((x) => x.name === i.name);

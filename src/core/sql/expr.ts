@@ -211,3 +211,12 @@ export function normalizeExprText(text: string): string {
     .replace(/\s+/g, '')
     .toLowerCase();
 }
+
+/** A copy of a parse tree with every `location` unknown (-1). */
+export function withoutLocations<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutLocations) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'location' && typeof v === 'number' ? -1 : withoutLocations(v);
+  return out as T;
+}

@@ -1,7 +1,7 @@
 /** Applies one DDL statement to a schema model, the way PostgreSQL would change its catalog. */
 import type { SourceLocation } from '../../model/location';
 import type { ColumnDef, IndexDef, IndexKey, SchemaModel, TableDef } from '../../model/schema';
-import { columnRef, columnRefsIn, exprText, type Node, strings } from '../../sql/expr';
+import { columnRef, columnRefsIn, exprText, type Node, strings, withoutLocations } from '../../sql/expr';
 import { predicateAtoms } from '../../sql/predicates';
 import { renameColumnInViews, renameTableInViews, renameViewColumn } from './viewRenames';
 import { tableKey } from '../../sql/identifiers';
@@ -287,15 +287,6 @@ function createView(schema: SchemaModel, vs: Node, origin: StatementOrigin): str
   if (schema.tables.has(name)) return `relation "${name}" already exists`;
   views.set(name, { name, query: withStarsExpanded(withoutLocations(vs.query), schema), ...(vs.aliases?.length ? { colnames: vs.aliases } : {}), location: origin.location });
   return;
-}
-
-/** A copy of a parse tree with every `location` unknown (-1). */
-function withoutLocations<T>(node: T): T {
-  if (Array.isArray(node)) return node.map(withoutLocations) as T;
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === 'location' && typeof v === 'number' ? -1 : withoutLocations(v);
-  return out as T;
 }
 
 function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): string | undefined {
