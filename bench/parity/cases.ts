@@ -57,6 +57,27 @@ export const CASES: ParityCase[] = [
     sql: `SELECT * FROM transactions WHERE status = 'COMPLETED' AND "createdAt" >= $1 AND "createdAt" < $2`,
     create: [`CREATE INDEX parity_tx_status_created ON transactions (status, "createdAt")`],
   },
+  {
+    id: 'brin-correlated-range',
+    category: 'brin',
+    note: 'a createdAt window on transactions (stored in createdAt order, correlation ~1) with a BRIN index on createdAt: a bitmap scan of the matching page ranges',
+    sql: `SELECT * FROM transactions WHERE "createdAt" >= $1 AND "createdAt" < $2`,
+    create: [`CREATE INDEX parity_tx_created_brin ON transactions USING brin ("createdAt")`],
+  },
+  {
+    id: 'brin-partly-correlated-range',
+    category: 'brin',
+    note: 'a lastAccessedAt window on course_progress (stored in enrollment order: correlation ~0.7) with a BRIN index on lastAccessedAt: more page ranges than a perfect order, still a bitmap scan',
+    sql: `SELECT * FROM course_progress WHERE "lastAccessedAt" >= $1 AND "lastAccessedAt" < $2`,
+    create: [`CREATE INDEX parity_cp_accessed_brin ON course_progress USING brin ("lastAccessedAt")`],
+  },
+  {
+    id: 'brin-uncorrelated-range',
+    category: 'brin',
+    note: 'an amount range on transactions (the course price: in no order of the rows) with a BRIN index on amount: every page range may match, a sequential scan',
+    sql: `SELECT * FROM transactions WHERE amount >= $1 AND amount < $2`,
+    create: [`CREATE INDEX parity_tx_amount_brin ON transactions USING brin (amount)`],
+  },
   { id: 'range-next-lesson', category: 'range-after-equality', note: 'getNextLesson: moduleId = and order > on (moduleId, order)', sql: `SELECT * FROM lessons WHERE "moduleId" = $1 AND "order" > $2 ORDER BY "order" LIMIT 1` },
   { id: 'range-between-param', category: 'range-after-equality', note: 'BETWEEN $1 AND $2 on a single-column index (generic plan: 0.5% estimate)', sql: `SELECT * FROM course_progress WHERE "progressPercent" BETWEEN $1 AND $2` },
   {

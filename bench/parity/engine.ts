@@ -52,6 +52,7 @@ export type Category =
   | 'or-bitmap'
   | 'full-text'
   | 'gin-jsonb'
+  | 'brin'
   | 'selectivity'
   | 'join'
   | 'outer-join'

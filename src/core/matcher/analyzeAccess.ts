@@ -225,6 +225,40 @@ function untouchedUse(index: IndexDef, rows: number, indexOnly: boolean): IndexU
   return (kept.uses[slot] ??= Object.freeze(unusableUse(index, rows, noLeadingCondition(index), false, false, indexOnly)));
 }
 
+/** Heap pages a BRIN index summarizes per entry (pages_per_range's default). */
+const PAGES_PER_RANGE = 128;
+
+/**
+ * A BRIN index (minmax): each entry holds the least and greatest values of a range of heap pages, and a Bitmap Index
+ * Scan returns every range whose values may match a comparison (=, <, <=, >, >=, BETWEEN) or IS [NOT] NULL on one
+ * of its columns (no IN: BRIN takes no array conditions). As brincostestimate(): of the table's ranges, the share a
+ * perfectly ordered heap would match, divided by the column's correlation — so it pays only where the rows lie in
+ * the column's order (an append-only timestamp). Without statistics that order is assumed (it is why a BRIN index is
+ * made), and the reason says so. The heap scan is lossy: every row of the ranges read is checked again.
+ */
+function evaluateBrin(index: IndexDef, access: TableAccess, ctx: SelectivityContext, needsSort: boolean, matched: number): IndexUse {
+  const rows = ctx.rows;
+  const keys = new Set(index.keys.map((k) => k.column).filter((c): c is string => c !== undefined));
+  const conditions = access.predicates
+    .map((p) => p.atom)
+    .filter((a) => keys.has((a as { column?: string }).column ?? '') && ((a.kind === 'compare' && !a.rowBound) || a.kind === 'between' || a.kind === 'null'));
+  if (conditions.length === 0) return unusableUse(index, rows, `BRIN index: no comparison on ${[...keys].map((k) => `"${k}"`).join(', ')}`);
+  const columns = [...new Set(conditions.map((a) => (a as { column: string }).column))];
+  const known = columns.map((c) => ctx.table.columns.get(c)?.stats?.correlation).filter((c): c is number => c !== undefined);
+  const correlation = known.length ? Math.max(...known.map(Math.abs)) : 1;
+  const pages = pagesOf(ctx);
+  const ranges = Math.max(1, Math.ceil(pages / PAGES_PER_RANGE));
+  const minimal = Math.ceil(ranges * combinedSelectivity(ctx, conditions));
+  const scanned = correlation < 1e-10 ? ranges : Math.min(minimal / correlation, ranges);
+  const rowsRead = Math.max(1, (rows * scanned) / ranges);
+  // The summary is a few pages (one entry per range), read whole; each row of the ranges is checked again.
+  const indexCost = Math.max(1, Math.ceil(ranges / 500)) * RANDOM_PAGE + ranges * (CPU_INDEX_TUPLE + CPU_OPERATOR * conditions.length);
+  const cost = indexCost + bitmapHeapCost(rowsRead, pages) + rowsRead * CPU_OPERATOR * conditions.length + (needsSort ? sortCost(matched) : 0);
+  const order = known.length ? `correlation ${correlation.toFixed(2)}` : `assuming the rows lie in ${columns.map((c) => `"${c}"`).join(', ')} order, as a BRIN index needs (no statistics)`;
+  const reason = `BRIN: ${conditions.length === 1 ? 'a condition' : `${conditions.length} conditions`} on ${columns.map((c) => `"${c}"`).join(', ')}, reading ~${fmt(scanned)} of ${fmt(ranges)} page ranges (${order})`;
+  return { ...unusableUse(index, rows, reason), usable: true, conditions, rowsRead, cost };
+}
+
 function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityContext, facts: AccessFacts): IndexUse {
   const rows = ctx.rows;
   // What the full evaluation below returns for such an index, without its matching and costing.
@@ -247,6 +281,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     const cost = indexPartCost(rowsRead, entriesPerPage(index, ctx)) + bitmapHeapCost(rowsRead, pagesOf(ctx)) + (needsSort ? sortCost(matched) : 0);
     return { ...unusableUse(index, rows, `equality on "${k}"`), usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost };
   }
+  if (index.method === 'brin') return evaluateBrin(index, access, ctx, needsSort, matched);
   if (index.method !== 'btree') return unusableUse(index, rows, `${index.method} indexes are not modelled`);
 
   const km = matchKeys(index, access, facts.eq, ctx.schema.collation, facts.range);

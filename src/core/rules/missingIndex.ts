@@ -14,6 +14,8 @@ import { DEFAULT_THRESHOLDS } from '../db/planSummary';
 
 /** How much cheaper the proposal must be before it is worth an index. */
 const MIN_GAIN = 1.2;
+/** How many times fewer rows a B-tree must read than the BRIN index on its columns that a query uses now. */
+const BRIN_GAIN = 10;
 /** A sort worth removing for its own sake (planSummary's DEFAULT_THRESHOLDS.sortRows). */
 const SORT_ROWS = DEFAULT_THRESHOLDS.sortRows;
 
@@ -74,6 +76,10 @@ function assess(v: AccessVerdict, ctx: RuleContext): MissingIndexAssessment | un
   const sortFixed = sortNow && use.sortAvoided;
   // The costs decide, a sort avoided included: removing the sort of a handful of rows saves nothing.
   if (use.cost * lookups * MIN_GAIN >= currentCost) return undefined;
+  // A BRIN index on these columns was made to spare a B-tree's size: one beside it must read far fewer rows, not
+  // merely skip the heap or the recheck of the page ranges (a range of a correlated timestamp).
+  const brin = v.best?.index.method === 'brin' ? v.best.index : undefined;
+  if (brin && draft.keys.every((k) => k.column && brin.keys.some((b) => b.column === k.column)) && use.rowsRead * lookups * BRIN_GAIN > rowsNow) return undefined;
   // Without statistics telling how the rows lie on disk (pg_stats.correlation of its first key), an index
   // that returns a large share of the table is not trusted to pay unless it also removes a sort.
   const lead = draft.keys[0]?.column;
