@@ -225,7 +225,7 @@ function untouchedUse(index: IndexDef, rows: number, indexOnly: boolean): IndexU
   return (kept.uses[slot] ??= Object.freeze(unusableUse(index, rows, noLeadingCondition(index), false, false, indexOnly)));
 }
 
-/** Heap pages a BRIN index summarizes per entry (pages_per_range's default). */
+/** Heap pages a BRIN index summarizes per entry, unless its `pages_per_range` says otherwise (the default). */
 const PAGES_PER_RANGE = 128;
 
 /**
@@ -247,7 +247,7 @@ function evaluateBrin(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const known = columns.map((c) => ctx.table.columns.get(c)?.stats?.correlation).filter((c): c is number => c !== undefined);
   const correlation = known.length ? Math.max(...known.map(Math.abs)) : 1;
   const pages = pagesOf(ctx);
-  const ranges = Math.max(1, Math.ceil(pages / PAGES_PER_RANGE));
+  const ranges = Math.max(1, Math.ceil(pages / (index.pagesPerRange ?? PAGES_PER_RANGE)));
   const minimal = Math.ceil(ranges * combinedSelectivity(ctx, conditions));
   const scanned = correlation < 1e-10 ? ranges : Math.min(minimal / correlation, ranges);
   const rowsRead = Math.max(1, (rows * scanned) / ranges);

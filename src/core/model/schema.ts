@@ -57,6 +57,8 @@ export interface IndexDef {
   name: string;
   table: string;
   method: IndexMethod;
+  /** A BRIN index's `WITH (pages_per_range = n)`, when not the default 128. */
+  pagesPerRange?: number;
   keys: IndexKey[];
   include: string[];
   unique: boolean;

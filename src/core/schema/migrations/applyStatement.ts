@@ -313,6 +313,9 @@ function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): st
     origin: 'migration',
     location: origin.location,
   };
+  const pagesPerRange = (is.options ?? []).find((o: Node) => o.DefElem?.defname === 'pages_per_range')?.DefElem.arg;
+  const perRange = Number(pagesPerRange?.Integer?.ival ?? pagesPerRange?.String?.sval);
+  if (index.method === 'brin' && perRange > 0) index.pagesPerRange = perRange;
   if (where) {
     index.predicate = predicateAtoms(where, () => tableName).atoms.map((a) => a.atom);
     index.predicateText = predicateText(where, origin);
