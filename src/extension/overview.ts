@@ -28,6 +28,8 @@ export interface IndexOverview {
 
 export interface TableOverview {
   name: string;
+  /** A materialized view: queries read its rows and indexes as a table's. */
+  materialized?: true;
   rows?: number;
   location?: SourceLocation;
   indexes: IndexOverview[];
@@ -47,7 +49,7 @@ export function buildOverview(r: AnalysisResult): TableOverview[] {
   const tables: TableOverview[] = [];
   const byIndex = new Map<string, IndexOverview>();
   for (const t of [...r.schema.tables.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    const to: TableOverview = { name: t.name, rows: t.rowEstimate, location: t.location, indexes: [], findings: [] };
+    const to: TableOverview = { name: t.name, ...(t.materialized ? { materialized: true as const } : {}), rows: t.rowEstimate, location: t.location, indexes: [], findings: [] };
     for (const i of t.indexes) {
       const io: IndexOverview = { name: i.name, definition: indexDefinition(i), unique: i.unique, primary: i.primary, location: i.location, findings: [], queries: [] };
       to.indexes.push(io);

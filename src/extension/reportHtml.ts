@@ -47,7 +47,7 @@ export function reportHtml(input: ReportInput, csp: { cspSource: string; nonce: 
         })
         .join('');
       const n = t.findings.length + t.indexes.reduce((s, i) => s + i.findings.length, 0);
-      return `<section><h2>${link(root, t.location, t.name)} <span class="muted">${t.rows !== undefined ? `~${fmtRows(t.rows)} rows · ` : ''}${t.indexes.length} indexes${n ? ` · ${n} findings` : ''}</span></h2>${tableFindings}
+      return `<section><h2>${link(root, t.location, t.name)} <span class="muted">${t.materialized ? 'materialized view · ' : ''}${t.rows !== undefined ? `~${fmtRows(t.rows)} rows · ` : ''}${t.indexes.length} indexes${n ? ` · ${n} findings` : ''}</span></h2>${tableFindings}
 <table><thead><tr><th>index</th><th>definition</th><th>findings and queries</th></tr></thead><tbody>${rows}</tbody></table></section>`;
     })
     .join('\n');

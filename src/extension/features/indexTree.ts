@@ -55,8 +55,8 @@ export class IndexTreeProvider implements vscode.TreeDataProvider<Node> {
         const t = node.table;
         const item = new vscode.TreeItem(t.name, vscode.TreeItemCollapsibleState.Collapsed);
         const n = t.findings.length + t.indexes.reduce((s, i) => s + i.findings.length, 0);
-        item.description = `${t.indexes.length} index${t.indexes.length === 1 ? '' : 'es'}${t.rows !== undefined ? ` · ~${fmtRows(t.rows)} rows` : ''}${n ? ` · ${n} finding${n === 1 ? '' : 's'}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon('table');
+        item.description = `${t.materialized ? 'materialized view · ' : ''}${t.indexes.length} index${t.indexes.length === 1 ? '' : 'es'}${t.rows !== undefined ? ` · ~${fmtRows(t.rows)} rows` : ''}${n ? ` · ${n} finding${n === 1 ? '' : 's'}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(t.materialized ? 'eye' : 'table');
         item.contextValue = 'table';
         item.command = reveal(t.location);
         item.id = `${node.root}|t|${t.name}`;
