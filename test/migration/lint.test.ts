@@ -67,6 +67,29 @@ describe('migration linter', () => {
     });
   });
 
+  describe('require-concurrent-constraint-index', () => {
+    it('fires on ADD UNIQUE / PRIMARY KEY of an existing table, with the index built CONCURRENTLY and attached USING INDEX', () => {
+      const [f] = only(lint(`${T}ALTER TABLE "users" ADD CONSTRAINT "users_role_email_key" UNIQUE ("role", "email") INCLUDE ("createdAt");`), 'require-concurrent-constraint-index');
+      assert.match(f?.message ?? '', /ACCESS EXCLUSIVE/);
+      assert.equal(
+        f.fix?.sql,
+        'CREATE UNIQUE INDEX CONCURRENTLY "users_role_email_key" ON "users" ("role", "email") INCLUDE ("createdAt");\nALTER TABLE "users" ADD CONSTRAINT "users_role_email_key" UNIQUE USING INDEX "users_role_email_key";',
+      );
+      // Unnamed: the name PostgreSQL would give it, past the names taken (users_email_key is).
+      const [unnamed] = only(lint(`${T}ALTER TABLE "users" ADD UNIQUE NULLS NOT DISTINCT ("email");`), 'require-concurrent-constraint-index');
+      assert.equal(unnamed?.fix?.sql, 'CREATE UNIQUE INDEX CONCURRENTLY "users_email_key1" ON "users" ("email") NULLS NOT DISTINCT;\nALTER TABLE "users" ADD CONSTRAINT "users_email_key1" UNIQUE USING INDEX "users_email_key1";');
+      const base = 'CREATE TABLE "events" ("id" bigint NOT NULL, "at" timestamptz NOT NULL);';
+      const [pk] = only(lint(`${T}ALTER TABLE "events" ADD PRIMARY KEY ("id");`, { base }), 'require-concurrent-constraint-index');
+      assert.match(pk?.message ?? '', /NOT NULL/);
+      assert.equal(pk.fix?.sql, 'CREATE UNIQUE INDEX CONCURRENTLY "events_pkey" ON "events" ("id");\nALTER TABLE "events" ADD CONSTRAINT "events_pkey" PRIMARY KEY USING INDEX "events_pkey";');
+    });
+    it('does not fire on USING INDEX, on a table created in the same file, nor on other constraints', () => {
+      assert.deepEqual(only(lint(`${T}ALTER TABLE "users" ADD CONSTRAINT "users_email_key2" UNIQUE USING INDEX "users_email_key";`), 'require-concurrent-constraint-index'), []);
+      assert.deepEqual(only(lint(`CREATE TABLE "t" ("id" int);\nALTER TABLE "t" ADD PRIMARY KEY ("id");`), 'require-concurrent-constraint-index'), []);
+      assert.deepEqual(only(lint(`${T}ALTER TABLE "users" ADD CONSTRAINT "users_pct" CHECK ("progressPercent" >= 0) NOT VALID;`), 'require-concurrent-constraint-index'), []);
+    });
+  });
+
   describe('cannot-run-in-transaction', () => {
     it('fires on CONCURRENTLY and VACUUM in a file Prisma runs as one transaction (25001)', () => {
       const fs2 = only(lint(`CREATE INDEX CONCURRENTLY "a" ON "users" ("createdAt");\nVACUUM ANALYZE;`, { file: PRISMA }), 'cannot-run-in-transaction');

@@ -19,6 +19,7 @@ export type RuleId =
   // Migration linter (src/core/migration/lint/)
   | 'require-concurrent-index-creation'
   | 'require-concurrent-index-deletion'
+  | 'require-concurrent-constraint-index'
   | 'cannot-run-in-transaction'
   | 'unknown-column'
   | 'migration-redundant-index'

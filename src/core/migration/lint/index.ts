@@ -11,6 +11,7 @@ import { walkHistory, type MigrationSource } from './history';
 import { lockHeldInTransaction } from './lockHeldInTransaction';
 import { migrationRedundantIndex } from './migrationRedundantIndex';
 import { preferRobustStmts } from './preferRobustStmts';
+import { requireConcurrentConstraintIndex } from './requireConcurrentConstraintIndex';
 import { requireConcurrentIndexCreation } from './requireConcurrentIndexCreation';
 import { requireConcurrentIndexDeletion } from './requireConcurrentIndexDeletion';
 import { requireLockTimeout } from './requireLockTimeout';
@@ -28,6 +29,7 @@ export { detectRunner, isRollbackFile, migrationName, walkHistory } from './hist
 export const MIGRATION_RULES: MigrationRule[] = [
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
+  requireConcurrentConstraintIndex,
   cannotRunInTransaction,
   unknownColumn,
   migrationRedundantIndex,

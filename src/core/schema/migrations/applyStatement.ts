@@ -135,7 +135,7 @@ function nameAddition(names: string[]): string {
 }
 
 /** PostgreSQL's name for an unnamed constraint's index: `table_col_key` / `table_pkey`. */
-function defaultConstraintName(schema: SchemaModel, table: string, columns: string[], primary: boolean): string {
+export function defaultConstraintName(schema: SchemaModel, table: string, columns: string[], primary: boolean): string {
   const taken = allNames(schema);
   return primary ? chooseName(taken, table, undefined, 'pkey') : chooseName(taken, table, nameAddition(columns), 'key');
 }
