@@ -27,6 +27,7 @@ const FAILURES: Failure[] = [
   { re: /^column ".*" does not exist$/, sqlstate: '42703', needsHistory: true },
   { re: /^relation ".*" does not exist$/, sqlstate: '42P01', needsHistory: true },
   { re: /^".*" is not a materialized view$/, sqlstate: '42809', needsHistory: false },
+  { re: /^".*" is not a table$/, sqlstate: '42809', needsHistory: false, hint: 'It is a materialized view: drop it with DROP MATERIALIZED VIEW.' },
   { re: /^CONCURRENTLY cannot be used when the materialized view is not populated$/, sqlstate: '0A000', needsHistory: false, hint: 'It was created WITH NO DATA: refresh it once without CONCURRENTLY.' },
   { re: /^cannot refresh materialized view ".*" concurrently$/, sqlstate: '55000', needsHistory: false, hint: 'Create a unique index with no WHERE clause on one or more columns of the materialized view (PostgreSQL matches the old and new rows by it).' },
   { re: /^DROP INDEX CONCURRENTLY does not support dropping multiple objects$/, sqlstate: '0A000', needsHistory: false, hint: 'Drop one index per statement.', fix: dropEachConcurrently },

@@ -337,8 +337,8 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
     for (const q of qualified) {
       const key = tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined });
       const t = schema.tables.get(key);
-      // DROP TABLE does not drop a materialized view, nor DROP MATERIALIZED VIEW a table.
-      if (t && !t.materialized !== (ds.removeType === 'OBJECT_TABLE')) continue;
+      // DROP TABLE does not drop a materialized view, nor DROP MATERIALIZED VIEW a table (IF EXISTS or not).
+      if (t && !t.materialized !== (ds.removeType === 'OBJECT_TABLE')) return `"${key}" is not a ${t.materialized ? 'table' : 'materialized view'}`;
       schema.tables.delete(key);
       // DROP TABLE … CASCADE drops the foreign keys that reference it (without CASCADE, the statement fails).
       for (const t of schema.tables.values()) t.foreignKeys = t.foreignKeys.filter((f) => f.refTable !== key);
