@@ -54,6 +54,8 @@ describe('migration linter', () => {
     it('does not fire with CONCURRENTLY, nor on a table created in the same file', () => {
       assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "users" ("createdAt");`), 'require-concurrent-index-creation'), []);
       assert.deepEqual(only(lint(`CREATE TABLE "t" ("id" int);\nCREATE INDEX "t_id_idx" ON "t" ("id");`), 'require-concurrent-index-creation'), []);
+      // Nor on one CREATE TABLE … AS or CREATE MATERIALIZED VIEW made in the same file.
+      assert.deepEqual(only(lint(`CREATE TABLE "c" AS SELECT "id" FROM "users";\nCREATE INDEX "c_id_idx" ON "c" ("id");\nCREATE MATERIALIZED VIEW "m" AS SELECT "role" FROM "users";\nCREATE INDEX "m_role_idx" ON "m" ("role");`), 'require-concurrent-index-creation'), []);
     });
   });
 

@@ -161,6 +161,13 @@ describe('materialized views and CREATE TABLE AS', () => {
     // The failing statement is judged against the history before it: the later fill does not excuse it.
     assert.equal(failures(TABLES, `${empty}\n${refresh}`, 'REFRESH MATERIALIZED VIEW mv;').length, 1);
 
+    // WITH NO DATA empties a filled view again; and it never goes with CONCURRENTLY.
+    const filled = `${mv}\nCREATE UNIQUE INDEX mv_key ON mv (customer_id, status);`;
+    assert.deepEqual(failures(TABLES, filled, `REFRESH MATERIALIZED VIEW mv WITH NO DATA;\n${refresh}`).map((f) => f.sqlstate), ['0A000']);
+    assert.deepEqual(failures(TABLES, filled, 'REFRESH MATERIALIZED VIEW CONCURRENTLY mv WITH NO DATA;').map((f) => f.sqlstate), ['42601']);
+    // Of a materialized view in another schema too (the history's snapshot before the REFRESH is not changed by it).
+    assert.deepEqual(failures(TABLES, `CREATE SCHEMA r;\nCREATE MATERIALIZED VIEW r.mv AS SELECT customer_id FROM orders GROUP BY 1 WITH NO DATA;\nCREATE UNIQUE INDEX r_mv_key ON r.mv (customer_id);`, 'REFRESH MATERIALIZED VIEW CONCURRENTLY r.mv;\nREFRESH MATERIALIZED VIEW r.mv;').map((f) => f.sqlstate), ['0A000']);
+    assert.equal(failures(TABLES, 'ALTER MATERIALIZED VIEW orders RENAME TO orders2;')[0]?.sqlstate, '42809');
     assert.equal(failures(TABLES, 'REFRESH MATERIALIZED VIEW orders;')[0].sqlstate, '42809');
     assert.equal(failures(TABLES, 'REFRESH MATERIALIZED VIEW nowhere;')[0].sqlstate, '42P01');
   });

@@ -95,7 +95,7 @@ function snapshotBefore(live: SchemaModel, ast: Record<string, any> | undefined)
   if (ast.IndexStmt) add(ast.IndexStmt.relation?.relname);
   else if (ast.AlterTableStmt) add(ast.AlterTableStmt.relation?.relname);
   // A REFRESH marks a materialized view filled.
-  else if (ast.RefreshMatViewStmt) add(ast.RefreshMatViewStmt.relation?.relname);
+  else if (ast.RefreshMatViewStmt) add(tableKey(ast.RefreshMatViewStmt.relation));
   else if (ast.RenameStmt) {
     add(ast.RenameStmt.relation?.relname);
     add(indexTable(ast.RenameStmt.relation?.relname));
@@ -237,6 +237,8 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
         partitioned = partitionedTablesAfter(partitioned, p.ast, snapshot);
       }
       if (info.kind === 'create-table' && p.ast.CreateStmt?.relation?.relname) newTables.add(p.ast.CreateStmt.relation.relname);
+      // CREATE TABLE … AS and CREATE MATERIALIZED VIEW make a relation nobody uses yet too.
+      if (p.ast.CreateTableAsStmt?.into?.rel?.relname) newTables.add(p.ast.CreateTableAsStmt.into.rel.relname);
     }
   });
   const wholeFileInBlock =

@@ -272,9 +272,11 @@ function refreshMaterializedView(schema: SchemaModel, rs: Node): string | undefi
   const mv = schema.tables.get(name);
   if (!mv) return `relation "${name}" does not exist`;
   if (!mv.materialized) return `"${name}" is not a materialized view`;
+  if (rs.concurrent && rs.skipData) return 'CONCURRENTLY and WITH NO DATA options cannot be used together';
   if (rs.concurrent && !mv.materialized.populated) return 'CONCURRENTLY cannot be used when the materialized view is not populated';
   if (rs.concurrent && !mv.indexes.some((i) => i.unique && !i.predicate && i.valid && i.keys.every((k) => k.column))) return `cannot refresh materialized view "${name}" concurrently`;
-  if (!rs.skipData) mv.materialized = { ...mv.materialized, populated: true };
+  // WITH NO DATA empties it again.
+  mv.materialized = { ...mv.materialized, populated: !rs.skipData };
   return;
 }
 
@@ -421,6 +423,7 @@ function rename(schema: SchemaModel, rs: Node): string | undefined {
   } else if (rs.renameType === 'OBJECT_TABLE' || rs.renameType === 'OBJECT_MATVIEW') {
     const t = schema.tables.get(tableKey(rs.relation));
     if (!t) return rs.missing_ok ? undefined : `ALTER TABLE RENAME on unknown table "${tableKey(rs.relation)}"`;
+    if (rs.renameType === 'OBJECT_MATVIEW' && !t.materialized) return `"${t.name}" is not a materialized view`;
     const old = t.name;
     schema.tables.delete(t.name);
     t.name = tableKey({ relname: rs.newname, schemaname: rs.relation?.schemaname });
