@@ -230,22 +230,26 @@ const PAGES_PER_RANGE = 128;
 
 /**
  * A BRIN index (minmax): each entry holds the least and greatest values of a range of heap pages, and a Bitmap Index
- * Scan returns every range whose values may match a comparison (=, <, <=, >, >=, BETWEEN) or IS [NOT] NULL on one
- * of its columns (no IN: BRIN takes no array conditions). As brincostestimate(): of the table's ranges, the share a
- * perfectly ordered heap would match, divided by the column's correlation — so it pays only where the rows lie in
- * the column's order (an append-only timestamp). Without statistics that order is assumed (it is why a BRIN index is
- * made), and the reason says so. The heap scan is lossy: every row of the ranges read is checked again.
+ * Scan returns every range whose values may match a comparison (=, <, <=, >, >=, BETWEEN), an IN list (the bitmap
+ * scan takes `= ANY`) or IS [NOT] NULL on one of its columns. As brincostestimate(): of the table's ranges, the share
+ * a perfectly ordered heap would match, divided by the column's correlation — so it pays only where the rows lie in
+ * the column's order (an append-only timestamp). Read from a database, a column without statistics has correlation
+ * 0 (the planner's start); from migrations alone that order is assumed (it is why a BRIN index is made), and the
+ * reason says so. The heap scan is lossy: every row of the ranges read is checked again. Bloom operator classes
+ * (equality by hashing) are not modelled.
  */
 function evaluateBrin(index: IndexDef, access: TableAccess, ctx: SelectivityContext, needsSort: boolean, matched: number): IndexUse {
   const rows = ctx.rows;
+  if (index.keys.some((k) => /_bloom_ops$/.test(k.opclass ?? ''))) return unusableUse(index, rows, 'BRIN bloom indexes are not modelled');
   const keys = new Set(index.keys.map((k) => k.column).filter((c): c is string => c !== undefined));
   const conditions = access.predicates
     .map((p) => p.atom)
-    .filter((a) => keys.has((a as { column?: string }).column ?? '') && ((a.kind === 'compare' && !a.rowBound) || a.kind === 'between' || a.kind === 'null'));
+    .filter((a) => keys.has((a as { column?: string }).column ?? '') && ((a.kind === 'compare' && !a.rowBound) || a.kind === 'between' || a.kind === 'null' || a.kind === 'in'));
   if (conditions.length === 0) return unusableUse(index, rows, `BRIN index: no comparison on ${[...keys].map((k) => `"${k}"`).join(', ')}`);
   const columns = [...new Set(conditions.map((a) => (a as { column: string }).column))];
   const known = columns.map((c) => ctx.table.columns.get(c)?.stats?.correlation).filter((c): c is number => c !== undefined);
-  const correlation = known.length ? Math.max(...known.map(Math.abs)) : 1;
+  const fromDatabase = ctx.table.pageEstimate !== undefined || [...ctx.table.columns.values()].some((c) => c.stats);
+  const correlation = known.length ? Math.max(...known.map(Math.abs)) : fromDatabase ? 0 : 1;
   const pages = pagesOf(ctx);
   const ranges = Math.max(1, Math.ceil(pages / (index.pagesPerRange ?? PAGES_PER_RANGE)));
   const minimal = Math.ceil(ranges * combinedSelectivity(ctx, conditions));
@@ -254,7 +258,7 @@ function evaluateBrin(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   // The summary is a few pages (one entry per range), read whole; each row of the ranges is checked again.
   const indexCost = Math.max(1, Math.ceil(ranges / 500)) * RANDOM_PAGE + ranges * (CPU_INDEX_TUPLE + CPU_OPERATOR * conditions.length);
   const cost = indexCost + bitmapHeapCost(rowsRead, pages) + rowsRead * CPU_OPERATOR * conditions.length + (needsSort ? sortCost(matched) : 0);
-  const order = known.length ? `correlation ${correlation.toFixed(2)}` : `assuming the rows lie in ${columns.map((c) => `"${c}"`).join(', ')} order, as a BRIN index needs (no statistics)`;
+  const order = known.length || fromDatabase ? `correlation ${correlation.toFixed(2)}` : `assuming the rows lie in ${columns.map((c) => `"${c}"`).join(', ')} order, as a BRIN index needs (no statistics)`;
   const reason = `BRIN: ${conditions.length === 1 ? 'a condition' : `${conditions.length} conditions`} on ${columns.map((c) => `"${c}"`).join(', ')}, reading ~${fmt(scanned)} of ${fmt(ranges)} page ranges (${order})`;
   return { ...unusableUse(index, rows, reason), usable: true, conditions, rowsRead, cost };
 }

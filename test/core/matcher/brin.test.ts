@@ -46,6 +46,16 @@ describe('BRIN indexes', () => {
     assert.ok(Math.abs(half / perfect - 2) < 0.05, `${half} / ${perfect}`);
   });
 
+  it('read from a database, a column without statistics has correlation 0; bloom operator classes are not modelled', () => {
+    const schema = withCorrelation(1);
+    schema.tables.get('events')!.columns.get('created_at')!.stats = undefined;
+    schema.tables.get('events')!.columns.get('user_id')!.stats = { nullFrac: 0, nDistinct: 1000 };
+    const v = verdict(schema, RANGE, opts);
+    assert.equal(candidate(v, 'events_created_at_brin').rowsRead, v.rows);
+    const bloom = schemaFrom(`${DDL}\nDROP INDEX events_created_at_brin;\nCREATE INDEX events_created_at_brin ON events USING brin (created_at timestamptz_bloom_ops);`);
+    assert.equal(candidate(verdict(bloom, RANGE, opts), 'events_created_at_brin').usable, false);
+  });
+
   it('read pages_per_range: smaller ranges, fewer rows read for the same condition', () => {
     const schema = withCorrelation(1);
     const small = schemaFrom(`${DDL}\nDROP INDEX events_created_at_brin;\nCREATE INDEX events_created_at_brin ON events USING brin (created_at) WITH (pages_per_range = 16);`);
@@ -57,9 +67,9 @@ describe('BRIN indexes', () => {
     assert.ok(Math.abs(wide / narrow - 8) < 0.1, `${wide} / ${narrow}`);
   });
 
-  it('take no IN list and no condition on another column; a B-tree is still proposed for what they do not serve', () => {
+  it('take an IN list (= ANY in the bitmap scan), no condition on another column; a B-tree is still proposed for what they do not serve', () => {
     const schema = schemaFrom(DDL);
-    assert.equal(candidate(verdict(schema, 'SELECT id FROM events WHERE created_at IN ($1, $2)', opts), 'events_created_at_brin').usable, false);
+    assert.equal(candidate(verdict(schema, 'SELECT id FROM events WHERE created_at IN ($1, $2)', opts), 'events_created_at_brin').usable, true);
     const byUser = 'SELECT id FROM events WHERE user_id = $1';
     assert.equal(candidate(verdict(schema, byUser, opts), 'events_created_at_brin').usable, false);
     assert.deepEqual(missingFindings(schema, byUser, opts).map((f) => f.index), ['events_user_id_idx']);
