@@ -13,6 +13,7 @@ import type { SchemaModel, ViewDef } from '../model/schema';
 import { columnRef, columnRefsIn, exprText, type Node, walk } from '../sql/expr';
 import { tableKey } from '../sql/identifiers';
 import { predicateAtoms } from '../sql/predicates';
+import { figureColname } from '../schema/migrations/selectColumns';
 
 interface SimpleView {
   table: string;
@@ -64,7 +65,7 @@ function readSimpleView(view: ViewDef, schema: SchemaModel): SimpleView | undefi
     }
     const column = ref?.column;
     // PostgreSQL names a computed column after its function (`lower`), or `?column?`.
-    const name: string | undefined = r?.name ?? column ?? r?.val?.FuncCall?.funcname?.at(-1)?.String?.sval ?? '?column?';
+    const name: string | undefined = r?.name ?? figureColname(r?.val) ?? '?column?';
     if (!name) return undefined;
     names.push(name);
     if (column && ref && !ref.star && r?.val?.ColumnRef) {

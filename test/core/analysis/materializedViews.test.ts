@@ -47,7 +47,7 @@ function failures(...migrations: string[]): { message: string; sqlstate?: string
   return r.findings.filter((f) => f.rule === 'statement-fails').map((f) => ({ message: f.message, sqlstate: (f as { sqlstate?: string }).sqlstate, line: f.range.start.line }));
 }
 
-const columnsOf = (schema: SchemaModel, table: string) => [...schema.tables.get(table)!.columns.values()].map((c) => `${c.name} ${c.type}${c.nullable ? '' : ''}`);
+const columnsOf = (schema: SchemaModel, table: string) => [...schema.tables.get(table)!.columns.values()].map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' not null'}`);
 
 describe('materialized views and CREATE TABLE AS', () => {
   before(() => initSqlParser());
@@ -95,6 +95,27 @@ describe('materialized views and CREATE TABLE AS', () => {
       { report: () => true },
     );
     assert.deepEqual(lint.findings.filter((f) => f.rule === 'unknown-column' || f.rule === 'statement-fails').map((f) => f.message), []);
+  });
+
+  it('names columns by PostgreSQL’s strength rules (a CASE by its ELSE, a cast by a strong inner name, else its type)', () => {
+    const schema = schemaOf(
+      TABLES,
+      `CREATE MATERIALIZED VIEW named_by_rules AS SELECT current_role, CASE WHEN true THEN 1 ELSE customer_id END, CASE WHEN true THEN 1 END::text, nullif(total, 1), (CASE WHEN true THEN 1 END) FROM orders;`,
+    );
+    assert.deepEqual([...schema.tables.get('named_by_rules')!.columns.keys()], ['current_role', 'customer_id', 'text', 'nullif', 'case']);
+  });
+
+  it('fails, as PostgreSQL does, on a name given twice or more names than columns; leaves * over a WITH query, an alias’s column list or USING unexpanded', () => {
+    assert.deepEqual(failures(TABLES, 'CREATE TABLE both_ids AS SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id;').map((f) => f.sqlstate), ['42701']);
+    assert.deepEqual(failures(TABLES, 'CREATE TABLE three (p, q, r) AS SELECT id, total FROM orders;').map((f) => f.sqlstate), ['42601']);
+    const schema = schemaOf(
+      TABLES,
+      'CREATE MATERIALIZED VIEW shadowed AS WITH orders AS (SELECT 1 AS z) SELECT * FROM orders;',
+      'CREATE MATERIALIZED VIEW aliased AS SELECT * FROM orders AS t (a, b);',
+      'CREATE MATERIALIZED VIEW merged AS SELECT * FROM orders JOIN customers USING (id);',
+    );
+    for (const name of ['shadowed', 'aliased', 'merged']) assert.equal(schema.tables.get(name)!.columnsIncomplete, true, name);
+    assert.ok(!schema.tables.get('shadowed')!.columns.has('id'));
   });
 
   it('takes the indexes created on it, and a query on it is served by them', () => {

@@ -26,6 +26,8 @@ const FAILURES: Failure[] = [
   { re: /unknown table ".*"$/, sqlstate: '42P01', needsHistory: true },
   { re: /^column ".*" does not exist$/, sqlstate: '42703', needsHistory: true },
   { re: /^relation ".*" does not exist$/, sqlstate: '42P01', needsHistory: true },
+  { re: /^column ".*" specified more than once$/, sqlstate: '42701', needsHistory: true, hint: 'Name the columns apart with AS.' },
+  { re: /^too many column names were specified$/, sqlstate: '42601', needsHistory: true },
   { re: /^".*" is not a materialized view$/, sqlstate: '42809', needsHistory: false },
   { re: /^".*" is not a table$/, sqlstate: '42809', needsHistory: false, hint: 'It is a materialized view: drop it with DROP MATERIALIZED VIEW.' },
   { re: /^CONCURRENTLY cannot be used when the materialized view is not populated$/, sqlstate: '0A000', needsHistory: false, hint: 'It was made or refreshed WITH NO DATA: refresh it once without CONCURRENTLY.' },

@@ -256,7 +256,11 @@ function createTableAs(schema: SchemaModel, cs: Node, origin: StatementOrigin): 
   if (schema.tables.has(name) || schema.views?.has(name)) return cs.if_not_exists ? undefined : `relation "${name}" already exists`;
   const table = newTable(name, rel.schemaname, origin);
   const { columns, complete } = selectColumns(cs.query, schema, cs.into.colNames);
-  for (const c of columns) if (!table.columns.has(c.name)) table.columns.set(c.name, { ...c, location: origin.location });
+  if (complete && (cs.into.colNames?.length ?? 0) > columns.length) return 'too many column names were specified';
+  for (const c of columns) {
+    if (table.columns.has(c.name) && complete) return `column "${c.name}" specified more than once`;
+    if (!table.columns.has(c.name)) table.columns.set(c.name, { ...c, location: origin.location });
+  }
   if (!complete) table.columnsIncomplete = true;
   if (cs.objtype === 'OBJECT_MATVIEW') table.materialized = { query: withoutLocations(cs.query), populated: !cs.into.skipData };
   schema.tables.set(name, table);

@@ -15,58 +15,93 @@ export interface SelectColumns {
   complete: boolean;
 }
 
-/** The tables of a FROM clause by the names a column reference may qualify them with, in FROM order. */
-function fromTables(from: Node[] | undefined, schema: SchemaModel): { names: string[]; table?: TableDef }[] {
+/**
+ * The tables of a SELECT's FROM clause by the names a column reference may qualify them with, in FROM order. What
+ * renames or merges columns — a WITH query of the same name, an alias's column list, a JOIN … USING or NATURAL JOIN
+ * (one column for both sides) — counts as unknown: a `*` over it is not written out.
+ */
+function fromTables(sel: Node | undefined, schema: SchemaModel): { names: string[]; table?: TableDef }[] {
   const out: { names: string[]; table?: TableDef }[] = [];
+  const ctes = new Set<string>((sel?.withClause?.ctes ?? []).map((c: Node) => c.CommonTableExpr?.ctename).filter(Boolean));
   const visit = (n: Node | undefined) => {
     if (!n) return;
     if (n.JoinExpr) {
       visit(n.JoinExpr.larg);
       visit(n.JoinExpr.rarg);
+      if (n.JoinExpr.usingClause?.length || n.JoinExpr.isNatural) out.push({ names: [] });
     } else if (n.RangeVar) {
-      const key = tableKey(n.RangeVar);
-      out.push({ names: [n.RangeVar.alias?.aliasname ?? n.RangeVar.relname], table: schema.tables.get(key) });
+      const rv = n.RangeVar;
+      const renamed = (!rv.schemaname && ctes.has(rv.relname)) || rv.alias?.colnames?.length;
+      out.push({ names: [rv.alias?.aliasname ?? rv.relname], table: renamed ? undefined : schema.tables.get(tableKey(rv)) });
     } else {
       // A sub-select, a function, VALUES: its columns are not read here.
       const alias = n.RangeSubselect?.alias?.aliasname ?? n.RangeFunction?.alias?.aliasname;
       out.push({ names: alias ? [alias] : [] });
     }
   };
-  for (const n of from ?? []) visit(n);
+  for (const n of sel?.fromClause ?? []) visit(n);
   return out;
 }
 
-/** The name PostgreSQL gives an output column written without AS (FigureColnameInternal); undefined for "?column?". */
-export function figureColname(n: Node | undefined): string | undefined {
-  if (!n) return undefined;
+/**
+ * The name PostgreSQL gives an output column written without AS (FigureColnameInternal), with its strength: 2 for a
+ * column's or function's name, 1 for a keyword's (`case`, `array`), 0 for none ("?column?"). A cast keeps a strong
+ * inner name, else takes its type's; a CASE takes its ELSE's strong name, else `case`.
+ */
+function figure(n: Node | undefined): [string | undefined, number] {
+  if (!n) return [undefined, 0];
   const ref = columnRef(n);
-  if (ref) return ref.column;
-  if (n.FuncCall) return funcCallName(n);
-  if (n.TypeCast) return figureColname(n.TypeCast.arg) ?? strings(n.TypeCast.typeName?.names).pop();
-  if (n.CollateClause) return figureColname(n.CollateClause.arg);
-  if (n.A_Indirection) {
-    const last = (n.A_Indirection.indirection ?? []).at(-1);
-    return last?.String?.sval ?? figureColname(n.A_Indirection.arg);
+  if (ref) return ref.column ? [ref.column, 2] : [undefined, 0];
+  if (n.FuncCall) return [funcCallName(n), 2];
+  if (n.TypeCast) {
+    const inner = figure(n.TypeCast.arg);
+    return inner[1] > 1 ? inner : [strings(n.TypeCast.typeName?.names).pop() ?? inner[0], 1];
   }
-  if (n.CaseExpr) return 'case';
-  if (n.A_ArrayExpr) return 'array';
-  if (n.RowExpr) return 'row';
-  if (n.CoalesceExpr) return 'coalesce';
-  if (n.NullIfExpr) return 'nullif';
-  if (n.MinMaxExpr) return n.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest';
-  if (n.GroupingFunc) return 'grouping';
-  if (n.SQLValueFunction) return SQL_VALUE_FUNCTIONS[n.SQLValueFunction.op as string];
+  if (n.CollateClause) return figure(n.CollateClause.arg);
+  if (n.A_Indirection) {
+    // The last field name, past any subscripts (`(c).f[1]` is f).
+    const field = [...(n.A_Indirection.indirection ?? [])].reverse().find((x: Node) => x.String)?.String?.sval;
+    return field ? [field, 2] : figure(n.A_Indirection.arg);
+  }
+  if (n.CaseExpr) {
+    const otherwise = figure(n.CaseExpr.defresult);
+    return otherwise[1] > 1 ? otherwise : ['case', 1];
+  }
+  if (n.A_Expr?.kind === 'AEXPR_NULLIF') return ['nullif', 2];
+  if (n.A_ArrayExpr) return ['array', 2];
+  if (n.RowExpr) return ['row', 2];
+  if (n.CoalesceExpr) return ['coalesce', 2];
+  if (n.MinMaxExpr) return [n.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest', 2];
+  if (n.GroupingFunc) return ['grouping', 2];
+  if (n.XmlExpr) return [XML_FUNCTIONS[n.XmlExpr.op as string], 2];
+  if (n.SQLValueFunction) return [SQL_VALUE_FUNCTIONS[n.SQLValueFunction.op as string], 2];
   if (n.SubLink) {
     const kind = n.SubLink.subLinkType;
-    if (kind === 'EXISTS_SUBLINK') return 'exists';
-    if (kind === 'ARRAY_SUBLINK') return 'array';
+    if (kind === 'EXISTS_SUBLINK') return ['exists', 2];
+    if (kind === 'ARRAY_SUBLINK') return ['array', 2];
     if (kind === 'EXPR_SUBLINK') {
       const first = n.SubLink.subselect?.SelectStmt?.targetList?.[0]?.ResTarget;
-      return first?.name ?? figureColname(first?.val);
+      return first?.name ? [first.name, 2] : figure(first?.val);
     }
   }
-  return undefined;
+  return [undefined, 0];
 }
+
+/** The name PostgreSQL gives an output column written without AS; undefined for "?column?". */
+export function figureColname(n: Node | undefined): string | undefined {
+  return figure(n)[0];
+}
+
+const XML_FUNCTIONS: Record<string, string> = {
+  IS_XMLCONCAT: 'xmlconcat',
+  IS_XMLELEMENT: 'xmlelement',
+  IS_XMLFOREST: 'xmlforest',
+  IS_XMLPARSE: 'xmlparse',
+  IS_XMLPI: 'xmlpi',
+  IS_XMLROOT: 'xmlroot',
+  IS_XMLSERIALIZE: 'xmlserialize',
+  IS_DOCUMENT: '?column?',
+};
 
 const SQL_VALUE_FUNCTIONS: Record<string, string> = {
   SVFOP_CURRENT_DATE: 'current_date',
@@ -78,6 +113,7 @@ const SQL_VALUE_FUNCTIONS: Record<string, string> = {
   SVFOP_LOCALTIME_N: 'localtime',
   SVFOP_LOCALTIMESTAMP: 'localtimestamp',
   SVFOP_LOCALTIMESTAMP_N: 'localtimestamp',
+  SVFOP_CURRENT_ROLE: 'current_role',
   SVFOP_CURRENT_USER: 'current_user',
   SVFOP_SESSION_USER: 'session_user',
   SVFOP_USER: 'user',
@@ -109,7 +145,7 @@ function typeOf(n: Node | undefined, column: (qualifier: string | undefined, nam
 export function withStarsExpanded(query: Node, schema: SchemaModel): Node {
   const sel = query.SelectStmt;
   if (!sel?.targetList?.some((t: Node) => columnRef(t.ResTarget?.val)?.star)) return query;
-  const tables = fromTables(sel.fromClause, schema);
+  const tables = fromTables(sel, schema);
   const targetList = sel.targetList.flatMap((t: Node) => {
     const ref = columnRef(t.ResTarget?.val);
     if (!ref?.star) return [t];
@@ -135,7 +171,7 @@ export function selectColumns(query: Node | undefined, schema: SchemaModel, colN
     const width = sel.valuesLists[0]?.List?.items?.length ?? 0;
     for (let i = 1; i <= width; i++) columns.push({ name: `column${i}`, type: 'unknown', nullable: true });
   }
-  const tables = fromTables(sel?.fromClause, schema);
+  const tables = fromTables(sel, schema);
   const column = (qualifier: string | undefined, name: string): ColumnDef | undefined => {
     for (const t of tables) if (t.table && (qualifier === undefined || t.names.includes(qualifier))) {
       const c = t.table.columns.get(name);
