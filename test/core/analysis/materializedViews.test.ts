@@ -138,6 +138,10 @@ describe('materialized views and CREATE TABLE AS', () => {
       shape.accesses.map((a) => [a.table, a.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : p.atom.kind)).sort()]),
       [['orders', ['customer_id', 'status']]],
     );
+    // The view's query follows its table and columns through renames, as PostgreSQL binds it to them.
+    const renamed = schemaOf(TABLES, "CREATE MATERIALIZED VIEW recent_orders AS SELECT id, total FROM orders WHERE customer_id = 42 AND status = 'PENDING';", 'ALTER TABLE orders RENAME TO purchases;', 'ALTER TABLE purchases RENAME COLUMN customer_id TO buyer_id;');
+    const [after] = shapesOf('REFRESH MATERIALIZED VIEW recent_orders;', renamed);
+    assert.deepEqual(after.accesses.map((a) => [a.table, a.predicates.map((p) => (p.atom.kind === 'compare' ? p.atom.column : p.atom.kind)).sort()]), [['purchases', ['buyer_id', 'status']]]);
     // WITH NO DATA empties it: nothing is read.
     assert.deepEqual(shapesOf('REFRESH MATERIALIZED VIEW recent_orders WITH NO DATA;', schema), []);
   });
