@@ -7,7 +7,7 @@
  * the workspace deletes.
  */
 import type { TableAccess } from '../model/query';
-import type { ForeignKeyDef, SchemaModel } from '../model/schema';
+import type { ForeignKeyDef, SchemaModel, TableDef } from '../model/schema';
 import { quoteAlways, quoteTable } from '../sql/identifiers';
 
 /**
@@ -29,14 +29,17 @@ export function foreignKeyChecks(deleted: TableAccess, schema: SchemaModel, byPr
       for (const fk of table.foreignKeys) {
         if (fk.refTable !== parent || fk.columns.length === 0 || (fk.emulated && !byPrisma)) continue;
         if (fk.cascades) queue.push(key);
-        out.push(search(key, fk, parent));
+        out.push(search(key, fk, parent, table));
       }
     }
   }
   return out;
 }
 
-function search(table: string, fk: ForeignKeyDef, parent: string): TableAccess {
+function search(table: string, fk: ForeignKeyDef, parent: string, def: TableDef): TableAccess {
+  // Prisma Client's emulation reads the referencing rows' primary key (to check, cascade by it or set null).
+  const pk = def.indexes.find((i) => i.primary)?.keys.map((k) => k.column);
+  const emulatedRead = fk.emulated && pk?.length && pk.every((c): c is string => c !== undefined) ? pk : undefined;
   return {
     table,
     kind: 'select',
@@ -45,7 +48,7 @@ function search(table: string, fk: ForeignKeyDef, parent: string): TableAccess {
     orderBy: [],
     groupBy: [],
     // `SELECT 1 … FOR KEY SHARE OF x` locks the rows it finds (CASCADE deletes them): the heap is visited, never index-only.
-    columnsRead: '*',
+    columnsRead: emulatedRead ?? '*',
     foreignKeyCheck: { constraint: fk.name, references: parent, ...(fk.cascades ? { cascades: true as const } : {}), ...(fk.emulated ? { emulated: true as const } : {}) },
   };
 }
@@ -56,8 +59,11 @@ function search(table: string, fk: ForeignKeyDef, parent: string): TableAccess {
  */
 export function foreignKeySearchSql(access: TableAccess): string {
   const conditions = access.predicates.map((p, i) => (p.atom.kind === 'compare' ? `${quoteAlways(p.atom.column)} = $${i + 1}` : 'true'));
-  // Prisma Client's emulation reads the referencing rows (to check, cascade or set null) with a plain SELECT.
-  if (access.foreignKeyCheck?.emulated) return `SELECT * FROM ${quoteTable(access.table)} WHERE ${conditions.join(' AND ')}`;
+  // Prisma Client's emulation reads the referencing rows' primary key (to check, cascade or set null) with a plain SELECT.
+  if (access.foreignKeyCheck?.emulated) {
+    const read = access.columnsRead === '*' ? '*' : access.columnsRead.map(quoteAlways).join(', ');
+    return `SELECT ${read} FROM ${quoteTable(access.table)} WHERE ${conditions.join(' AND ')}`;
+  }
   return `SELECT 1 FROM ONLY ${quoteTable(access.table)} x WHERE ${conditions.join(' AND ')} FOR KEY SHARE OF x`;
 }
 

@@ -12,7 +12,7 @@ import type { Queryable, Session } from './connection';
 import { readServerSettings, type ServerSettings } from './serverSettings';
 import { readStatStatements, type StatStatements } from './statStatements';
 import type { ColumnStats, ForeignKeyDef, SchemaModel, TableDef } from '../model/schema';
-import { emptySchema } from '../model/schema';
+import { emptySchema, sameKeyColumns } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
 import { withoutLocations } from '../sql/expr';
 import { quoteAlways, tableKey } from '../sql/identifiers';
@@ -266,12 +266,12 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
       }),
       foreignKeys: [
         ...t.foreignKeys.map((f) => {
-          const same = (x: ForeignKeyDef) => x.refTable === f.refTable && x.columns.length === f.columns.length && x.columns.every((c, i) => c === f.columns[i]);
+          const same = (x: ForeignKeyDef) => sameKeyColumns(x, f);
           const twin = w?.foreignKeys.find((x) => x.name === f.name && same(x)) ?? w?.foreignKeys.find(same);
           return twin?.location ? { ...f, location: twin.location } : f;
         }),
         // Relations Prisma Client emulates (relationMode = "prisma") have no constraint in the catalog.
-        ...(w?.foreignKeys.filter((x) => x.emulated && !t.foreignKeys.some((f) => f.refTable === x.refTable && f.columns.join() === x.columns.join())) ?? []),
+        ...(w?.foreignKeys.filter((x) => x.emulated && !t.foreignKeys.some((f) => sameKeyColumns(f, x))) ?? []),
       ],
     });
   }

@@ -210,6 +210,11 @@ export function emptySchema(): SchemaModel {
   return { tables: new Map(), enums: new Map() };
 }
 
+/** Two foreign keys from the same columns to the same table (whatever their names). */
+export function sameKeyColumns(a: ForeignKeyDef, b: ForeignKeyDef): boolean {
+  return a.refTable === b.refTable && a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]);
+}
+
 export function allIndexes(schema: SchemaModel): IndexDef[] {
   return [...schema.tables.values()].flatMap((t) => t.indexes);
 }

@@ -19,6 +19,7 @@ function size(bytes: number | undefined): string {
 function fkNote(table: TableDef, index: IndexDef): string {
   const lead = index.keys[0] && keyName(index.keys[0]);
   const fk = table.foreignKeys.find((f) => f.columns[0] === lead);
+  if (fk?.emulated) return ` It also serves the searches Prisma Client makes for the relation "${fk.columns.join('", "')}" → "${fk.refTable}" (relationMode = "prisma"): without it, each Prisma delete of a "${fk.refTable}" row scans "${table.name}".`;
   return fk ? ` It also serves the foreign-key checks of "${fk.columns.join('", "')}" → "${fk.refTable}": without it, deleting or re-keying a "${fk.refTable}" row scans "${table.name}".` : '';
 }
 

@@ -4,9 +4,7 @@
  * edits it. Tables and indexes come from the migrations, and each index Prisma also
  * declares points at its attribute in schema.prisma, so fixes land where people edit.
  */
-import type { ForeignKeyDef, SchemaModel } from '../model/schema';
-
-const sameKey = (a: ForeignKeyDef, b: ForeignKeyDef) => a.refTable === b.refTable && a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]);
+import { sameKeyColumns, type SchemaModel } from '../model/schema';
 
 export function mergeSchemas(migrations: SchemaModel, prisma: SchemaModel): SchemaModel {
   const merged: SchemaModel = { tables: new Map(), enums: new Map(migrations.enums), prisma: prisma.prisma };
@@ -18,7 +16,7 @@ export function mergeSchemas(migrations: SchemaModel, prisma: SchemaModel): Sche
       return twin?.location ? { ...i, location: twin.location, origin: 'prisma' as const } : i;
     });
     // With relationMode = "prisma" the migrations create no foreign key: the relations are schema.prisma's.
-    const emulated = p?.foreignKeys.filter((f) => f.emulated && !table.foreignKeys.some((x) => sameKey(x, f))) ?? [];
+    const emulated = p?.foreignKeys.filter((f) => f.emulated && !table.foreignKeys.some((x) => sameKeyColumns(x, f))) ?? [];
     const foreignKeys = emulated.length ? [...table.foreignKeys, ...emulated] : table.foreignKeys;
     merged.tables.set(name, { ...table, indexes, foreignKeys, model: p?.model ?? table.model, location: p?.location ?? table.location });
   }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { foreignKeySearchSql } from '../../../src/core/analysis/foreignKeyChecks';
+import { foreignKeyChecks, foreignKeySearchSql } from '../../../src/core/analysis/foreignKeyChecks';
 import { overlayLiveSchema, type LiveSchema } from '../../../src/core/db/liveSchema';
 import { loadMigrations } from '../../../src/core/schema/migrations/loadMigrations';
 import { mergeSchemas } from '../../../src/core/workspace/mergeSchemas';
@@ -110,6 +110,15 @@ describe('relationMode = "prisma": relations Prisma Client emulates', () => {
     assert.equal(overlaid.tables.get('_PostToTag')!.foreignKeys.length, 2);
   });
 
+  it('the emulated search reads the referencing rows’ primary key (so an index with it can be read alone), only for a Prisma delete', () => {
+    const { schema } = loadPrismaSchema(EMULATED, '/w/prisma/schema.prisma');
+    const del = { table: 'User', kind: 'delete' as const, predicates: [], joinKeys: [], orderBy: [], groupBy: [], columnsRead: [] as string[] };
+    const post = foreignKeyChecks(del, schema, true).find((a) => a.table === 'Post')!;
+    assert.deepEqual(post.columnsRead, ['id']);
+    assert.equal(foreignKeySearchSql(post), 'SELECT "id" FROM "Post" WHERE "authorId" = $1');
+    assert.deepEqual(foreignKeyChecks(del, schema, false), []);
+  });
+
   it("EXPLAINs the emulated search as the plain SELECT Prisma Client sends, not the referential trigger's query", () => {
     const access = {
       table: 'Post',
@@ -120,7 +129,7 @@ describe('relationMode = "prisma": relations Prisma Client emulates', () => {
       groupBy: [],
       columnsRead: '*' as const,
     };
-    assert.equal(foreignKeySearchSql({ ...access, foreignKeyCheck: { references: 'User', emulated: true } }), 'SELECT * FROM "Post" WHERE "authorId" = $1');
+    assert.equal(foreignKeySearchSql({ ...access, columnsRead: ['id'], foreignKeyCheck: { references: 'User', emulated: true } }), 'SELECT "id" FROM "Post" WHERE "authorId" = $1');
     assert.match(foreignKeySearchSql({ ...access, foreignKeyCheck: { references: 'User' } }), /FOR KEY SHARE OF x$/);
   });
 });
