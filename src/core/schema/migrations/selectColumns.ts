@@ -45,7 +45,7 @@ function fromTables(sel: Node | undefined, schema: SchemaModel): { names: string
 
 /**
  * The name PostgreSQL gives an output column written without AS (FigureColnameInternal), with its strength: 2 for a
- * column's or function's name, 1 for a keyword's (`case`, `array`), 0 for none ("?column?"). A cast keeps a strong
+ * column's or function's name (or `array`, `row`…), 1 for `case` or a cast's type, 0 for none ("?column?"). A cast keeps a strong
  * inner name, else takes its type's; a CASE takes its ELSE's strong name, else `case`.
  */
 function figure(n: Node | undefined): [string | undefined, number] {
