@@ -13,7 +13,7 @@ import type { SchemaModel, ViewDef } from '../model/schema';
 import { columnRef, columnRefsIn, exprText, type Node, walk } from '../sql/expr';
 import { tableKey } from '../sql/identifiers';
 import { predicateAtoms } from '../sql/predicates';
-import { figureColname } from '../schema/migrations/selectColumns';
+import { figureColname } from '../sql/columnNames';
 
 interface SimpleView {
   table: string;
