@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { chainedMoves, movedVerdict } from './analysis/movedLines';
 import { VerdictMemo, type ShapeVerdict } from './analysis/verdicts';
+import { addIndexesUsed } from './analysis/indexUses';
 import { isSuppressed, readSuppressions, type Suppressions } from './analysis/suppressions';
 import { applyRowFlags, readConfig, type Config } from './config/config';
 import { movedFindings, type Finding } from './model/finding';
@@ -725,8 +726,7 @@ export class Project {
       }
       byRule.set(rule.id, { raw, filtered: filtered(raw) });
     }
-    const used = new Set<IndexDef>();
-    for (const v of verdicts) for (const a of v.accesses) for (const c of a.candidates) if (c.usable || c.servesOrBranch) used.add(c.index);
+    const used = addIndexesUsed(new Set<IndexDef>(), verdicts);
     const searches = verdicts.filter((v) => v.accesses.some((a) => a.access.foreignKeyCheck));
     const problems = filtered(e.problems);
     let keptCount = problems?.length ?? 0;

@@ -7,6 +7,7 @@ import type { SourceLocation } from '../core/model/location';
 import type { IndexDef } from '../core/model/schema';
 import type { AnalysisResult } from '../core/project';
 import { howUsed } from '../core/analysis/howUsed';
+import { servesAccess } from '../core/analysis/indexUses';
 
 export interface QueryUse {
   label: string;
@@ -61,7 +62,7 @@ export function buildOverview(r: AnalysisResult): TableOverview[] {
   for (const sv of r.verdicts) {
     for (const v of sv.accesses) {
       for (const c of v.candidates) {
-        if (!c.usable) continue;
+        if (!servesAccess(v, c)) continue;
         const io = byIndex.get(`${v.access.table}\u0000${c.index.name}`);
         if (!io) continue;
         const chosen = v.best?.index.name === c.index.name;

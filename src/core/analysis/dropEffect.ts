@@ -1,7 +1,7 @@
 /** What dropping an index does to one table access: its estimated cost with and without the index. */
 import type { TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel } from '../model/schema';
-import { analyzeAccess } from '../matcher/analyzeAccess';
+import { analyzeAccess, SEQ_SCAN_MARGIN } from '../matcher/analyzeAccess';
 import type { MatcherOptions } from '../matcher/options';
 
 /** Dropping an index may make no query more than this much more expensive… */
@@ -17,10 +17,17 @@ export function withIndexes(schema: SchemaModel, table: string, indexes: IndexDe
   return { ...schema, tables };
 }
 
-/** The cost of the cheapest path the matcher finds for the access on `schema` (an index, else a sequential scan). */
+/**
+ * The cost of the cheapest path the matcher finds for the access on `schema` (an index, else a sequential scan)
+ * — not counting a read of a whole index for its width (`wholeIndex`): what keeps an index is a query it filters,
+ * joins or sorts for, not one that any narrow index, or the table a little slower, serves as well.
+ */
 export function accessCost(access: TableAccess, schema: SchemaModel, opts: MatcherOptions): number {
   const a = analyzeAccess(access, schema, opts);
-  return a.best?.cost ?? a.seqScanCost;
+  if (!a.best?.wholeIndex) return a.best?.cost ?? a.seqScanCost;
+  let cost = a.seqScanCost;
+  for (const c of a.candidates) if (c.usable && !c.wholeIndex && c.cost < a.seqScanCost * SEQ_SCAN_MARGIN) cost = Math.min(cost, c.cost);
+  return cost;
 }
 
 /** Whether going from cost `before` to `after` is a regression worth keeping an index for. */

@@ -32,7 +32,7 @@ export const ROWS_PER_PAGE = 60;
 /** Usable bytes of a B-tree leaf page (8 kB at the default fill factor of 90%). */
 const INDEX_PAGE_BYTES = 7372;
 /** Within this factor of the sequential scan the planner's choice is a coin flip: the sequential scan is kept. */
-const SEQ_SCAN_MARGIN = 0.9;
+export const SEQ_SCAN_MARGIN = 0.9;
 /** compare_path_costs_fuzzily(): costs within 1% are equal, and the path with the useful order wins. */
 const FUZZ = 1.01;
 
@@ -265,8 +265,12 @@ function evaluateBrin(index: IndexDef, access: TableAccess, ctx: SelectivityCont
 
 function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityContext, facts: AccessFacts): IndexUse {
   const rows = ctx.rows;
-  // What the full evaluation below returns for such an index, without its matching and costing.
-  if (untouched(index, facts)) return untouchedUse(index, rows, coversColumns(index, access));
+  // What the full evaluation below returns for such an index, without its matching and costing — unless
+  // it holds every column read: a scan of it whole may cost less than reading the table (below).
+  if (untouched(index, facts)) {
+    const covering = coversColumns(index, access);
+    if (!covering) return untouchedUse(index, rows, false);
+  }
   const selAll = facts.selAll;
   const matched = rows * selAll;
   const needsSort = facts.required.length > 0;
@@ -306,10 +310,14 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     }
   }
   // Most indexes of a table have nothing to offer a given query: no condition on any key, no partial
-  // predicate, no order. They are unusable whatever the costs (see `usable` below): skip the costing.
-  if (conditions.length === 0 && !index.predicate && !sortAvoided) {
+  // predicate, no order, not every column the query reads. They are unusable whatever the costs (see
+  // `usable` below): skip the costing.
+  if (conditions.length === 0 && !index.predicate && !sortAvoided && !indexOnly) {
     return unusableUse(index, rows, noLeadingCondition(index), sortAvoided, order.backward, indexOnly);
   }
+  // An index holding every column read can be read whole instead of the table (an Index Only Scan) for
+  // nothing but its width: it pays when the index is much narrower than the table's rows.
+  const wholeIndexOnly = conditions.length === 0 && indexOnly && !index.predicate && !sortAvoided;
   const predicate = index.predicate ?? [];
   const condSel = combinedSelectivity(ctx, [...conditions, ...predicate]);
   // Conditions on other key columns are checked on the index entries, before any heap visit.
@@ -338,12 +346,13 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   let rowsRead: number;
   let sortKept = sortAvoided;
   let bitmap = false;
+  // The rows the index returns go through the filters it did not apply.
+  const filterCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms.filter((a) => !inConditions.has(a) && !checked.includes(a)));
   if (indexOnly) {
-    cost = indexCost * share + (sortAvoided ? 0 : sortLeft(entries));
+    // cost_index(): no heap page for an all-visible table, but each row returned still costs cpu_tuple_cost.
+    cost = (indexCost + heapRows * CPU_TUPLE + filterCost) * share + (sortAvoided ? 0 : sortLeft(entries));
     rowsRead = entries * share;
   } else {
-    // The heap rows go through the filters the index did not apply.
-    const filterCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms.filter((a) => !inConditions.has(a) && !checked.includes(a)));
     const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation) + filterCost) * share + (sortAvoided ? 0 : sortLeft(heapRows));
     // A bitmap scan returns rows in physical order: a sort follows (over all of them), or, without an ORDER BY, a LIMIT cuts its heap part short.
     const viaBitmap = needsSort ? indexCost + bitmapHeapCost(heapRows, pages) + filterCost + sortLeft(heapRows) : indexCost + (bitmapHeapCost(heapRows, pages) + filterCost) * share;
@@ -364,7 +373,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     (km.conditions.length > 0 && !whole) ||
     (sortAvoided && limit !== undefined) ||
     (!!index.predicate && predicateSel < 1) ||
-    ((whole !== undefined || sortKept) && cost < facts.seqCost * SEQ_SCAN_MARGIN);
+    ((whole !== undefined || sortKept || wholeIndexOnly) && cost < facts.seqCost * SEQ_SCAN_MARGIN);
   if (!usable) {
     const why = whole
       ? `only a later key is constrained: ${whole === 'skip' ? 'a skip scan' : 'a scan of the whole index'} costs more than reading the table`
@@ -380,7 +389,8 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   if (whole === 'full') parts.push(`scans the whole index, checking ${conditions.map((c) => `"${atomColumns(c)[0]}"`).join(', ')} on each entry`);
   if (conditions.length === 0 && index.predicate) parts.push('scans the partial index whole');
   if (conditions.length === 0 && sortKept && limit !== undefined) parts.push('reads in ORDER BY order until the LIMIT');
-  if (conditions.length === 0 && sortKept && limit === undefined && !index.predicate) parts.push('reads the whole table in index order (the column follows the physical order)');
+  if (conditions.length === 0 && sortKept && limit === undefined && !index.predicate) parts.push(indexOnly ? 'reads the whole index in ORDER BY order' : 'reads the whole table in index order (the column follows the physical order)');
+  if (wholeIndexOnly) parts.push(`reads the whole index instead of the table: it holds every column the query reads, in ~${fmt(Math.ceil(entries / perPage))} pages`);
   if (needsSort) parts.push(sortKept ? (order.backward ? 'delivers the ORDER BY (backward scan)' : 'delivers the ORDER BY') : sortAvoided && bitmap ? `could deliver the ORDER BY, but a bitmap scan and a sort of ~${fmt(rowsRead)} rows cost less` : 'needs a separate sort');
   if (indexOnly) parts.push('index-only');
   return {
@@ -396,6 +406,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     rowsRead,
     cost,
     reason: parts.join('; '),
+    ...(wholeIndexOnly ? { wholeIndex: true } : {}),
   };
 }
 

@@ -26,6 +26,11 @@ export interface IndexUse {
   reason: string;
   /** Not usable, but serves a branch of an OR whose other branches have no index: the OR uses it once they have one. */
   servesOrBranch?: boolean;
+  /**
+   * Read whole in place of the table (an Index Only Scan of every entry: the index holds every column read).
+   * Any index that holds them does the same: a use of this one only when chosen (see servesAccess).
+   */
+  wholeIndex?: boolean;
 }
 
 export interface ProposedIndex {

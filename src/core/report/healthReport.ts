@@ -24,6 +24,7 @@ import { keyName } from '../matcher/btree';
 import { readCatalogStats, type BloatEstimate, type CatalogStats, type SessionRow, type TableStatsRow } from './catalog';
 import { accessesOf, StatementIndex, type MatchHow } from './statementMatch';
 import { howUsed } from '../analysis/howUsed';
+import { servesAccess } from '../analysis/indexUses';
 import type { StatStatement } from '../db/statStatements';
 
 export const REPORT_VERSION = 1;
@@ -269,7 +270,7 @@ export function assembleReport(project: Project, live: LiveSchema, result: Analy
   for (const sv of result.verdicts) {
     for (const v of sv.accesses) {
       for (const c of v.candidates) {
-        if (!c.usable) continue;
+        if (!servesAccess(v, c)) continue;
         const k = `${v.access.table}\u0000${c.index.name}`;
         const dedupe = `${k}\u0000${sv.shape.id}`;
         if (seen.has(dedupe)) continue;

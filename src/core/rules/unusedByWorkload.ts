@@ -2,13 +2,12 @@ import type { Finding } from '../model/finding';
 import type { IndexDef, TableDef } from '../model/schema';
 import { keyLabel, keyName } from '../matcher/btree';
 import { prismaMappingOf, type Rule, type RuleContext } from './context';
+import { addIndexesUsed } from '../analysis/indexUses';
 import { redundantIndexes } from './redundantIndex';
 
 export function indexesUsedByWorkload(ctx: RuleContext): ReadonlySet<IndexDef> {
   if (ctx.usedIndexes) return ctx.usedIndexes;
-  const used = new Set<IndexDef>();
-  for (const sv of ctx.verdicts) for (const v of sv.accesses) for (const c of v.candidates) if (c.usable || c.servesOrBranch) used.add(c.index);
-  return used;
+  return addIndexesUsed(new Set<IndexDef>(), ctx.verdicts);
 }
 
 /**
