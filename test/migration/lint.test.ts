@@ -92,6 +92,45 @@ describe('migration linter', () => {
     });
   });
 
+  describe('require-concurrent-refresh', () => {
+    const MV = `${BASE}CREATE MATERIALIZED VIEW "role_counts" AS SELECT "role", count(*) AS "n" FROM "users" GROUP BY "role";\n`;
+    const KEYED = `${MV}CREATE UNIQUE INDEX "role_counts_role_key" ON "role_counts" ("role");\n`;
+
+    it('fires on a plain REFRESH of a filled view that exists, with CONCURRENTLY as the fix when a unique index on columns allows it', () => {
+      const [f] = only(lint(`${T}REFRESH MATERIALIZED VIEW "role_counts";`, { base: KEYED }), 'require-concurrent-refresh');
+      assert.match(f?.message ?? '', /ACCESS EXCLUSIVE/);
+      assert.match(f.message, /"role_counts_role_key"/);
+      assert.equal(f.fix?.sql, 'REFRESH MATERIALIZED VIEW CONCURRENTLY "role_counts";');
+      // Without such an index CONCURRENTLY fails (55000): no fix, the index to create first.
+      const [g] = only(lint(`${T}REFRESH MATERIALIZED VIEW "role_counts";`, { base: MV }), 'require-concurrent-refresh');
+      assert.equal(g?.fix, undefined);
+      assert.match(g.message, /needs a unique index/);
+      // A unique index with a WHERE clause or on an expression does not match rows for it.
+      const partial = `${MV}CREATE UNIQUE INDEX "rc_part" ON "role_counts" ("role") WHERE "n" > 0;\nCREATE UNIQUE INDEX "rc_expr" ON "role_counts" (lower("role"));\n`;
+      assert.equal(only(lint(`${T}REFRESH MATERIALIZED VIEW "role_counts";`, { base: partial }), 'require-concurrent-refresh')[0]?.fix, undefined);
+    });
+
+    it('does not fire on CONCURRENTLY, WITH NO DATA, a first fill, or a view made in the same file', () => {
+      const none = (sql: string, base = KEYED) => assert.deepEqual(only(lint(sql, { base }), 'require-concurrent-refresh'), [], sql);
+      none(`${T}REFRESH MATERIALIZED VIEW CONCURRENTLY "role_counts";`);
+      none(`${T}REFRESH MATERIALIZED VIEW "role_counts" WITH NO DATA;`);
+      // Made WITH NO DATA: nothing can read it until this first REFRESH, which can't be CONCURRENTLY (0A000).
+      none(`${T}REFRESH MATERIALIZED VIEW "role_counts";`, `${BASE}CREATE MATERIALIZED VIEW "role_counts" AS SELECT "role" FROM "users" WITH NO DATA;\nCREATE UNIQUE INDEX "rk" ON "role_counts" ("role");\n`);
+      none(`${T}CREATE MATERIALIZED VIEW "fresh" AS SELECT "role" FROM "users";\nREFRESH MATERIALIZED VIEW "fresh";`, BASE);
+    });
+
+    it('counts a REFRESH among the statements that take locks and run long', () => {
+      const [st] = describeStatements(`REFRESH MATERIALIZED VIEW "role_counts";`);
+      assert.deepEqual([st.kind, st.locks], ['refresh', [{ table: 'role_counts', mode: 'ACCESS EXCLUSIVE' }]]);
+      assert.ok(st.slow);
+      const [c] = describeStatements(`REFRESH MATERIALIZED VIEW CONCURRENTLY reporting.role_counts;`);
+      assert.deepEqual(c.locks, [{ table: 'reporting.role_counts', mode: 'EXCLUSIVE' }]);
+      // So a REFRESH without lock_timeout is reported as the first statement that needs one.
+      const [lt] = only(lint(`REFRESH MATERIALIZED VIEW "role_counts";`, { base: KEYED }), 'require-lock-timeout');
+      assert.match(lt?.message ?? '', /ACCESS EXCLUSIVE on "role_counts"/);
+    });
+  });
+
   describe('cannot-run-in-transaction', () => {
     it('fires on CONCURRENTLY and VACUUM in a file Prisma runs as one transaction (25001)', () => {
       const fs2 = only(lint(`CREATE INDEX CONCURRENTLY "a" ON "users" ("createdAt");\nVACUUM ANALYZE;`, { file: PRISMA }), 'cannot-run-in-transaction');

@@ -9,6 +9,7 @@
 import type { SchemaModel } from '../model/schema';
 import { strings, type Node, VOLATILE_FUNCTIONS } from '../sql/expr';
 import { lexSql } from '../sql/lexer';
+import { tableKey } from '../sql/identifiers';
 import { parseSqlDocument, type ParsedStatement } from '../sql/parser';
 import { findIndex } from '../schema/migrations/applyStatement';
 
@@ -54,6 +55,7 @@ export type StatementKind =
   | 'vacuum'
   | 'analyze'
   | 'reindex'
+  | 'refresh'
   | 'set'
   | 'reset'
   | 'begin'
@@ -222,6 +224,16 @@ export function describeStatement(stmt: ParsedStatement, ordinal: number, schema
     info.slow = 'rebuilds indexes (reads the whole table)';
     if (info.concurrent) info.noTransaction = 'REINDEX CONCURRENTLY';
     else if (s.kind === 'REINDEX_OBJECT_SCHEMA' || s.kind === 'REINDEX_OBJECT_DATABASE' || s.kind === 'REINDEX_OBJECT_SYSTEM') info.noTransaction = 'REINDEX SCHEMA/DATABASE/SYSTEM';
+    return info;
+  }
+  if (ast.RefreshMatViewStmt) {
+    // Both run the view's query again; CONCURRENTLY then merges the differences under EXCLUSIVE (reads go on), a
+    // plain REFRESH swaps the whole contents under ACCESS EXCLUSIVE.
+    const s = ast.RefreshMatViewStmt;
+    info.kind = 'refresh';
+    info.concurrent = !!s.concurrent;
+    info.locks.push({ table: tableKey(s.relation), mode: s.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE' });
+    if (!s.skipData) info.slow = "REFRESH MATERIALIZED VIEW runs the view's query again";
     return info;
   }
   if (ast.VariableSetStmt) {

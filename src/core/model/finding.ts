@@ -20,6 +20,7 @@ export type RuleId =
   | 'require-concurrent-index-creation'
   | 'require-concurrent-index-deletion'
   | 'require-concurrent-constraint-index'
+  | 'require-concurrent-refresh'
   | 'cannot-run-in-transaction'
   | 'unknown-column'
   | 'migration-redundant-index'

@@ -14,6 +14,7 @@ import { preferRobustStmts } from './preferRobustStmts';
 import { requireConcurrentConstraintIndex } from './requireConcurrentConstraintIndex';
 import { requireConcurrentIndexCreation } from './requireConcurrentIndexCreation';
 import { requireConcurrentIndexDeletion } from './requireConcurrentIndexDeletion';
+import { requireConcurrentRefresh } from './requireConcurrentRefresh';
 import { requireLockTimeout } from './requireLockTimeout';
 import { requireStatementTimeout } from './requireStatementTimeout';
 import { rollbackMismatch } from './rollbackMismatch';
@@ -30,6 +31,7 @@ export const MIGRATION_RULES: MigrationRule[] = [
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   requireConcurrentConstraintIndex,
+  requireConcurrentRefresh,
   cannotRunInTransaction,
   unknownColumn,
   migrationRedundantIndex,
