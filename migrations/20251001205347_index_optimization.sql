@@ -38,7 +38,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_title_description_idx" ON "cour
 -- [8] per-parent list (ORDER BY … LIMIT) on "enrollments", widening "enrollments_courseId_idx": ../examples/lms/src/services/enrollments.ts:100
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_courseId_status_enrolledAt_idx" ON "enrollments" ("courseId", "status", "enrolledAt");
 
--- [9] missing-index (warning) on "course_progress" for 2 queries: ../examples/lms/src/jobs/inactive-students.ts:27, ../examples/lms/src/services/progress.ts:139
+-- [9] missing-index (warning) on "course_progress" for 2 queries: ../examples/lms/src/jobs/inactive-students.ts:27, ../examples/lms/src/services/progress.ts:131
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "course_progress_lastAccessedAt_part_idx" ON "course_progress" ("lastAccessedAt") WHERE "progressPercent" < 100;
 
 -- [10] missing-index (info) on "transactions" for 2 queries: ../examples/lms/src/jobs/recalculate-analytics.ts:15, ../examples/lms/src/services/analytics.ts:59

@@ -3,6 +3,7 @@ import type { OrderItem, TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel, TableDef } from '../model/schema';
 import { atomColumns, type ContainOp, type Literal, type PredicateAtom } from '../model/predicate';
 import { normalizeExprText } from '../sql/expr';
+import { exprOperators } from '../sql/exprCost';
 import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, hasEquality, keyName, matchKeys, orderMatch, partialUsable, rangeAtoms, rangeAtomsOnKey, requiredOrder } from './btree';
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
@@ -66,7 +67,8 @@ function qualOperators(atoms: PredicateAtom[]): number {
   for (const a of atoms) {
     n += 1;
     const values = a.kind === 'compare' || a.kind === 'not-equal' ? [a.value] : a.kind === 'between' ? [a.low, a.high] : a.kind === 'in' ? a.values : [];
-    for (const v of values) if (v.kind === 'expr') n += 2;
+    // Its value's functions and operators, computed for every row (unknown: a function and an operator).
+    for (const v of values) if (v.kind === 'expr') n += exprOperators(v.text) ?? 2;
   }
   return n;
 }
@@ -354,8 +356,11 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     rowsRead = entries * share;
   } else {
     const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation) + filterCost) * share + (sortAvoided ? 0 : sortLeft(heapRows));
-    // A bitmap scan returns rows in physical order: a sort follows (over all of them), or, without an ORDER BY, a LIMIT cuts its heap part short.
-    const viaBitmap = needsSort ? indexCost + bitmapHeapCost(heapRows, pages) + filterCost + sortLeft(heapRows) : indexCost + (bitmapHeapCost(heapRows, pages) + filterCost) * share;
+    // A bitmap heap scan checks every condition again on each row it fetches, the index's too (cost_bitmap_heap_scan()
+    // charges all the restriction quals: the bitmap may be lossy). It returns rows in physical order: a sort follows
+    // (over all of them), or, without an ORDER BY, a LIMIT cuts its heap part short.
+    const recheckCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms);
+    const viaBitmap = needsSort ? indexCost + bitmapHeapCost(heapRows, pages) + recheckCost + sortLeft(heapRows) : indexCost + (bitmapHeapCost(heapRows, pages) + recheckCost) * share;
     // Within the planner's fuzz (1%) the path that keeps the order wins.
     if (viaBitmap * (sortAvoided ? FUZZ : 1) < ordered) {
       cost = viaBitmap;
