@@ -17,43 +17,40 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_slug_idx" ON "courses"("slug");
 -- restores "enrollments_courseId_idx" (dropped by [20])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_courseId_idx" ON "enrollments"("courseId");
 
--- restores "enrollments_status_idx" (dropped by [21])
-CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_status_idx" ON "enrollments"("status");
-
--- restores "enrollments_userId_idx" (dropped by [22])
+-- restores "enrollments_userId_idx" (dropped by [21])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_userId_idx" ON "enrollments"("userId");
 
--- restores "course_progress_userId_idx" (dropped by [23])
+-- restores "course_progress_userId_idx" (dropped by [22])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "course_progress_userId_idx" ON "course_progress"("userId");
 
--- restores "lesson_progress_completed_idx" (dropped by [24])
+-- restores "lesson_progress_completed_idx" (dropped by [23])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "lesson_progress_completed_idx" ON "lesson_progress"("completed");
 
--- restores "lesson_progress_progressId_idx" (dropped by [25])
+-- restores "lesson_progress_progressId_idx" (dropped by [24])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "lesson_progress_progressId_idx" ON "lesson_progress"("progressId");
 
--- restores "transactions_courseId_idx" (dropped by [26])
+-- restores "transactions_courseId_idx" (dropped by [25])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_courseId_idx" ON "transactions"("courseId");
 
--- restores "transactions_providerTxnId_idx" (dropped by [27])
+-- restores "transactions_providerTxnId_idx" (dropped by [26])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_providerTxnId_idx" ON "transactions"("providerTxnId");
 
--- restores "transactions_status_idx" (dropped by [28])
+-- restores "transactions_status_idx" (dropped by [27])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_status_idx" ON "transactions"("status");
 
--- restores "transactions_userId_idx" (dropped by [29])
+-- restores "transactions_userId_idx" (dropped by [28])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_userId_idx" ON "transactions"("userId");
 
--- restores "media_type_idx" (dropped by [30])
+-- restores "media_type_idx" (dropped by [29])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "media_type_idx" ON "media"("type");
 
--- restores "media_uploaded_by_idx" (dropped by [31])
+-- restores "media_uploaded_by_idx" (dropped by [30])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "media_uploaded_by_idx" ON "media"("uploaded_by");
 
--- restores "quiz_attempts_userId_idx" (dropped by [32])
+-- restores "quiz_attempts_userId_idx" (dropped by [31])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "quiz_attempts_userId_idx" ON "quiz_attempts"("userId");
 
--- restores "certificates_certificateNo_idx" (dropped by [33])
+-- restores "certificates_certificateNo_idx" (dropped by [32])
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "certificates_certificateNo_idx" ON "certificates"("certificateNo");
 
 -- removes "quiz_attempts_userId_startedAt_idx" (created by [17])

@@ -110,10 +110,15 @@ describe('migration linter', () => {
       assert.equal(only(lint(`${T}REFRESH MATERIALIZED VIEW "role_counts";`, { base: partial }), 'require-concurrent-refresh')[0]?.fix, undefined);
     });
 
-    it('does not fire on CONCURRENTLY, WITH NO DATA, a first fill, or a view made in the same file', () => {
+    it('reports WITH NO DATA of a filled view: it empties it, and its readers fail until the next REFRESH', () => {
+      const [f] = only(lint(`${T}REFRESH MATERIALIZED VIEW "role_counts" WITH NO DATA;`, { base: KEYED }), 'require-concurrent-refresh');
+      assert.match(f?.message ?? '', /empties the view/);
+      assert.equal(f.fix, undefined);
+    });
+
+    it('does not fire on CONCURRENTLY, a first fill, or a view made in the same file', () => {
       const none = (sql: string, base = KEYED) => assert.deepEqual(only(lint(sql, { base }), 'require-concurrent-refresh'), [], sql);
       none(`${T}REFRESH MATERIALIZED VIEW CONCURRENTLY "role_counts";`);
-      none(`${T}REFRESH MATERIALIZED VIEW "role_counts" WITH NO DATA;`);
       // Made WITH NO DATA: nothing can read it until this first REFRESH, which can't be CONCURRENTLY (0A000).
       none(`${T}REFRESH MATERIALIZED VIEW "role_counts";`, `${BASE}CREATE MATERIALIZED VIEW "role_counts" AS SELECT "role" FROM "users" WITH NO DATA;\nCREATE UNIQUE INDEX "rk" ON "role_counts" ("role");\n`);
       none(`${T}CREATE MATERIALIZED VIEW "fresh" AS SELECT "role" FROM "users";\nREFRESH MATERIALIZED VIEW "fresh";`, BASE);
@@ -128,6 +133,9 @@ describe('migration linter', () => {
       // So a REFRESH without lock_timeout is reported as the first statement that needs one.
       const [lt] = only(lint(`REFRESH MATERIALIZED VIEW "role_counts";`, { base: KEYED }), 'require-lock-timeout');
       assert.match(lt?.message ?? '', /ACCESS EXCLUSIVE on "role_counts"/);
+      // Nothing writes a materialized view: EXCLUSIVE (CONCURRENTLY) or SHARE (a plain CREATE INDEX) holds up only the next REFRESH.
+      assert.deepEqual(only(lint(`REFRESH MATERIALIZED VIEW CONCURRENTLY "role_counts";`, { base: KEYED }), 'require-lock-timeout'), []);
+      assert.deepEqual(only(lint(`${T}CREATE INDEX "rc_n_idx" ON "role_counts" ("n");`, { base: KEYED }), 'require-concurrent-index-creation'), []);
     });
   });
 

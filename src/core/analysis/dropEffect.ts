@@ -1,8 +1,9 @@
 /** What dropping an index does to one table access: its estimated cost with and without the index. */
 import type { TableAccess } from '../model/query';
 import type { IndexDef, SchemaModel } from '../model/schema';
-import { analyzeAccess, SEQ_SCAN_MARGIN } from '../matcher/analyzeAccess';
+import { analyzeAccess } from '../matcher/analyzeAccess';
 import type { MatcherOptions } from '../matcher/options';
+import type { AccessVerdict, IndexUse } from '../matcher/types';
 
 /** Dropping an index may make no query more than this much more expensive… */
 const REGRESSION = 1.2;
@@ -17,16 +18,28 @@ export function withIndexes(schema: SchemaModel, table: string, indexes: IndexDe
   return { ...schema, tables };
 }
 
-/**
- * The cost of the cheapest path the matcher finds for the access on `schema` (an index, else a sequential scan)
- * — not counting a read of a whole index for its width (`wholeIndex`): what keeps an index is a query it filters,
- * joins or sorts for, not one that any narrow index, or the table a little slower, serves as well.
- */
+/** The cost of the cheapest path the matcher finds for the access on `schema` (see keepingCost). */
 export function accessCost(access: TableAccess, schema: SchemaModel, opts: MatcherOptions): number {
-  const a = analyzeAccess(access, schema, opts);
-  if (!a.best?.wholeIndex) return a.best?.cost ?? a.seqScanCost;
-  let cost = a.seqScanCost;
-  for (const c of a.candidates) if (c.usable && !c.wholeIndex && c.cost < a.seqScanCost * SEQ_SCAN_MARGIN) cost = Math.min(cost, c.cost);
+  return keepingCost(analyzeAccess(access, schema, opts));
+}
+
+/** The verdict's candidates that read a whole index in place of the table (`wholeIndex`), usable. */
+export function wholeReads(v: AccessVerdict): IndexUse[] {
+  return v.candidates.filter((c) => c.usable && c.wholeIndex);
+}
+
+/**
+ * What an access costs when deciding whether an index may go: its cheapest path (an index, else a sequential scan)
+ * — but reads of a whole index are interchangeable (any index that holds the columns read serves; `count(*)` any
+ * index at all): while two or more can, the dearest stands for them, so dropping one regresses nothing while another
+ * remains. One that alone can be read whole stands for itself: dropping it sends the query to the table.
+ */
+export function keepingCost(v: AccessVerdict): number {
+  if (!v.best?.wholeIndex) return v.best?.cost ?? v.seqScanCost;
+  const whole = wholeReads(v);
+  if (whole.length < 2) return v.best.cost;
+  let cost = Math.min(v.seqScanCost, Math.max(...whole.map((c) => c.cost)));
+  for (const c of v.candidates) if (c.usable && !c.wholeIndex && c.cost < cost) cost = c.cost;
   return cost;
 }
 

@@ -33,7 +33,7 @@ export const ROWS_PER_PAGE = 60;
 /** Usable bytes of a B-tree leaf page (8 kB at the default fill factor of 90%). */
 const INDEX_PAGE_BYTES = 7372;
 /** Within this factor of the sequential scan the planner's choice is a coin flip: the sequential scan is kept. */
-export const SEQ_SCAN_MARGIN = 0.9;
+const SEQ_SCAN_MARGIN = 0.9;
 /** compare_path_costs_fuzzily(): costs within 1% are equal, and the path with the useful order wins. */
 const FUZZ = 1.01;
 
@@ -73,10 +73,13 @@ function qualOperators(atoms: PredicateAtom[]): number {
   return n;
 }
 
-/** The index part of a scan returning R entries: a descent (one random page), the leaf pages and the entries. */
-function indexPartCost(r: number, perPage: number): number {
+/**
+ * The index part of a scan returning R entries: a descent (one random page), the leaf pages and the entries, each
+ * tested by the scan's conditions (`conditions` = 0: an index read whole, no test).
+ */
+function indexPartCost(r: number, perPage: number, conditions = 1): number {
   // genericcostestimate() charges random_page_cost for every index page it expects to read.
-  return Math.max(1, Math.ceil(r / perPage)) * RANDOM_PAGE + r * (CPU_INDEX_TUPLE + CPU_OPERATOR);
+  return Math.max(1, Math.ceil(r / perPage)) * RANDOM_PAGE + r * (CPU_INDEX_TUPLE + CPU_OPERATOR * Math.min(1, conditions));
 }
 
 /** Bytes a key of this column takes in an index entry. */
@@ -338,7 +341,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const share = stopsEarly ? limitShare(access, rows * selAll) : 1;
   const skipped = whole === 'skip' ? (distinctValues(ctx, keyName(index.keys[0])) ?? 200) : 0;
   const perPage = entriesPerPage(index, ctx);
-  const indexCost = (skipped * RANDOM_PAGE) + indexPartCost(entries, perPage);
+  const indexCost = (skipped * RANDOM_PAGE) + indexPartCost(entries, perPage, conditions.length);
   const lead = index.keys[0] ? keyName(index.keys[0]) : undefined;
   // btcostestimate(): the first key's correlation, discounted by a quarter for a multi-column index.
   const correlation = ((lead && ctx.table.columns.get(lead)?.stats?.correlation) || 0) * (index.keys.length > 1 ? 0.75 : 1);
@@ -521,7 +524,9 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
         const use = evaluateWith(c.index, alone, ctx, aloneFacts);
         if (!use.usable || !use.conditions.includes(branch)) continue;
         const sel = combinedSelectivity(ctx, [...use.conditions, ...(c.index.predicate ?? [])]);
-        const scan = indexPartCost(ctx.rows * sel, entriesPerPage(c.index, ctx));
+        // A condition on a later key only (no equality or range on a leading one) is checked on every entry: the whole index is read.
+        const whole = use.equalityColumns.length === 0 && use.rangeColumn === undefined;
+        const scan = indexPartCost(ctx.rows * (whole ? combinedSelectivity(ctx, c.index.predicate ?? []) : sel), entriesPerPage(c.index, ctx));
         if (!pick || scan < pick.scan) pick = { use: c, branch, scan, sel };
       }
       if (pick) picks.push(pick);
@@ -534,7 +539,7 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
         if (use.usable) continue;
         const served = atomColumns(branch).map((c) => `"${c}"`).join(', ');
         const at = candidates.indexOf(use);
-        if (at >= 0) candidates[at] = { ...use, servesOrBranch: true, reason: `serves the OR's branch on ${served}, but no index serves its branch on ${missing} (a BitmapOr needs one for each branch)` };
+        if (at >= 0) candidates[at] = { ...use, wholeIndex: undefined, servesOrBranch: true, reason: `serves the OR's branch on ${served}, but no index serves its branch on ${missing} (a BitmapOr needs one for each branch)` };
       }
       continue;
     }
@@ -549,6 +554,7 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
       if (use.usable && use.cost <= cost) continue;
       candidates[candidates.indexOf(use)] = {
         ...use,
+        wholeIndex: undefined,
         usable: true,
         conditions: [or],
         equalityColumns: [],

@@ -24,6 +24,8 @@ interface Dependant {
   verdict: ShapeVerdict;
   before: number;
   after: number;
+  /** It reads the index whole in place of the table (no condition on it: the index is only narrower). */
+  whole: boolean;
 }
 
 /** How many dependants a finding points at. */
@@ -95,7 +97,7 @@ function dependantsIn(ctx: RuleContext, flagged: LowCardinalityIndex[], verdicts
       if (!c) costs.set(key, (c = { before: accessCost(v.access, ctx.schema, ctx.options), after: accessCost(v.access, f.without, ctx.options) }));
       if (!regresses(c.before, c.after)) continue;
       const list = out.get(f.index) ?? [];
-      if (list[list.length - 1]?.verdict !== verdict) list.push({ verdict, ...c });
+      if (list[list.length - 1]?.verdict !== verdict) list.push({ verdict, ...c, whole: !!v.best?.wholeIndex });
       out.set(f.index, list);
     }
   }
@@ -138,11 +140,21 @@ function finding(f: LowCardinalityIndex, deps: Dependant[]): Finding {
     };
   }
   const first = deps[0];
-  const count = deps.length === 1 ? 'one query of the workspace uses it' : `${deps.length} queries of the workspace use it`;
   const related: RelatedLocation[] = deps.slice(0, SHOWN).map((d) => ({
     ...d.verdict.shape.location,
-    message: `${d.verdict.shape.label} uses "${index.name}": estimated cost ${fmt(d.before)}, ${fmt(d.after)} without it`,
+    message: `${d.verdict.shape.label} ${d.whole ? 'reads' : 'uses'} "${index.name}"${d.whole ? ' whole' : ''}: estimated cost ${fmt(d.before)}, ${fmt(d.after)} without it`,
   }));
+  if (deps.every((d) => d.whole)) {
+    // No condition to give a better index: the query counts or groups the whole table, and this index is the narrow copy of the column it reads.
+    const count = deps.length === 1 ? 'one query of the workspace reads it whole' : `${deps.length} queries of the workspace read it whole`;
+    return {
+      ...base,
+      severity: 'info',
+      message: `${what}, yet ${count} in place of the table (${first.verdict.shape.label}: ${fmt(first.before)} → ${fmt(first.after)} without it), an Index Only Scan of a column the index holds in fewer pages than the table's rows. The optimization migration keeps it; dropping it trades that query's speed for cheaper writes.`,
+      related,
+    };
+  }
+  const count = deps.length === 1 ? 'one query of the workspace uses it' : `${deps.length} queries of the workspace use it`;
   return {
     ...base,
     severity: 'info',

@@ -3,7 +3,7 @@ import type { Finding, RuleId, Severity } from '../../model/finding';
 import type { LineIndex, Range } from '../../model/location';
 import type { SchemaModel } from '../../model/schema';
 import { lexSql, type SqlToken } from '../../sql/lexer';
-import type { StatementInfo } from '../statements';
+import { blocksReads, type StatementInfo } from '../statements';
 
 /**
  * How the migration runner sends a file to PostgreSQL:
@@ -109,8 +109,17 @@ export function lineOf(s: LintStatement): number {
 }
 
 /** Tables a statement locks that existed before this file (locks on new tables block nobody). */
+/**
+ * The statement's locks on tables that existed before its migration (a new table has no traffic to block) — on a
+ * materialized view only a lock that blocks reads: nothing writes one, so a lock that blocks writes (CREATE INDEX,
+ * REFRESH … CONCURRENTLY) holds up only the next REFRESH.
+ */
 export function existingTableLocks(s: LintStatement) {
-  return s.locks.filter((l) => !s.newTables.has(l.table) && s.before.tables.has(l.table));
+  return s.locks.filter((l) => {
+    if (s.newTables.has(l.table)) return false;
+    const t = s.before.tables.get(l.table);
+    return t !== undefined && (!t.materialized || blocksReads(l.mode));
+  });
 }
 
 export function runnerPhrase(f: LintFile): string {
