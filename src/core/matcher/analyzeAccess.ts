@@ -74,8 +74,9 @@ function qualOperators(atoms: PredicateAtom[]): number {
 }
 
 /**
- * The index part of a scan returning R entries: a descent (one random page), the leaf pages and the entries, each
- * tested by the scan's conditions (`conditions` = 0: an index read whole, no test).
+ * The index part of a scan returning R entries: a descent (one random page), the leaf pages and the entries — each
+ * tested against the scan's conditions (one operator, however many), or not at all when it has none (an index read
+ * whole: `conditions` = 0).
  */
 function indexPartCost(r: number, perPage: number, conditions = 1): number {
   // genericcostestimate() charges random_page_cost for every index page it expects to read.

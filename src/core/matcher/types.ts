@@ -28,7 +28,8 @@ export interface IndexUse {
   servesOrBranch?: boolean;
   /**
    * Read whole in place of the table (an Index Only Scan of every entry: the index holds every column read).
-   * Any index that holds them does the same: a use of this one only when chosen (see servesAccess).
+   * Any index that holds those columns does the same: a use of this one only when the query needs it (see
+   * servesAccess and keepingCost).
    */
   wholeIndex?: boolean;
 }

@@ -108,7 +108,6 @@ export function lineOf(s: LintStatement): number {
   return s.range.start.line + 1;
 }
 
-/** Tables a statement locks that existed before this file (locks on new tables block nobody). */
 /**
  * The statement's locks on tables that existed before its migration (a new table has no traffic to block) — on a
  * materialized view only a lock that blocks reads: nothing writes one, so a lock that blocks writes (CREATE INDEX,
