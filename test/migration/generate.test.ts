@@ -37,6 +37,15 @@ describe('migration generator', () => {
     for (const f of [`${NAME}.sql`, `${NAME}_rollback.sql`, 'README.md']) assert.ok(fs.existsSync(path.join(OUT, f)), f);
   });
 
+  it('names the workspace’s files relative to the migration, never by an absolute path (the same files on any machine)', () => {
+    for (const f of [`${NAME}.sql`, `${NAME}_rollback.sql`, 'README.md']) {
+      const text = fs.readFileSync(path.join(OUT, f), 'utf8');
+      assert.ok(!text.includes(path.resolve(LMS)), `${f} names ${path.resolve(LMS)}`);
+    }
+    // The README's list of flagged indexes kept for a query links that query like the others.
+    assert.match(fs.readFileSync(path.join(OUT, 'README.md'), 'utf8'), /^- `[^`]+` \(low-selectivity-index\): .* \(\[`\.\.\/examples\/lms\/[^`]+:\d+`\]\(\.\.\/examples\/lms\/[^)]+#L\d+\)\) still uses it/m);
+  });
+
   it('dates the migration from the workspace’s latest migration, never from the clock', () => {
     assert.equal(latestTimestamp([LMS_MIGRATION]), '20251001205346');
     assert.equal(nextTimestamp('20251231235959'), '20260101000000');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkGenerateOptions, GenerateError, generateOptimizationMigration, writeGenerated } from '../../core/migration/generate';
+import { keptReason } from '../../core/migration/plan';
 import { Project } from '../../core/project';
 import { displayPath } from '../format/paths';
 import { type Command, type Out, UsageError } from '../io';
@@ -85,7 +86,7 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
     out.write(`  + ${c.index.table}.${c.index.name} (${n} quer${n === 1 ? 'y' : 'ies'}${c.merged.length ? `, merges ${c.merged.length} other proposal${c.merged.length === 1 ? '' : 's'}` : ''}${c.paginates?.length ? ', per-parent list' : ''})\n`);
   }
   for (const d of p.drops) out.write(`  - ${d.index.table}.${d.index.name} (${d.reason})\n`);
-  for (const k of p.kept) out.write(`  = ${k.index.table}.${k.index.name} kept: ${k.why}\n`);
+  for (const k of p.kept) out.write(`  = ${k.index.table}.${k.index.name} kept: ${keptReason(k, `${displayPath(k.query.location.file)}:${k.query.location.range.start.line + 1}`)}\n`);
   const warn = g.residual.missing.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
   out.write(`After it, the analysis finds ${g.residual.redundant.length} redundant indexes and ${warn} index proposals at warning level (${g.residual.missing.length - warn} info-level proposals left out).\n`);
   for (const f of written) out.write(`wrote ${displayPath(f)}\n`);

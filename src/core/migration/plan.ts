@@ -88,7 +88,15 @@ export interface PlannedDrop {
 export interface KeptIndex {
   index: IndexDef;
   finding: Finding;
-  why: string;
+  /** The query that needs it, and its estimated cost with the index and without. */
+  query: QueryShape;
+  before: number;
+  after: number;
+}
+
+/** Why a flagged index is kept, with `where` naming the query's file and line as the caller shows paths. */
+export function keptReason(k: KeptIndex, where: string): string {
+  return `${k.query.label} (${where}) still uses it: without it the query's estimated cost goes from ${Math.round(k.before)} to ${Math.round(k.after)}`;
 }
 
 export interface SkippedProposal {
@@ -413,7 +421,7 @@ export function planOptimization(input: PlanInput, opts: PlanOptions = {}): Opti
       if (regresses(b, a)) {
         dropSet.delete(d.index);
         drops.delete(d.index);
-        kept.push({ index: d.index, finding: d.finding!, why: `${sv.shape.label} (${sv.shape.location.file}:${sv.shape.location.range.start.line + 1}) still uses it: without it the query's estimated cost goes from ${Math.round(b)} to ${Math.round(a)}` });
+        kept.push({ index: d.index, finding: d.finding!, query: sv.shape, before: b, after: a });
         break;
       }
     }

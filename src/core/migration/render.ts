@@ -8,7 +8,7 @@ import type { IndexDef } from '../model/schema';
 import { keyName } from '../matcher/btree';
 import { keySql } from '../matcher/propose';
 import { quoteAlways } from '../sql/identifiers';
-import type { Demand, OptimizationPlan, PlannedCreate, PlannedDrop, Residual } from './plan';
+import { keptReason, type Demand, type OptimizationPlan, type PlannedCreate, type PlannedDrop, type Residual } from './plan';
 
 export interface RenderContext {
   /** `<timestamp>_index_optimization`. */
@@ -280,7 +280,10 @@ function renderReadme(plan: OptimizationPlan, ctx: RenderContext, creates: Numbe
   md.push('## Not in this migration', '');
   if (plan.kept.length) {
     md.push('Flagged but kept, because a query still needs them:', '');
-    for (const k of plan.kept) md.push(`- \`${k.index.name}\` (${k.finding.rule}): ${k.why}.`);
+    for (const k of plan.kept) {
+      const { file, range } = k.query.location;
+      md.push(`- \`${k.index.name}\` (${k.finding.rule}): ${keptReason(k, `[\`${ctx.rel(file)}:${range.start.line + 1}\`](${ctx.rel(file)}#L${range.start.line + 1})`)}.`);
+    }
     md.push('');
   }
   if (plan.skipped.length) {
