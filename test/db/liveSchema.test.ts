@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { openSession } from '../../src/core/db/connection';
 import { loadLiveSchema, type LiveSchema } from '../../src/core/db/liveSchema';
 import { atomSelectivity } from '../../src/core/matcher/selectivity';
+import { analyzeAccess } from '../../src/core/matcher/analyzeAccess';
+import { DEFAULT_MATCHER_OPTIONS } from '../../src/core/matcher/options';
 import { Project } from '../../src/core/project';
 import { loadMigrations, type MigrationFile } from '../../src/core/schema/migrations/loadMigrations';
 import { initSqlParser } from '../../src/core/sql/parser';
@@ -101,6 +103,39 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     assert.deepEqual(shapes.map((s) => s.label), ['REFRESH MATERIALIZED VIEW course_enrollment_counts (SELECT on enrollments)']);
     assert.deepEqual(mv.indexes.map((i) => [i.name, i.unique]), [['course_enrollment_counts_courseId_key', true]]);
     assert.equal(live.schema.tables.get('enrollments')!.materialized, undefined);
+  });
+
+  it('costs an index-only scan by the pages VACUUM has marked all-visible (pg_class.relallvisible), as the planner does', async () => {
+    cluster.psql('CREATE DATABASE vis');
+    // 20,000 rows of ~700 bytes (~2,000 pages); autovacuum off for the table, so only the VACUUM below marks pages all-visible.
+    // synchronous_commit on: VACUUM marks no page all-visible while the inserting commit is not yet flushed (the cluster runs with it off).
+    cluster.psql(`SET synchronous_commit = on; CREATE TABLE w (id int PRIMARY KEY, body text NOT NULL) WITH (autovacuum_enabled = false);
+      INSERT INTO w SELECT i, repeat('x', 700) FROM generate_series(1, 20000) i; ANALYZE w;`, 'vis');
+    const sql = 'SELECT id FROM w';
+    const read = async () => {
+      const session = await openSession(cluster.url('vis'));
+      try {
+        return (await loadLiveSchema(session)).schema;
+      } finally {
+        await session.close();
+      }
+    };
+    const verdict = (schema: LiveSchema['schema']) => {
+      const { shapes } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+      return analyzeAccess(shapes[0].accesses[0], schema, { ...DEFAULT_MATCHER_OPTIONS, rows: { w: schema.tables.get('w')!.rowEstimate! } });
+    };
+    const planned = () => cluster.psql(`EXPLAIN ${sql}`, 'vis');
+    // Never vacuumed: an index-only scan would visit every heap page anyway — the table is read.
+    const fresh = await read();
+    assert.equal(fresh.tables.get('w')!.allVisiblePages, 0);
+    assert.match(planned(), /Seq Scan on w/);
+    assert.equal(verdict(fresh).best, undefined);
+    // Vacuumed: the narrow primary key is read whole instead of the table.
+    cluster.psql('VACUUM w', 'vis');
+    const vacuumed = await read();
+    assert.ok(vacuumed.tables.get('w')!.allVisiblePages! > 0);
+    assert.match(planned(), /Index Only Scan using w_pkey on w/);
+    assert.equal(verdict(vacuumed).best?.index.name, 'w_pkey');
   });
 
   it('feeds its statistics to the matcher: an equality on a most common value has its measured share', () => {

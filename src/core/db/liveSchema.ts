@@ -52,6 +52,7 @@ interface ColumnRow {
   nsp: string;
   reltuples: number;
   relpages: number;
+  relallvisible: number;
   /** pg_class.relkind: 'r' table, 'p' partitioned table, 'm' materialized view. */
   relkind: string;
   populated: boolean;
@@ -94,7 +95,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       GROUP BY t.typname, n.nspname ORDER BY 1`,
   );
   const columns = await q.query<ColumnRow>(
-    `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages,
+    `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, c.relallvisible::float8 AS relallvisible,
             c.relkind::text AS relkind, c.relispopulated AS populated, a.attname AS column,
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, NULLIF(a.attgenerated, '') AS generated,
             pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default
@@ -167,15 +168,15 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
 
   for (const e of enums) apply(`CREATE TYPE ${qualified(e.nsp, e.name)} AS ENUM (${e.labels.map((l) => `'${l.replace(/'/g, "''")}'`).join(', ')})`);
   // One row per column (a table without columns has one row with a NULL column).
-  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; relpages: number; materialized?: { populated: boolean }; cols: ColumnRow[] }>();
+  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; relpages: number; relallvisible: number; materialized?: { populated: boolean }; cols: ColumnRow[] }>();
   for (const c of columns) {
     const key = keyOf(c.nsp, c.table);
     const materialized = c.relkind === 'm' ? { populated: c.populated } : undefined;
-    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), relpages: Number(c.relpages), materialized, cols: [] });
+    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), relpages: Number(c.relpages), relallvisible: Number(c.relallvisible), materialized, cols: [] });
     if (c.column !== null) byTable.get(key)!.cols.push(c);
   }
   const defaults = new Map<string, Map<string, string>>();
-  for (const [key, { nsp, table, reltuples, relpages, materialized, cols }] of byTable) {
+  for (const [key, { nsp, table, reltuples, relpages, relallvisible, materialized, cols }] of byTable) {
     const defs = cols.map((c) => `${quoteAlways(c.column!)} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.generated === 's' && c.default ? ` GENERATED ALWAYS AS (${c.default}) STORED` : ''}`);
     apply(`CREATE TABLE ${qualified(nsp, table)} (${defs.join(', ')})`);
     const t = schema.tables.get(key);
@@ -184,7 +185,10 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     if (materialized) t.materialized = materialized;
     // reltuples is -1 for a table never vacuumed or analyzed (PostgreSQL 14+): no estimate then.
     if (reltuples >= 0) t.rowEstimate = reltuples;
-    if (reltuples > 0 && relpages > 0) t.pageEstimate = relpages;
+    if (reltuples > 0 && relpages > 0) {
+      t.pageEstimate = relpages;
+      t.allVisiblePages = Math.min(relallvisible, relpages);
+    }
     defaults.set(key, new Map(cols.filter((c) => c.default !== null && c.generated !== 's').map((c) => [c.column!, c.default!])));
   }
   for (const ix of indexes) {

@@ -47,6 +47,12 @@ export function sortCost(n: number, limit?: number): number {
   return 2 * CPU_OPERATOR * n * depth;
 }
 
+/** The share of the table's pages an index-only scan need not visit (pg_class.relallvisible / relpages); all without a database. */
+function allVisibleFraction(ctx: SelectivityContext): number {
+  const { pageEstimate, allVisiblePages } = ctx.table;
+  return pageEstimate && allVisiblePages !== undefined ? Math.min(1, allVisiblePages / pageEstimate) : 1;
+}
+
 /** Heap pages of the table: pg_class.relpages when read from a database, else rows / ROWS_PER_PAGE. */
 export function pagesOf(ctx: SelectivityContext): number {
   return Math.max(1, ctx.table.pageEstimate ?? ctx.rows / ROWS_PER_PAGE);
@@ -355,8 +361,9 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   // The rows the index returns go through the filters it did not apply.
   const filterCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms.filter((a) => !inConditions.has(a) && !checked.includes(a)));
   if (indexOnly) {
-    // cost_index(): no heap page for an all-visible table, but each row returned still costs cpu_tuple_cost.
-    cost = (indexCost + heapRows * CPU_TUPLE + filterCost) * share + (sortAvoided ? 0 : sortLeft(entries));
+    // cost_index(): the heap pages of the rows returned that are not all-visible, and cpu_tuple_cost for each row.
+    const heapPages = (1 - allVisibleFraction(ctx)) * (orderedHeapCost(heapRows, pages, rows, correlation) - heapRows * CPU_TUPLE);
+    cost = (indexCost + heapPages + heapRows * CPU_TUPLE + filterCost) * share + (sortAvoided ? 0 : sortLeft(entries));
     rowsRead = entries * share;
   } else {
     const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation) + filterCost) * share + (sortAvoided ? 0 : sortLeft(heapRows));
@@ -401,7 +408,10 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   if (conditions.length === 0 && sortKept && limit === undefined && !index.predicate) parts.push(indexOnly ? 'reads the whole index in ORDER BY order' : 'reads the whole table in index order (the column follows the physical order)');
   if (wholeIndexOnly) parts.push(`reads the whole index instead of the table: it holds every column the query reads, in ~${fmt(Math.ceil(entries / perPage))} pages`);
   if (needsSort) parts.push(sortKept ? (order.backward ? 'delivers the ORDER BY (backward scan)' : 'delivers the ORDER BY') : sortAvoided && bitmap ? `could deliver the ORDER BY, but a bitmap scan and a sort of ~${fmt(rowsRead)} rows cost less` : 'needs a separate sort');
-  if (indexOnly) parts.push('index-only');
+  if (indexOnly) {
+    const visible = allVisibleFraction(ctx);
+    parts.push(visible < 0.9 ? `index-only, though ~${pct(1 - visible)} of the table's pages are not all-visible (written since the last VACUUM): the heap is read for those` : 'index-only');
+  }
   return {
     index,
     usable,

@@ -108,6 +108,11 @@ export interface TableDef {
   rowEstimate?: number;
   /** Size in 8 kB pages (pg_class.relpages), when read from a database. */
   pageEstimate?: number;
+  /**
+   * Pages the visibility map marks all-visible (pg_class.relallvisible), read with pageEstimate: an index-only scan
+   * skips the heap on those only. Unknown (migrations alone): all are assumed to be, as after a VACUUM.
+   */
+  allVisiblePages?: number;
   location?: SourceLocation;
   /** Prisma model name, when the table comes from (or is mapped by) schema.prisma. */
   model?: string;
