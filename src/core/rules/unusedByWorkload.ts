@@ -1,6 +1,7 @@
 import type { Finding } from '../model/finding';
 import type { IndexDef, TableDef } from '../model/schema';
 import { keyLabel, keyName } from '../matcher/btree';
+import type { ShapeVerdict } from '../analysis/verdicts';
 import { prismaMappingOf, type Rule, type RuleContext } from './context';
 import { addIndexesUsed } from '../analysis/indexUses';
 import { redundantIndexes } from './redundantIndex';
@@ -30,6 +31,24 @@ function foreignKeyLeads(ctx: RuleContext, table: TableDef): Set<string> | undef
   return leads;
 }
 
+/** Per file's verdict list: the indexes its queries read whole as their chosen path (kept with the list, so a keystroke walks one file). */
+const readWholeByList = new WeakMap<readonly ShapeVerdict[], ReadonlySet<IndexDef>>();
+
+/** The indexes some query reads whole in place of the table as its chosen path (IndexUse.wholeIndex). */
+function indexesReadWhole(ctx: RuleContext): ReadonlySet<IndexDef> {
+  const out = new Set<IndexDef>();
+  for (const list of ctx.verdictsByFile ?? [ctx.verdicts]) {
+    let mine = readWholeByList.get(list);
+    if (!mine) {
+      const set = new Set<IndexDef>();
+      for (const sv of list) for (const v of sv.accesses) if (v.best?.wholeIndex) set.add(v.best.index);
+      readWholeByList.set(list, (mine = set));
+    }
+    for (const x of mine) out.add(x);
+  }
+  return out;
+}
+
 export const unusedByWorkload: Rule = {
   id: 'unused-by-workload',
   defaultSeverity: 'info',
@@ -42,6 +61,7 @@ export const unusedByWorkload: Rule = {
     if ((ctx.queryCount ?? ctx.verdicts.length) - unresolved === 0) return [];
     const caveat = unresolved === 0 ? '' : ` ${unresolved === 1 ? 'One query' : `${unresolved} queries`} of the workspace ${unresolved === 1 ? 'is' : 'are'} not analysed (a Prisma model chosen at run time) and may use it.`;
     const used = indexesUsedByWorkload(ctx);
+    let readWhole: ReadonlySet<IndexDef> | undefined;
     const out: Finding[] = [];
     for (const table of ctx.schema.tables.values()) {
       // Runs on every analysis: the pairwise redundancy check only for tables with an index left to report.
@@ -53,10 +73,14 @@ export const unusedByWorkload: Rule = {
         if (redundant.has(index)) continue;
         if (fkLeads === null) fkLeads = foreignKeyLeads(ctx, table);
         if (!fkLeads || (index.keys[0] && fkLeads.has(keyName(index.keys[0])))) continue;
+        readWhole ??= indexesReadWhole(ctx);
+        const what = `"${index.name}" on "${table.name}" (${index.keys.map(keyLabel).join(', ')})`;
         out.push({
           rule: 'unused-by-workload',
           severity: 'info',
-          message: `No query in the workspace can use index "${index.name}" on "${table.name}" (${index.keys.map(keyLabel).join(', ')}). If the live statistics agree (idx_scan = 0 over a long period), it only costs writes.${caveat}`,
+          message: readWhole.has(index)
+            ? `No query in the workspace needs index ${what}: the queries that read it read it whole in place of the table, which another index holding their columns, or the table, serves about as well. Those reads count in idx_scan, so it will not be 0; without the index they go elsewhere.${caveat}`
+            : `No query in the workspace can use index ${what}. If the live statistics agree (idx_scan = 0 over a long period), it only costs writes.${caveat}`,
           file: index.location.file,
           range: index.location.range,
           table: table.name,
