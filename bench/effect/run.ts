@@ -139,7 +139,8 @@ export async function runEffect(opts: EffectOptions): Promise<EffectResults> {
     execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-test-env.sh')], { stdio: 'inherit' });
   }
   // Autovacuum off: the benchmark VACUUMs itself after the rolled-back writes, so no background run lands inside a measurement.
-  const settings = { ...SERVER_SETTINGS, autovacuum: 'off' };
+  // No parallel workers: each query runs in one process, so its time does not depend on how many cores are idle.
+  const settings = { ...SERVER_SETTINGS, autovacuum: 'off', max_parallel_workers_per_gather: '0' };
   const cluster = await PgCluster.start({ settings });
   const stopOnSignal = (sig: NodeJS.Signals) => {
     cluster.stop();

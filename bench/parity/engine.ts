@@ -20,7 +20,7 @@ import { explainedTable, explainShape, type ExplainedTable } from '../../src/cor
 import { verdictsFor } from '../../src/core/analysis/verdicts';
 import type { Queryable, Session } from '../../src/core/db/connection';
 import { explainJson } from '../../src/core/db/genericPlan';
-import { loadLiveSchema, overlayLiveSchema, type LiveSchema } from '../../src/core/db/liveSchema';
+import { liveMatcherOptions, loadLiveSchema, overlayLiveSchema, type LiveSchema } from '../../src/core/db/liveSchema';
 import { summarizePlan, type PlanNode } from '../../src/core/db/planSummary';
 import { classifyStatement } from '../../src/core/db/readOnlyCheck';
 import { selectivityContext } from '../../src/core/matcher/analyzeAccess';
@@ -220,10 +220,7 @@ async function plan(q: Queryable, sql: string, version: number): Promise<PlanNod
 
 /** The live schema as the tool sees it with `--database`: overlaid on the workspace, rows from reltuples. */
 export function toolInputs(live: LiveSchema, ctx: Pick<EngineContext, 'workspace' | 'options'>): { schema: SchemaModel; options: MatcherOptions } {
-  const schema = overlayLiveSchema(live, ctx.workspace);
-  const rows = { ...ctx.options.rows };
-  for (const t of live.schema.tables.values()) if (t.rowEstimate !== undefined) rows[t.name] = t.rowEstimate;
-  return { schema, options: { ...ctx.options, rows, serverVersion: live.serverVersion } };
+  return { schema: overlayLiveSchema(live, ctx.workspace), options: liveMatcherOptions(live, ctx.options) };
 }
 
 interface ToolAccess {

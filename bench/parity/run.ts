@@ -27,12 +27,15 @@ import { runCase, summarize, type CaseResult, type ParityCase, type Summary } fr
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Settings for stable plans: no parallel workers (plans independent of the machine's cores), defaults otherwise. */
+/**
+ * The server's memory for loading millions of rows, and no JIT (its costs only move the plans' execution);
+ * the planner's settings are PostgreSQL's defaults, parallel scans included (the planner does not look at the
+ * machine's cores: max_parallel_workers_per_gather 2 and min_parallel_table_scan_size 8 MB decide).
+ */
 export const SERVER_SETTINGS: Record<string, string> = {
   shared_buffers: "'1GB'",
   work_mem: "'16MB'",
   maintenance_work_mem: "'1GB'",
-  max_parallel_workers_per_gather: '0',
   max_parallel_maintenance_workers: '0',
   max_wal_size: "'8GB'",
   jit: 'off',

@@ -12,7 +12,7 @@ import { movedFindings, type Finding } from './model/finding';
 import type { LineMove, MovedQueries, QueryShape } from './model/query';
 import { emptySchema, type IndexDef, type SchemaModel, type TableDef } from './model/schema';
 import { lintMigrations } from './migration/lint';
-import { overlayLiveSchema, type LiveSchema } from './db/liveSchema';
+import { liveMatcherOptions, overlayLiveSchema, type LiveSchema } from './db/liveSchema';
 import { RULES } from './rules/registry';
 import { DEFAULT_UNUSED_INDEX_MIN_DAYS } from './rules/unusedIndex';
 import { prismaMappingOf, type Rule, type RuleContext, type WorkspaceText } from './rules/context';
@@ -406,12 +406,13 @@ export class Project {
 
   /**
    * Makes a live database (loadLiveSchema) the index set: its tables, indexes and statistics, with
-   * the workspace's locations; its row estimates replace the configured ones, `--rows` flags still win.
+   * the workspace's locations; its row estimates replace the configured ones (`--rows` flags still win),
+   * its version and parallel-scan settings the configured `serverVersion` and `maxParallelWorkersPerGather`.
    * Drift against the workspace and the unused-index rule come with it.
    */
   useLiveSchema(live: LiveSchema): void {
     this.live = live;
-    for (const t of live.schema.tables.values()) if (t.rowEstimate !== undefined) this.config.matcher.rows[t.name] = t.rowEstimate;
+    this.config.matcher = liveMatcherOptions(live, this.config.matcher);
     if (this.rowFlags.length) applyRowFlags(this.config, this.rowFlags);
     this.rebuildSchema();
     this.reextractAll();

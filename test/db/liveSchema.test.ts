@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { openSession } from '../../src/core/db/connection';
-import { loadLiveSchema, type LiveSchema } from '../../src/core/db/liveSchema';
+import { liveMatcherOptions, loadLiveSchema, type LiveSchema } from '../../src/core/db/liveSchema';
 import { atomSelectivity } from '../../src/core/matcher/selectivity';
 import { analyzeAccess } from '../../src/core/matcher/analyzeAccess';
 import { DEFAULT_MATCHER_OPTIONS } from '../../src/core/matcher/options';
@@ -32,6 +32,13 @@ CREATE UNIQUE INDEX "course_enrollment_counts_courseId_key" ON "course_enrollmen
 };
 
 const DAY = 86_400_000;
+
+interface PlanJson {
+  'Node Type': string;
+  'Total Cost': number;
+  'Workers Planned'?: number;
+  Plans?: PlanJson[];
+}
 
 /** The same live schema, as if its statistics were `days` old. */
 function agedBy(live: LiveSchema, days: number): LiveSchema {
@@ -136,6 +143,56 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     assert.ok(vacuumed.tables.get('w')!.allVisiblePages! > 0);
     assert.match(planned(), /Index Only Scan using w_pkey on w/);
     assert.equal(verdict(vacuumed).best?.index.name, 'w_pkey');
+  });
+
+  it("costs a large table's sequential scan as the parallel scan the server plans, with the server's own settings", async () => {
+    cluster.psql('CREATE DATABASE par');
+    // 300,000 rows of ~100 bytes: ~4,500 pages, three times past min_parallel_table_scan_size (1,024 pages): 2 workers.
+    cluster.psql(`CREATE TABLE p (id int PRIMARY KEY, k int NOT NULL, body text NOT NULL);
+      INSERT INTO p SELECT i, i % 1000, repeat('x', 80) FROM generate_series(1, 300000) i; ANALYZE p;`, 'par');
+    const sql = 'SELECT id, body FROM p WHERE k = 7';
+    const sorted = 'SELECT id, body FROM p WHERE k < 500 ORDER BY body LIMIT 10';
+    const planned = (q = sql) => (JSON.parse(cluster.psql(`EXPLAIN (FORMAT JSON) ${q}`, 'par')) as { Plan: PlanJson }[])[0].Plan;
+    const tool = async (q = sql) => {
+      const session = await openSession(cluster.url('par'));
+      let read: LiveSchema;
+      try {
+        read = await loadLiveSchema(session);
+      } finally {
+        await session.close();
+      }
+      const { shapes } = shapesFromSqlText(q, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(q), schema: read.schema });
+      return { read, verdict: analyzeAccess(shapes[0].accesses[0], read.schema, liveMatcherOptions(read, DEFAULT_MATCHER_OPTIONS)) };
+    };
+    const parallel = planned();
+    assert.equal(parallel['Node Type'], 'Gather');
+    assert.equal(parallel['Workers Planned'], 2);
+    const before = await tool();
+    assert.deepEqual(before.read.parallel, { maxWorkersPerGather: 2, minTableScanPages: 1024 });
+    assert.equal(before.verdict.best, undefined);
+    assert.ok(Math.abs(before.verdict.seqScanCost / parallel['Total Cost'] - 1) < 0.01, `tool ${before.verdict.seqScanCost} vs planner ${parallel['Total Cost']}`);
+    assert.match(before.verdict.reason, /in parallel: 2 workers and the leader/);
+    // Half the rows sorted for a LIMIT: each process sorts its share, a Gather Merge merges them.
+    const merge = planned(sorted);
+    assert.deepEqual([merge['Node Type'], merge.Plans?.[0]['Node Type']], ['Limit', 'Gather Merge']);
+    const mergeCost = (await tool(sorted)).verdict.seqScanCost;
+    assert.ok(Math.abs(mergeCost / merge['Total Cost'] - 1) < 0.01, `tool ${mergeCost} vs planner ${merge['Total Cost']}`);
+    // The database turns parallel plans off: a plain sequential scan, costed as one.
+    cluster.psql('ALTER DATABASE par SET max_parallel_workers_per_gather = 0');
+    const serial = planned();
+    assert.equal(serial['Node Type'], 'Seq Scan');
+    const after = await tool();
+    assert.equal(after.read.parallel?.maxWorkersPerGather, 0);
+    assert.ok(Math.abs(after.verdict.seqScanCost / serial['Total Cost'] - 1) < 0.01, `tool ${after.verdict.seqScanCost} vs planner ${serial['Total Cost']}`);
+    assert.doesNotMatch(after.verdict.reason, /parallel/);
+  });
+
+  it('gives its version to the verdicts (skip scans are for PostgreSQL 18 on), whatever the configuration says', async () => {
+    const p = await Project.open(LMS);
+    p.config.matcher.serverVersion = 18;
+    p.useLiveSchema(live);
+    assert.equal(p.config.matcher.serverVersion, 15);
+    assert.deepEqual(p.config.matcher.parallel, live.parallel);
   });
 
   it('feeds its statistics to the matcher: an equality on a most common value has its measured share', () => {

@@ -55,6 +55,11 @@ export function parseConfig(raw: unknown, source: string): Config {
   c.matcher.maxSelectivity = num('maxSelectivity') ?? c.matcher.maxSelectivity;
   c.matcher.minRowsSaved = num('minRowsSaved') ?? c.matcher.minRowsSaved;
   c.matcher.serverVersion = num('serverVersion') ?? c.matcher.serverVersion;
+  const workers = num('maxParallelWorkersPerGather');
+  if (workers !== undefined) {
+    if (!Number.isInteger(workers)) throw new Error(`${source}: "maxParallelWorkersPerGather" must be a whole number (the server's max_parallel_workers_per_gather; 0 turns parallel scans off)`);
+    c.matcher.parallel = { ...c.matcher.parallel, maxWorkersPerGather: workers };
+  }
   const unusedDays = num('unusedIndexMinDays');
   if (unusedDays !== undefined) c.unusedIndexMinDays = unusedDays;
   if (o.appInstances !== undefined) {

@@ -9,8 +9,11 @@
  * created it come out with identical keys and predicates.
  */
 import type { Queryable, Session } from './connection';
+import { readParallelSettings } from './plannerSettings';
 import { readServerSettings, type ServerSettings } from './serverSettings';
 import { readStatStatements, type StatStatements } from './statStatements';
+import type { MatcherOptions } from '../matcher/options';
+import type { ParallelSettings } from '../matcher/parallelScan';
 import type { ColumnStats, ForeignKeyDef, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema, sameKeyColumns } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
@@ -38,8 +41,20 @@ export interface LiveSchema {
   problems: string[];
   /** Connection limits (connection-pool advice). */
   server?: ServerSettings;
+  /** How the server plans parallel scans (the verdicts' sequential-scan costs). */
+  parallel?: ParallelSettings;
   /** pg_stat_statements, when the server has it (slow-query mapping, pool timeouts). */
   statements?: StatStatements;
+}
+
+/**
+ * The matcher's options for verdicts on this database: its row estimates (reltuples) in place of the
+ * configured ones, its major version (skip scans) and its parallel-scan settings.
+ */
+export function liveMatcherOptions(live: LiveSchema, options: MatcherOptions): MatcherOptions {
+  const rows = { ...options.rows };
+  for (const t of live.schema.tables.values()) if (t.rowEstimate !== undefined) rows[t.name] = t.rowEstimate;
+  return { ...options, rows, serverVersion: live.serverVersion, parallel: live.parallel ?? options.parallel };
 }
 
 /** Schemas read: the ones on the search path (what unqualified names in queries resolve to). */
@@ -151,6 +166,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
   );
 
   const server = await readServerSettings(q).catch(() => undefined);
+  const parallel = await readParallelSettings(q).catch(() => undefined);
   const statements = await readStatStatements(q, serverVersion).catch((err: Error) => ({ available: false, reason: err.message, statements: [], totalExecMs: 0 }));
 
   const schema = emptySchema();
@@ -243,6 +259,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     defaults,
     problems,
     server,
+    parallel,
     statements,
   };
 }

@@ -8,6 +8,7 @@ import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, hasEquality,
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import { ginServes, ginValueKind, isJsonbPath } from './ginOperators';
+import { parallelSeqScan } from './parallelScan';
 import type { AccessVerdict, IndexUse } from './types';
 
 export function rowsOf(table: string, opts: MatcherOptions): { rows: number; assumed: boolean } {
@@ -16,7 +17,7 @@ export function rowsOf(table: string, opts: MatcherOptions): { rows: number; ass
 }
 
 export function selectivityContext(schema: SchemaModel, table: TableDef, opts: MatcherOptions): SelectivityContext {
-  return { schema, table, rows: rowsOf(table.name, opts).rows, rowsOf: (t) => rowsOf(t, opts).rows, serverVersion: opts.serverVersion };
+  return { schema, table, rows: rowsOf(table.name, opts).rows, rowsOf: (t) => rowsOf(t, opts).rows, serverVersion: opts.serverVersion, parallel: opts.parallel };
 }
 
 /*
@@ -174,8 +175,10 @@ interface AccessFacts {
   eq: Map<string, PredicateAtom[]>;
   /** rangeAtoms(access): every range candidate, by column. */
   range: Map<string, PredicateAtom[]>;
-  /** The sequential scan's cost (with the sort, when there is an ORDER BY). */
+  /** The sequential scan's cost (with the sort, when there is an ORDER BY): the cheaper of a serial and a parallel one. */
   seqCost: number;
+  /** Workers of the parallel sequential scan, when it is the cheaper. */
+  seqWorkers?: number;
   /** filterAtoms(access). */
   atoms: PredicateAtom[];
 }
@@ -189,8 +192,25 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
   const limit = limitRows(access);
   // With a LIMIT and nothing to sort, the scan stops after LIMIT matches.
   const share = !needsSort && limit !== undefined ? limitShare(access, selAll * ctx.rows) : 1;
-  const seqCost = seqScanCostOf(ctx.rows, pagesOf(ctx), Math.max(1, qualOperators(atoms))) * share + (needsSort ? sortCost(ctx.rows * selAll, limit) : 0);
-  return { selAll, constant, required, eq: equalityAtoms(access), range: rangeAtoms(access), seqCost, atoms };
+  const pages = pagesOf(ctx);
+  const quals = Math.max(1, qualOperators(atoms));
+  const matched = ctx.rows * selAll;
+  const serial = seqScanCostOf(ctx.rows, pages, quals) * share + (needsSort ? sortCost(matched, limit) : 0);
+  const parallel =
+    ctx.parallel && parallelSafe(access)
+      ? parallelSeqScan(pages, pages * SEQ_PAGE, ctx.rows * (CPU_TUPLE + CPU_OPERATOR * quals), matched, share, needsSort ? (n) => sortCost(n, limit) : undefined, limit, ctx.parallel)
+      : undefined;
+  const seq = parallel && parallel.cost < serial ? { seqCost: parallel.cost, seqWorkers: parallel.workers } : { seqCost: serial };
+  return { selAll, constant, required, eq: equalityAtoms(access), range: rangeAtoms(access), ...seq, atoms };
+}
+
+/**
+ * Whether PostgreSQL may read the table with a parallel scan: a SELECT's table read once — not a write's
+ * target, nor a table looked up for each row of another (a nested loop's inner side, a sub-plan, a foreign
+ * key's check, a nested write Prisma runs as a statement of its own).
+ */
+function parallelSafe(access: TableAccess): boolean {
+  return access.kind === 'select' && !access.joinedFrom && !access.perOuterRow && !access.foreignKeyCheck && !access.nestedWrite;
 }
 
 export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext): IndexUse {
@@ -627,6 +647,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
   else if (usable.length) reason = seqScanReason(usable[0], rows, selAll);
   else if (filterAtoms(access).length === 0 && !needsSort) reason = `reads the whole table (no filter)`;
   else reason = `no index can serve ${describeNeeds(access)}: sequential scan of ~${fmt(rows)} rows${needsSort ? ' and a sort' : ''}`;
+  if (!best && facts.seqWorkers) reason += ` (in parallel: ${facts.seqWorkers} worker${facts.seqWorkers > 1 ? 's' : ''} and the leader)`;
   return { access, table, rows, rowsAssumed: assumed, matchedRows: matched, best, candidates, needsSort, sortAvoided, seqScanCost, reason };
 }
 

@@ -1,3 +1,5 @@
+import { DEFAULT_PARALLEL_SETTINGS, type ParallelSettings } from './parallelScan';
+
 export interface MatcherOptions {
   /** Row estimates per table (catalog name). */
   rows: Record<string, number>;
@@ -13,6 +15,8 @@ export interface MatcherOptions {
   maxSelectivity: number;
   /** PostgreSQL major version the verdicts are for. */
   serverVersion: number;
+  /** The server's settings for parallel sequential scans (PostgreSQL's defaults, or the live database's). */
+  parallel: ParallelSettings;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
@@ -23,4 +27,5 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   minRowsSaved: 5,
   maxSelectivity: 0.2,
   serverVersion: 16,
+  parallel: DEFAULT_PARALLEL_SETTINGS,
 };

@@ -7,6 +7,7 @@
 import type { Literal, PredicateAtom } from '../model/predicate';
 import type { SchemaModel, TableDef } from '../model/schema';
 import { containSelectivity, ginValueKind } from './ginOperators';
+import type { ParallelSettings } from './parallelScan';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -21,6 +22,8 @@ export interface SelectivityContext {
   rowsOf(table: string): number;
   /** PostgreSQL major version the estimates are for (skip scans from 18). */
   serverVersion?: number;
+  /** The server's parallel-scan settings; undefined: no parallel scans. */
+  parallel?: ParallelSettings;
 }
 
 /** Number of distinct values a column can hold, when the schema tells. */
