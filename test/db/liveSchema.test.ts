@@ -168,7 +168,7 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     assert.equal(parallel['Node Type'], 'Gather');
     assert.equal(parallel['Workers Planned'], 2);
     const before = await tool();
-    assert.deepEqual(before.read.parallel, { maxWorkersPerGather: 2, minTableScanPages: 1024 });
+    assert.deepEqual(before.read.planner?.parallel, { maxWorkersPerGather: 2, minTableScanPages: 1024 });
     assert.equal(before.verdict.best, undefined);
     assert.ok(Math.abs(before.verdict.seqScanCost / parallel['Total Cost'] - 1) < 0.01, `tool ${before.verdict.seqScanCost} vs planner ${parallel['Total Cost']}`);
     assert.match(before.verdict.reason, /in parallel: 2 workers and the leader/);
@@ -182,7 +182,7 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     const serial = planned();
     assert.equal(serial['Node Type'], 'Seq Scan');
     const after = await tool();
-    assert.equal(after.read.parallel?.maxWorkersPerGather, 0);
+    assert.equal(after.read.planner?.parallel.maxWorkersPerGather, 0);
     assert.ok(Math.abs(after.verdict.seqScanCost / serial['Total Cost'] - 1) < 0.01, `tool ${after.verdict.seqScanCost} vs planner ${serial['Total Cost']}`);
     assert.doesNotMatch(after.verdict.reason, /parallel/);
   });
@@ -192,7 +192,40 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     p.config.matcher.serverVersion = 18;
     p.useLiveSchema(live);
     assert.equal(p.config.matcher.serverVersion, 15);
-    assert.deepEqual(p.config.matcher.parallel, live.parallel);
+    assert.deepEqual(p.config.matcher.parallel, live.planner?.parallel);
+    assert.deepEqual(p.config.matcher.costs, live.planner?.costs);
+  });
+
+  it("weighs index and table reads with the server's random_page_cost: on SSD settings (1.1) an ordered index scan beats a sort, as the planner says", async () => {
+    cluster.psql('CREATE DATABASE rpc');
+    // k in no order of the rows (correlation ~0): an ordered scan of q_k reads a random page per row.
+    cluster.psql(`CREATE TABLE q (id int PRIMARY KEY, k int NOT NULL, body text NOT NULL);
+      INSERT INTO q SELECT i, hashint4(i) & 1023, repeat('x', 80) FROM generate_series(1, 300000) i; CREATE INDEX q_k ON q (k); ANALYZE q;`, 'rpc');
+    const sql = 'SELECT id, body FROM q WHERE k < 50 ORDER BY k';
+    const planned = () => (JSON.parse(cluster.psql(`EXPLAIN (FORMAT JSON) ${sql}`, 'rpc')) as { Plan: PlanJson }[])[0].Plan;
+    const tool = async () => {
+      const session = await openSession(cluster.url('rpc'));
+      try {
+        const read = await loadLiveSchema(session);
+        const { shapes } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema: read.schema });
+        return { read, verdict: analyzeAccess(shapes[0].accesses[0], read.schema, liveMatcherOptions(read, DEFAULT_MATCHER_OPTIONS)) };
+      } finally {
+        await session.close();
+      }
+    };
+    // random_page_cost 4 (the default): a bitmap scan of ~5% of the rows, then a sort.
+    assert.equal(planned()['Node Type'], 'Sort');
+    const hdd = await tool();
+    assert.equal(hdd.verdict.best?.index.name, 'q_k');
+    assert.equal(hdd.verdict.best?.sortAvoided, false);
+    cluster.psql('ALTER DATABASE rpc SET random_page_cost = 1.1');
+    const ssd = planned();
+    assert.equal(ssd['Node Type'], 'Index Scan');
+    const fast = await tool();
+    assert.equal(fast.read.planner?.costs.randomPage, 1.1);
+    assert.equal(fast.verdict.best?.index.name, 'q_k');
+    assert.equal(fast.verdict.best?.sortAvoided, true);
+    assert.ok(Math.abs(fast.verdict.best!.cost / ssd['Total Cost'] - 1) < 0.05, `tool ${fast.verdict.best!.cost} vs planner ${ssd['Total Cost']}`);
   });
 
   it('feeds its statistics to the matcher: an equality on a most common value has its measured share', () => {

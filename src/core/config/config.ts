@@ -55,6 +55,12 @@ export function parseConfig(raw: unknown, source: string): Config {
   c.matcher.maxSelectivity = num('maxSelectivity') ?? c.matcher.maxSelectivity;
   c.matcher.minRowsSaved = num('minRowsSaved') ?? c.matcher.minRowsSaved;
   c.matcher.serverVersion = num('serverVersion') ?? c.matcher.serverVersion;
+  for (const [key, field] of [['randomPageCost', 'randomPage'], ['seqPageCost', 'seqPage']] as const) {
+    const v = num(key);
+    if (v === undefined) continue;
+    if (v === 0) throw new Error(`${source}: "${key}" must be more than 0 (the server's ${key === 'randomPageCost' ? 'random_page_cost' : 'seq_page_cost'})`);
+    c.matcher.costs = { ...c.matcher.costs, [field]: v };
+  }
   const workers = num('maxParallelWorkersPerGather');
   if (workers !== undefined) {
     if (!Number.isInteger(workers)) throw new Error(`${source}: "maxParallelWorkersPerGather" must be a whole number (the server's max_parallel_workers_per_gather; 0 turns parallel scans off)`);

@@ -9,11 +9,10 @@
  * created it come out with identical keys and predicates.
  */
 import type { Queryable, Session } from './connection';
-import { readParallelSettings } from './plannerSettings';
+import { readPlannerSettings, type PlannerSettings } from './plannerSettings';
 import { readServerSettings, type ServerSettings } from './serverSettings';
 import { readStatStatements, type StatStatements } from './statStatements';
 import type { MatcherOptions } from '../matcher/options';
-import type { ParallelSettings } from '../matcher/parallelScan';
 import type { ColumnStats, ForeignKeyDef, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema, sameKeyColumns } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
@@ -41,20 +40,20 @@ export interface LiveSchema {
   problems: string[];
   /** Connection limits (connection-pool advice). */
   server?: ServerSettings;
-  /** How the server plans parallel scans (the verdicts' sequential-scan costs). */
-  parallel?: ParallelSettings;
+  /** The planner's cost constants and parallel-scan settings (the verdicts' costs). */
+  planner?: PlannerSettings;
   /** pg_stat_statements, when the server has it (slow-query mapping, pool timeouts). */
   statements?: StatStatements;
 }
 
 /**
  * The matcher's options for verdicts on this database: its row estimates (reltuples) in place of the
- * configured ones, its major version (skip scans) and its parallel-scan settings.
+ * configured ones, its major version (skip scans), its planner cost constants and parallel-scan settings.
  */
 export function liveMatcherOptions(live: LiveSchema, options: MatcherOptions): MatcherOptions {
   const rows = { ...options.rows };
   for (const t of live.schema.tables.values()) if (t.rowEstimate !== undefined) rows[t.name] = t.rowEstimate;
-  return { ...options, rows, serverVersion: live.serverVersion, parallel: live.parallel ?? options.parallel };
+  return { ...options, rows, serverVersion: live.serverVersion, parallel: live.planner?.parallel ?? options.parallel, costs: live.planner?.costs ?? options.costs };
 }
 
 /** Schemas read: the ones on the search path (what unqualified names in queries resolve to). */
@@ -166,7 +165,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
   );
 
   const server = await readServerSettings(q).catch(() => undefined);
-  const parallel = await readParallelSettings(q).catch(() => undefined);
+  const planner = await readPlannerSettings(q).catch(() => undefined);
   const statements = await readStatStatements(q, serverVersion).catch((err: Error) => ({ available: false, reason: err.message, statements: [], totalExecMs: 0 }));
 
   const schema = emptySchema();
@@ -259,7 +258,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
     defaults,
     problems,
     server,
-    parallel,
+    planner,
     statements,
   };
 }

@@ -1,17 +1,25 @@
 import type { ParallelSettings } from '../matcher/parallelScan';
+import { DEFAULT_PLANNER_COSTS, PLANNER_COST_SETTINGS, type PlannerCosts } from '../matcher/plannerCosts';
 import type { Queryable } from './connection';
 
+/** The server's settings the verdicts' costs depend on. */
+export interface PlannerSettings {
+  costs: PlannerCosts;
+  parallel: ParallelSettings;
+}
+
 /**
- * The settings with which the server plans parallel scans, as the connected role sees them (per-role and
+ * The planner's cost constants and parallel-scan settings, as the connected role sees them (per-role and
  * per-database settings included). pg_settings gives min_parallel_table_scan_size in 8 kB pages.
  */
-export async function readParallelSettings(q: Queryable): Promise<ParallelSettings> {
-  const rows = await q.query<{ name: string; setting: string }>(
-    `SELECT name, setting FROM pg_catalog.pg_settings WHERE name IN ('max_parallel_workers_per_gather', 'min_parallel_table_scan_size')`,
-  );
+export async function readPlannerSettings(q: Queryable): Promise<PlannerSettings> {
+  const names = [...Object.values(PLANNER_COST_SETTINGS), 'max_parallel_workers_per_gather', 'min_parallel_table_scan_size'];
+  const rows = await q.query<{ name: string; setting: string }>(`SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY ($1::text[])`, [names]);
   const get = (n: string, fallback: number): number => {
     const v = Number(rows.find((r) => r.name === n)?.setting);
-    return Number.isFinite(v) ? v : fallback;
+    return Number.isFinite(v) && v >= 0 ? v : fallback;
   };
-  return { maxWorkersPerGather: get('max_parallel_workers_per_gather', 2), minTableScanPages: get('min_parallel_table_scan_size', 1024) };
+  const costs = { ...DEFAULT_PLANNER_COSTS };
+  for (const key of Object.keys(PLANNER_COST_SETTINGS) as (keyof PlannerCosts)[]) costs[key] = get(PLANNER_COST_SETTINGS[key], DEFAULT_PLANNER_COSTS[key]);
+  return { costs, parallel: { maxWorkersPerGather: get('max_parallel_workers_per_gather', 2), minTableScanPages: get('min_parallel_table_scan_size', 1024) } };
 }

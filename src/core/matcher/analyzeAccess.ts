@@ -9,6 +9,7 @@ import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import { ginServes, ginValueKind, isJsonbPath } from './ginOperators';
 import { parallelSeqScan } from './parallelScan';
+import { DEFAULT_PLANNER_COSTS, type PlannerCosts } from './plannerCosts';
 import type { AccessVerdict, IndexUse } from './types';
 
 export function rowsOf(table: string, opts: MatcherOptions): { rows: number; assumed: boolean } {
@@ -17,18 +18,17 @@ export function rowsOf(table: string, opts: MatcherOptions): { rows: number; ass
 }
 
 export function selectivityContext(schema: SchemaModel, table: TableDef, opts: MatcherOptions): SelectivityContext {
-  return { schema, table, rows: rowsOf(table.name, opts).rows, rowsOf: (t) => rowsOf(t, opts).rows, serverVersion: opts.serverVersion, parallel: opts.parallel };
+  return { schema, table, rows: rowsOf(table.name, opts).rows, rowsOf: (t) => rowsOf(t, opts).rows, serverVersion: opts.serverVersion, parallel: opts.parallel, costs: opts.costs };
 }
 
 /*
- * Costs are in PostgreSQL's units, with its default constants (costsize.c), so that the choice between
- * a sequential scan, an ordered index scan and a bitmap scan breaks even where the planner's does.
+ * Costs are in PostgreSQL's units, with its constants (costsize.c: the defaults, or a live database's settings,
+ * plannerCosts.ts), so that the choice between a sequential scan, an ordered index scan and a bitmap scan breaks
+ * even where the planner's does.
  */
-const SEQ_PAGE = 1;
-const RANDOM_PAGE = 4;
-const CPU_TUPLE = 0.01;
-const CPU_INDEX_TUPLE = 0.005;
-const CPU_OPERATOR = 0.0025;
+function costsOf(ctx: SelectivityContext): PlannerCosts {
+  return ctx.costs ?? DEFAULT_PLANNER_COSTS;
+}
 /** Rows per 8 kB heap page when the table's size is not known (~130 bytes a row). */
 export const ROWS_PER_PAGE = 60;
 /** Usable bytes of a B-tree leaf page (8 kB at the default fill factor of 90%). */
@@ -42,10 +42,10 @@ const FUZZ = 1.01;
  * Sorting N rows (cost_sort(): 2 × cpu_operator_cost × N × log₂ N), or keeping the top `limit` of them
  * in a bounded heap (× log₂ 2·limit) when a LIMIT needs fewer than half of them.
  */
-export function sortCost(n: number, limit?: number): number {
+export function sortCost(n: number, limit?: number, c: PlannerCosts = DEFAULT_PLANNER_COSTS): number {
   if (n <= 1) return 0;
   const depth = limit !== undefined && 2 * limit < n ? Math.log2(2 * Math.max(1, limit)) : Math.log2(n);
-  return 2 * CPU_OPERATOR * n * depth;
+  return 2 * c.cpuOperator * n * depth;
 }
 
 /** The share of the table's pages an index-only scan need not visit (pg_class.relallvisible / relpages); all without a database. */
@@ -60,8 +60,8 @@ export function pagesOf(ctx: SelectivityContext): number {
 }
 
 /** A sequential scan: every page in order, every row through the filter (`quals`: operators evaluated per row). */
-export function seqScanCostOf(rows: number, pages: number, quals = 1): number {
-  return pages * SEQ_PAGE + rows * (CPU_TUPLE + CPU_OPERATOR * quals);
+export function seqScanCostOf(rows: number, pages: number, quals = 1, c: PlannerCosts = DEFAULT_PLANNER_COSTS): number {
+  return pages * c.seqPage + rows * (c.cpuTuple + c.cpuOperator * quals);
 }
 
 /**
@@ -85,9 +85,9 @@ function qualOperators(atoms: PredicateAtom[]): number {
  * tested against the scan's conditions (one operator, however many), or not at all when it has none (an index read
  * whole: `conditions` = 0).
  */
-function indexPartCost(r: number, perPage: number, conditions = 1): number {
+function indexPartCost(r: number, perPage: number, conditions: number, c: PlannerCosts): number {
   // genericcostestimate() charges random_page_cost for every index page it expects to read.
-  return Math.max(1, Math.ceil(r / perPage)) * RANDOM_PAGE + r * (CPU_INDEX_TUPLE + CPU_OPERATOR * Math.min(1, conditions));
+  return Math.max(1, Math.ceil(r / perPage)) * c.randomPage + r * (c.cpuIndexTuple + c.cpuOperator * Math.min(1, conditions));
 }
 
 /** Bytes a key of this column takes in an index entry. */
@@ -126,19 +126,19 @@ function pagesFetched(r: number, t: number): number {
  * order is unrelated to the physical order, sliding to reading R/rows of the pages in order as the
  * correlation nears ±1 (cost_index() interpolates by correlation²).
  */
-function orderedHeapCost(r: number, pages: number, rows: number, correlation: number): number {
-  const maxIo = pagesFetched(r, pages) * RANDOM_PAGE;
-  const minIo = RANDOM_PAGE + Math.max(0, Math.ceil(Math.min(pages, (r / Math.max(1, rows)) * pages)) - 1) * SEQ_PAGE;
+function orderedHeapCost(r: number, pages: number, rows: number, correlation: number, c: PlannerCosts): number {
+  const maxIo = pagesFetched(r, pages) * c.randomPage;
+  const minIo = c.randomPage + Math.max(0, Math.ceil(Math.min(pages, (r / Math.max(1, rows)) * pages)) - 1) * c.seqPage;
   const c2 = correlation * correlation;
-  return maxIo + c2 * (minIo - maxIo) + r * CPU_TUPLE;
+  return maxIo + c2 * (minIo - maxIo) + r * c.cpuTuple;
 }
 
 /** Heap cost of a bitmap heap scan of R rows: the pages in physical order, from random to sequential as their share grows (cost_bitmap_heap_scan()). */
-function bitmapHeapCost(r: number, pages: number): number {
+function bitmapHeapCost(r: number, pages: number, c: PlannerCosts): number {
   const pf = pagesFetched(r, pages);
   // A page or two: random reads (cost_bitmap_heap_scan() charges random_page_cost below 2 pages).
-  const perPage = pf < 2 ? RANDOM_PAGE : RANDOM_PAGE - (RANDOM_PAGE - SEQ_PAGE) * Math.sqrt(pf / pages);
-  return pf * perPage + r * CPU_TUPLE;
+  const perPage = pf < 2 ? c.randomPage : c.randomPage - (c.randomPage - c.seqPage) * Math.sqrt(pf / pages);
+  return pf * perPage + r * c.cpuTuple;
 }
 
 /**
@@ -192,13 +192,14 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
   const limit = limitRows(access);
   // With a LIMIT and nothing to sort, the scan stops after LIMIT matches.
   const share = !needsSort && limit !== undefined ? limitShare(access, selAll * ctx.rows) : 1;
+  const c = costsOf(ctx);
   const pages = pagesOf(ctx);
   const quals = Math.max(1, qualOperators(atoms));
   const matched = ctx.rows * selAll;
-  const serial = seqScanCostOf(ctx.rows, pages, quals) * share + (needsSort ? sortCost(matched, limit) : 0);
+  const serial = seqScanCostOf(ctx.rows, pages, quals, c) * share + (needsSort ? sortCost(matched, limit, c) : 0);
   const parallel =
     ctx.parallel && parallelSafe(access)
-      ? parallelSeqScan(pages, pages * SEQ_PAGE, ctx.rows * (CPU_TUPLE + CPU_OPERATOR * quals), matched, share, needsSort ? (n) => sortCost(n, limit) : undefined, limit, ctx.parallel)
+      ? parallelSeqScan(pages, pages * c.seqPage, ctx.rows * (c.cpuTuple + c.cpuOperator * quals), matched, share, needsSort ? (n) => sortCost(n, limit, c) : undefined, limit, ctx.parallel, c)
       : undefined;
   const seq = parallel && parallel.cost < serial ? { seqCost: parallel.cost, seqWorkers: parallel.workers } : { seqCost: serial };
   return { selAll, constant, required, eq: equalityAtoms(access), range: rangeAtoms(access), ...seq, atoms };
@@ -288,8 +289,9 @@ function evaluateBrin(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const scanned = correlation < 1e-10 ? ranges : Math.min(minimal / correlation, ranges);
   const rowsRead = Math.max(1, (rows * scanned) / ranges);
   // The summary is a few pages (one entry per range), read whole; each row of the ranges is checked again.
-  const indexCost = Math.max(1, Math.ceil(ranges / 500)) * RANDOM_PAGE + ranges * (CPU_INDEX_TUPLE + CPU_OPERATOR * conditions.length);
-  const cost = indexCost + bitmapHeapCost(rowsRead, pages) + rowsRead * CPU_OPERATOR * conditions.length + (needsSort ? sortCost(matched) : 0);
+  const costs = costsOf(ctx);
+  const indexCost = Math.max(1, Math.ceil(ranges / 500)) * costs.randomPage + ranges * (costs.cpuIndexTuple + costs.cpuOperator * conditions.length);
+  const cost = indexCost + bitmapHeapCost(rowsRead, pages, costs) + rowsRead * costs.cpuOperator * conditions.length + (needsSort ? sortCost(matched, undefined, costs) : 0);
   const order = known.length || fromDatabase ? `correlation ${correlation.toFixed(2)}` : `assuming the rows lie in ${columns.map((c) => `"${c}"`).join(', ')} order, as a BRIN index needs (no statistics)`;
   const reason = `BRIN: ${conditions.length === 1 ? 'a condition' : `${conditions.length} conditions`} on ${columns.map((c) => `"${c}"`).join(', ')}, reading ~${fmt(scanned)} of ${fmt(ranges)} page ranges (${order})`;
   return { ...unusableUse(index, rows, reason), usable: true, conditions, rowsRead, cost };
@@ -318,7 +320,8 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     const eq = access.predicates.find((p) => p.atom.kind === 'compare' && p.atom.op === '=' && p.atom.column === k);
     if (!eq) return unusableUse(index, rows, `hash index: no equality on "${k}"`);
     const rowsRead = rows * combinedSelectivity(ctx, [eq.atom]);
-    const cost = indexPartCost(rowsRead, entriesPerPage(index, ctx)) + bitmapHeapCost(rowsRead, pagesOf(ctx)) + (needsSort ? sortCost(matched) : 0);
+    const costs = costsOf(ctx);
+    const cost = indexPartCost(rowsRead, entriesPerPage(index, ctx), 1, costs) + bitmapHeapCost(rowsRead, pagesOf(ctx), costs) + (needsSort ? sortCost(matched, undefined, costs) : 0);
     return { ...unusableUse(index, rows, `equality on "${k}"`), usable: true, equalityColumns: [k!], conditions: [eq.atom], rowsRead, cost };
   }
   if (index.method === 'brin') return evaluateBrin(index, access, ctx, needsSort, matched);
@@ -368,30 +371,32 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
   const share = stopsEarly ? limitShare(access, rows * selAll) : 1;
   const skipped = whole === 'skip' ? (distinctValues(ctx, keyName(index.keys[0])) ?? 200) : 0;
   const perPage = entriesPerPage(index, ctx);
-  const indexCost = (skipped * RANDOM_PAGE) + indexPartCost(entries, perPage, conditions.length);
+  const costs = costsOf(ctx);
+  const indexCost = skipped * costs.randomPage + indexPartCost(entries, perPage, conditions.length, costs);
   const lead = index.keys[0] ? keyName(index.keys[0]) : undefined;
   // btcostestimate(): the first key's correlation, discounted by a quarter for a multi-column index.
   const correlation = ((lead && ctx.table.columns.get(lead)?.stats?.correlation) || 0) * (index.keys.length > 1 ? 0.75 : 1);
-  const sortLeft = (r: number) => (needsSort ? sortCost(Math.min(matched, r), limit) : 0);
+  const sortLeft = (r: number) => (needsSort ? sortCost(Math.min(matched, r), limit, costs) : 0);
   // The planner's cheaper of an ordered (plain) index scan and a bitmap scan (+ sort); an index-only scan reads no heap.
   let cost: number;
   let rowsRead: number;
   let sortKept = sortAvoided;
   let bitmap = false;
   // The rows the index returns go through the filters it did not apply.
-  const filterCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms.filter((a) => !inConditions.has(a) && !checked.includes(a)));
+  const filterCost = heapRows * costs.cpuOperator * qualOperators(facts.atoms.filter((a) => !inConditions.has(a) && !checked.includes(a)));
   if (indexOnly) {
     // cost_index(): the heap pages of the rows returned that are not all-visible, and cpu_tuple_cost for each row.
-    const heapPages = (1 - allVisibleFraction(ctx)) * (orderedHeapCost(heapRows, pages, rows, correlation) - heapRows * CPU_TUPLE);
-    cost = (indexCost + heapPages + heapRows * CPU_TUPLE + filterCost) * share + (sortAvoided ? 0 : sortLeft(entries));
+    const heapPages = (1 - allVisibleFraction(ctx)) * (orderedHeapCost(heapRows, pages, rows, correlation, costs) - heapRows * costs.cpuTuple);
+    cost = (indexCost + heapPages + heapRows * costs.cpuTuple + filterCost) * share + (sortAvoided ? 0 : sortLeft(entries));
     rowsRead = entries * share;
   } else {
-    const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation) + filterCost) * share + (sortAvoided ? 0 : sortLeft(heapRows));
+    const ordered = (indexCost + orderedHeapCost(heapRows, pages, rows, correlation, costs) + filterCost) * share + (sortAvoided ? 0 : sortLeft(heapRows));
     // A bitmap heap scan checks every condition again on each row it fetches, the index's too (cost_bitmap_heap_scan()
     // charges all the restriction quals: the bitmap may be lossy). It returns rows in physical order: a sort follows
     // (over all of them), or, without an ORDER BY, a LIMIT cuts its heap part short.
-    const recheckCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms);
-    const viaBitmap = needsSort ? indexCost + bitmapHeapCost(heapRows, pages) + recheckCost + sortLeft(heapRows) : indexCost + (bitmapHeapCost(heapRows, pages) + recheckCost) * share;
+    const recheckCost = heapRows * costs.cpuOperator * qualOperators(facts.atoms);
+    const heapCost = bitmapHeapCost(heapRows, pages, costs);
+    const viaBitmap = needsSort ? indexCost + heapCost + recheckCost + sortLeft(heapRows) : indexCost + (heapCost + recheckCost) * share;
     // Within the planner's fuzz (1%) the path that keeps the order wins.
     if (viaBitmap * (sortAvoided ? FUZZ : 1) < ordered) {
       cost = viaBitmap;
@@ -504,14 +509,15 @@ function evaluateTextIndex(index: IndexDef, access: TableAccess, ctx: Selectivit
     usable: true,
     conditions,
     rowsRead,
-    cost: textIndexCost(rowsRead, ctx) + (needsSort ? sortCost(Math.min(matched, rowsRead)) : 0),
+    cost: textIndexCost(rowsRead, ctx) + (needsSort ? sortCost(Math.min(matched, rowsRead), undefined, costsOf(ctx)) : 0),
     reason,
   };
 }
 
 /** A GIN/GiST search: a few pages of the index per term, then a bitmap heap scan. */
 function textIndexCost(rowsRead: number, ctx: SelectivityContext): number {
-  return 2 * RANDOM_PAGE + indexPartCost(rowsRead, INDEX_PAGE_BYTES / 16) + bitmapHeapCost(rowsRead, pagesOf(ctx));
+  const costs = costsOf(ctx);
+  return 2 * costs.randomPage + indexPartCost(rowsRead, INDEX_PAGE_BYTES / 16, 1, costs) + bitmapHeapCost(rowsRead, pagesOf(ctx), costs);
 }
 
 /** pg_trgm extracts no trigram from a pattern without three literal characters in a row (`%an%`). A parameter: assume it has some. */
@@ -557,7 +563,7 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
         const sel = combinedSelectivity(ctx, [...use.conditions, ...(c.index.predicate ?? [])]);
         // A condition on a later key only (no equality or range on a leading one) is checked on every entry: the whole index is read.
         const whole = use.equalityColumns.length === 0 && use.rangeColumn === undefined;
-        const scan = indexPartCost(ctx.rows * (whole ? combinedSelectivity(ctx, c.index.predicate ?? []) : sel), entriesPerPage(c.index, ctx));
+        const scan = indexPartCost(ctx.rows * (whole ? combinedSelectivity(ctx, c.index.predicate ?? []) : sel), entriesPerPage(c.index, ctx), 1, costsOf(ctx));
         if (!pick || scan < pick.scan) pick = { use: c, branch, scan, sel };
       }
       if (pick) picks.push(pick);
@@ -578,8 +584,9 @@ function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: Se
     const heapRows = ctx.rows * Math.min(1, 1 - picks.reduce((keep, x) => keep * (1 - x.sel), 1));
     const needsSort = facts.required.length > 0;
     const matched = ctx.rows * facts.selAll;
-    const filterCost = heapRows * CPU_OPERATOR * qualOperators(facts.atoms);
-    const cost = picks.reduce((s, x) => s + x.scan, 0) + bitmapHeapCost(heapRows, pagesOf(ctx)) + filterCost + (needsSort ? sortCost(matched, limitRows(access)) : 0);
+    const costs = costsOf(ctx);
+    const filterCost = heapRows * costs.cpuOperator * qualOperators(facts.atoms);
+    const cost = picks.reduce((s, x) => s + x.scan, 0) + bitmapHeapCost(heapRows, pagesOf(ctx), costs) + filterCost + (needsSort ? sortCost(matched, limitRows(access), costs) : 0);
     const names = picks.map((x) => `"${x.use.index.name}" for ${atomColumns(x.branch).map((c) => `"${c}"`).join(', ')}`);
     for (const use of new Set(picks.map((x) => x.use))) {
       if (use.usable && use.cost <= cost) continue;

@@ -1,4 +1,5 @@
 import { DEFAULT_PARALLEL_SETTINGS, type ParallelSettings } from './parallelScan';
+import { DEFAULT_PLANNER_COSTS, type PlannerCosts } from './plannerCosts';
 
 export interface MatcherOptions {
   /** Row estimates per table (catalog name). */
@@ -17,6 +18,8 @@ export interface MatcherOptions {
   serverVersion: number;
   /** The server's settings for parallel sequential scans (PostgreSQL's defaults, or the live database's). */
   parallel: ParallelSettings;
+  /** The planner's cost constants (PostgreSQL's defaults, or the live database's). */
+  costs: PlannerCosts;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
@@ -28,4 +31,5 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   maxSelectivity: 0.2,
   serverVersion: 16,
   parallel: DEFAULT_PARALLEL_SETTINGS,
+  costs: DEFAULT_PLANNER_COSTS,
 };

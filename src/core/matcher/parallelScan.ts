@@ -5,6 +5,7 @@
  * and the Gather's own costs (cost_gather(), cost_gather_merge(): parallel_setup_cost, parallel_tuple_cost
  * for each row handed to the leader).
  */
+import type { PlannerCosts } from './plannerCosts';
 
 /** The server settings that decide whether and how wide a parallel scan is. */
 export interface ParallelSettings {
@@ -17,9 +18,6 @@ export interface ParallelSettings {
 /** PostgreSQL's defaults (2 workers, 8 MB). */
 export const DEFAULT_PARALLEL_SETTINGS: ParallelSettings = { maxWorkersPerGather: 2, minTableScanPages: 1024 };
 
-const PARALLEL_SETUP = 1000;
-const PARALLEL_TUPLE = 0.1;
-const CPU_OPERATOR = 0.0025;
 
 /** compute_parallel_worker() for a table of `pages` heap pages: one worker from the threshold, one more each time the size triples. */
 export function parallelWorkers(pages: number, s: ParallelSettings): number {
@@ -59,6 +57,7 @@ export function parallelSeqScan(
   sortCost: ((n: number) => number) | undefined,
   limit: number | undefined,
   s: ParallelSettings,
+  c: PlannerCosts,
 ): ParallelSeqScan | undefined {
   const workers = parallelWorkers(pages, s);
   if (workers === 0) return undefined;
@@ -66,12 +65,12 @@ export function parallelSeqScan(
   const partial = diskCost + cpuCost / divisor;
   if (!sortCost) {
     // A Limit over the Gather takes its startup (the setup) and its share of the rest.
-    return { workers, cost: PARALLEL_SETUP + share * (partial + PARALLEL_TUPLE * matched) };
+    return { workers, cost: c.parallelSetup + share * (partial + c.parallelTuple * matched) };
   }
   // Gather Merge: each process sorts its share of the rows, the leader merges the sorted streams, and a
   // LIMIT stops the merge early (the sorts are paid in full before the first row).
   const streams = workers + 1;
-  const perRow = CPU_OPERATOR * (2 * Math.log2(streams) + 1) + PARALLEL_TUPLE * 1.05;
+  const perRow = c.cpuOperator * (2 * Math.log2(streams) + 1) + c.parallelTuple * 1.05;
   const merged = limit !== undefined ? Math.min(matched, limit) : matched;
-  return { workers, cost: partial + sortCost(matched / divisor) + PARALLEL_SETUP + merged * perRow };
+  return { workers, cost: partial + sortCost(matched / divisor) + c.parallelSetup + merged * perRow };
 }

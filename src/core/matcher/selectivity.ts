@@ -8,6 +8,7 @@ import type { Literal, PredicateAtom } from '../model/predicate';
 import type { SchemaModel, TableDef } from '../model/schema';
 import { containSelectivity, ginValueKind } from './ginOperators';
 import type { ParallelSettings } from './parallelScan';
+import type { PlannerCosts } from './plannerCosts';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -24,6 +25,8 @@ export interface SelectivityContext {
   serverVersion?: number;
   /** The server's parallel-scan settings; undefined: no parallel scans. */
   parallel?: ParallelSettings;
+  /** The planner's cost constants; undefined: PostgreSQL's defaults. */
+  costs?: PlannerCosts;
 }
 
 /** Number of distinct values a column can hold, when the schema tells. */

@@ -12,7 +12,7 @@ import { options, schemaFrom, verdict } from './harness';
 const DDL = `CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL, created_at timestamptz NOT NULL);
 CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL);`;
 
-describe('parallel sequential scans', () => {
+describe('parallel sequential scans and the cost settings', () => {
   before(() => initSqlParser());
 
   it("take workers as compute_parallel_worker() gives them: none under 1,024 pages, one more each time the size triples, at most the setting's", () => {
@@ -52,5 +52,18 @@ describe('parallel sequential scans', () => {
     assert.equal(parseConfig({}, 'c.json').matcher.parallel.maxWorkersPerGather, 2);
     assert.throws(() => parseConfig({ maxParallelWorkersPerGather: 1.5 }, 'c.json'), /whole number/);
     assert.throws(() => parseConfig({ maxParallelWorkersPerGather: -1 }, 'c.json'), /non-negative/);
+  });
+
+  it('weigh the pages by "randomPageCost" and "seqPageCost" from pg-index-review.json: on SSD settings an ordered index scan beats a sort sooner', () => {
+    const config = parseConfig({ randomPageCost: 1.1 }, 'c.json');
+    assert.deepEqual([config.matcher.costs.randomPage, config.matcher.costs.seqPage], [1.1, 1]);
+    assert.throws(() => parseConfig({ seqPageCost: 0 }, 'c.json'), /more than 0/);
+    const schema = schemaFrom(`${DDL}\nCREATE INDEX events_kind_idx ON events (kind);`);
+    const sql = 'SELECT id FROM events WHERE kind > $1 AND kind < $2 ORDER BY kind';
+    const opts = options({ events: 5_000_000 });
+    const hdd = verdict(schema, sql, opts);
+    const ssd = verdict(schema, sql, { ...opts, costs: config.matcher.costs });
+    assert.ok(ssd.best!.cost < hdd.best!.cost, `${ssd.best!.cost} < ${hdd.best!.cost}`);
+    assert.equal(ssd.seqScanCost, hdd.seqScanCost, 'a sequential scan reads no random page');
   });
 });
