@@ -38,7 +38,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "courses_title_description_idx" ON "cour
 -- [8] per-parent list (ORDER BY … LIMIT) on "enrollments", widening "enrollments_courseId_idx": ../examples/lms/src/services/enrollments.ts:100
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "enrollments_courseId_status_enrolledAt_idx" ON "enrollments" ("courseId", "status", "enrolledAt");
 
--- [9] missing-index (warning) on "course_progress" for 2 queries: ../examples/lms/src/jobs/inactive-students.ts:25, ../examples/lms/src/services/progress.ts:131
+-- [9] missing-index (warning) on "course_progress" for 2 queries: ../examples/lms/src/jobs/inactive-students.ts:27, ../examples/lms/src/services/progress.ts:139
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "course_progress_lastAccessedAt_part_idx" ON "course_progress" ("lastAccessedAt") WHERE "progressPercent" < 100;
 
 -- [10] missing-index (info) on "transactions" for 2 queries: ../examples/lms/src/jobs/recalculate-analytics.ts:15, ../examples/lms/src/services/analytics.ts:59
@@ -47,7 +47,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_courseId_status_idx" ON "t
 -- [11] missing-index (warning) on "transactions" for 2 queries: ../examples/lms/sql/reports.sql:21, ../examples/lms/src/services/payments.ts:56
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_createdAt_idx" ON "transactions" ("createdAt");
 
--- [12] missing-index (warning) on "transactions" for 5 queries: ../examples/lms/sql/reports.sql:30, ../examples/lms/sql/reports.sql:40, ../examples/lms/src/jobs/reconcile-payments.ts:26, …
+-- [12] missing-index (warning) on "transactions" for 5 queries: ../examples/lms/sql/reports.sql:31, ../examples/lms/sql/reports.sql:40, ../examples/lms/src/jobs/reconcile-payments.ts:26, …
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "transactions_status_createdAt_idx" ON "transactions" ("status", "createdAt" DESC);
 
 -- [13] per-parent lists (ORDER BY … LIMIT) on "transactions", widening "transactions_userId_idx": ../examples/lms/src/services/payments.ts:15, ../examples/lms/src/services/payments.ts:36

@@ -37,6 +37,7 @@ interface PlanJson {
   'Node Type': string;
   'Total Cost': number;
   'Workers Planned'?: number;
+  'Parallel Aware'?: boolean;
   Plans?: PlanJson[];
 }
 
@@ -168,7 +169,7 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     assert.equal(parallel['Node Type'], 'Gather');
     assert.equal(parallel['Workers Planned'], 2);
     const before = await tool();
-    assert.deepEqual(before.read.planner?.parallel, { maxWorkersPerGather: 2, minTableScanPages: 1024 });
+    assert.deepEqual(before.read.planner?.parallel, { maxWorkersPerGather: 2, minTableScanPages: 1024, minIndexScanPages: 64, leaderParticipation: true });
     assert.equal(before.verdict.best, undefined);
     assert.ok(Math.abs(before.verdict.seqScanCost / parallel['Total Cost'] - 1) < 0.01, `tool ${before.verdict.seqScanCost} vs planner ${parallel['Total Cost']}`);
     assert.match(before.verdict.reason, /in parallel: 2 workers and the leader/);
@@ -185,6 +186,47 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     assert.equal(after.read.planner?.parallel.maxWorkersPerGather, 0);
     assert.ok(Math.abs(after.verdict.seqScanCost / serial['Total Cost'] - 1) < 0.01, `tool ${after.verdict.seqScanCost} vs planner ${serial['Total Cost']}`);
     assert.doesNotMatch(after.verdict.reason, /parallel/);
+  });
+
+  it('reads an index whole in parallel for an aggregate, and takes the table\'s parallel_workers and parallel_leader_participation', async () => {
+    cluster.psql('CREATE DATABASE agg');
+    // synchronous_commit on: the VACUUM marks the pages all-visible (see the relallvisible test above).
+    cluster.psql(`SET synchronous_commit = on; CREATE TABLE e (id int PRIMARY KEY, status text NOT NULL, body text NOT NULL) WITH (autovacuum_enabled = false);
+      INSERT INTO e SELECT i, (ARRAY['ACTIVE', 'COMPLETED', 'CANCELLED', 'PENDING'])[1 + (hashint4(i) & 3)], repeat('y', 60) FROM generate_series(1, 300000) i;
+      CREATE INDEX e_status ON e (status);`, 'agg');
+    cluster.psql('VACUUM ANALYZE e', 'agg');
+    const grouped = 'SELECT status, count(*) FROM e GROUP BY status';
+    const filtered = "SELECT id FROM e WHERE body = 'z'";
+    const plan = (sql: string) => (JSON.parse(cluster.psql(`EXPLAIN (FORMAT JSON) ${sql}`, 'agg')) as { Plan: PlanJson }[])[0].Plan;
+    const nodes = (p: PlanJson): PlanJson[] => [p, ...(p.Plans ?? []).flatMap(nodes)];
+    const tool = async (sql: string) => {
+      const session = await openSession(cluster.url('agg'));
+      try {
+        const read = await loadLiveSchema(session);
+        const { shapes } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema: read.schema });
+        return analyzeAccess(shapes[0].accesses[0], read.schema, liveMatcherOptions(read, DEFAULT_MATCHER_OPTIONS));
+      } finally {
+        await session.close();
+      }
+    };
+    // A Parallel Index Only Scan of e_status under a Partial Aggregate: the tool's cost is the scan's and the Gather's setup.
+    const scan = nodes(plan(grouped)).find((n) => n['Node Type'] === 'Index Only Scan' && n['Parallel Aware']);
+    assert.ok(scan, 'the planner reads e_status in parallel');
+    const v = await tool(grouped);
+    assert.equal(v.best?.index.name, 'e_status');
+    assert.match(v.best!.reason, /in parallel: 2 workers/);
+    assert.ok(Math.abs(v.best!.cost / (scan['Total Cost'] + 1000) - 1) < 0.01, `tool ${v.best!.cost} vs planner ${scan['Total Cost']} + 1000`);
+    // Without the leader's share the workers read more each: a dearer parallel scan, as the planner costs it.
+    cluster.psql('ALTER DATABASE agg SET parallel_leader_participation = off');
+    const alone = plan(filtered);
+    assert.equal(alone['Node Type'], 'Gather');
+    const withoutLeader = await tool(filtered);
+    assert.ok(Math.abs(withoutLeader.seqScanCost / alone['Total Cost'] - 1) < 0.01, `tool ${withoutLeader.seqScanCost} vs planner ${alone['Total Cost']}`);
+    // The table's own parallel_workers = 0: no parallel plan, whatever its size.
+    cluster.psql('ALTER TABLE e SET (parallel_workers = 0)', 'agg');
+    assert.ok(!nodes(plan(grouped)).some((n) => n['Node Type'].startsWith('Gather')));
+    assert.doesNotMatch((await tool(grouped)).reason, /parallel/);
+    assert.doesNotMatch((await tool(filtered)).reason, /parallel/);
   });
 
   it('gives its version to the verdicts (skip scans are for PostgreSQL 18 on), whatever the configuration says', async () => {

@@ -79,7 +79,7 @@ export function accessKey(a: TableAccess): string {
 }
 
 function keyOf(a: TableAccess): string {
-  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, ...rest } = a;
+  const { table, alias, kind, predicates, joinKeys, orderBy, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, serialOnly, aggregated, ...rest } = a;
   // A field added to TableAccess must be added to the key (or be a location): this fails to compile until it is.
   const unkeyed: Record<string, never> = rest;
   void unkeyed;
@@ -102,6 +102,8 @@ function keyOf(a: TableAccess): string {
     perOuterRow,
     foreignKeyCheck,
     nestedWrite,
+    serialOnly,
+    aggregated,
   ]);
 }
 

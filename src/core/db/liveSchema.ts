@@ -67,6 +67,8 @@ interface ColumnRow {
   reltuples: number;
   relpages: number;
   relallvisible: number;
+  /** The parallel_workers storage parameter (pg_class.reloptions), when set. */
+  parallel_workers: string | null;
   /** pg_class.relkind: 'r' table, 'p' partitioned table, 'm' materialized view. */
   relkind: string;
   populated: boolean;
@@ -110,6 +112,7 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
   );
   const columns = await q.query<ColumnRow>(
     `SELECT c.relname AS table, n.nspname AS nsp, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, c.relallvisible::float8 AS relallvisible,
+            (SELECT o.option_value FROM pg_catalog.pg_options_to_table(c.reloptions) o WHERE o.option_name = 'parallel_workers') AS parallel_workers,
             c.relkind::text AS relkind, c.relispopulated AS populated, a.attname AS column,
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, NULLIF(a.attgenerated, '') AS generated,
             pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default
@@ -165,11 +168,13 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
   );
 
   const server = await readServerSettings(q).catch(() => undefined);
-  const planner = await readPlannerSettings(q).catch(() => undefined);
+  const settings = await readPlannerSettings(q).catch((err: Error) => err);
   const statements = await readStatStatements(q, serverVersion).catch((err: Error) => ({ available: false, reason: err.message, statements: [], totalExecMs: 0 }));
 
   const schema = emptySchema();
   const problems: string[] = [];
+  const planner = settings instanceof Error ? undefined : settings;
+  if (settings instanceof Error) problems.push(`could not read the planner's settings (${settings.message}): the verdicts use PostgreSQL's defaults`);
   const apply = (sql: string): void => {
     try {
       const ast = parseStatement(sql);
@@ -183,21 +188,22 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
 
   for (const e of enums) apply(`CREATE TYPE ${qualified(e.nsp, e.name)} AS ENUM (${e.labels.map((l) => `'${l.replace(/'/g, "''")}'`).join(', ')})`);
   // One row per column (a table without columns has one row with a NULL column).
-  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; relpages: number; relallvisible: number; materialized?: { populated: boolean }; cols: ColumnRow[] }>();
+  const byTable = new Map<string, { nsp: string; table: string; reltuples: number; relpages: number; relallvisible: number; parallelWorkers?: number; materialized?: { populated: boolean }; cols: ColumnRow[] }>();
   for (const c of columns) {
     const key = keyOf(c.nsp, c.table);
     const materialized = c.relkind === 'm' ? { populated: c.populated } : undefined;
-    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), relpages: Number(c.relpages), relallvisible: Number(c.relallvisible), materialized, cols: [] });
+    if (!byTable.has(key)) byTable.set(key, { nsp: c.nsp, table: c.table, reltuples: Number(c.reltuples), relpages: Number(c.relpages), relallvisible: Number(c.relallvisible), parallelWorkers: c.parallel_workers === null ? undefined : Number(c.parallel_workers), materialized, cols: [] });
     if (c.column !== null) byTable.get(key)!.cols.push(c);
   }
   const defaults = new Map<string, Map<string, string>>();
-  for (const [key, { nsp, table, reltuples, relpages, relallvisible, materialized, cols }] of byTable) {
+  for (const [key, { nsp, table, reltuples, relpages, relallvisible, parallelWorkers, materialized, cols }] of byTable) {
     const defs = cols.map((c) => `${quoteAlways(c.column!)} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.generated === 's' && c.default ? ` GENERATED ALWAYS AS (${c.default}) STORED` : ''}`);
     apply(`CREATE TABLE ${qualified(nsp, table)} (${defs.join(', ')})`);
     const t = schema.tables.get(key);
     if (!t) continue;
     // A materialized view is read as a table: its rows, its indexes (its query is read below).
     if (materialized) t.materialized = materialized;
+    if (parallelWorkers !== undefined && Number.isInteger(parallelWorkers)) t.parallelWorkers = parallelWorkers;
     // reltuples is -1 for a table never vacuumed or analyzed (PostgreSQL 14+): no estimate then.
     if (reltuples >= 0) t.rowEstimate = reltuples;
     if (reltuples > 0 && relpages > 0) {

@@ -10,10 +10,10 @@ export interface PlannerSettings {
 
 /**
  * The planner's cost constants and parallel-scan settings, as the connected role sees them (per-role and
- * per-database settings included). pg_settings gives min_parallel_table_scan_size in 8 kB pages.
+ * per-database settings included). pg_settings gives min_parallel_table_scan_size and min_parallel_index_scan_size in 8 kB pages.
  */
 export async function readPlannerSettings(q: Queryable): Promise<PlannerSettings> {
-  const names = [...Object.values(PLANNER_COST_SETTINGS), 'max_parallel_workers_per_gather', 'min_parallel_table_scan_size'];
+  const names = [...Object.values(PLANNER_COST_SETTINGS), 'max_parallel_workers_per_gather', 'min_parallel_table_scan_size', 'min_parallel_index_scan_size', 'parallel_leader_participation'];
   const rows = await q.query<{ name: string; setting: string }>(`SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY ($1::text[])`, [names]);
   const get = (n: string, fallback: number): number => {
     const v = Number(rows.find((r) => r.name === n)?.setting);
@@ -21,5 +21,9 @@ export async function readPlannerSettings(q: Queryable): Promise<PlannerSettings
   };
   const costs = { ...DEFAULT_PLANNER_COSTS };
   for (const key of Object.keys(PLANNER_COST_SETTINGS) as (keyof PlannerCosts)[]) costs[key] = get(PLANNER_COST_SETTINGS[key], DEFAULT_PLANNER_COSTS[key]);
-  return { costs, parallel: { maxWorkersPerGather: get('max_parallel_workers_per_gather', 2), minTableScanPages: get('min_parallel_table_scan_size', 1024) } };
+  const leader = rows.find((r) => r.name === 'parallel_leader_participation')?.setting;
+  return {
+    costs,
+    parallel: { maxWorkersPerGather: get('max_parallel_workers_per_gather', 2), minTableScanPages: get('min_parallel_table_scan_size', 1024), minIndexScanPages: get('min_parallel_index_scan_size', 64), leaderParticipation: leader !== 'off' },
+  };
 }

@@ -13,17 +13,33 @@ export interface ParallelSettings {
   maxWorkersPerGather: number;
   /** min_parallel_table_scan_size, in 8 kB pages. */
   minTableScanPages: number;
+  /** min_parallel_index_scan_size, in 8 kB pages. */
+  minIndexScanPages: number;
+  /** parallel_leader_participation: the leader scans too, besides gathering. */
+  leaderParticipation: boolean;
 }
 
-/** PostgreSQL's defaults (2 workers, 8 MB). */
-export const DEFAULT_PARALLEL_SETTINGS: ParallelSettings = { maxWorkersPerGather: 2, minTableScanPages: 1024 };
+/** PostgreSQL's defaults (2 workers, 8 MB of table, 512 kB of index). */
+export const DEFAULT_PARALLEL_SETTINGS: ParallelSettings = { maxWorkersPerGather: 2, minTableScanPages: 1024, minIndexScanPages: 64, leaderParticipation: true };
 
+/**
+ * compute_parallel_worker() for a table of `pages` heap pages: one worker from the threshold, one more each time the
+ * size triples; or the table's own parallel_workers storage parameter, whatever its size.
+ */
+export function parallelWorkers(pages: number, s: ParallelSettings, tableSetting?: number): number {
+  return workersFor(pages, s.minTableScanPages, s, tableSetting);
+}
 
-/** compute_parallel_worker() for a table of `pages` heap pages: one worker from the threshold, one more each time the size triples. */
-export function parallelWorkers(pages: number, s: ParallelSettings): number {
-  if (s.maxWorkersPerGather <= 0 || pages < s.minTableScanPages) return 0;
+/** The same for an index-only scan: by the index pages it reads alone (cost_index() leaves the heap pages out). */
+export function parallelIndexWorkers(indexPages: number, s: ParallelSettings, tableSetting?: number): number {
+  return workersFor(indexPages, s.minIndexScanPages, s, tableSetting);
+}
+
+function workersFor(pages: number, minPages: number, s: ParallelSettings, tableSetting: number | undefined): number {
+  if (tableSetting !== undefined) return Math.max(0, Math.min(tableSetting, s.maxWorkersPerGather));
+  if (s.maxWorkersPerGather <= 0 || pages < minPages) return 0;
   let workers = 1;
-  let threshold = Math.max(1, s.minTableScanPages);
+  let threshold = Math.max(1, minPages);
   while (pages >= threshold * 3 && threshold <= 0x7fffffff / 3) {
     workers++;
     threshold *= 3;
@@ -31,9 +47,9 @@ export function parallelWorkers(pages: number, s: ParallelSettings): number {
   return Math.min(workers, s.maxWorkersPerGather);
 }
 
-/** get_parallel_divisor(): the workers, and the leader's share (less the more workers it has to serve). */
-export function parallelDivisor(workers: number): number {
-  const leader = 1 - 0.3 * workers;
+/** get_parallel_divisor(): the workers, and the leader's share (less the more workers it has to serve; none without parallel_leader_participation). */
+export function parallelDivisor(workers: number, leaderParticipation = true): number {
+  const leader = leaderParticipation ? 1 - 0.3 * workers : 0;
   return workers + (leader > 0 ? leader : 0);
 }
 
@@ -42,35 +58,43 @@ export interface ParallelSeqScan {
   cost: number;
 }
 
-/**
- * The cheapest parallel sequential scan, or undefined when the table is too small for one.
- * `diskCost` and `cpuCost` are the serial scan's parts (pages × seq_page_cost; rows × per-row CPU);
- * `matched` the rows the filters keep; `share` the part of the scan a LIMIT lets it run (no ORDER BY);
- * `sortCost(n)` the cost of sorting n rows when there is an ORDER BY to satisfy, else undefined.
- */
-export function parallelSeqScan(
-  pages: number,
-  diskCost: number,
-  cpuCost: number,
-  matched: number,
-  share: number,
-  sortCost: ((n: number) => number) | undefined,
-  limit: number | undefined,
-  s: ParallelSettings,
-  c: PlannerCosts,
-): ParallelSeqScan | undefined {
-  const workers = parallelWorkers(pages, s);
+/** The serial scan a parallel one would replace, and what comes after it. */
+export interface SeqScanParts {
+  pages: number;
+  /** The table's parallel_workers storage parameter, when set. */
+  tableWorkers?: number;
+  /** pages × seq_page_cost */
+  diskCost: number;
+  /** rows × the CPU each row costs (cpu_tuple_cost and the filter's operators) */
+  cpuCost: number;
+  /** Rows the filters keep. */
+  matched: number;
+  /**
+   * Rows of those the processes hand the leader: all of them, or — the rows aggregated in each process (a Partial
+   * Aggregate) — one per process and group.
+   */
+  handedOver: (streams: number) => number;
+  /** The part of the scan a LIMIT lets it run (no ORDER BY). */
+  share: number;
+  /** The cost of sorting n rows when there is an ORDER BY to satisfy, else undefined. */
+  sortCost?: (n: number) => number;
+  limit?: number;
+}
+
+/** The parallel sequential scan (under a Gather, or a Gather Merge when sorted), or undefined when the table is too small for one. */
+export function parallelSeqScan(p: SeqScanParts, s: ParallelSettings, c: PlannerCosts): ParallelSeqScan | undefined {
+  const workers = parallelWorkers(p.pages, s, p.tableWorkers);
   if (workers === 0) return undefined;
-  const divisor = parallelDivisor(workers);
-  const partial = diskCost + cpuCost / divisor;
-  if (!sortCost) {
+  const divisor = parallelDivisor(workers, s.leaderParticipation);
+  const partial = p.diskCost + p.cpuCost / divisor;
+  const streams = workers + 1;
+  if (!p.sortCost) {
     // A Limit over the Gather takes its startup (the setup) and its share of the rest.
-    return { workers, cost: c.parallelSetup + share * (partial + c.parallelTuple * matched) };
+    return { workers, cost: c.parallelSetup + p.share * (partial + c.parallelTuple * Math.min(p.matched, p.handedOver(streams))) };
   }
   // Gather Merge: each process sorts its share of the rows, the leader merges the sorted streams, and a
   // LIMIT stops the merge early (the sorts are paid in full before the first row).
-  const streams = workers + 1;
   const perRow = c.cpuOperator * (2 * Math.log2(streams) + 1) + c.parallelTuple * 1.05;
-  const merged = limit !== undefined ? Math.min(matched, limit) : matched;
-  return { workers, cost: partial + sortCost(matched / divisor) + c.parallelSetup + merged * perRow };
+  const merged = p.limit !== undefined ? Math.min(p.matched, p.limit) : p.matched;
+  return { workers, cost: partial + p.sortCost(p.matched / divisor) + c.parallelSetup + merged * perRow };
 }

@@ -71,6 +71,16 @@ export interface TableAccess {
    * one), not part of the call's main statement (see sources/typescript/prismaNestedWrites.ts).
    */
   nestedWrite?: true;
+  /**
+   * The statement runs without parallel workers: it writes (in a data-modifying CTE too), locks the rows it reads
+   * (FOR UPDATE / FOR SHARE), or calls a function PostgreSQL marks PARALLEL UNSAFE (nextval …).
+   */
+  serialOnly?: true;
+  /**
+   * Only aggregates of the rows read leave this table (count(*), sum(…), a GROUP BY of a one-table query): a parallel
+   * scan hands the leader one partial row per process and group, not the rows.
+   */
+  aggregated?: true;
 }
 
 export type QueryOrigin = 'sql-file' | 'embedded-sql' | 'prisma' | 'migration';
@@ -132,9 +142,9 @@ export function movedShape(shape: QueryShape, after: number, delta: number): Que
 function movedAccess(a: TableAccess, after: number, delta: number): TableAccess {
   const { predicates, orderBy, ...rest } = a;
   // As in movedShape: the other fields of TableAccess hold no position.
-  const { table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, ...unlisted } = rest;
+  const { table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, serialOnly, aggregated, ...unlisted } = rest;
   const none: Record<string, never> = unlisted;
-  void [table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, none];
+  void [table, alias, kind, joinKeys, orderByUnsatisfiable, limit, offset, groupBy, columnsRead, outputColumns, outerJoined, outerJoin, joinedFrom, perOuterRow, foreignKeyCheck, nestedWrite, serialOnly, aggregated, none];
   let p: LocatedAtom[] | undefined;
   predicates.forEach((x, i) => {
     const r = x.range && movedRange(x.range, after, delta);

@@ -113,6 +113,8 @@ export interface TableDef {
    * skips the heap on those only. Unknown (migrations alone): all are assumed to be, as after a VACUUM.
    */
   allVisiblePages?: number;
+  /** The table's parallel_workers storage parameter, read from a database: the workers a parallel scan of it plans, whatever its size. */
+  parallelWorkers?: number;
   location?: SourceLocation;
   /** Prisma model name, when the table comes from (or is mapped by) schema.prisma. */
   model?: string;

@@ -18,6 +18,7 @@ import { readOuterJoins } from './outerJoins';
 import { readUsingJoins } from './usingJoins';
 import { throughViews } from './viewAccess';
 import { type CteScope, type DeclaredCtes, declareCtes, pullUpSubqueries, subselectScope } from './pullUp';
+import { markSerialStatement, readsSerially } from './parallelSafety';
 
 export interface SqlContext {
   file: string;
@@ -269,6 +270,7 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   analyzeStatement(ast!, sc, undefined, viewScope(ctx.schema));
   const accesses = sc.accesses;
   if (accesses.length === 0) return undefined;
+  markSerialStatement(accesses, readsSerially(ast!, stmt.text));
   const start = sc.hostOffset(stmt.start);
   const end = sc.hostOffset(stmt.end);
   const range = ctx.lines.range(start, end);
@@ -668,6 +670,9 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
     const b = alias ? scope.bindings.get(alias) : undefined;
     b?.access?.groupBy.push(ref.column);
   }
+  // One table, grouped or aggregated: only its aggregates leave the scan.
+  const only = scope.bindings.size === 1 ? [...scope.bindings.values()][0].access : undefined;
+  if (only && (c.group.length > 0 || hasAggregate(c.targets))) only.aggregated = true;
 
   applyOrderAndLimit(scope, sc, c, resolve, driving);
 

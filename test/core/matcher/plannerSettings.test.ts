@@ -21,7 +21,7 @@ describe('parallel sequential scans and the cost settings', () => {
     assert.equal(workers(1e7), 2);
     assert.equal(workers(1e7, 0), 0);
     // The leader works too, less the more workers it serves (get_parallel_divisor()).
-    assert.deepEqual([1, 2, 4].map(parallelDivisor), [1.7, 2.4, 4]);
+    assert.deepEqual([1, 2, 4].map((w) => parallelDivisor(w)), [1.7, 2.4, 4]);
   });
 
   it("make a large table's sequential scan cheaper for a SELECT, not for a DELETE (a write's table is read by one process)", () => {
@@ -45,6 +45,48 @@ describe('parallel sequential scans and the cost settings', () => {
     const inner = verdict(schema, 'SELECT e.id FROM accounts a JOIN events e ON e.kind = a.name WHERE a.id = $1', opts, 'events');
     assert.ok(inner.access.joinedFrom, 'the inner side');
     assert.doesNotMatch(inner.reason, /parallel/);
+  });
+
+  it('are never planned for a statement that writes, locks rows or calls a PARALLEL UNSAFE function, whichever table it reads', () => {
+    const schema = schemaFrom(DDL);
+    const opts = options({ events: 5_000_000, accounts: 5_000_000 });
+    const parallelRead = (sql: string, table = 'events') => /in parallel/.test(verdict(schema, sql, opts, table).reason);
+    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1'), true);
+    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 FOR UPDATE SKIP LOCKED'), false);
+    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 ORDER BY created_at LIMIT 10 FOR SHARE'), false);
+    assert.equal(parallelRead('SELECT id, nextval(\'s\') FROM events WHERE kind = $1'), false);
+    assert.equal(parallelRead('DELETE FROM accounts WHERE id IN (SELECT account_id FROM events WHERE kind = $1)'), false);
+    assert.equal(parallelRead('INSERT INTO accounts (name) SELECT kind FROM events WHERE kind = $1'), false);
+    assert.equal(parallelRead('WITH gone AS (DELETE FROM accounts WHERE name = $2 RETURNING id) SELECT id FROM events WHERE kind = $1', 'events'), false);
+    // The words in a string or a comment change nothing.
+    assert.equal(parallelRead("SELECT id FROM events WHERE kind = 'for update' -- nextval(x)"), true);
+  });
+
+  it('hand the leader only partial aggregates for count(*) or a GROUP BY of one table, so a parallel scan pays where a plain read does not', () => {
+    const schema = schemaFrom(DDL);
+    const opts = options({ events: 5_000_000 });
+    const counted = verdict(schema, 'SELECT count(*) FROM events WHERE kind = $1 OR created_at > $2', opts);
+    assert.equal(counted.access.aggregated, true);
+    assert.match(counted.reason, /in parallel/);
+    const rows = verdict(schema, 'SELECT id FROM events WHERE kind = $1 OR created_at > $2', opts);
+    assert.ok(counted.seqScanCost < rows.seqScanCost, `${counted.seqScanCost} < ${rows.seqScanCost}: a Gather of 3 rows, not of the rows kept`);
+    assert.equal(verdict(schema, 'SELECT kind, count(*) FROM events GROUP BY kind', opts).access.aggregated, true);
+    assert.equal(verdict(schema, 'SELECT a.name, count(*) FROM events e JOIN accounts a ON a.id = e.account_id GROUP BY a.name', opts).access.aggregated, undefined);
+  });
+
+  it('read an index whole in parallel for an aggregate, as a Parallel Index Only Scan under a Partial Aggregate', () => {
+    // A narrow index: four states, deduplicated (~6 bytes an entry).
+    const schema = schemaFrom(`CREATE TYPE state AS ENUM ('new', 'paid', 'sent', 'void');
+      CREATE TABLE orders (id bigserial PRIMARY KEY, state state NOT NULL, note text);
+      CREATE INDEX orders_state_idx ON orders (state);`);
+    const opts = options({ orders: 5_000_000 });
+    const sql = 'SELECT state, count(*) FROM orders GROUP BY state';
+    const v = verdict(schema, sql, opts);
+    assert.equal(v.best?.index.name, 'orders_state_idx');
+    assert.equal(v.best?.wholeIndex, true);
+    assert.match(v.best!.reason, /in parallel: 2 workers and the leader/);
+    const serial = verdict(schema, sql, { ...opts, parallel: { ...DEFAULT_PARALLEL_SETTINGS, maxWorkersPerGather: 0 } });
+    assert.ok(v.best!.cost < serial.best!.cost, `${v.best!.cost} < ${serial.best!.cost}`);
   });
 
   it('are configured by "maxParallelWorkersPerGather" in pg-index-review.json', () => {

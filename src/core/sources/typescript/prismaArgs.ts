@@ -35,6 +35,7 @@ import {
   type RelationLink,
 } from './prismaRelations';
 import { nestedWriteAccesses } from './prismaNestedWrites';
+import { markSerialStatement } from '../../shapes/parallelSafety';
 import { whereAtoms } from './prismaWhere';
 
 /** Prisma Client model operations and the kind of access each performs. */
@@ -97,9 +98,12 @@ export function accessesForCall(ctx: PrismaContext, view: ModelView, op: string,
         applySelection(ctx, view, main, args, out, 0);
     }
     if (op === 'update' || op === 'upsert') out.push(...nestedWriteAccesses(ctx, view, getProp(args, op === 'update' ? 'data' : 'update')?.value));
+    // count(), aggregate() and groupBy() of one table: only aggregates leave its scan.
+    if ((op === 'count' || op === 'aggregate' || op === 'groupBy') && out.length === 1) main.aggregated = true;
   } catch {
     // keep what was gathered
   }
+  markSerialStatement(out);
   return out;
 }
 
