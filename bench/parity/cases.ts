@@ -16,6 +16,9 @@ import type { QueryShape } from '../../src/core/model/query';
 import type { SchemaModel } from '../../src/core/model/schema';
 import * as path from 'node:path';
 
+/** An index on lesson_progress' watch time (random values: the heap is in no order of it). */
+const PARITY_LP_WATCH = `CREATE INDEX parity_lp_watch ON lesson_progress ("watchTimeSeconds")`;
+
 export const CASES: ParityCase[] = [
   // ── Leading equality ───────────────────────────────────────────────────────────────────────────
   { id: 'eq-progressId', category: 'leading-equality', note: 'equality on the leading column; (progressId) and the unique (progressId, lessonId) both serve it', sql: `SELECT * FROM lesson_progress WHERE "progressId" = $1` },
@@ -1032,6 +1035,44 @@ export const CASES: ParityCase[] = [
     category: 'semi-join',
     note: 'users created after a date without an enrollment: an anti-join over a third of the users',
     sql: `SELECT u.id FROM users u WHERE u."createdAt" > $1 AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e."userId" = u.id)`,
+  },
+
+  // ── Parallel plans (PostgreSQL's defaults: 2 workers per Gather from 8 MB tables) ─────────────────
+  // An index on a range that keeps ~45% of lesson_progress, and a filter it can't serve that keeps ~1% of those.
+  {
+    id: 'parallel-seq-over-bitmap',
+    category: 'parallel',
+    note: 'a bitmap scan of 45% of the table against a parallel sequential scan that hands the leader 0.4%: the Gather wins (a serial scan would lose to the bitmap)',
+    sql: `SELECT id FROM lesson_progress WHERE "watchTimeSeconds" BETWEEN 100 AND 900 AND "lastWatchedAt" > now() - interval '5 days'`,
+    create: [PARITY_LP_WATCH],
+  },
+  {
+    id: 'parallel-for-update',
+    category: 'parallel',
+    note: 'the same rows locked (FOR UPDATE): no parallel plan, and the bitmap scan beats the serial scan',
+    sql: `SELECT id FROM lesson_progress WHERE "watchTimeSeconds" BETWEEN 100 AND 900 AND "lastWatchedAt" > now() - interval '5 days' FOR UPDATE`,
+    create: [PARITY_LP_WATCH],
+  },
+  {
+    id: 'parallel-update-in-subselect',
+    category: 'parallel',
+    note: 'the same rows as the sub-select of an UPDATE: a statement that writes is planned without workers, the sub-select too',
+    sql: `UPDATE course_progress SET "lastAccessedAt" = now() WHERE id IN (SELECT "progressId" FROM lesson_progress WHERE "watchTimeSeconds" BETWEEN 100 AND 900 AND "lastWatchedAt" > now() - interval '5 days')`,
+    create: [PARITY_LP_WATCH],
+    only: ['lesson_progress'],
+  },
+  {
+    id: 'parallel-count',
+    category: 'parallel',
+    note: 'count(*) of the same rows: each process counts its share, the Gather hands over two partial counts',
+    sql: `SELECT count(*) FROM lesson_progress WHERE "watchTimeSeconds" BETWEEN 100 AND 900 AND "lastWatchedAt" > now() - interval '5 days'`,
+    create: [PARITY_LP_WATCH],
+  },
+  {
+    id: 'parallel-groupby-index-only',
+    category: 'parallel',
+    note: 'a GROUP BY of an enum column read from its index whole, in parallel (a Parallel Index Only Scan under a Partial Aggregate)',
+    sql: `SELECT status, count(*) FROM enrollments GROUP BY status`,
   },
 ];
 

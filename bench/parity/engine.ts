@@ -58,6 +58,7 @@ export type Category =
   | 'outer-join'
   | 'limit'
   | 'skip-scan'
+  | 'parallel'
   | 'sample-sql'
   | 'prisma';
 

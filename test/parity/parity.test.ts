@@ -61,6 +61,8 @@ const IDS = [
   'subquery-cte-inlined', // a CTE read once lost the outer condition (PostgreSQL 12+ inlines it)
   'subquery-distinct-on-latest', // the outer condition on a DISTINCT ON key is pushed into the sub-select
   'subplan-correlated-in-limit', // a correlated IN (SELECT … LIMIT) was read as a semi-join, its table hashed once
+  'parallel-seq-over-bitmap', // a parallel sequential scan was costed as a serial one: the bitmap scan won
+  'parallel-for-update', // FOR UPDATE allows no parallel plan: the bitmap scan wins
 ];
 
 /**
@@ -73,9 +75,10 @@ const IDS = [
  * case, two runs gave 35 of 35 (stop 16); with USING joins and GIN on jsonb and their cases, two runs gave
  * 37 of 37 (stop 17); with sub-selects in FROM and CTEs read as the planner does and their two cases, two runs
  * gave 39 of 39 (stop 18); with correlated sub-selects read as sub-plans and their case, two runs gave 40 of 40
- * (stop 22). Never lower it to let a change pass.
+ * (stop 22); with PostgreSQL's default parallel settings, parallel scans modelled and their two cases, two runs
+ * gave 42 of 42 (stop 25). Never lower it to let a change pass.
  */
-const AGREEMENT_FLOOR = 39;
+const AGREEMENT_FLOOR = 41;
 
 describe('planner parity (reduced suite, PostgreSQL 15)', function () {
   this.timeout(180_000);
@@ -119,6 +122,7 @@ describe('planner parity (reduced suite, PostgreSQL 15)', function () {
       .filter((r) => !r.agree)
       .map((r) => `  ${r.id}: ${r.checks.filter((k) => !k.agree).map((k) => `${k.dimension}${k.table ? ` ${k.table}` : ''}: tool ${k.tool} | planner ${k.planner}`).join('; ')}`)
       .join('\n');
+    if (process.env.PGIR_PARITY_REPORT) console.log(`${s.agree}/${s.compared}\n${report}`);
     assert.ok(s.agree >= AGREEMENT_FLOOR, `agreement fell to ${s.agree}/${s.compared} (floor ${AGREEMENT_FLOOR}):\n${report}`);
   });
 });

@@ -188,8 +188,11 @@ export function atomSelectivity(ctx: SelectivityContext, atom: PredicateAtom): n
       return atom.negated ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
     case 'fulltext':
       return DEFAULT_MATCH_SEL;
-    case 'not-equal':
-      return 1 - eqSel(ctx, atom.column);
+    case 'not-equal': {
+      // neqsel(): the rows not equal to this value, NULLs left out (NULL <> x is not true).
+      const nulls = ctx.table.columns.get(atom.column)?.stats?.nullFrac ?? 0;
+      return Math.max(0, 1 - eqSel(ctx, atom.column, atom.value) - nulls);
+    }
     case 'other':
       // An OR of tests: the shares of its branches combined as independent (clauselist_selectivity_or()).
       if (atom.anyOf?.length) return 1 - atom.anyOf.reduce((keep, b) => keep * (1 - atomSelectivity(ctx, b)), 1);

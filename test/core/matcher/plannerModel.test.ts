@@ -70,6 +70,19 @@ describe('planner model (parity fixes)', () => {
     assert.ok(Math.abs(sel - 0.15) < 1e-9, String(sel));
   });
 
+  it('T: <> leaves out the value it names, by its own share (a most common value, or the rest), and the NULLs (neqsel())', () => {
+    const s = schema();
+    stats(s, 'e', 'status', { nDistinct: 4, mostCommonValues: ['ACTIVE', 'COMPLETED', 'CANCELLED', 'EXPIRED'], mostCommonFreqs: [0.6, 0.25, 0.1, 0.05] });
+    stats(s, 'e', 'body', { nullFrac: 0.2, nDistinct: 1, mostCommonValues: ['same'], mostCommonFreqs: [0.8] });
+    const ctx = selectivityContext(s, s.tables.get('e')!, opts);
+    const ne = (column: string, value: string) => atomSelectivity(ctx, { kind: 'not-equal', column, value: { kind: 'string', value } });
+    assert.ok(Math.abs(ne('status', 'ACTIVE') - 0.4) < 1e-9, String(ne('status', 'ACTIVE')));
+    assert.ok(Math.abs(ne('status', 'EXPIRED') - 0.95) < 1e-9);
+    // A column that holds one value (and NULLs): every row but the NULLs differs from another value, none from that one.
+    assert.ok(Math.abs(ne('body', 'other') - 0.8) < 1e-9, String(ne('body', 'other')));
+    assert.ok(Math.abs(ne('body', 'same')) < 1e-9, String(ne('body', 'same')));
+  });
+
   it('C: matches an expression index whose catalog text casts its constants', () => {
     const c = candidate(verdict(schema(), `SELECT id FROM e WHERE to_tsvector('simple', body) @@ to_tsquery('simple', $1)`, opts), 'e_fts');
     assert.equal(c.usable, true);
