@@ -88,7 +88,7 @@ export interface ParityCase {
   skip?: (version: number) => string | undefined;
 }
 
-export type Dimension = 'index' | 'index-only' | 'sort' | 'missing-index';
+export type Dimension = 'index' | 'index-only' | 'sort' | 'missing-index' | 'parallel';
 
 export interface Check {
   dimension: Dimension;
@@ -115,6 +115,8 @@ export interface PlannerScan {
   alias?: string;
   /** `seq`, or the scan node type. */
   node: string;
+  /** A parallel scan (under a Gather). */
+  parallel?: boolean;
   indexes: string[];
   indexCond?: string;
 }
@@ -127,7 +129,7 @@ export interface CaseResult {
   sql: string[];
   prisma?: string;
   indexSet: { create: string[]; drop: string[] };
-  tool: (Pick<ExplainedTable, 'table' | 'alias' | 'index' | 'sortAvoided' | 'indexOnly' | 'reason' | 'rows' | 'limit'> & { rowsRead: number | null; orderBy: string[] })[];
+  tool: (Pick<ExplainedTable, 'table' | 'alias' | 'index' | 'sortAvoided' | 'indexOnly' | 'parallelWorkers' | 'reason' | 'rows' | 'limit'> & { rowsRead: number | null; orderBy: string[] })[];
   proposals: { table: string; sql: string; severity: string; why: string }[];
   planner: { scans: PlannerScan[]; sort: boolean; plan: string }[];
   checks: Check[];
@@ -164,11 +166,11 @@ export function plannerScans(root: PlanNode): PlannerScan[] {
   const visit = (n: PlanNode): void => {
     if (n.nodeType === 'Bitmap Heap Scan' && n.relation) {
       const b = bitmapIndexes(n);
-      out.push({ relation: n.relation, alias: n.alias, node: n.nodeType, indexes: b.names, indexCond: b.cond.join(' / ') });
+      out.push({ relation: n.relation, alias: n.alias, node: n.nodeType, ...(n.parallelAware ? { parallel: true } : {}), indexes: b.names, indexCond: b.cond.join(' / ') });
       return;
     }
     if (n.relation && /Scan$/.test(n.nodeType) && n.nodeType !== 'Bitmap Index Scan') {
-      out.push({ relation: n.relation, alias: n.alias, node: n.nodeType === 'Seq Scan' ? 'seq' : n.nodeType, indexes: n.index ? [n.index] : [], indexCond: n.indexCond });
+      out.push({ relation: n.relation, alias: n.alias, node: n.nodeType === 'Seq Scan' ? 'seq' : n.nodeType, ...(n.parallelAware ? { parallel: true } : {}), indexes: n.index ? [n.index] : [], indexCond: n.indexCond });
     }
     for (const c of n.children) visit(c);
   };
@@ -329,6 +331,7 @@ export async function runCase(c: ParityCase, ctx: EngineContext): Promise<CaseRe
       index: t.table.index,
       sortAvoided: t.table.sortAvoided,
       indexOnly: t.table.indexOnly,
+      ...(t.table.parallelWorkers ? { parallelWorkers: t.table.parallelWorkers } : {}),
       reason: t.table.reason,
       rows: t.table.rows,
       limit: t.table.limit,
@@ -378,6 +381,13 @@ export async function runCase(c: ParityCase, ctx: EngineContext): Promise<CaseRe
       if (agree && !equivalent && t.table.index !== null) {
         const plannerOnly = scans.every((x) => x.node === 'Index Only Scan');
         result.checks.push({ dimension: 'index-only', table: name, tool: t.table.indexOnly ? 'index-only' : 'heap fetch', planner: plannerOnly ? 'index-only' : 'heap fetch', agree: plannerOnly === t.table.indexOnly });
+      }
+      // The `parallel` cases also check whether the table is read by a parallel scan (elsewhere a near tie between a
+      // serial and a parallel plan of the same path is no disagreement).
+      if (c.category === 'parallel') {
+        const plannerParallel = scans.some((x) => x.parallel);
+        const toolParallel = !!t.table.parallelWorkers;
+        result.checks.push({ dimension: 'parallel', table: name, tool: toolParallel ? 'parallel' : 'serial', planner: plannerParallel ? 'parallel' : 'serial', agree: toolParallel === plannerParallel });
       }
     });
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openSession, type Session } from '../../src/core/db/connection';
 import { explainStatement, StatementError } from '../../src/core/db/explain';
-import { summarizePlan } from '../../src/core/db/planSummary';
+import { nodeTitle, summarizePlan } from '../../src/core/db/planSummary';
 import { classifyStatement } from '../../src/core/db/readOnlyCheck';
 import { Project } from '../../src/core/project';
 import { initSqlParser } from '../../src/core/sql/parser';
@@ -68,6 +68,11 @@ describe('plan summary', () => {
     assert.match(s.flagged[0].flags[0].message, /^explicit sort of ~500 rows by a$/, 'a sort is sized by its input');
     const small = summarizePlan([{ Plan: node({ 'Node Type': 'Sort', 'Sort Key': ['a'] }, [node({ 'Node Type': 'Seq Scan', 'Relation Name': 'tiny', 'Plan Rows': 3 })]) }]);
     assert.deepEqual(small.flagged, [], 'a sort of 3 rows is not expensive');
+  });
+
+  it('names a parallel scan as EXPLAIN prints it ("Parallel Seq Scan")', () => {
+    const s = summarizePlan([{ Plan: node({ 'Node Type': 'Gather', 'Workers Planned': 2 }, [node({ 'Node Type': 'Seq Scan', 'Parallel Aware': true, 'Relation Name': 'big', Alias: 'big' })]) }]);
+    assert.deepEqual([s.root, ...s.root.children].map(nodeTitle), ['Gather', 'Parallel Seq Scan on big']);
   });
 
   it('names the index of a bitmap scan with its table', () => {

@@ -27,6 +27,8 @@ export interface ExplainedTable {
   limit: number | 'param' | null;
   candidates: { index: string; usable: boolean; equality: readonly string[]; range: string | null; sortAvoided: boolean; indexOnly: boolean; rowsRead: number | null; reason: string }[];
   proposal: { sql: string; prisma: string | null; severity: string; why: string } | null;
+  /** The chosen path's parallel workers (a parallel scan under a Gather), when it is one. */
+  parallelWorkers?: number;
   /** For a DELETE, a table it does not name: the search a foreign key of that table makes per deleted row (its name, or "" when unnamed). */
   foreignKey?: string;
 }
@@ -61,6 +63,7 @@ export function explainedTable(v: AccessVerdict, ctx: RuleContext): ExplainedTab
     index: v.best?.index.name ?? null,
     sortAvoided: v.sortAvoided,
     indexOnly: v.best?.indexOnly ?? false,
+    ...((v.best ? v.best.parallelWorkers : v.parallelWorkers) ? { parallelWorkers: v.best ? v.best.parallelWorkers : v.parallelWorkers } : {}),
     reason: v.access.orderByUnsatisfiable ? `${v.reason}; ${v.access.orderByUnsatisfiable}` : v.reason,
     rows: v.rows,
     rowsAssumed: v.rowsAssumed,

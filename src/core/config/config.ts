@@ -55,11 +55,10 @@ export function parseConfig(raw: unknown, source: string): Config {
   c.matcher.maxSelectivity = num('maxSelectivity') ?? c.matcher.maxSelectivity;
   c.matcher.minRowsSaved = num('minRowsSaved') ?? c.matcher.minRowsSaved;
   c.matcher.serverVersion = num('serverVersion') ?? c.matcher.serverVersion;
+  // The server's random_page_cost and seq_page_cost (non-negative, as PostgreSQL takes them).
   for (const [key, field] of [['randomPageCost', 'randomPage'], ['seqPageCost', 'seqPage']] as const) {
     const v = num(key);
-    if (v === undefined) continue;
-    if (v === 0) throw new Error(`${source}: "${key}" must be more than 0 (the server's ${key === 'randomPageCost' ? 'random_page_cost' : 'seq_page_cost'})`);
-    c.matcher.costs = { ...c.matcher.costs, [field]: v };
+    if (v !== undefined) c.matcher.costs = { ...c.matcher.costs, [field]: v };
   }
   const workers = num('maxParallelWorkersPerGather');
   if (workers !== undefined) {

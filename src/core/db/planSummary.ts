@@ -27,6 +27,8 @@ export interface PlanFlag {
 
 export interface PlanNode {
   nodeType: string;
+  /** A parallel scan (`Parallel Aware`): EXPLAIN prints "Parallel Seq Scan" and so on. */
+  parallelAware?: boolean;
   /** `Inner`, `Left`… for joins; `Insert`/`Update`/`Delete` for ModifyTable. */
   operation?: string;
   relation?: string;
@@ -111,6 +113,7 @@ export function summarizePlan(explainJson: unknown, tableRows: Map<string, numbe
   const convert = (p: Raw, bitmapRelation?: string, stopsEarly = false): PlanNode => {
     const node: PlanNode = {
       nodeType: p['Node Type'],
+      ...(p['Parallel Aware'] ? { parallelAware: true } : {}),
       operation: p.Operation ?? p['Join Type'] ?? p.Strategy,
       relation: p['Relation Name'] ?? (p['Node Type'] === 'Bitmap Index Scan' ? bitmapRelation : undefined),
       schema: p.Schema,
@@ -205,6 +208,7 @@ export function nodeTitle(n: PlanNode): string {
   if (n.nodeType === 'ModifyTable' && n.operation) t = n.operation;
   else if (n.operation && n.operation !== 'Inner' && /(Join|^Nested Loop)$/.test(n.nodeType)) t = `${n.nodeType.replace(/ Join$/, '')} ${n.operation} Join`;
   else if (n.nodeType === 'Aggregate' && n.operation) t = { Sorted: 'GroupAggregate', Hashed: 'HashAggregate', Mixed: 'MixedAggregate' }[n.operation as string] ?? 'Aggregate';
+  if (n.parallelAware) t = `Parallel ${t}`;
   if (n.scanDirection === 'Backward') t += ' Backward';
   if (n.index) t += n.nodeType === 'Bitmap Index Scan' ? ` on ${n.index}` : ` using ${n.index}`;
   if (n.relation && n.nodeType !== 'Bitmap Index Scan') t += ` on ${n.relation}${n.alias && n.alias !== n.relation ? ` ${n.alias}` : ''}`;

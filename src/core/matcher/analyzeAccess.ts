@@ -8,7 +8,7 @@ import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, hasEquality,
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import { ginServes, ginValueKind, isJsonbPath } from './ginOperators';
-import { parallelDivisor, parallelIndexWorkers, parallelSeqScan } from './parallelScan';
+import { parallelDivisor, parallelIndexWorkers, parallelSeqScan, parallelWorkers } from './parallelScan';
 import { DEFAULT_PLANNER_COSTS, type PlannerCosts } from './plannerCosts';
 import type { AccessVerdict, IndexUse } from './types';
 
@@ -146,13 +146,14 @@ function bitmapHeapCost(r: number, pages: number, c: PlannerCosts): number {
  * given as a parameter — 10%, what the planner assumes for a generic plan (preprocess_limit()).
  */
 function limitShare(access: TableAccess, matches: number): number {
-  if (access.limit === undefined) return 1;
+  if (limitRows(access) === undefined) return 1;
   if (access.limit === 'param') return 0.1;
   return Math.min(1, (limitRows(access) ?? 0) / Math.max(matches, 1e-9));
 }
 
+/** Rows of the table a LIMIT (+ OFFSET) lets a scan stop at; none when it limits groups or aggregates, not rows. */
 function limitRows(access: TableAccess): number | undefined {
-  if (access.limit === undefined) return undefined;
+  if (access.limit === undefined || access.aggregated || access.groupBy.length > 0) return undefined;
   const l = access.limit === 'param' ? 50 : access.limit;
   const o = access.offset === undefined ? 0 : access.offset === 'param' ? 50 : access.offset;
   return l + o;
@@ -204,7 +205,7 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
   const matched = ctx.rows * selAll;
   const serial = seqScanCostOf(ctx.rows, pages, quals, c) * share + (needsSort ? sortCost(matched, limit, c) : 0);
   const parallel =
-    ctx.parallel && parallelSafe(access)
+    ctx.parallel && mayScanInParallel(access)
       ? parallelSeqScan(
           {
             pages,
@@ -212,7 +213,8 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
             diskCost: pages * c.seqPage,
             cpuCost: ctx.rows * (c.cpuTuple + c.cpuOperator * quals),
             matched,
-            handedOver: access.aggregated ? (streams) => streams * groupsOf(access, ctx) : () => matched,
+            handedOver: (workers) => handedOver(access, ctx, workers, matched),
+            aggregateCpu: aggregateCpu(access, c),
             share,
             sortCost: needsSort ? (n) => sortCost(n, limit, c) : undefined,
             limit,
@@ -231,7 +233,7 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
  * target, nor a table looked up for each row of another (a nested loop's inner side, a sub-plan, a foreign
  * key's check, a nested write Prisma runs as a statement of its own).
  */
-function parallelSafe(access: TableAccess): boolean {
+function mayScanInParallel(access: TableAccess): boolean {
   return access.kind === 'select' && !access.serialOnly && !access.joinedFrom && !access.perOuterRow && !access.foreignKeyCheck && !access.nestedWrite;
 }
 
@@ -242,19 +244,38 @@ function parallelSafe(access: TableAccess): boolean {
  * partial aggregates. Undefined when the index is too small or the statement can't run in parallel.
  */
 function parallelWholeIndexRead(access: TableAccess, ctx: SelectivityContext, indexPages: number, indexCost: number, rowCpu: number, rows: number): { workers: number; cost: number } | undefined {
-  if (!ctx.parallel || !parallelSafe(access)) return undefined;
-  const workers = parallelIndexWorkers(indexPages, ctx.parallel, ctx.table.parallelWorkers);
-  if (workers === 0) return undefined;
-  const c = costsOf(ctx);
-  const handed = access.aggregated ? Math.min(rows, (workers + 1) * groupsOf(access, ctx)) : rows;
-  return { workers, cost: c.parallelSetup + indexCost + rowCpu / parallelDivisor(workers, ctx.parallel.leaderParticipation) + c.parallelTuple * handed };
+  if (!ctx.parallel || !mayScanInParallel(access)) return undefined;
+  return gathered(access, ctx, parallelIndexWorkers(indexPages, ctx.parallel, ctx.table.parallelWorkers), indexCost, rowCpu, rows);
 }
 
-/** Groups a GROUP BY makes (one without): the product of its columns' distinct values (200 for a column not known, as PostgreSQL assumes). */
-function groupsOf(access: TableAccess, ctx: SelectivityContext): number {
+/**
+ * A partial path under a Gather: `ioCost` paid once in all, `rowCpu` shared by the workers and the leader, then
+ * parallel_setup_cost and parallel_tuple_cost for each row handed to the leader. Undefined without workers.
+ */
+function gathered(access: TableAccess, ctx: SelectivityContext, workers: number, ioCost: number, rowCpu: number, rows: number): { workers: number; cost: number } | undefined {
+  if (workers === 0 || !ctx.parallel) return undefined;
+  const c = costsOf(ctx);
+  const shared = 1 - 1 / parallelDivisor(workers, ctx.parallel.leaderParticipation);
+  // The aggregation the processes share: a serial plan pays it whole, so its share saved is taken off to compare the two.
+  const saved = rows * aggregateCpu(access, c) * shared;
+  return { workers, cost: c.parallelSetup + ioCost + rowCpu * (1 - shared) + c.parallelTuple * handedOver(access, ctx, workers, rows) - saved };
+}
+
+/**
+ * CPU per input row of a partial aggregation (cost_agg(): cpu_operator_cost per grouping column and per aggregate's
+ * transition; one aggregate is assumed), when the access is aggregated in each process.
+ */
+function aggregateCpu(access: TableAccess, c: PlannerCosts): number {
+  return access.aggregated ? c.cpuOperator * (access.groupBy.length + 1) : 0;
+}
+
+/** Rows the workers hand the leader: the rows, or — aggregated in each worker — each worker's groups (the Gather's estimate). */
+function handedOver(access: TableAccess, ctx: SelectivityContext, workers: number, rows: number): number {
+  if (!access.aggregated) return rows;
   let groups = 1;
+  // The product of the GROUP BY columns' distinct values (200 for a column not known, as PostgreSQL assumes).
   for (const col of access.groupBy) groups *= distinctValues(ctx, col) ?? 200;
-  return groups;
+  return Math.min(rows, workers * groups);
 }
 
 export function evaluateIndex(index: IndexDef, access: TableAccess, ctx: SelectivityContext): IndexUse {
@@ -446,11 +467,24 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     // (over all of them), or, without an ORDER BY, a LIMIT cuts its heap part short.
     const recheckCost = heapRows * costs.cpuOperator * qualOperators(facts.atoms);
     const heapCost = bitmapHeapCost(heapRows, pages, costs);
-    const viaBitmap = needsSort ? indexCost + heapCost + recheckCost + sortLeft(heapRows) : indexCost + (heapCost + recheckCost) * share;
+    let viaBitmap = needsSort ? indexCost + heapCost + recheckCost + sortLeft(heapRows) : indexCost + (heapCost + recheckCost) * share;
+    // A Parallel Bitmap Heap Scan: the leader builds the bitmap, the processes share the heap pages' rows (its workers by
+    // the pages it fetches); its I/O is paid once in all (cost_bitmap_heap_scan() divides the CPU alone).
+    let bitmapWorkers = 0;
+    if (!needsSort && share === 1 && ctx.parallel && mayScanInParallel(access)) {
+      const rowCpu = heapRows * costs.cpuTuple + recheckCost;
+      const workers = parallelWorkers(pagesFetched(heapRows, pages), ctx.parallel, ctx.table.parallelWorkers);
+      const parallel = gathered(access, ctx, workers, indexCost + heapCost - heapRows * costs.cpuTuple, rowCpu, matched);
+      if (parallel && parallel.cost * FUZZ < viaBitmap) {
+        viaBitmap = parallel.cost;
+        bitmapWorkers = parallel.workers;
+      }
+    }
     // Within the planner's fuzz (1%) the path that keeps the order wins.
     if (viaBitmap * (sortAvoided ? FUZZ : 1) < ordered) {
       cost = viaBitmap;
       bitmap = true;
+      inParallel = bitmapWorkers;
       sortKept = false;
       rowsRead = needsSort ? heapRows : heapRows * share;
     } else {
@@ -502,6 +536,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     cost,
     reason: parts.join('; '),
     ...(wholeIndexOnly ? { wholeIndex: true } : {}),
+    ...(inParallel ? { parallelWorkers: inParallel } : {}),
   };
 }
 
@@ -697,7 +732,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
   }
   if (access.predicates.some((p) => p.atom.kind === 'other' && p.atom.anyOf)) bitmapOrOfBranches(access, candidates, ctx, facts);
   const usable = candidates.filter((c) => c.usable).sort((a, b) => a.cost - b.cost || Number(b.sortAvoided) - Number(a.sortAvoided) || a.index.keys.length - b.index.keys.length);
-  // Within SEQ_SCAN_MARGIN of a serial sequential scan the planner's choice is a coin flip: no advice rests on it.
+  // Under the sequential scan's bar (seqBar: the serial scan's within SEQ_SCAN_MARGIN, a coin flip left to the table; a parallel scan's own cost).
   const best = usable[0] && usable[0].cost < facts.seqBar ? usable[0] : undefined;
   const sortAvoided = needsSort ? !!best?.sortAvoided : null;
   let reason: string;
@@ -706,7 +741,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
   else if (filterAtoms(access).length === 0 && !needsSort) reason = `reads the whole table (no filter)`;
   else reason = `no index can serve ${describeNeeds(access)}: sequential scan of ~${fmt(rows)} rows${needsSort ? ' and a sort' : ''}`;
   if (!best && facts.seqWorkers) reason += ` (in parallel: ${facts.seqWorkers} worker${facts.seqWorkers > 1 ? 's' : ''} and the leader)`;
-  return { access, table, rows, rowsAssumed: assumed, matchedRows: matched, best, candidates, needsSort, sortAvoided, seqScanCost, reason };
+  return { access, table, rows, rowsAssumed: assumed, matchedRows: matched, best, candidates, needsSort, sortAvoided, seqScanCost, ...(!best && facts.seqWorkers ? { parallelWorkers: facts.seqWorkers } : {}), reason };
 }
 
 /**

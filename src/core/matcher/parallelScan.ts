@@ -69,11 +69,13 @@ export interface SeqScanParts {
   cpuCost: number;
   /** Rows the filters keep. */
   matched: number;
+  /** Rows of those the workers hand the leader (fewer when they aggregate them), given the workers. */
+  handedOver: (workers: number) => number;
   /**
-   * Rows of those the processes hand the leader: all of them, or — the rows aggregated in each process (a Partial
-   * Aggregate) — one per process and group.
+   * CPU per matched row of the aggregation the processes share when they aggregate in parallel (0 when they don't): a
+   * serial plan pays it whole, so its share saved is taken off the parallel cost to compare the two.
    */
-  handedOver: (streams: number) => number;
+  aggregateCpu: number;
   /** The part of the scan a LIMIT lets it run (no ORDER BY). */
   share: number;
   /** The cost of sorting n rows when there is an ORDER BY to satisfy, else undefined. */
@@ -90,7 +92,8 @@ export function parallelSeqScan(p: SeqScanParts, s: ParallelSettings, c: Planner
   const streams = workers + 1;
   if (!p.sortCost) {
     // A Limit over the Gather takes its startup (the setup) and its share of the rest.
-    return { workers, cost: c.parallelSetup + p.share * (partial + c.parallelTuple * Math.min(p.matched, p.handedOver(streams))) };
+    const saved = p.matched * p.aggregateCpu * (1 - 1 / divisor);
+    return { workers, cost: c.parallelSetup + p.share * (partial + c.parallelTuple * p.handedOver(workers)) - saved };
   }
   // Gather Merge: each process sorts its share of the rows, the leader merges the sorted streams, and a
   // LIMIT stops the merge early (the sorts are paid in full before the first row).

@@ -23,6 +23,8 @@ export interface IndexUse {
   rowsRead: number;
   /** Planner-style cost estimate used to rank paths (lower is better). */
   cost: number;
+  /** Workers of the parallel scan this path is costed as (a Parallel Index Only or Bitmap Heap Scan), when it is one. */
+  parallelWorkers?: number;
   reason: string;
   /** Not usable, but serves a branch of an OR whose other branches have no index: the OR uses it once they have one. */
   servesOrBranch?: boolean;
@@ -71,5 +73,7 @@ export interface AccessVerdict {
    */
   outerRows?: number;
   hashJoin?: boolean;
+  /** Without `best`: the workers of the parallel sequential scan the table is read by, when it is one. */
+  parallelWorkers?: number;
   reason: string;
 }

@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding';
 import type { LineIndex, Range } from '../model/location';
 import { emptyAccess, type AccessKind, type QueryOrigin, type QueryShape, type TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
-import { AGGREGATE_FUNCTIONS, callsFunction, columnRef, columnRefsIn, intOf, type Node, nodeType, walk } from '../sql/expr';
+import { AGGREGATE_FUNCTIONS, callsFunction, columnRef, columnRefsIn, funcCallName, intOf, type Node, nodeType, walk } from '../sql/expr';
 import { lexSql, type SqlToken } from '../sql/lexer';
 import { type ParsedStatement, parseSqlDocument, parseStatement } from '../sql/parser';
 import { bindNamedParameters } from '../sql/clientSyntax';
@@ -18,7 +18,7 @@ import { readOuterJoins } from './outerJoins';
 import { readUsingJoins } from './usingJoins';
 import { throughViews } from './viewAccess';
 import { type CteScope, type DeclaredCtes, declareCtes, pullUpSubqueries, subselectScope } from './pullUp';
-import { markSerialStatement, readsSerially } from './parallelSafety';
+import { markSerialStatement, needsSerialPlan, partiallyAggregated } from './parallelSafety';
 
 export interface SqlContext {
   file: string;
@@ -270,7 +270,8 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   analyzeStatement(ast!, sc, undefined, viewScope(ctx.schema));
   const accesses = sc.accesses;
   if (accesses.length === 0) return undefined;
-  markSerialStatement(accesses, readsSerially(ast!, stmt.text));
+  // A REFRESH's text is not its view's query: that one is walked without the quick test on the text.
+  markSerialStatement(accesses, needsSerialPlan(ast!, refreshed ? undefined : stmt.text));
   const start = sc.hostOffset(stmt.start);
   const end = sc.hostOffset(stmt.end);
   const range = ctx.lines.range(start, end);
@@ -670,9 +671,9 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
     const b = alias ? scope.bindings.get(alias) : undefined;
     b?.access?.groupBy.push(ref.column);
   }
-  // One table, grouped or aggregated: only its aggregates leave the scan.
+  // One table, grouped or aggregated in each process: only partial aggregates leave its scan.
   const only = scope.bindings.size === 1 ? [...scope.bindings.values()][0].access : undefined;
-  if (only && (c.group.length > 0 || hasAggregate(c.targets))) only.aggregated = true;
+  if (only && (c.group.length > 0 || hasAggregate(c.targets)) && partiallyAggregated(c.group, aggregateCalls([...c.targets, c.having]))) only.aggregated = true;
 
   applyOrderAndLimit(scope, sc, c, resolve, driving);
 
@@ -701,6 +702,16 @@ function schemaHasColumn(schema: SchemaModel | undefined, scope: Scope, column: 
 
 function hasAggregate(nodes: Node[]): boolean {
   return callsFunction(nodes, (name, call) => AGGREGATE_FUNCTIONS.has(name) && !call.over);
+}
+
+/** The aggregate calls below `nodes` (a call with OVER is a window function), not those of sub-selects. */
+function aggregateCalls(nodes: unknown[]): Node[] {
+  const calls: Node[] = [];
+  walk(nodes, (node, type) => {
+    if (type === 'SubLink') return false;
+    if (type === 'FuncCall' && !node.FuncCall.over && (node.FuncCall.agg_star || AGGREGATE_FUNCTIONS.has(funcCallName(node)) || node.FuncCall.agg_distinct || node.FuncCall.agg_order)) calls.push(node);
+  });
+  return calls;
 }
 
 function applyOrderAndLimit(scope: Scope, sc: StatementContext, c: ClauseSet, resolve: ColumnResolver, driving: Binding | undefined): void {

@@ -1,15 +1,14 @@
 /**
- * Statements PostgreSQL plans without parallel workers, whatever their tables' sizes (standard_planner():
- * parallelModeOK): one that writes, in a data-modifying CTE too; one that locks the rows it reads (FOR UPDATE,
- * FOR SHARE …); one that calls a PARALLEL UNSAFE function.
+ * What decides whether PostgreSQL may read a statement's tables in parallel (standard_planner(): parallelModeOK;
+ * set_rel_consider_parallel()), and whether its aggregates run in each process (a Partial Aggregate).
  */
 import type { TableAccess } from '../model/query';
 import { funcCallName, walk, type Node } from '../sql/expr';
 
 /**
  * Functions PostgreSQL 15 marks PARALLEL UNSAFE (pg_proc.proparallel = 'u') that an application's queries call:
- * sequences, settings, transaction ids, large objects, the search path. A function a migration creates is
- * PARALLEL UNSAFE too unless it says otherwise; it is not known here.
+ * sequences, settings, transaction ids, large objects, the search path. One anywhere in a statement plans it
+ * without workers. A function a migration creates is PARALLEL UNSAFE too unless it says otherwise; it is not known here.
  */
 const UNSAFE_FUNCTIONS: ReadonlySet<string> = new Set([
   'nextval', 'currval', 'setval', 'lastval', 'pg_sequence_last_value',
@@ -20,26 +19,72 @@ const UNSAFE_FUNCTIONS: ReadonlySet<string> = new Set([
   'ts_stat', 'ts_rewrite', 'pg_logical_emit_message', 'brin_summarize_range', 'brin_summarize_new_values', 'brin_desummarize_range', 'gin_clean_pending_list',
 ]);
 
-/** Cheap test on the text before the tree is walked: a locking clause's keywords or an unsafe function's name. */
-const MAYBE_SERIAL = new RegExp(`\\bfor\\s+(?:no\\s+key\\s+update|update|key\\s+share|share)\\b|\\b(?:${[...UNSAFE_FUNCTIONS].join('|')})\\s*\\(`, 'i');
+/**
+ * Functions PostgreSQL 15 marks PARALLEL RESTRICTED ('r') that queries call: evaluated in the leader only, so a
+ * table whose condition calls one is not scanned in parallel (in the select list they are computed above the Gather).
+ */
+const RESTRICTED_FUNCTIONS: ReadonlySet<string> = new Set([
+  'random', 'setseed', 'pg_backend_pid', 'inet_client_addr', 'inet_client_port', 'inet_server_addr', 'inet_server_port', 'current_query', 'pg_notify', 'pg_trigger_depth',
+  'pg_advisory_lock', 'pg_advisory_lock_shared', 'pg_advisory_unlock', 'pg_advisory_unlock_shared', 'pg_advisory_unlock_all', 'pg_advisory_xact_lock', 'pg_advisory_xact_lock_shared',
+  'pg_try_advisory_lock', 'pg_try_advisory_lock_shared', 'pg_try_advisory_xact_lock', 'pg_try_advisory_xact_lock_shared',
+]);
 
-/** Whether a statement that only reads locks rows or calls a PARALLEL UNSAFE function anywhere (sub-selects and CTEs included). */
-export function readsSerially(ast: Node, text: string): boolean {
-  if (!MAYBE_SERIAL.test(text)) return false;
+/** Cheap test on the text before the tree is walked: a locking clause's keywords or a function of either list. */
+const MAYBE_SERIAL = new RegExp(`\\bfor\\s+(?:no\\s+key\\s+update|update|key\\s+share|share)\\b|\\b(?:${[...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS].join('|')})\\s*\\(`, 'i');
+
+/**
+ * Whether a statement that only reads needs a plan without parallel scans: it locks rows, calls a PARALLEL UNSAFE
+ * function anywhere, or a PARALLEL RESTRICTED one in a condition (WHERE, ON). `text`, when given, is tested first.
+ */
+export function needsSerialPlan(ast: Node, text?: string): boolean {
+  if (text !== undefined && !MAYBE_SERIAL.test(text)) return false;
   let serial = false;
+  const restrictedIn = (quals: unknown) => {
+    walk(quals, (node, type) => {
+      if (type === 'FuncCall' && RESTRICTED_FUNCTIONS.has(funcCallName(node))) serial = true;
+      return serial ? false : undefined;
+    });
+  };
   walk(ast, (node, type) => {
     if (serial) return false;
-    if (type === 'SelectStmt' && (node.SelectStmt as { lockingClause?: unknown[] }).lockingClause?.length) serial = true;
+    if (type === 'SelectStmt' || type === 'UpdateStmt' || type === 'DeleteStmt') {
+      const stmt = node[type] as { lockingClause?: unknown[]; whereClause?: unknown };
+      if (stmt.lockingClause?.length) serial = true;
+      else restrictedIn(stmt.whereClause);
+    } else if (type === 'JoinExpr') restrictedIn((node.JoinExpr as { quals?: unknown }).quals);
     else if (type === 'FuncCall' && UNSAFE_FUNCTIONS.has(funcCallName(node))) serial = true;
   });
   return serial;
 }
 
 /**
- * Marks a statement's accesses serialOnly when it writes (an access that is not a read; a nested write Prisma runs
- * as a statement of its own does not count, nor is it marked) or `serial` says so.
+ * Marks the reads of a statement serialOnly when it writes (an access that is not a read; a nested write Prisma runs
+ * as a statement of its own does not count, nor is it marked) or `serial` says so. Writes are never parallel anyway.
  */
 export function markSerialStatement(accesses: TableAccess[], serial = false): void {
   if (!serial && !accesses.some((a) => a.kind !== 'select' && !a.nestedWrite)) return;
-  for (const a of accesses) if (!a.nestedWrite) a.serialOnly = true;
+  for (const a of accesses) if (a.kind === 'select' && !a.nestedWrite) a.serialOnly = true;
+}
+
+/**
+ * Aggregates with a combine function in PostgreSQL 15 (pg_aggregate.aggcombinefn): each process aggregates its share
+ * and the leader combines them. array_agg, string_agg (before 16), json_agg, percentile_cont … have none.
+ */
+const PARTIAL_AGGREGATES: ReadonlySet<string> = new Set([
+  'count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'bit_xor',
+  'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'corr', 'covar_pop', 'covar_samp',
+  'regr_avgx', 'regr_avgy', 'regr_count', 'regr_intercept', 'regr_r2', 'regr_slope', 'regr_sxx', 'regr_sxy', 'regr_syy',
+]);
+
+/**
+ * Whether a one-table query's grouping runs partly in each process: a GROUP BY of plain columns (the groups are
+ * counted from their distinct values), no grouping sets, and only aggregates with a combine function, without
+ * DISTINCT or ORDER BY inside. `aggregates` are the FuncCall nodes of its select list and HAVING.
+ */
+export function partiallyAggregated(group: Node[], aggregates: Node[]): boolean {
+  if (group.some((g) => !g.ColumnRef)) return false;
+  return aggregates.every((call) => {
+    const f = call.FuncCall as { agg_distinct?: boolean; agg_order?: unknown[] };
+    return PARTIAL_AGGREGATES.has(funcCallName(call)) && !f.agg_distinct && !f.agg_order?.length;
+  });
 }

@@ -98,8 +98,9 @@ export function accessesForCall(ctx: PrismaContext, view: ModelView, op: string,
         applySelection(ctx, view, main, args, out, 0);
     }
     if (op === 'update' || op === 'upsert') out.push(...nestedWriteAccesses(ctx, view, getProp(args, op === 'update' ? 'data' : 'update')?.value));
-    // count(), aggregate() and groupBy() of one table: only aggregates leave its scan.
-    if ((op === 'count' || op === 'aggregate' || op === 'groupBy') && out.length === 1) main.aggregated = true;
+    // groupBy() of one table is a GROUP BY PostgreSQL aggregates in each process; count() and aggregate() are sent as an
+    // aggregate over a sub-select with OFFSET, which it aggregates in the leader alone.
+    if (op === 'groupBy' && out.length === 1) main.aggregated = true;
   } catch {
     // keep what was gathered
   }
