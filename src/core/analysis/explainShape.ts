@@ -57,13 +57,14 @@ function filtersOf(a: TableAccess): string[] {
 /** One table of a statement as `explain-shape` reports it: the verdict, the candidates, the proposal. */
 export function explainedTable(v: AccessVerdict, ctx: RuleContext): ExplainedTable {
   const m = assessMissingIndex(v, ctx);
+  const workers = v.best ? v.best.parallelWorkers : v.parallelWorkers;
   return {
     table: v.access.table,
     alias: v.access.alias ?? null,
     index: v.best?.index.name ?? null,
     sortAvoided: v.sortAvoided,
     indexOnly: v.best?.indexOnly ?? false,
-    ...((v.best ? v.best.parallelWorkers : v.parallelWorkers) ? { parallelWorkers: v.best ? v.best.parallelWorkers : v.parallelWorkers } : {}),
+    ...(workers ? { parallelWorkers: workers } : {}),
     reason: v.access.orderByUnsatisfiable ? `${v.reason}; ${v.access.orderByUnsatisfiable}` : v.reason,
     rows: v.rows,
     rowsAssumed: v.rowsAssumed,

@@ -8,7 +8,7 @@ import { atomsOnKey, constantColumns, coversColumns, equalityAtoms, hasEquality,
 import type { MatcherOptions } from './options';
 import { combinedSelectivity, DEFAULT_MATCH_SEL, distinctValues, type SelectivityContext } from './selectivity';
 import { ginServes, ginValueKind, isJsonbPath } from './ginOperators';
-import { parallelDivisor, parallelIndexWorkers, parallelSeqScan, parallelWorkers } from './parallelScan';
+import { gatherCost, parallelDivisor, parallelIndexWorkers, parallelSeqScan, parallelWorkers } from './parallelScan';
 import { DEFAULT_PLANNER_COSTS, type PlannerCosts } from './plannerCosts';
 import type { AccessVerdict, IndexUse } from './types';
 
@@ -248,17 +248,12 @@ function parallelWholeIndexRead(access: TableAccess, ctx: SelectivityContext, in
   return gathered(access, ctx, parallelIndexWorkers(indexPages, ctx.parallel, ctx.table.parallelWorkers), indexCost, rowCpu, rows);
 }
 
-/**
- * A partial path under a Gather: `ioCost` paid once in all, `rowCpu` shared by the workers and the leader, then
- * parallel_setup_cost and parallel_tuple_cost for each row handed to the leader. Undefined without workers.
- */
+/** A partial path of `rows` rows under a Gather (see gatherCost), or undefined without workers. */
 function gathered(access: TableAccess, ctx: SelectivityContext, workers: number, ioCost: number, rowCpu: number, rows: number): { workers: number; cost: number } | undefined {
   if (workers === 0 || !ctx.parallel) return undefined;
   const c = costsOf(ctx);
-  const shared = 1 - 1 / parallelDivisor(workers, ctx.parallel.leaderParticipation);
-  // The aggregation the processes share: a serial plan pays it whole, so its share saved is taken off to compare the two.
-  const saved = rows * aggregateCpu(access, c) * shared;
-  return { workers, cost: c.parallelSetup + ioCost + rowCpu * (1 - shared) + c.parallelTuple * handedOver(access, ctx, workers, rows) - saved };
+  const parts = { ioCost, rowCpu, handed: handedOver(access, ctx, workers, rows), aggregateCpu: rows * aggregateCpu(access, c) };
+  return { workers, cost: gatherCost(parts, parallelDivisor(workers, ctx.parallel.leaderParticipation), c) };
 }
 
 /**

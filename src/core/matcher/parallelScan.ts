@@ -58,6 +58,28 @@ export interface ParallelSeqScan {
   cost: number;
 }
 
+/** A partial path under a Gather, in parts. */
+export interface GatherParts {
+  /** Paid once in all: the pages read (and an index's entries, or the bitmap the leader builds). */
+  ioCost: number;
+  /** Shared by the processes: the CPU of the rows they read. */
+  rowCpu: number;
+  /** Rows handed to the leader. */
+  handed: number;
+  /** The aggregation of the rows read, which the processes share when they aggregate (a serial plan pays it whole): 0 otherwise. */
+  aggregateCpu: number;
+}
+
+/**
+ * The cost of a partial path under a Gather (cost_gather()): parallel_setup_cost, then — the `share` of it a LIMIT runs —
+ * the I/O, the CPU shared by `divisor` processes and parallel_tuple_cost for each row handed over, less the part of the
+ * aggregation the processes take off the leader, so that it compares with serial paths, which leave the aggregation out.
+ */
+export function gatherCost(g: GatherParts, divisor: number, c: PlannerCosts, share = 1): number {
+  const shared = 1 - 1 / divisor;
+  return c.parallelSetup + share * (g.ioCost + g.rowCpu * (1 - shared) + c.parallelTuple * g.handed - g.aggregateCpu * shared);
+}
+
 /** The serial scan a parallel one would replace, and what comes after it. */
 export interface SeqScanParts {
   pages: number;
@@ -88,13 +110,10 @@ export function parallelSeqScan(p: SeqScanParts, s: ParallelSettings, c: Planner
   const workers = parallelWorkers(p.pages, s, p.tableWorkers);
   if (workers === 0) return undefined;
   const divisor = parallelDivisor(workers, s.leaderParticipation);
+  // A Limit over the Gather takes its startup (the setup) and its share of the rest.
+  if (!p.sortCost) return { workers, cost: gatherCost({ ioCost: p.diskCost, rowCpu: p.cpuCost, handed: p.handedOver(workers), aggregateCpu: p.matched * p.aggregateCpu }, divisor, c, p.share) };
   const partial = p.diskCost + p.cpuCost / divisor;
   const streams = workers + 1;
-  if (!p.sortCost) {
-    // A Limit over the Gather takes its startup (the setup) and its share of the rest.
-    const saved = p.matched * p.aggregateCpu * (1 - 1 / divisor);
-    return { workers, cost: c.parallelSetup + p.share * (partial + c.parallelTuple * p.handedOver(workers)) - saved };
-  }
   // Gather Merge: each process sorts its share of the rows, the leader merges the sorted streams, and a
   // LIMIT stops the merge early (the sorts are paid in full before the first row).
   const perRow = c.cpuOperator * (2 * Math.log2(streams) + 1) + c.parallelTuple * 1.05;
