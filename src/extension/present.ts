@@ -21,10 +21,15 @@ function tableName(v: AccessVerdict): string {
   return v.access.alias && v.access.alias !== v.access.table ? `${v.access.table} (${v.access.alias})` : v.access.table;
 }
 
+/** " in parallel (2 workers)" when the path is a parallel scan under a Gather. */
+function inParallel(workers: number | undefined): string {
+  return workers ? ` in parallel (${workers} worker${workers > 1 ? 's' : ''})` : '';
+}
+
 /** "uses `x`: equality on a; delivers the ORDER BY" / "sequential scan". */
 export function accessLine(v: AccessVerdict): string {
-  if (v.best) return `index \`${v.best.index.name}\` — ${howUsed(v.best)}${v.needsSort && !v.sortAvoided ? '; sorts the result' : ''}`;
-  return `no index — sequential scan${v.needsSort ? ' and a sort' : ''}`;
+  if (v.best) return `index \`${v.best.index.name}\` — ${howUsed(v.best)}${v.needsSort && !v.sortAvoided ? '; sorts the result' : ''}${v.best.parallelWorkers ? `; read${inParallel(v.best.parallelWorkers)}` : ''}`;
+  return `no index — sequential scan${inParallel(v.parallelWorkers)}${v.needsSort ? ' and a sort' : ''}`;
 }
 
 function reasonOf(v: AccessVerdict): string {
@@ -59,7 +64,7 @@ export function lensTitle(sv: ShapeVerdict, assess: Assess): string {
   const bad = judged.filter((j) => j.m).sort((a, b) => (a.m!.severity === b.m!.severity ? b.m!.rowsNow - a.m!.rowsNow : a.m!.severity === 'warning' ? -1 : 1));
   if (bad.length) {
     const { v, m } = bad[0];
-    const now = v.best ? `${v.best.index.name} reads ~${fmtRows(m!.rowsNow)} rows` : `seq scan ~${fmtRows(v.rows)} rows`;
+    const now = v.best ? `${v.best.index.name} reads ~${fmtRows(m!.rowsNow)} rows` : `${v.parallelWorkers ? 'parallel ' : ''}seq scan ~${fmtRows(v.rows)} rows`;
     const sort = v.needsSort && !v.sortAvoided ? ' + sort' : '';
     return `${m!.severity === 'warning' ? '⚠' : 'ℹ'} ${v.access.table}: ${now}${sort} → index proposed${bad.length > 1 ? ` (+${bad.length - 1})` : ''}`;
   }

@@ -37,6 +37,16 @@ describe('code lens title', () => {
     assert.match(title('DELETE FROM users WHERE id = $1', DDL), /^⚠ notes: seq scan ~1M rows → index proposed/);
   });
 
+  it('says when the table is read by a parallel sequential scan, in the lens and the hover', () => {
+    assert.match(title('SELECT id FROM notes WHERE user_id > $1 ORDER BY user_id LIMIT 10', DDL), /^⚠ notes: parallel seq scan ~1M rows \+ sort → index proposed/);
+    const schema = schemaFrom(DDL);
+    const opts = options({ users: 100_000, orders: 1_000_000, notes: 1_000_000 });
+    const sql = 'SELECT id FROM notes WHERE user_id = $1';
+    const { shapes } = shapesFromSqlText(sql, { file: 'q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+    const verdicts = verdictsFor(shapes, schema, opts);
+    assert.match(hoverMarkdown(verdicts[0], () => undefined, ''), /\*\*notes\*\* ~1M rows: no index — sequential scan in parallel \(2 workers\)/);
+  });
+
   it('says a Prisma call whose model is chosen at run time is not analysed', () => {
     const text = 'export const f = (model: string, id: string) => prisma[model].findUnique({ where: { id } });';
     const schema = lmsSchema();
