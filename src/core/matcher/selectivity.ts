@@ -62,7 +62,10 @@ function eqSel(ctx: SelectivityContext, column: string, value?: Literal): number
     return Math.max(0, rest) / Math.max(1, d - stats.mostCommonValues.length);
   }
   const d = distinctValues(ctx, column);
-  return d ? 1 / d : DEFAULT_EQ_SEL;
+  if (!d) return DEFAULT_EQ_SEL;
+  // var_eq_non_const(): the non-NULL rows over the distinct values, never more than the most common value's share.
+  const sel = (1 - (stats?.nullFrac ?? 0)) / d;
+  return stats?.mostCommonFreqs?.length ? Math.min(sel, stats.mostCommonFreqs[0]) : sel;
 }
 
 /** How a column's values compare: as numbers, as instants, or as text (no interpolation). */

@@ -81,6 +81,11 @@ describe('planner model (parity fixes)', () => {
     // A column that holds one value (and NULLs): every row but the NULLs differs from another value, none from that one.
     assert.ok(Math.abs(ne('body', 'other') - 0.8) < 1e-9, String(ne('body', 'other')));
     assert.ok(Math.abs(ne('body', 'same')) < 1e-9, String(ne('body', 'same')));
+    // A parameter (var_eq_non_const()): the non-NULL rows over four values, 0.2 each; <> keeps the rest of the non-NULL rows.
+    stats(s, 'e', 'score', { nullFrac: 0.2, nDistinct: 4 });
+    const param = { kind: 'param' } as const;
+    assert.ok(Math.abs(atomSelectivity(ctx, { kind: 'compare', column: 'score', op: '=', value: param }) - 0.2) < 1e-9);
+    assert.ok(Math.abs(atomSelectivity(ctx, { kind: 'not-equal', column: 'score', value: param }) - 0.6) < 1e-9);
   });
 
   it('C: matches an expression index whose catalog text casts its constants', () => {
