@@ -248,6 +248,11 @@ function parallelWholeIndexRead(access: TableAccess, ctx: SelectivityContext, in
   return gathered(access, ctx, parallelIndexWorkers(indexPages, ctx.parallel, ctx.table.parallelWorkers), indexCost, rowCpu, rows);
 }
 
+/** "in parallel: 2 workers and the leader". */
+function parallelNote(workers: number): string {
+  return `in parallel: ${workers} worker${workers > 1 ? 's' : ''} and the leader`;
+}
+
 /** A partial path of `rows` rows under a Gather (see gatherCost), or undefined without workers. */
 function gathered(access: TableAccess, ctx: SelectivityContext, workers: number, ioCost: number, rowCpu: number, rows: number): { workers: number; cost: number } | undefined {
   if (workers === 0 || !ctx.parallel) return undefined;
@@ -516,7 +521,7 @@ function evaluateWith(index: IndexDef, access: TableAccess, ctx: SelectivityCont
     const visible = allVisibleFraction(ctx);
     parts.push(visible < 0.9 ? `index-only, though ~${pct(1 - visible)} of the table's pages are not all-visible (written since the last VACUUM): the heap is read for those` : 'index-only');
   }
-  if (inParallel) parts.push(`in parallel: ${inParallel} worker${inParallel > 1 ? 's' : ''} and the leader`);
+  if (inParallel) parts.push(parallelNote(inParallel));
   return {
     index,
     usable,
@@ -735,7 +740,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
   else if (usable.length) reason = seqScanReason(usable[0], rows, selAll);
   else if (filterAtoms(access).length === 0 && !needsSort) reason = `reads the whole table (no filter)`;
   else reason = `no index can serve ${describeNeeds(access)}: sequential scan of ~${fmt(rows)} rows${needsSort ? ' and a sort' : ''}`;
-  if (!best && facts.seqWorkers) reason += ` (in parallel: ${facts.seqWorkers} worker${facts.seqWorkers > 1 ? 's' : ''} and the leader)`;
+  if (!best && facts.seqWorkers) reason += ` (${parallelNote(facts.seqWorkers)})`;
   return { access, table, rows, rowsAssumed: assumed, matchedRows: matched, best, candidates, needsSort, sortAvoided, seqScanCost, ...(!best && facts.seqWorkers ? { parallelWorkers: facts.seqWorkers } : {}), reason };
 }
 

@@ -673,7 +673,10 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
   }
   // One table, grouped or aggregated in each process: only partial aggregates leave its scan.
   const only = scope.bindings.size === 1 ? [...scope.bindings.values()][0].access : undefined;
-  if (only && (c.group.length > 0 || hasAggregate(c.targets)) && partiallyAggregated(c.group, aggregateCalls([...c.targets, c.having]))) only.aggregated = true;
+  if (only) {
+    const calls = aggregateCalls([...c.targets, c.having]);
+    if ((c.group.length > 0 || calls.length > 0) && partiallyAggregated(c.group, calls)) only.aggregated = true;
+  }
 
   applyOrderAndLimit(scope, sc, c, resolve, driving);
 
