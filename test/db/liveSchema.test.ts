@@ -3,7 +3,8 @@ import { openSession } from '../../src/core/db/connection';
 import { liveMatcherOptions, loadLiveSchema, type LiveSchema } from '../../src/core/db/liveSchema';
 import { atomSelectivity } from '../../src/core/matcher/selectivity';
 import { analyzeAccess } from '../../src/core/matcher/analyzeAccess';
-import { DEFAULT_MATCHER_OPTIONS } from '../../src/core/matcher/options';
+import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../../src/core/matcher/options';
+import type { SchemaModel } from '../../src/core/model/schema';
 import { DEFAULT_PLANNER_COSTS } from '../../src/core/matcher/plannerCosts';
 import { Project } from '../../src/core/project';
 import { loadMigrations, type MigrationFile } from '../../src/core/schema/migrations/loadMigrations';
@@ -256,6 +257,42 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     } finally {
       await session.close();
     }
+  });
+
+  it("plans a statement that calls the workspace's functions in parallel or not as the server does, from the catalog and from the migrations", async () => {
+    cluster.psql('CREATE DATABASE fn');
+    const ddl = `CREATE TABLE p (id int PRIMARY KEY, k int NOT NULL, body text NOT NULL);
+      CREATE FUNCTION audit_read(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$;
+      CREATE FUNCTION visible_to(int) RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN $1 > 0; END $$;
+      CREATE FUNCTION masked(text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN left($1, 3); END $$;
+      ALTER FUNCTION masked(text) PARALLEL SAFE;`;
+    cluster.psql(`${ddl}
+      INSERT INTO p SELECT i, i % 1000, repeat('x', 80) FROM generate_series(1, 300000) i; ANALYZE p;`, 'fn');
+    const queries = [
+      'SELECT id, body FROM p WHERE k = 7',
+      'SELECT id, audit_read(id) FROM p WHERE k = 7',
+      'SELECT id FROM p WHERE k = 7 AND visible_to(id)',
+      'SELECT id, visible_to(id) FROM p WHERE k = 7',
+      'SELECT id, masked(body) FROM p WHERE k = 7',
+    ];
+    const gathered = (sql: string) => (JSON.parse(cluster.psql(`EXPLAIN (FORMAT JSON) ${sql}`, 'fn')) as { Plan: PlanJson }[])[0].Plan['Node Type'] === 'Gather';
+    const planner = queries.map(gathered);
+    assert.deepEqual(planner, [true, false, false, true, true], 'what PostgreSQL 15 plans');
+    const session = await openSession(cluster.url('fn'));
+    let read: LiveSchema;
+    try {
+      read = await loadLiveSchema(session);
+    } finally {
+      await session.close();
+    }
+    assert.deepEqual(read.schema.functions?.get('visible_to'), [{ name: 'visible_to', schema: 'public', args: 'integer', parallel: 'restricted' }]);
+    const inParallel = (schema: SchemaModel, opts: MatcherOptions) => (sql: string) => {
+      const { shapes } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
+      return /in parallel/.test(analyzeAccess(shapes[0].accesses[0], schema, opts).reason);
+    };
+    assert.deepEqual(queries.map(inParallel(read.schema, liveMatcherOptions(read, DEFAULT_MATCHER_OPTIONS))), planner, 'from the catalog');
+    const fromMigrations = loadMigrations([{ file: '/w/migrations/1/migration.sql', text: ddl }]).schema;
+    assert.deepEqual(queries.map(inParallel(fromMigrations, { ...DEFAULT_MATCHER_OPTIONS, rows: { p: 300_000 } })), planner, 'from the migrations');
   });
 
   it('gives its version to the verdicts (skip scans are for PostgreSQL 18 on), whatever the configuration says', async () => {

@@ -13,7 +13,7 @@ import { readPlannerSettings, type PlannerSettings } from './plannerSettings';
 import { readServerSettings, type ServerSettings } from './serverSettings';
 import { readStatStatements, type StatStatements } from './statStatements';
 import type { MatcherOptions } from '../matcher/options';
-import type { ColumnStats, ForeignKeyDef, SchemaModel, TableDef } from '../model/schema';
+import type { ColumnStats, ForeignKeyDef, ParallelSafety, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema, sameKeyColumns } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
 import { withoutLocations } from '../sql/expr';
@@ -58,6 +58,8 @@ export function liveMatcherOptions(live: LiveSchema, options: MatcherOptions): M
 
 /** Schemas read: the ones on the search path (what unqualified names in queries resolve to). */
 const IN_PATH = `n.nspname = ANY (pg_catalog.current_schemas(false))`;
+/** pg_proc.proparallel. */
+const PARALLEL_SAFETY: Record<string, ParallelSafety | undefined> = { s: 'safe', r: 'restricted', u: 'unsafe' };
 /** Objects that belong to an extension are not the application's schema. */
 const NOT_EXTENSION = (oid: string) => `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = ${oid} AND d.deptype = 'e')`;
 
@@ -161,6 +163,13 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       WHERE c.relkind = 'm' AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
       ORDER BY c.relname`,
   );
+  // Functions an unqualified call reaches, extensions' included: whether a query that calls one may run in parallel.
+  const functions = await q.query<{ name: string; nsp: string; args: string; parallel: string }>(
+    `SELECT p.proname AS name, n.nspname AS nsp, pg_catalog.oidvectortypes(p.proargtypes) AS args, p.proparallel::text AS parallel
+       FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE p.prokind = 'f' AND n.nspname <> 'pg_catalog' AND ${IN_PATH}
+      ORDER BY 1, 2, 3`,
+  );
   const clock = await q.query<{ stats_reset: Date | null; started: Date; now: Date; collation: string | null }>(
     `SELECT d.stats_reset, pg_catalog.pg_postmaster_start_time() AS started, now() AS now,
             (SELECT db.datcollate::text FROM pg_catalog.pg_database db WHERE db.datname = current_database()) AS collation
@@ -235,6 +244,12 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       problems.push(`${(err as Error).message}: ${m.def}`);
     }
   }
+  for (const f of functions) {
+    const parallel = PARALLEL_SAFETY[f.parallel];
+    if (!parallel) continue;
+    const list = (schema.functions ??= new Map()).get(f.name) ?? [];
+    schema.functions.set(f.name, [...list, { name: f.name, schema: f.nsp, args: f.args, parallel }]);
+  }
   for (const s of stats) {
     const col = schema.tables.get(keyOf(s.nsp, s.table))?.columns.get(s.column);
     if (!col) continue;
@@ -307,5 +322,6 @@ export function overlayLiveSchema(live: LiveSchema, workspace: SchemaModel): Sch
     prisma: workspace.prisma,
     ...(live.schema.collation ? { collation: live.schema.collation } : {}),
     ...(live.schema.views ? { views: live.schema.views } : {}),
+    ...(live.schema.functions ? { functions: live.schema.functions } : {}),
   };
 }

@@ -113,7 +113,10 @@ export interface TableDef {
    * skips the heap on those only. Unknown (migrations alone): all are assumed to be, as after a VACUUM.
    */
   allVisiblePages?: number;
-  /** The table's parallel_workers storage parameter, read from a database: the workers a parallel scan of it plans, whatever its size. */
+  /**
+   * The table's parallel_workers storage parameter (`WITH (parallel_workers = n)` in a migration, or read from a
+   * database): the workers a parallel scan of it plans, whatever its size.
+   */
   parallelWorkers?: number;
   location?: SourceLocation;
   /** Prisma model name, when the table comes from (or is mapped by) schema.prisma. */
@@ -201,6 +204,21 @@ export interface SchemaModel {
   unparsed?: SourceLocation[];
   /** Views of the `public` schema, by name (CREATE VIEW in the migrations). */
   views?: Map<string, ViewDef>;
+  /** The functions the migrations create (or the database's, in its search path), by unqualified name: one per signature. */
+  functions?: Map<string, FunctionDef[]>;
+}
+
+/** pg_proc.proparallel: whether a function may run in parallel workers ('s'), in the leader only ('r'), or forbids parallel plans ('u'). */
+export type ParallelSafety = 'safe' | 'restricted' | 'unsafe';
+
+/** A function a query may call. */
+export interface FunctionDef {
+  name: string;
+  /** Its schema: `public` when created without one. */
+  schema: string;
+  /** Its argument types (IN, INOUT and VARIADIC), as `typeNameText` prints them, comma-separated: what tells its overloads apart. */
+  args: string;
+  parallel: ParallelSafety;
 }
 
 /** A view: PostgreSQL's rewriter puts its query where a statement reads it, and the planner plans the whole. */

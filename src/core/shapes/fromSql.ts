@@ -271,7 +271,7 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   const accesses = sc.accesses;
   if (accesses.length === 0) return undefined;
   // A REFRESH's text is not its view's query: that one is walked without the quick test on the text.
-  markSerialStatement(accesses, needsSerialPlan(ast!, refreshed ? undefined : stmt.text));
+  markSerialStatement(accesses, needsSerialPlan(ast!, refreshed ? undefined : stmt.text, ctx.schema?.functions));
   const start = sc.hostOffset(stmt.start);
   const end = sc.hostOffset(stmt.end);
   const range = ctx.lines.range(start, end);

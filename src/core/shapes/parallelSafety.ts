@@ -3,12 +3,13 @@
  * set_rel_consider_parallel()), and whether its aggregates run in each process (a Partial Aggregate).
  */
 import type { TableAccess } from '../model/query';
+import type { FunctionDef, ParallelSafety } from '../model/schema';
 import { funcCallName, walk, type Node } from '../sql/expr';
 
 /**
  * Functions PostgreSQL 15 marks PARALLEL UNSAFE (pg_proc.proparallel = 'u') that an application's queries call:
  * sequences, settings, transaction ids, large objects, the search path. One anywhere in a statement plans it
- * without workers. A function a migration creates is PARALLEL UNSAFE too unless it says otherwise; it is not known here.
+ * without workers. The functions the schema knows (SchemaModel.functions) say for themselves.
  */
 const UNSAFE_FUNCTIONS: ReadonlySet<string> = new Set([
   'nextval', 'currval', 'setval', 'lastval', 'pg_sequence_last_value',
@@ -30,18 +31,51 @@ const RESTRICTED_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** Cheap test on the text before the tree is walked: a locking clause's keywords or a function of either list. */
-const MAYBE_SERIAL = new RegExp(`\\bfor\\s+(?:no\\s+key\\s+update|update|key\\s+share|share)\\b|\\b(?:${[...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS].join('|')})\\s*\\(`, 'i');
+const MAYBE_SERIAL = maybeSerial([...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS]);
+
+function maybeSerial(names: string[]): RegExp {
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`\\bfor\\s+(?:no\\s+key\\s+update|update|key\\s+share|share)\\b|"?\\b(?:${escaped.join('|')})"?\\s*\\(`, 'i');
+}
+
+const SEVERITY: Record<ParallelSafety, number> = { safe: 0, restricted: 1, unsafe: 2 };
+
+/** A function's safety: the built-ins' lists, else the least safe of the schema's functions of that name (the call's argument types are not known). */
+function safetyOf(name: string, functions: Map<string, FunctionDef[]> | undefined): ParallelSafety {
+  if (UNSAFE_FUNCTIONS.has(name)) return 'unsafe';
+  if (RESTRICTED_FUNCTIONS.has(name)) return 'restricted';
+  let worst: ParallelSafety = 'safe';
+  for (const f of functions?.get(name) ?? []) if (SEVERITY[f.parallel] > SEVERITY[worst]) worst = f.parallel;
+  return worst;
+}
+
+/** MAYBE_SERIAL with the names of the schema's functions that are not PARALLEL SAFE, once per functions map. */
+const withFunctions = new WeakMap<Map<string, FunctionDef[]>, RegExp>();
+
+function textTest(functions: Map<string, FunctionDef[]> | undefined): RegExp {
+  if (!functions?.size) return MAYBE_SERIAL;
+  let test = withFunctions.get(functions);
+  if (!test) {
+    const hazards = [...functions.keys()].filter((name) => safetyOf(name, functions) !== 'safe');
+    // A quoted name that does not start and end with a word character has no \b to find it by: every text is walked.
+    if (hazards.some((name) => !/^\w(?:.*\w)?$/s.test(name))) test = /(?:)/;
+    else test = hazards.length ? maybeSerial([...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS, ...hazards]) : MAYBE_SERIAL;
+    withFunctions.set(functions, test);
+  }
+  return test;
+}
 
 /**
  * Whether a statement that only reads needs a plan without parallel scans: it locks rows, calls a PARALLEL UNSAFE
  * function anywhere, or a PARALLEL RESTRICTED one in a condition (WHERE, ON). `text`, when given, is tested first.
+ * `functions`: the schema's (a function a migration creates is PARALLEL UNSAFE unless it says otherwise).
  */
-export function needsSerialPlan(ast: Node, text?: string): boolean {
-  if (text !== undefined && !MAYBE_SERIAL.test(text)) return false;
+export function needsSerialPlan(ast: Node, text?: string, functions?: Map<string, FunctionDef[]>): boolean {
+  if (text !== undefined && !textTest(functions).test(text)) return false;
   let serial = false;
   const restrictedIn = (quals: unknown) => {
     walk(quals, (node, type) => {
-      if (type === 'FuncCall' && RESTRICTED_FUNCTIONS.has(funcCallName(node))) serial = true;
+      if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'restricted') serial = true;
       return serial ? false : undefined;
     });
   };
@@ -52,7 +86,7 @@ export function needsSerialPlan(ast: Node, text?: string): boolean {
       if (stmt.lockingClause?.length) serial = true;
       else restrictedIn(stmt.whereClause);
     } else if (type === 'JoinExpr') restrictedIn((node.JoinExpr as { quals?: unknown }).quals);
-    else if (type === 'FuncCall' && UNSAFE_FUNCTIONS.has(funcCallName(node))) serial = true;
+    else if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'unsafe') serial = true;
   });
   return serial;
 }

@@ -9,6 +9,7 @@ import { sameKeyColumns, type SchemaModel } from '../model/schema';
 export function mergeSchemas(migrations: SchemaModel, prisma: SchemaModel): SchemaModel {
   const merged: SchemaModel = { tables: new Map(), enums: new Map(migrations.enums), prisma: prisma.prisma };
   if (migrations.views) merged.views = migrations.views;
+  if (migrations.functions) merged.functions = migrations.functions;
   for (const [name, table] of migrations.tables) {
     const p = prisma.tables.get(name);
     const indexes = table.indexes.map((i) => {

@@ -105,6 +105,58 @@ describe('parallel sequential scans and the cost settings', () => {
     assert.match(verdict(schema, 'SELECT id, random() FROM events WHERE kind = $1', opts).reason, /in parallel/);
   });
 
+  it("take the parallel safety of the functions the migrations create: PARALLEL UNSAFE unless they say otherwise", () => {
+    const schema = schemaFrom(`${DDL}
+      CREATE FUNCTION audit_read(bigint) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$;
+      CREATE FUNCTION app.score(k text) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT length(k)';
+      CREATE FUNCTION visible_to(bigint, text DEFAULT 'x') RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN true; END $$;
+      CREATE FUNCTION "isRecent"(timestamptz) RETURNS boolean LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT $1 > now() - interval ''1 day''';
+      CREATE FUNCTION tag(text) RETURNS text LANGUAGE sql PARALLEL SAFE AS 'SELECT $1';
+      CREATE FUNCTION tag(int) RETURNS text LANGUAGE sql AS 'SELECT $1::text';
+      CREATE PROCEDURE nextval_like() LANGUAGE sql AS 'SELECT 1';`);
+    const opts = options({ events: 5_000_000 });
+    const parallelRead = (sql: string) => /in parallel/.test(verdict(schema, sql, opts).reason);
+    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1'), true);
+    // An UNSAFE function anywhere: no parallel plan at all.
+    assert.equal(parallelRead('SELECT id, audit_read(id) FROM events WHERE kind = $1'), false);
+    // A SAFE one anywhere, schema-qualified or not.
+    assert.equal(parallelRead('SELECT id, app.score(kind) FROM events WHERE kind = $1 AND app.score(kind) = 3'), true);
+    assert.equal(parallelRead('SELECT id, score(kind) FROM events WHERE kind = $1'), true);
+    // A RESTRICTED one: in a condition the table is read by the leader alone; in the select list it runs above the Gather.
+    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 AND visible_to(account_id)'), false);
+    assert.equal(parallelRead('SELECT id, visible_to(account_id) FROM events WHERE kind = $1'), true);
+    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 AND "isRecent"(created_at)'), false);
+    // Overloads the call's argument types would tell apart: the least safe of them.
+    assert.equal(parallelRead('SELECT id, tag(kind) FROM events WHERE kind = $1'), false);
+  });
+
+  it('follow ALTER FUNCTION … PARALLEL, CREATE OR REPLACE (which states every property again) and DROP FUNCTION', () => {
+    const base = `${DDL}
+      CREATE FUNCTION f(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1';`;
+    const opts = options({ events: 5_000_000 });
+    const parallelRead = (ddl: string) => /in parallel/.test(verdict(schemaFrom(ddl), 'SELECT id, f(account_id) FROM events WHERE kind = $1', opts).reason);
+    assert.equal(parallelRead(base), false);
+    assert.equal(parallelRead(`${base}\nALTER FUNCTION f(bigint) PARALLEL SAFE;`), true);
+    assert.equal(parallelRead(`${base}\nALTER FUNCTION f PARALLEL SAFE IMMUTABLE;`), true);
+    // Another signature is another function.
+    assert.equal(parallelRead(`${base}\nALTER FUNCTION f(text) PARALLEL SAFE;`), false);
+    assert.equal(parallelRead(`${base}\nALTER FUNCTION f(bigint) PARALLEL SAFE;\nCREATE OR REPLACE FUNCTION f(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1 + 1';`), false);
+    assert.equal(parallelRead(`${base}\nDROP FUNCTION IF EXISTS f(bigint);`), true);
+    assert.equal(parallelRead(`${base}\nDROP FUNCTION f;`), true);
+  });
+
+  it("take a table's parallel_workers from the migrations: CREATE TABLE … WITH, ALTER TABLE … SET and RESET", () => {
+    const opts = options({ events: 5_000_000 });
+    const workers = (ddl: string) => verdict(schemaFrom(ddl), 'SELECT id FROM events WHERE kind = $1', opts).parallelWorkers ?? 0;
+    assert.equal(workers(DDL), 2);
+    assert.equal(workers(`${DDL}\nALTER TABLE events SET (parallel_workers = 0, fillfactor = 90);`), 0);
+    assert.equal(workers(`${DDL}\nALTER TABLE events SET (parallel_workers = 0);\nALTER TABLE events RESET (parallel_workers);`), 2);
+    assert.equal(workers(`${DDL}\nALTER TABLE events SET (parallel_workers = '1');`), 1);
+    const created = schemaFrom("CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL) WITH (parallel_workers = 0, autovacuum_enabled = false);");
+    assert.equal(created.tables.get('events')!.parallelWorkers, 0);
+    assert.doesNotMatch(verdict(created, 'SELECT id FROM events WHERE kind = $1', opts).reason, /parallel/);
+  });
+
   it('Prisma groupBy() aggregates in each process; count() and aggregate() are sent over a sub-select with OFFSET, aggregated in the leader', () => {
     const text = `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();

@@ -6,6 +6,7 @@ import { predicateAtoms } from '../../sql/predicates';
 import { renameColumnInViews, renameTableInViews, renameViewColumn } from './viewRenames';
 import { tableKey } from '../../sql/identifiers';
 import { typeNameText } from './columnTypes';
+import { alterFunction, createFunction, dropFunctions } from './functions';
 import { selectColumns, withStarsExpanded } from './selectColumns';
 
 export interface StatementOrigin {
@@ -236,6 +237,7 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
       if (el.ColumnDef) table.columns.set(el.ColumnDef.colname, columnFrom(el.ColumnDef, schema, origin, table));
       else if (el.Constraint) addTableConstraint(schema, table, el.Constraint, origin);
     }
+    setParallelWorkers(table, cs.options);
     return;
   }
   if (ast.CreateTableAsStmt) return createTableAs(schema, ast.CreateTableAsStmt, origin);
@@ -245,7 +247,22 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
   if (ast.DropStmt) return drop(schema, ast.DropStmt);
   if (ast.AlterTableStmt) return alterTable(schema, ast.AlterTableStmt, origin);
   if (ast.RenameStmt) return rename(schema, ast.RenameStmt);
+  if (ast.CreateFunctionStmt) createFunction(schema, ast.CreateFunctionStmt);
+  else if (ast.AlterFunctionStmt) alterFunction(schema, ast.AlterFunctionStmt);
   return;
+}
+
+/** `WITH (parallel_workers = n)` / `SET (…)` on a table; `reset`: RESET (parallel_workers). Other storage parameters don't matter here. */
+function setParallelWorkers(table: TableDef, options: Node[] | undefined, reset = false): void {
+  const option = options?.find((o) => o.DefElem?.defname === 'parallel_workers')?.DefElem;
+  if (!option) return;
+  if (reset) {
+    delete table.parallelWorkers;
+    return;
+  }
+  // The parser leaves out an Integer's ival when it is 0; a quoted value is a String.
+  const value = option.arg?.Integer ? (option.arg.Integer.ival ?? 0) : Number(option.arg?.String?.sval);
+  if (Number.isInteger(value) && value >= 0) table.parallelWorkers = value;
 }
 
 /** CREATE TABLE … AS and CREATE MATERIALIZED VIEW: a relation with the SELECT's output columns (and, for the view, its query). */
@@ -353,6 +370,8 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
     for (const q of qualified) schema.views?.delete(tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined }));
   } else if (ds.removeType === 'OBJECT_TYPE') {
     for (const n of names) schema.enums.delete(n);
+  } else if (ds.removeType === 'OBJECT_FUNCTION' || ds.removeType === 'OBJECT_ROUTINE') {
+    dropFunctions(schema, ds.objects ?? []);
   }
   return;
 }
@@ -405,6 +424,10 @@ function alterTable(schema: SchemaModel, at: Node, origin: StatementOrigin): str
         }
         break;
       }
+      case 'AT_SetRelOptions':
+      case 'AT_ResetRelOptions':
+        setParallelWorkers(table, cmd.def?.List?.items, cmd.subtype === 'AT_ResetRelOptions');
+        break;
       case 'AT_SetNotNull':
       case 'AT_DropNotNull': {
         const col = table.columns.get(cmd.name);
