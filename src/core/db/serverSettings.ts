@@ -1,5 +1,6 @@
 /** Connection limits of a server: what pool sizing has to fit into. */
 import type { Queryable } from './connection';
+import { readPgSettings } from './pgSettings';
 
 export interface ServerSettings {
   maxConnections: number;
@@ -14,10 +15,8 @@ export interface ServerSettings {
 }
 
 export async function readServerSettings(q: Queryable): Promise<ServerSettings> {
-  const rows = await q.query<{ name: string; setting: string }>(
-    `SELECT name, setting FROM pg_catalog.pg_settings WHERE name IN ('max_connections', 'superuser_reserved_connections', 'reserved_connections', 'is_superuser')`,
-  );
-  const get = (n: string): string | undefined => rows.find((r) => r.name === n)?.setting;
+  const settings = await readPgSettings(q, ['max_connections', 'superuser_reserved_connections', 'reserved_connections']);
+  const get = (n: string): string | undefined => settings.get(n);
   const maxConnections = Number(get('max_connections') ?? 100);
   const superuserReserved = Number(get('superuser_reserved_connections') ?? 3);
   const reserved = Number(get('reserved_connections') ?? 0);
