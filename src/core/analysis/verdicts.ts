@@ -3,6 +3,7 @@ import type { LocatedAtom, QueryShape, TableAccess } from '../model/query';
 import type { SchemaModel } from '../model/schema';
 import { analyzeAccess, fmt, sortCost } from '../matcher/analyzeAccess';
 import type { MatcherOptions } from '../matcher/options';
+import type { PlannerCosts } from '../matcher/plannerCosts';
 import type { AccessVerdict } from '../matcher/types';
 import { foreignKeyCheckReason, foreignKeyChecks } from './foreignKeyChecks';
 
@@ -14,11 +15,16 @@ export interface ShapeVerdict {
 /** A semi-join's key: this table's column = `otherTable`'s `otherColumn`. */
 type SemiKey = { column: string; otherTable: string; otherColumn: string };
 
-/** Evaluates one table access (analyzeAccess, or a memo of it). */
-type Analyze = (access: TableAccess) => AccessVerdict;
+/** Evaluates one table access (analyzeAccess, or a memo of it); `costs`: the planner's constants the join costs use too. */
+interface Analyze {
+  (access: TableAccess): AccessVerdict;
+  readonly costs: PlannerCosts;
+}
+
+const analyzer = (evaluate: (access: TableAccess) => AccessVerdict, opts: MatcherOptions): Analyze => Object.assign(evaluate, { costs: opts.costs });
 
 export function verdictsFor(shapes: QueryShape[], schema: SchemaModel, opts: MatcherOptions): ShapeVerdict[] {
-  const analyze: Analyze = (a) => analyzeAccess(a, schema, opts);
+  const analyze = analyzer((a) => analyzeAccess(a, schema, opts), opts);
   return shapes.map((shape) => ({ shape, accesses: shapeVerdicts(shape, schema, analyze) }));
 }
 
@@ -48,24 +54,25 @@ function shapeVerdicts(shape: QueryShape, schema: SchemaModel, analyze: Analyze)
  */
 export class VerdictMemo {
   private readonly byAccess = new Map<string, AccessVerdict>();
+  private readonly analyze: Analyze;
 
   constructor(
     readonly schema: SchemaModel,
     readonly opts: MatcherOptions,
-  ) {}
+  ) {
+    this.analyze = analyzer((access) => {
+      const key = accessKey(access);
+      const seen = this.byAccess.get(key);
+      if (seen) return seen.access === access ? seen : { ...seen, access };
+      const v = analyzeAccess(access, schema, opts);
+      this.byAccess.set(key, v);
+      return v;
+    }, opts);
+  }
 
   verdictOf(shape: QueryShape): ShapeVerdict {
     return { shape, accesses: shapeVerdicts(shape, this.schema, this.analyze) };
   }
-
-  private readonly analyze: Analyze = (access) => {
-    const key = accessKey(access);
-    const seen = this.byAccess.get(key);
-    if (seen) return seen.access === access ? seen : { ...seen, access };
-    const v = analyzeAccess(access, this.schema, this.opts);
-    this.byAccess.set(key, v);
-    return v;
-  };
 }
 
 /** Each access's key, once: accesses are not changed once made (a changed one is a copy). */
@@ -107,8 +114,8 @@ function keyOf(a: TableAccess): string {
   ]);
 }
 
-/** CPU cost of a hash join per outer row (hashing and probing, cpu_operator_cost × a few). */
-const HASH_PROBE = 0.0125;
+/** CPU cost of a hash join per outer row: hashing and probing, cpu_operator_cost × a few. */
+const hashProbe = (c: PlannerCosts): number => 5 * c.cpuOperator;
 /** compare_path_costs_fuzzily(): join orders within 1% of each other cost the same, and the one written is kept. */
 const JOIN_FUZZ = 1.01;
 /** A joined table that starts from at most this many rows may drive a join of three tables or more (see chooseDriver). */
@@ -154,7 +161,7 @@ function innerSide(v: AccessVerdict, verdicts: AccessVerdict[], analyze: Analyze
   if (!outer) return undefined;
   const outerRows = rowsOutOf(outer, verdicts);
   const alone = analyze(readOnce(v.access));
-  const once = costOf(alone) + outerRows * HASH_PROBE;
+  const once = costOf(alone) + outerRows * hashProbe(analyze.costs);
   const lookups = v.best ? outerRows * v.best.cost : Infinity;
   // A sub-plan runs for each outer row: its index lookup, else its whole scan, each time.
   if (v.access.perOuterRow) return { outer, outerRows, alone, hashJoin: false, cost: outerRows * costOf(v) };
@@ -170,7 +177,7 @@ function joinCost(list: TableAccess[], first: TableAccess, analyze: Analyze): nu
   let total = 0;
   for (const v of verdicts) total += innerSide(v, verdicts, analyze)?.cost ?? costOf(v);
   const from = verdicts.find((v) => v.access.table === first.table);
-  if (first.orderBy.length > 0 && from?.access.joinedFrom) total += sortCost(rowsOutOf(from, verdicts));
+  if (first.orderBy.length > 0 && from?.access.joinedFrom) total += sortCost(rowsOutOf(from, verdicts), undefined, analyze.costs);
   return total;
 }
 
@@ -232,7 +239,7 @@ function twoTableCost(list: TableAccess[], analyze: Analyze): number {
   const i = analyze(inner);
   const rows = outerRowsOf(o);
   const lookups = i.best ? rows * i.best.cost : Infinity;
-  return costOf(o) + Math.min(lookups, costOf(analyze(readOnce(inner))) + rows * HASH_PROBE);
+  return costOf(o) + Math.min(lookups, costOf(analyze(readOnce(inner))) + rows * hashProbe(analyze.costs));
 }
 
 /**
@@ -295,7 +302,7 @@ function chooseDriver(accesses: TableAccess[], analyze: Analyze): TableAccess[] 
       const reversed = reverse(accesses, first, other, semiKeys);
       if (!reversed) continue;
       const viaSemi = semiKeys.some((k) => k.otherTable === other.table);
-      const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(rowsOf(other)) : 0;
+      const distinct = viaSemi && !uniqueOn(analyze(other), semiKeys.filter((k) => k.otherTable === other.table).map((k) => k.otherColumn)) ? sortCost(rowsOf(other), undefined, analyze.costs) : 0;
       // Each side of the pair is looked up by its keys to the other alone.
       const now = twoTableCost([whole, more ? { ...other, joinKeys: other.joinKeys.filter((j) => j.otherTable === first.table) } : other], analyze);
       const then = twoTableCost([reversed[accesses.indexOf(first)], reversed[accesses.indexOf(other)]], analyze) + distinct;
