@@ -180,6 +180,8 @@ interface AccessFacts {
   seqCost: number;
   /** Workers of the parallel sequential scan, when it is the cheaper. */
   seqWorkers?: number;
+  /** Why the scan is serial although a parallel one would be cheaper (TableAccess.serialOnly). */
+  serialBecause?: string;
   /**
    * What an index path must cost less than to be the verdict: SEQ_SCAN_MARGIN of a serial scan (a coin flip is left
    * to the table), but a parallel scan's own cost — on PostgreSQL 15 the planner took every index path that cost
@@ -204,8 +206,9 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
   const quals = Math.max(1, qualOperators(atoms));
   const matched = ctx.rows * selAll;
   const serial = seqScanCostOf(ctx.rows, pages, quals, c) * share + (needsSort ? sortCost(matched, limit, c) : 0);
+  // A statement that must run serially (serialOnly) is costed as it could run in parallel too, to tell why it is not.
   const parallel =
-    ctx.parallel && mayScanInParallel(access)
+    ctx.parallel && readOnceBySelect(access)
       ? parallelSeqScan(
           {
             pages,
@@ -224,7 +227,11 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
         )
       : undefined;
   // add_path(): within 1% the serial scan, which starts at once, is kept over the Gather, which starts at parallel_setup_cost.
-  const seq = parallel && parallel.cost * FUZZ < serial ? { seqCost: parallel.cost, seqWorkers: parallel.workers, seqBar: parallel.cost } : { seqCost: serial, seqBar: serial * SEQ_SCAN_MARGIN };
+  const parallelWins = parallel !== undefined && parallel.cost * FUZZ < serial;
+  const seq =
+    parallelWins && !access.serialOnly
+      ? { seqCost: parallel.cost, seqWorkers: parallel.workers, seqBar: parallel.cost }
+      : { seqCost: serial, seqBar: serial * SEQ_SCAN_MARGIN, ...(parallelWins ? { serialBecause: access.serialOnly } : {}) };
   return { selAll, constant, required, eq: equalityAtoms(access), range: rangeAtoms(access), ...seq, atoms };
 }
 
@@ -234,7 +241,12 @@ function accessFacts(access: TableAccess, ctx: SelectivityContext): AccessFacts 
  * key's check, a nested write Prisma runs as a statement of its own).
  */
 function mayScanInParallel(access: TableAccess): boolean {
-  return access.kind === 'select' && !access.serialOnly && !access.joinedFrom && !access.perOuterRow && !access.foreignKeyCheck && !access.nestedWrite;
+  return readOnceBySelect(access) && !access.serialOnly;
+}
+
+/** A SELECT's table read once, whatever else its statement does (mayScanInParallel without `serialOnly`). */
+function readOnceBySelect(access: TableAccess): boolean {
+  return access.kind === 'select' && !access.joinedFrom && !access.perOuterRow && !access.foreignKeyCheck && !access.nestedWrite;
 }
 
 /**
@@ -741,6 +753,7 @@ export function analyzeAccess(access: TableAccess, schema: SchemaModel, opts: Ma
   else if (filterAtoms(access).length === 0 && !needsSort) reason = `reads the whole table (no filter)`;
   else reason = `no index can serve ${describeNeeds(access)}: sequential scan of ~${fmt(rows)} rows${needsSort ? ' and a sort' : ''}`;
   if (!best && facts.seqWorkers) reason += ` (${parallelNote(facts.seqWorkers)})`;
+  else if (!best && facts.serialBecause) reason += ` (not in parallel: ${facts.serialBecause})`;
   return { access, table, rows, rowsAssumed: assumed, matchedRows: matched, best, candidates, needsSort, sortAvoided, seqScanCost, ...(!best && facts.seqWorkers ? { parallelWorkers: facts.seqWorkers } : {}), reason };
 }
 

@@ -72,10 +72,11 @@ export interface TableAccess {
    */
   nestedWrite?: true;
   /**
-   * The statement runs without parallel workers: it writes (in a data-modifying CTE too), locks the rows it reads
-   * (FOR UPDATE / FOR SHARE), or calls a function PostgreSQL marks PARALLEL UNSAFE (nextval …).
+   * The statement runs without parallel workers, and why: it writes (in a data-modifying CTE too), locks the rows it
+   * reads (FOR UPDATE / FOR SHARE), calls a function PostgreSQL marks PARALLEL UNSAFE (nextval …), or a PARALLEL
+   * RESTRICTED one in a condition (see shapes/parallelSafety.ts).
    */
-  serialOnly?: true;
+  serialOnly?: string;
   /**
    * Only aggregates of the rows read leave this table (count(*), sum(…), a GROUP BY of a one-table query): a parallel
    * scan hands the leader one partial row per process and group, not the rows.

@@ -66,38 +66,43 @@ function textTest(functions: Map<string, FunctionDef[]> | undefined): RegExp {
 }
 
 /**
- * Whether a statement that only reads needs a plan without parallel scans: it locks rows, calls a PARALLEL UNSAFE
- * function anywhere, or a PARALLEL RESTRICTED one in a condition (WHERE, ON). `text`, when given, is tested first.
- * `functions`: the schema's (a function a migration creates is PARALLEL UNSAFE unless it says otherwise).
+ * Why a statement that only reads needs a plan without parallel scans, if it does: it locks rows, calls a PARALLEL
+ * UNSAFE function anywhere, or a PARALLEL RESTRICTED one in a condition (WHERE, ON). `text`, when given, is tested
+ * first. `functions`: the schema's (a function a migration creates is PARALLEL UNSAFE unless it says otherwise).
  */
-export function needsSerialPlan(ast: Node, text?: string, functions?: Map<string, FunctionDef[]>): boolean {
-  if (text !== undefined && !textTest(functions).test(text)) return false;
-  let serial = false;
+export function needsSerialPlan(ast: Node, text?: string, functions?: Map<string, FunctionDef[]>): string | undefined {
+  if (text !== undefined && !textTest(functions).test(text)) return undefined;
+  let why: string | undefined;
   const restrictedIn = (quals: unknown) => {
     walk(quals, (node, type) => {
-      if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'restricted') serial = true;
-      return serial ? false : undefined;
+      if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'restricted') why = `its condition calls ${funcCallName(node)}(), PARALLEL RESTRICTED`;
+      return why ? false : undefined;
     });
   };
   walk(ast, (node, type) => {
-    if (serial) return false;
+    if (why) return false;
     if (type === 'SelectStmt' || type === 'UpdateStmt' || type === 'DeleteStmt') {
-      const stmt = node[type] as { lockingClause?: unknown[]; whereClause?: unknown };
-      if (stmt.lockingClause?.length) serial = true;
+      const stmt = node[type] as { lockingClause?: Node[]; whereClause?: unknown };
+      if (stmt.lockingClause?.length) why = `it locks the rows it reads, ${LOCKING[stmt.lockingClause[0].LockingClause?.strength] ?? 'FOR UPDATE'}`;
       else restrictedIn(stmt.whereClause);
     } else if (type === 'JoinExpr') restrictedIn((node.JoinExpr as { quals?: unknown }).quals);
-    else if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'unsafe') serial = true;
+    else if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'unsafe') why = `it calls ${funcCallName(node)}(), PARALLEL UNSAFE`;
   });
-  return serial;
+  return why;
 }
 
+/** A locking clause's strength as written. */
+const LOCKING: Record<string, string> = { LCS_FORUPDATE: 'FOR UPDATE', LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE', LCS_FORSHARE: 'FOR SHARE', LCS_FORKEYSHARE: 'FOR KEY SHARE' };
+
 /**
- * Marks the reads of a statement serialOnly when it writes (an access that is not a read; a nested write Prisma runs
- * as a statement of its own does not count, nor is it marked) or `serial` says so. Writes are never parallel anyway.
+ * Marks the reads of a statement serialOnly, saying why, when it writes (an access that is not a read; a nested write
+ * Prisma runs as a statement of its own does not count, nor is it marked) or `why` says it must. Writes are never
+ * parallel anyway.
  */
-export function markSerialStatement(accesses: TableAccess[], serial = false): void {
-  if (!serial && !accesses.some((a) => a.kind !== 'select' && !a.nestedWrite)) return;
-  for (const a of accesses) if (a.kind === 'select' && !a.nestedWrite) a.serialOnly = true;
+export function markSerialStatement(accesses: TableAccess[], why?: string): void {
+  const because = accesses.some((a) => a.kind !== 'select' && !a.nestedWrite) ? 'the statement writes' : why;
+  if (!because) return;
+  for (const a of accesses) if (a.kind === 'select' && !a.nestedWrite) a.serialOnly = because;
 }
 
 /**
