@@ -262,22 +262,35 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
   it("plans a statement that calls the workspace's functions in parallel or not as the server does, from the catalog and from the migrations", async () => {
     cluster.psql('CREATE DATABASE fn');
     const ddl = `CREATE TABLE p (id int PRIMARY KEY, k int NOT NULL, body text NOT NULL);
+      CREATE TABLE u (id int PRIMARY KEY, k int NOT NULL);
       CREATE FUNCTION audit_read(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$;
       CREATE FUNCTION visible_to(int) RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN $1 > 0; END $$;
       CREATE FUNCTION masked(text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN left($1, 3); END $$;
-      ALTER FUNCTION masked(text) PARALLEL SAFE;`;
+      ALTER FUNCTION masked(text) PARALLEL SAFE;
+      CREATE FUNCTION recent(int) RETURNS boolean LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT $1 > 5';
+      CREATE AGGREGATE my_sum(int) (SFUNC = int4pl, STYPE = int);
+      CREATE VIEW audited AS SELECT id, k, audit_read(id) AS seen FROM p;
+      CREATE SCHEMA audit;
+      CREATE FUNCTION audit.log_read(int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$;`;
     cluster.psql(`${ddl}
-      INSERT INTO p SELECT i, i % 1000, repeat('x', 80) FROM generate_series(1, 300000) i; ANALYZE p;`, 'fn');
+      INSERT INTO p SELECT i, i % 1000, repeat('x', 80) FROM generate_series(1, 300000) i; INSERT INTO u SELECT i, i FROM generate_series(1, 1000) i; ANALYZE p; ANALYZE u;`, 'fn');
     const queries = [
       'SELECT id, body FROM p WHERE k = 7',
       'SELECT id, audit_read(id) FROM p WHERE k = 7',
       'SELECT id FROM p WHERE k = 7 AND visible_to(id)',
       'SELECT id, visible_to(id) FROM p WHERE k = 7',
       'SELECT id, masked(body) FROM p WHERE k = 7',
+      "SELECT p.id FROM p JOIN u ON u.k = p.k WHERE p.body = 'z' AND visible_to(u.id)",
+      'SELECT id FROM p WHERE k = 7 AND recent(id)',
+      'SELECT my_sum(id) FROM p WHERE k = 7',
+      'SELECT id FROM audited WHERE k = 7',
+      'SELECT id, audit.log_read(id) FROM p WHERE k = 7',
+      'SELECT count(*) FILTER (WHERE visible_to(id)) FROM p WHERE k < 500',
     ];
-    const gathered = (sql: string) => (JSON.parse(cluster.psql(`EXPLAIN (FORMAT JSON) ${sql}`, 'fn')) as { Plan: PlanJson }[])[0].Plan['Node Type'] === 'Gather';
+    const nodes = (n: PlanJson): PlanJson[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+    const gathered = (sql: string) => nodes((JSON.parse(cluster.psql(`EXPLAIN (FORMAT JSON) ${sql}`, 'fn')) as { Plan: PlanJson }[])[0].Plan).some((n) => n['Node Type'].startsWith('Gather'));
     const planner = queries.map(gathered);
-    assert.deepEqual(planner, [true, false, false, true, true], 'what PostgreSQL 15 plans');
+    assert.deepEqual(planner, [true, false, false, true, true, true, true, false, false, false, false], 'what PostgreSQL 15 plans');
     const session = await openSession(cluster.url('fn'));
     let read: LiveSchema;
     try {
@@ -285,14 +298,16 @@ describe('the live index set (throwaway PostgreSQL 15)', function () {
     } finally {
       await session.close();
     }
-    assert.deepEqual(read.schema.functions?.get('visible_to'), [{ name: 'visible_to', schema: 'public', args: 'integer', parallel: 'restricted' }]);
+    assert.deepEqual(read.schema.functions?.get('visible_to'), [{ name: 'visible_to', schema: 'public', args: 'integer', parallel: 'restricted', onSearchPath: true }]);
+    assert.deepEqual(read.schema.functions?.get('log_read')?.map((f) => [f.schema, f.onSearchPath]), [['audit', false]]);
     const inParallel = (schema: SchemaModel, opts: MatcherOptions) => (sql: string) => {
       const { shapes } = shapesFromSqlText(sql, { file: '/w/q.sql', origin: 'sql-file', lines: new LineIndex(sql), schema });
-      return /in parallel: \d/.test(analyzeAccess(shapes[0].accesses[0], schema, opts).reason);
+      const access = shapes[0].accesses.find((a) => a.table === 'p')!;
+      return /in parallel: \d/.test(analyzeAccess(access, schema, opts).reason);
     };
     assert.deepEqual(queries.map(inParallel(read.schema, liveMatcherOptions(read, DEFAULT_MATCHER_OPTIONS))), planner, 'from the catalog');
     const fromMigrations = loadMigrations([{ file: '/w/migrations/1/migration.sql', text: ddl }]).schema;
-    assert.deepEqual(queries.map(inParallel(fromMigrations, { ...DEFAULT_MATCHER_OPTIONS, rows: { p: 300_000 } })), planner, 'from the migrations');
+    assert.deepEqual(queries.map(inParallel(fromMigrations, { ...DEFAULT_MATCHER_OPTIONS, rows: { p: 300_000, u: 1_000 } })), planner, 'from the migrations');
   });
 
   it('gives its version to the verdicts (skip scans are for PostgreSQL 18 on), whatever the configuration says', async () => {

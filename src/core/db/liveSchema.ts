@@ -13,9 +13,10 @@ import { readPlannerSettings, type PlannerSettings } from './plannerSettings';
 import { readServerSettings, type ServerSettings } from './serverSettings';
 import { readStatStatements, type StatStatements } from './statStatements';
 import type { MatcherOptions } from '../matcher/options';
-import type { ColumnStats, ForeignKeyDef, ParallelSafety, SchemaModel, TableDef } from '../model/schema';
+import type { ColumnStats, ForeignKeyDef, FunctionDef, ParallelSafety, SchemaModel, TableDef } from '../model/schema';
 import { emptySchema, sameKeyColumns } from '../model/schema';
 import { applyStatement } from '../schema/migrations/applyStatement';
+import { functionFromCreate } from '../schema/migrations/functions';
 import { withoutLocations } from '../sql/expr';
 import { quoteAlways, tableKey } from '../sql/identifiers';
 import { initSqlParser, parseStatement } from '../sql/parser';
@@ -163,11 +164,15 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
       WHERE c.relkind = 'm' AND ${IN_PATH} AND ${NOT_EXTENSION('c.oid')}
       ORDER BY c.relname`,
   );
-  // Functions an unqualified call reaches, extensions' included: whether a query that calls one may run in parallel.
-  const functions = await q.query<{ name: string; nsp: string; args: string; parallel: string }>(
-    `SELECT p.proname AS name, n.nspname AS nsp, pg_catalog.oidvectortypes(p.proargtypes) AS args, p.proparallel::text AS parallel
-       FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-      WHERE p.prokind = 'f' AND n.nspname <> 'pg_catalog' AND ${IN_PATH}
+  // The functions that may keep a statement or a table's scan from running in parallel, extensions' included: those
+  // not PARALLEL SAFE, and SQL functions the planner may inline (pg_get_functiondef() gives their body).
+  const functions = await q.query<{ name: string; nsp: string; args: string; parallel: string; on_path: boolean; def: string | null }>(
+    `SELECT p.proname AS name, n.nspname AS nsp, pg_catalog.oidvectortypes(p.proargtypes) AS args, p.proparallel::text AS parallel,
+            n.nspname = ANY (pg_catalog.current_schemas(false)) AS on_path,
+            CASE WHEN p.prokind = 'f' AND l.lanname = 'sql' THEN pg_catalog.pg_get_functiondef(p.oid) END AS def
+       FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+      WHERE p.prokind IN ('f', 'a', 'w') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        AND (p.proparallel <> 's' OR l.lanname = 'sql')
       ORDER BY 1, 2, 3`,
   );
   const clock = await q.query<{ stats_reset: Date | null; started: Date; now: Date; collation: string | null }>(
@@ -247,8 +252,15 @@ async function readCatalog(q: Queryable, target: string, serverVersion: number):
   for (const f of functions) {
     const parallel = PARALLEL_SAFETY[f.parallel];
     if (!parallel) continue;
-    const list = (schema.functions ??= new Map()).get(f.name) ?? [];
-    schema.functions.set(f.name, [...list, { name: f.name, schema: f.nsp, args: f.args, parallel }]);
+    const fn: FunctionDef = { name: f.name, schema: f.nsp, args: f.args, parallel, onSearchPath: f.on_path };
+    try {
+      const created = f.def ? parseStatement(f.def)?.CreateFunctionStmt : undefined;
+      const inlined = created && functionFromCreate(created)?.inlinedCalls;
+      if (inlined) fn.inlinedCalls = inlined;
+    } catch {
+      // A body that does not parse is not inlined here: the function's own label counts.
+    }
+    (schema.functions ??= new Map()).set(f.name, [...(schema.functions.get(f.name) ?? []), fn]);
   }
   for (const s of stats) {
     const col = schema.tables.get(keyOf(s.nsp, s.table))?.columns.get(s.column);

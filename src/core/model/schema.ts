@@ -219,6 +219,13 @@ export interface FunctionDef {
   /** Its argument types (IN, INOUT and VARIADIC), as `typeNameText` prints them, comma-separated: what tells its overloads apart. */
   args: string;
   parallel: ParallelSafety;
+  /** Reached by a call without a schema: in `public` (migrations), on the search path (a database). */
+  onSearchPath: boolean;
+  /**
+   * A SQL function PostgreSQL inlines: the functions its body calls. The planner checks a table's conditions for
+   * PARALLEL RESTRICTED calls after inlining, so there the body's functions count, not this one's label.
+   */
+  inlinedCalls?: { schema?: string; name: string }[];
 }
 
 /** A view: PostgreSQL's rewriter puts its query where a statement reads it, and the planner plans the whole. */

@@ -18,7 +18,7 @@ import { readOuterJoins } from './outerJoins';
 import { readUsingJoins } from './usingJoins';
 import { throughViews } from './viewAccess';
 import { type CteScope, type DeclaredCtes, declareCtes, pullUpSubqueries, subselectScope } from './pullUp';
-import { markSerialStatement, needsSerialPlan, partiallyAggregated } from './parallelSafety';
+import { markSerialStatement, mayNeedSerialPlan, needsSerialPlan, partiallyAggregated, restrictedCall } from './parallelSafety';
 
 export interface SqlContext {
   file: string;
@@ -71,6 +71,8 @@ class StatementContext {
   readonly accesses: TableAccess[] = [];
   /** The SELECTs (their `SelectStmt` bodies) of sub-selects run as sub-plans (see Scope.subPlan). */
   readonly subPlans = new Set<Node>();
+  /** The statement may hold a call that keeps a table's scan serial (mayNeedSerialPlan): its conditions are looked at. */
+  maySerialize = true;
 
   constructor(
     readonly stmt: ParsedStatement,
@@ -267,11 +269,13 @@ export function shapeOfStatement(stmt: ParsedStatement, ctx: SqlContext): QueryS
   const type = nodeType(ast);
   if (!type || !DML.has(type)) return undefined;
   const sc = new StatementContext(stmt, ctx);
+  // A statement that writes reads serially anyway (markSerialStatement). A REFRESH's text is not its view's query:
+  // that one is walked without the quick test on the text.
+  sc.maySerialize = type === 'SelectStmt' && (refreshed !== undefined || mayNeedSerialPlan(stmt.text, ctx.schema));
   analyzeStatement(ast!, sc, undefined, viewScope(ctx.schema));
   const accesses = sc.accesses;
   if (accesses.length === 0) return undefined;
-  // A REFRESH's text is not its view's query: that one is walked without the quick test on the text.
-  markSerialStatement(accesses, needsSerialPlan(ast!, refreshed ? undefined : stmt.text, ctx.schema?.functions));
+  markSerialStatement(accesses, sc.maySerialize ? needsSerialPlan(ast!, ctx.schema) : undefined);
   const start = sc.hostOffset(stmt.start);
   const end = sc.hostOffset(stmt.end);
   const range = ctx.lines.range(start, end);
@@ -613,6 +617,7 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
     if (!access) continue;
     access.predicates.push({ atom: a.atom, range: a.location >= 0 ? locatedRange(sc, (owners ??= conjunctOwners(c)), a) : undefined });
   }
+  if (sc.maySerialize) restrictScans(scope, [c.where, ...c.extraQuals], schema);
   const driving = scope.first();
   for (const j of conj.joins) {
     for (const [me, other] of [
@@ -675,7 +680,7 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
   const only = scope.bindings.size === 1 ? [...scope.bindings.values()][0].access : undefined;
   if (only) {
     const calls = aggregateCalls([...c.targets, c.having]);
-    if ((c.group.length > 0 || calls.length > 0) && partiallyAggregated(c.group, calls)) only.aggregated = true;
+    if ((c.group.length > 0 || calls.length > 0) && partiallyAggregated(c.group, calls, schema?.functions)) only.aggregated = true;
   }
 
   applyOrderAndLimit(scope, sc, c, resolve, driving);
@@ -695,6 +700,26 @@ function analyzeScope(scope: Scope, sc: StatementContext, ctes: CteScope, c: Cla
     });
   }
   for (const s of subs) analyzeStatement(s, sc, scope, ctes);
+}
+
+/**
+ * A condition on one table that calls a function PARALLEL RESTRICTED (or UNSAFE once inlined) keeps that table from a
+ * parallel scan: it is evaluated in the leader (set_rel_consider_parallel()). A condition on several tables is a join's;
+ * one on none is the table's in a one-table query (a volatile one is: distribute_qual_to_rels()), else checked above the scans.
+ */
+function restrictScans(scope: Scope, quals: (Node | undefined)[], schema: SchemaModel | undefined): void {
+  const resolve = resolverFor(scope, schema);
+  for (const q of quals.flatMap((x) => splitAnd(x))) {
+    const why = restrictedCall(q, schema?.functions);
+    if (!why) continue;
+    const tables = new Set(columnRefsIn(q).map((r) => (r.column ? resolve(r.qualifier, r.column) : undefined)));
+    // A condition on no column (`random() < 0.1`) of a one-table query is that table's.
+    if (tables.size === 0 && scope.bindings.size === 1) tables.add([...scope.bindings.keys()][0]);
+    const [only] = tables;
+    const found = tables.size === 1 && only !== undefined ? findBinding(scope, only) : undefined;
+    const access = found?.local ? found.binding.access : undefined;
+    if (access?.kind === 'select') access.serialOnly ??= why;
+  }
 }
 
 function schemaHasColumn(schema: SchemaModel | undefined, scope: Scope, column: string): boolean {

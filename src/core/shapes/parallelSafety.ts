@@ -3,7 +3,7 @@
  * set_rel_consider_parallel()), and whether its aggregates run in each process (a Partial Aggregate).
  */
 import type { TableAccess } from '../model/query';
-import type { FunctionDef, ParallelSafety } from '../model/schema';
+import type { FunctionDef, ParallelSafety, SchemaModel, ViewDef } from '../model/schema';
 import { funcCallName, walk, type Node } from '../sql/expr';
 
 /**
@@ -30,63 +30,158 @@ const RESTRICTED_FUNCTIONS: ReadonlySet<string> = new Set([
   'pg_try_advisory_lock', 'pg_try_advisory_lock_shared', 'pg_try_advisory_xact_lock', 'pg_try_advisory_xact_lock_shared',
 ]);
 
-/** Cheap test on the text before the tree is walked: a locking clause's keywords or a function of either list. */
-const MAYBE_SERIAL = maybeSerial([...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS]);
-
-function maybeSerial(names: string[]): RegExp {
-  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`\\bfor\\s+(?:no\\s+key\\s+update|update|key\\s+share|share)\\b|"?\\b(?:${escaped.join('|')})"?\\s*\\(`, 'i');
-}
+type Functions = Map<string, FunctionDef[]> | undefined;
 
 const SEVERITY: Record<ParallelSafety, number> = { safe: 0, restricted: 1, unsafe: 2 };
+const worse = (a: ParallelSafety, b: ParallelSafety): ParallelSafety => (SEVERITY[b] > SEVERITY[a] ? b : a);
 
-/** A function's safety: the built-ins' lists, else the least safe of the schema's functions of that name (the call's argument types are not known). */
-function safetyOf(name: string, functions: Map<string, FunctionDef[]> | undefined): ParallelSafety {
-  if (UNSAFE_FUNCTIONS.has(name)) return 'unsafe';
-  if (RESTRICTED_FUNCTIONS.has(name)) return 'restricted';
-  let worst: ParallelSafety = 'safe';
-  for (const f of functions?.get(name) ?? []) if (SEVERITY[f.parallel] > SEVERITY[worst]) worst = f.parallel;
-  return worst;
-}
-
-/** MAYBE_SERIAL with the names of the schema's functions that are not PARALLEL SAFE, once per functions map. */
-const withFunctions = new WeakMap<Map<string, FunctionDef[]>, RegExp>();
-
-function textTest(functions: Map<string, FunctionDef[]> | undefined): RegExp {
-  if (!functions?.size) return MAYBE_SERIAL;
-  let test = withFunctions.get(functions);
-  if (!test) {
-    const hazards = [...functions.keys()].filter((name) => safetyOf(name, functions) !== 'safe');
-    // A quoted name that does not start and end with a word character has no \b to find it by: every text is walked.
-    if (hazards.some((name) => !/^\w(?:.*\w)?$/s.test(name))) test = /(?:)/;
-    else test = hazards.length ? maybeSerial([...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS, ...hazards]) : MAYBE_SERIAL;
-    withFunctions.set(functions, test);
-  }
-  return test;
+/** The schema's functions a call of `name` (in `schema`, when written) may be: those on the search path without one. */
+function candidates(functions: Functions, name: string, schema?: string): FunctionDef[] {
+  return (functions?.get(name) ?? []).filter((f) => (schema ? f.schema === schema : f.onSearchPath));
 }
 
 /**
- * Why a statement that only reads needs a plan without parallel scans, if it does: it locks rows, calls a PARALLEL
- * UNSAFE function anywhere, or a PARALLEL RESTRICTED one in a condition (WHERE, ON). `text`, when given, is tested
- * first. `functions`: the schema's (a function a migration creates is PARALLEL UNSAFE unless it says otherwise).
+ * A call's safety as declared (what makes a statement PARALLEL UNSAFE, checked before inlining): the built-ins' lists,
+ * else the least safe of the schema's functions it may be (overloads the argument types would tell apart included).
  */
-export function needsSerialPlan(ast: Node, text?: string, functions?: Map<string, FunctionDef[]>): string | undefined {
-  if (text !== undefined && !textTest(functions).test(text)) return undefined;
+function declaredSafety(functions: Functions, name: string, schema?: string): ParallelSafety {
+  if (!schema || schema === 'pg_catalog') {
+    if (UNSAFE_FUNCTIONS.has(name)) return 'unsafe';
+    if (RESTRICTED_FUNCTIONS.has(name)) return 'restricted';
+  }
+  let worst: ParallelSafety = 'safe';
+  for (const f of candidates(functions, name, schema)) worst = worse(worst, f.parallel);
+  return worst;
+}
+
+/** A call's safety in a table's condition (set_rel_consider_parallel(), after inlining): an inlined function's is its body's. */
+function conditionSafety(functions: Functions, name: string, schema?: string, depth = 0): ParallelSafety {
+  const declared = declaredSafety(functions, name, schema);
+  const fns = candidates(functions, name, schema);
+  if (depth > 8 || fns.length === 0 || fns.some((f) => !f.inlinedCalls)) return declared;
+  if ((!schema || schema === 'pg_catalog') && (UNSAFE_FUNCTIONS.has(name) || RESTRICTED_FUNCTIONS.has(name))) return declared;
+  let worst: ParallelSafety = 'safe';
+  for (const f of fns) for (const c of f.inlinedCalls!) worst = worse(worst, conditionSafety(functions, c.name, c.schema, depth + 1));
+  return worst;
+}
+
+function callName(call: Node): { name: string; schema?: string } {
+  const parts: string[] = (call.FuncCall?.funcname ?? []).map((x: Node) => x.String?.sval ?? '');
+  const name = parts.pop() ?? '';
+  return parts.length ? { name, schema: parts.pop() } : { name };
+}
+
+/**
+ * A cheap test on the statement's text before its tree is walked: false only when no locking clause and no call of a
+ * function that is not PARALLEL SAFE can be in it. Names are matched as words, not as calls (a comment may stand
+ * between a name and its parenthesis, or between FOR and UPDATE); `U&"…"` and `""` in a quoted name spell names the
+ * test can't see.
+ */
+const MAYBE_SERIAL = maybeSerial([...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS]);
+
+function maybeSerial(names: string[]): RegExp {
+  return new RegExp(`\\bfor\\b.*\\b(?:update|share)\\b|\\b(?:${names.join('|')})\\b|U&|""`, 'is');
+}
+
+/** MAYBE_SERIAL with the names of the schema's functions that are not PARALLEL SAFE and of the views that call one, once per schema. */
+const schemaTests = new WeakMap<SchemaModel, { functions: Functions; views: SchemaModel['views']; test: RegExp }>();
+
+function textTest(schema: SchemaModel | undefined): RegExp {
+  if (!schema || (!schema.functions?.size && !schema.views?.size)) return MAYBE_SERIAL;
+  const kept = schemaTests.get(schema);
+  if (kept && kept.functions === schema.functions && kept.views === schema.views) return kept.test;
+  const hazards: string[] = [];
+  for (const [name, fns] of schema.functions ?? []) if (fns.some((f) => f.parallel !== 'safe' || f.inlinedCalls?.length)) hazards.push(name);
+  for (const [name, view] of schema.views ?? []) if (hazardIn(view.query, schema, new Set([view]))) hazards.push(name);
+  // A name that is not a plain word has no \b to be found by: every text is walked.
+  const test = hazards.some((name) => !/^\w+$/.test(name)) ? /(?:)/ : hazards.length ? maybeSerial([...UNSAFE_FUNCTIONS, ...RESTRICTED_FUNCTIONS, ...hazards]) : MAYBE_SERIAL;
+  schemaTests.set(schema, { functions: schema.functions, views: schema.views, test });
+  return test;
+}
+
+/** Whether a tree locks rows or calls a function that is not PARALLEL SAFE (before or after inlining), in the views it reads too. */
+function hazardIn(tree: unknown, schema: SchemaModel, seen: Set<ViewDef>): boolean {
+  let found = false;
+  walk(tree, (node, type) => {
+    if (found) return false;
+    if ((type === 'SelectStmt' || type === 'UpdateStmt' || type === 'DeleteStmt') && (node[type] as { lockingClause?: Node[] }).lockingClause?.length) found = true;
+    else if (type === 'FuncCall') {
+      const { name, schema: qualifier } = callName(node);
+      found = declaredSafety(schema.functions, name, qualifier) !== 'safe' || conditionSafety(schema.functions, name, qualifier) !== 'safe';
+    } else if (type === 'RangeVar') {
+      const view = viewOf(node, schema);
+      if (view && !seen.has(view)) found = hazardIn(view.query, schema, seen.add(view));
+    }
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+/** The view a RangeVar names (views of `public` only, as SchemaModel.views holds them). */
+function viewOf(node: Node, schema: SchemaModel): ViewDef | undefined {
+  const rv = node.RangeVar as { relname?: string; schemaname?: string };
+  return schema.views?.size && (!rv.schemaname || rv.schemaname === 'public') ? schema.views.get(rv.relname ?? '') : undefined;
+}
+
+/** Whether a statement's text may hold what makes a table or the whole statement serial (see needsSerialPlan, restrictedCall). */
+export function mayNeedSerialPlan(text: string, schema: SchemaModel | undefined): boolean {
+  return textTest(schema).test(text);
+}
+
+/** Views' reasons to be read serially (a PARALLEL UNSAFE call in their query, or in a view it reads), by functions map. */
+const viewHazards = new WeakMap<ViewDef, { functions: Functions; why: string | undefined }>();
+
+function viewHazard(view: ViewDef, schema: SchemaModel, seen: Set<ViewDef>): string | undefined {
+  const kept = viewHazards.get(view);
+  if (kept && kept.functions === schema.functions) return kept.why;
+  seen.add(view);
+  const why = unsafeIn(view.query, schema, seen);
+  viewHazards.set(view, { functions: schema.functions, why });
+  return why;
+}
+
+/** The first locking clause or PARALLEL UNSAFE call in a tree, views it reads included, as a reason. */
+function unsafeIn(ast: unknown, schema: SchemaModel | undefined, seen = new Set<ViewDef>()): string | undefined {
   let why: string | undefined;
-  const restrictedIn = (quals: unknown) => {
-    walk(quals, (node, type) => {
-      if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'restricted') why = `its condition calls ${funcCallName(node)}(), PARALLEL RESTRICTED`;
-      return why ? false : undefined;
-    });
-  };
   walk(ast, (node, type) => {
     if (why) return false;
     if (type === 'SelectStmt' || type === 'UpdateStmt' || type === 'DeleteStmt') {
-      const stmt = node[type] as { lockingClause?: Node[]; whereClause?: unknown };
-      if (stmt.lockingClause?.length) why = `it locks the rows it reads, ${LOCKING[stmt.lockingClause[0].LockingClause?.strength] ?? 'FOR UPDATE'}`;
-      else restrictedIn(stmt.whereClause);
-    } else if (type === 'JoinExpr') restrictedIn((node.JoinExpr as { quals?: unknown }).quals);
-    else if (type === 'FuncCall' && safetyOf(funcCallName(node), functions) === 'unsafe') why = `it calls ${funcCallName(node)}(), PARALLEL UNSAFE`;
+      const lock = (node[type] as { lockingClause?: Node[] }).lockingClause?.[0];
+      if (lock) why = `it locks the rows it reads, ${LOCKING[lock.LockingClause?.strength] ?? 'FOR UPDATE'}`;
+    } else if (type === 'FuncCall') {
+      const { name, schema: qualifier } = callName(node);
+      if (declaredSafety(schema?.functions, name, qualifier) === 'unsafe') why = `it calls ${name}(), PARALLEL UNSAFE`;
+    } else if (type === 'RangeVar' && schema) {
+      const view = viewOf(node, schema);
+      if (view && !seen.has(view)) why = viewHazard(view, schema, seen);
+    }
+  });
+  return why;
+}
+
+/**
+ * Why a statement that only reads runs without any parallel worker, if it does (standard_planner(): parallelModeOK):
+ * it locks rows, or calls a PARALLEL UNSAFE function anywhere — in the views it reads too. A function a migration
+ * creates is PARALLEL UNSAFE unless it says otherwise. A PARALLEL RESTRICTED call makes only the table whose
+ * condition holds it serial (restrictedCall). mayNeedSerialPlan is the quick test on the text to run first.
+ */
+export function needsSerialPlan(ast: Node, schema: SchemaModel | undefined): string | undefined {
+  return unsafeIn(ast, schema);
+}
+
+/**
+ * The call that keeps a table whose condition is `qual` from a parallel scan (set_rel_consider_parallel()): one that
+ * is not PARALLEL SAFE once SQL functions are inlined, outside sub-selects (their own tables' conditions), as a reason.
+ */
+export function restrictedCall(qual: unknown, functions: Functions): string | undefined {
+  let why: string | undefined;
+  walk(qual, (node, type) => {
+    if (why || type === 'SubLink') return false;
+    if (type !== 'FuncCall') return undefined;
+    const { name, schema } = callName(node);
+    const safety = conditionSafety(functions, name, schema);
+    if (safety !== 'safe') why = `its condition calls ${name}(), ${safety === 'unsafe' ? 'PARALLEL UNSAFE once inlined' : 'PARALLEL RESTRICTED'}`;
+    return why ? false : undefined;
   });
   return why;
 }
@@ -118,12 +213,13 @@ const PARTIAL_AGGREGATES: ReadonlySet<string> = new Set([
 /**
  * Whether a one-table query's grouping runs partly in each process: a GROUP BY of plain columns (the groups are
  * counted from their distinct values), no grouping sets, and only aggregates with a combine function, without
- * DISTINCT or ORDER BY inside. `aggregates` are the FuncCall nodes of its select list and HAVING.
+ * DISTINCT or ORDER BY inside, nor a call of a function that is not PARALLEL SAFE in their arguments or FILTER. `aggregates` are the FuncCall nodes of its select list and HAVING.
  */
-export function partiallyAggregated(group: Node[], aggregates: Node[]): boolean {
+export function partiallyAggregated(group: Node[], aggregates: Node[], functions?: Functions): boolean {
   if (group.some((g) => !g.ColumnRef)) return false;
   return aggregates.every((call) => {
-    const f = call.FuncCall as { agg_distinct?: boolean; agg_order?: unknown[] };
-    return PARTIAL_AGGREGATES.has(funcCallName(call)) && !f.agg_distinct && !f.agg_order?.length;
+    const f = call.FuncCall as { agg_distinct?: boolean; agg_order?: unknown[]; args?: unknown; agg_filter?: unknown };
+    // An argument or FILTER that calls a function not PARALLEL SAFE is computed in the leader: no partial aggregate.
+    return PARTIAL_AGGREGATES.has(funcCallName(call)) && !f.agg_distinct && !f.agg_order?.length && !restrictedCall([f.args, f.agg_filter], functions);
   });
 }

@@ -10,9 +10,21 @@ import { initSqlParser } from '../../../src/core/sql/parser';
 import { extractFromTypeScript } from '../../../src/core/sources/typescript/extract';
 import { lmsSchema } from '../typescript/schemaFixture';
 import { options, schemaFrom, verdict } from './harness';
+import type { SchemaModel } from '../../../src/core/model/schema';
+import { ZERO_RANGE } from '../../../src/core/model/location';
+import { applyStatement } from '../../../src/core/schema/migrations/applyStatement';
+import { parseStatement } from '../../../src/core/sql/parser';
 
 const DDL = `CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL, created_at timestamptz NOT NULL);
 CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL);`;
+
+/** Both tables at 5M rows: large enough for a parallel scan. */
+const OPTS = options({ events: 5_000_000, accounts: 5_000_000 });
+
+/** Whether the verdict reads `table` (the statement's first, by default) with a parallel scan. */
+function readInParallel(schema: SchemaModel, sql: string, table?: string): boolean {
+  return /in parallel: \d/.test(verdict(schema, sql, OPTS, table).reason);
+}
 
 describe('parallel sequential scans and the cost settings', () => {
   before(() => initSqlParser());
@@ -51,8 +63,8 @@ describe('parallel sequential scans and the cost settings', () => {
 
   it('are never planned for a statement that writes, locks rows or calls a PARALLEL UNSAFE function, whichever table it reads', () => {
     const schema = schemaFrom(DDL);
-    const opts = options({ events: 5_000_000, accounts: 5_000_000 });
-    const parallelRead = (sql: string, table = 'events') => /in parallel: \d/.test(verdict(schema, sql, opts, table).reason);
+    const opts = OPTS;
+    const parallelRead = (sql: string, table = 'events') => readInParallel(schema, sql, table);
     assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1'), true);
     assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 FOR UPDATE SKIP LOCKED'), false);
     assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 ORDER BY created_at LIMIT 10 FOR SHARE'), false);
@@ -113,45 +125,117 @@ describe('parallel sequential scans and the cost settings', () => {
     assert.match(verdict(schema, 'SELECT id, random() FROM events WHERE kind = $1', opts).reason, /in parallel: \d/);
   });
 
-  it("take the parallel safety of the functions the migrations create: PARALLEL UNSAFE unless they say otherwise", () => {
+  it('take the parallel safety of the functions the migrations create: PARALLEL UNSAFE unless they say otherwise', () => {
     const schema = schemaFrom(`${DDL}
       CREATE FUNCTION audit_read(bigint) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$;
       CREATE FUNCTION app.score(k text) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT length(k)';
+      CREATE FUNCTION audit.score(k text) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
       CREATE FUNCTION visible_to(bigint, text DEFAULT 'x') RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN true; END $$;
-      CREATE FUNCTION "isRecent"(timestamptz) RETURNS boolean LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT $1 > now() - interval ''1 day''';
+      CREATE FUNCTION "isVisible"(bigint) RETURNS boolean LANGUAGE plpgsql PARALLEL RESTRICTED AS $$ BEGIN RETURN true; END $$;
       CREATE FUNCTION tag(text) RETURNS text LANGUAGE sql PARALLEL SAFE AS 'SELECT $1';
       CREATE FUNCTION tag(int) RETURNS text LANGUAGE sql AS 'SELECT $1::text';
-      CREATE PROCEDURE nextval_like() LANGUAGE sql AS 'SELECT 1';`);
-    const opts = options({ events: 5_000_000 });
-    const parallelRead = (sql: string) => /in parallel: \d/.test(verdict(schema, sql, opts).reason);
-    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1'), true);
+      CREATE PROCEDURE audit_now() LANGUAGE sql AS 'SELECT 1';`);
+    const parallel = (sql: string, table?: string) => readInParallel(schema, sql, table);
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1'), true);
     // An UNSAFE function anywhere: no parallel plan at all.
-    assert.equal(parallelRead('SELECT id, audit_read(id) FROM events WHERE kind = $1'), false);
-    assert.match(verdict(schema, 'SELECT id, audit_read(id) FROM events WHERE kind = $1', opts).reason, /\(not in parallel: it calls audit_read\(\), PARALLEL UNSAFE\)$/);
-    // A SAFE one anywhere, schema-qualified or not.
-    assert.equal(parallelRead('SELECT id, app.score(kind) FROM events WHERE kind = $1 AND app.score(kind) = 3'), true);
-    assert.equal(parallelRead('SELECT id, score(kind) FROM events WHERE kind = $1'), true);
+    assert.equal(parallel('SELECT id, audit_read(id) FROM events WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1 AND id IN (SELECT audit_read(a.id) FROM accounts a)'), false);
+    assert.match(verdict(schema, 'SELECT id, audit_read(id) FROM events WHERE kind = $1', OPTS).reason, /\(not in parallel: it calls audit_read\(\), PARALLEL UNSAFE\)$/);
+    // A schema-qualified call is that schema's function; one without a schema is public's (audit.score is not reached).
+    assert.equal(parallel('SELECT id, app.score(kind) FROM events WHERE kind = $1 AND app.score(kind) = 3'), true);
+    assert.equal(parallel('SELECT id, audit.score(kind) FROM events WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT id, score(kind) FROM events WHERE kind = $1'), true);
     // A RESTRICTED one: in a condition the table is read by the leader alone; in the select list it runs above the Gather.
-    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 AND visible_to(account_id)'), false);
-    assert.equal(parallelRead('SELECT id, visible_to(account_id) FROM events WHERE kind = $1'), true);
-    assert.equal(parallelRead('SELECT id FROM events WHERE kind = $1 AND "isRecent"(created_at)'), false);
-    // Overloads the call's argument types would tell apart: the least safe of them.
-    assert.equal(parallelRead('SELECT id, tag(kind) FROM events WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1 AND visible_to(account_id)'), false);
+    assert.equal(parallel('SELECT id, visible_to(account_id) FROM events WHERE kind = $1'), true);
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1 AND "isVisible"(account_id)'), false);
+    // Only the table whose condition it is: another table's, a join's, a sub-select's are not this table's.
+    assert.equal(parallel('SELECT e.id FROM events e JOIN accounts a ON a.id = e.account_id WHERE e.kind = $1 AND visible_to(a.id)', 'events'), true);
+    assert.equal(parallel('SELECT e.id FROM events e JOIN accounts a ON a.id = e.account_id WHERE a.name = $1 AND visible_to(a.id)', 'accounts'), false);
+    assert.equal(parallel('SELECT id FROM events e WHERE kind = $1 AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.account_id AND visible_to(a.id))', 'events'), true);
+    // Overloads the call's argument types would tell apart: the least safe of them (PostgreSQL would call the SAFE tag(text)).
+    assert.equal(parallel('SELECT id, tag(kind) FROM events WHERE kind = $1'), false);
+    // A procedure is CALLed, never part of a query.
+    assert.equal(schema.functions?.has('audit_now'), false);
   });
 
-  it('follow ALTER FUNCTION … PARALLEL, CREATE OR REPLACE (which states every property again) and DROP FUNCTION', () => {
+  it('see the unsafe calls a text test would miss: comments between a name and its parenthesis, U& names, FOR/**/UPDATE', () => {
+    const schema = schemaFrom(`${DDL}
+      CREATE FUNCTION audit_read(bigint) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$;`);
+    const parallel = (sql: string) => readInParallel(schema, sql);
+    assert.equal(parallel('SELECT id, audit_read/**/(id) FROM events WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT id, audit_read -- the reader\n (id) FROM events WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT id, U&"audit\\005fread"(id) FROM events WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1 FOR/**/UPDATE'), false);
+    assert.equal(parallel("SELECT id, nextval/* seq */('s') FROM events WHERE kind = $1"), false);
+  });
+
+  it("take an inlined SQL function's body for its conditions: PostgreSQL checks a table's conditions after inlining, the statement before", () => {
+    const schema = schemaFrom(`${DDL}
+      CREATE FUNCTION recent(timestamptz) RETURNS boolean LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT $1 > now() - interval ''1 day''';
+      CREATE FUNCTION recent_kept(timestamptz) RETURNS boolean LANGUAGE sql STRICT PARALLEL RESTRICTED AS 'SELECT $1 > now() - interval ''1 day''';
+      CREATE FUNCTION lucky(bigint) RETURNS boolean PARALLEL SAFE RETURN $1 > random() * 10;
+      CREATE FUNCTION plus_one(bigint) RETURNS bigint LANGUAGE sql IMMUTABLE RETURN $1 + 1;`);
+    const parallel = (sql: string) => readInParallel(schema, sql);
+    // Inlined: the condition is the body's, which calls only now().
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1 AND recent(created_at)'), true);
+    // STRICT: not inlined here, its label counts.
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1 AND recent_kept(created_at)'), false);
+    // Declared SAFE, but its body calls random() once inlined.
+    assert.equal(parallel('SELECT id FROM events WHERE kind = $1 AND lucky(account_id)'), false);
+    // Declared UNSAFE (no PARALLEL clause): the statement is serial before anything is inlined.
+    assert.equal(parallel('SELECT id, plus_one(id) FROM events WHERE kind = $1'), false);
+  });
+
+  it('take aggregates and views into account: an UNSAFE aggregate, a RESTRICTED call in an aggregate, a view that calls an UNSAFE function', () => {
+    const schema = schemaFrom(`${DDL}
+      CREATE FUNCTION add_up(bigint, bigint) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $1 + $2';
+      CREATE AGGREGATE my_sum(bigint) (SFUNC = add_up, STYPE = bigint);
+      CREATE AGGREGATE safe_sum(bigint) (SFUNC = add_up, STYPE = bigint, PARALLEL = SAFE);
+      CREATE FUNCTION audit_read(bigint) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$;
+      CREATE VIEW audited AS SELECT id, kind, audit_read(id) AS seen FROM events;
+      CREATE VIEW plain AS SELECT id, kind FROM events;
+      CREATE VIEW over_audited AS SELECT id, kind FROM audited;`);
+    const parallel = (sql: string) => readInParallel(schema, sql);
+    assert.equal(parallel('SELECT my_sum(id) FROM events WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT safe_sum(id) FROM events WHERE kind = $1'), true);
+    assert.equal(verdict(schema, 'SELECT count(*) FROM events WHERE kind > $1', OPTS).access.aggregated, true);
+    assert.equal(verdict(schema, 'SELECT count(*) FILTER (WHERE random() < 0.5) FROM events WHERE kind > $1', OPTS).access.aggregated, undefined);
+    assert.equal(parallel('SELECT id FROM plain WHERE kind = $1'), true);
+    assert.equal(parallel('SELECT id FROM audited WHERE kind = $1'), false);
+    assert.equal(parallel('SELECT id FROM over_audited WHERE kind = $1'), false);
+  });
+
+  it('follow ALTER FUNCTION … PARALLEL | RENAME TO | SET SCHEMA, CREATE OR REPLACE (which states every property again) and DROP FUNCTION', () => {
     const base = `${DDL}
-      CREATE FUNCTION f(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1';`;
-    const opts = options({ events: 5_000_000 });
-    const parallelRead = (ddl: string) => /in parallel: \d/.test(verdict(schemaFrom(ddl), 'SELECT id, f(account_id) FROM events WHERE kind = $1', opts).reason);
-    assert.equal(parallelRead(base), false);
-    assert.equal(parallelRead(`${base}\nALTER FUNCTION f(bigint) PARALLEL SAFE;`), true);
-    assert.equal(parallelRead(`${base}\nALTER FUNCTION f PARALLEL SAFE IMMUTABLE;`), true);
-    // Another signature is another function.
-    assert.equal(parallelRead(`${base}\nALTER FUNCTION f(text) PARALLEL SAFE;`), false);
-    assert.equal(parallelRead(`${base}\nALTER FUNCTION f(bigint) PARALLEL SAFE;\nCREATE OR REPLACE FUNCTION f(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1 + 1';`), false);
-    assert.equal(parallelRead(`${base}\nDROP FUNCTION IF EXISTS f(bigint);`), true);
-    assert.equal(parallelRead(`${base}\nDROP FUNCTION f;`), true);
+      CREATE TYPE mood AS ENUM ('ok', 'not');
+      CREATE FUNCTION f(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1';
+      CREATE FUNCTION m(public.mood) RETURNS bigint LANGUAGE sql AS 'SELECT 1';`;
+    const parallel = (ddl: string, call = 'f(account_id)') => readInParallel(schemaFrom(ddl), `SELECT id, ${call} FROM events WHERE kind = $1`);
+    assert.equal(parallel(base), false);
+    assert.equal(parallel(`${base}\nALTER FUNCTION f(bigint) PARALLEL SAFE;`), true);
+    assert.equal(parallel(`${base}\nALTER FUNCTION f PARALLEL SAFE IMMUTABLE;`), true);
+    // Another signature is another function; a type's schema is not part of it.
+    assert.equal(parallel(`${base}\nALTER FUNCTION f(text) PARALLEL SAFE;`), false);
+    assert.equal(parallel(base, "m('ok')"), false);
+    assert.equal(parallel(`${base}\nALTER FUNCTION m(mood) PARALLEL SAFE;`, "m('ok')"), true);
+    assert.equal(parallel(`${base}\nALTER FUNCTION f(bigint) PARALLEL SAFE;\nCREATE OR REPLACE FUNCTION f(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1 + 1';`), false);
+    // Renamed or moved, it keeps its label under its new name.
+    assert.equal(parallel(`${base}\nALTER FUNCTION f(bigint) RENAME TO g;`), true);
+    assert.equal(parallel(`${base}\nALTER FUNCTION f(bigint) RENAME TO g;`, 'g(account_id)'), false);
+    assert.equal(parallel(`${base}\nCREATE SCHEMA app;\nALTER FUNCTION f(bigint) SET SCHEMA app;`), true);
+    assert.equal(parallel(`${base}\nCREATE SCHEMA app;\nALTER FUNCTION f(bigint) SET SCHEMA app;`, 'app.f(account_id)'), false);
+    assert.equal(parallel(`${base}\nDROP FUNCTION IF EXISTS f(bigint);`), true);
+    assert.equal(parallel(`${base}\nDROP FUNCTION f;`), true);
+  });
+
+  it('refuse DROP FUNCTION without arguments on a name with overloads, as PostgreSQL does', () => {
+    const ddl = `CREATE FUNCTION t(text) RETURNS text LANGUAGE sql AS 'SELECT $1';\nCREATE FUNCTION t(int) RETURNS text LANGUAGE sql AS 'SELECT $1::text';`;
+    const schema = schemaFrom(ddl);
+    assert.equal(applyStatement(schema, parseStatement('DROP FUNCTION t')!, { location: { file: 'm.sql', range: ZERO_RANGE }, text: 'DROP FUNCTION t' }), 'function name "t" is not unique');
+    assert.equal(schema.functions?.get('t')?.length, 2);
+    assert.equal(applyStatement(schema, parseStatement('DROP FUNCTION t(int)')!, { location: { file: 'm.sql', range: ZERO_RANGE }, text: 'DROP FUNCTION t(int)' }), undefined);
+    assert.deepEqual(schema.functions?.get('t')?.map((f) => f.args), ['text']);
   });
 
   it("take a table's parallel_workers from the migrations: CREATE TABLE … WITH, ALTER TABLE … SET and RESET", () => {

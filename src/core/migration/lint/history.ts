@@ -83,8 +83,8 @@ function snapshotBefore(live: SchemaModel, ast: Record<string, any> | undefined)
   if (live.prisma) snap.prisma = live.prisma;
   // CREATE, ALTER and DROP VIEW replace a view in the map: a copy of the map keeps the snapshot's.
   if (live.views) snap.views = new Map(live.views);
-  // Function definitions are replaced, not changed (schema/migrations/functions.ts): a copy of the map keeps the snapshot's.
-  if (live.functions) snap.functions = new Map(live.functions);
+  // A statement on functions replaces the map (schema/migrations/functions.ts): the snapshot keeps this one.
+  if (live.functions) snap.functions = live.functions;
   if (!ast) return snap;
   const touched = new Set<string>();
   const add = (t: string | undefined) => {

@@ -6,7 +6,7 @@ import { predicateAtoms } from '../../sql/predicates';
 import { renameColumnInViews, renameTableInViews, renameViewColumn } from './viewRenames';
 import { tableKey } from '../../sql/identifiers';
 import { typeNameText } from './columnTypes';
-import { alterFunction, createFunction, dropFunctions } from './functions';
+import { alterFunction, createFunction, defineAggregate, dropFunctions, renameFunction, setFunctionSchema } from './functions';
 import { selectColumns, withStarsExpanded } from './selectColumns';
 
 export interface StatementOrigin {
@@ -246,11 +246,16 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
   if (ast.ViewStmt) return createView(schema, ast.ViewStmt, origin);
   if (ast.DropStmt) return drop(schema, ast.DropStmt);
   if (ast.AlterTableStmt) return alterTable(schema, ast.AlterTableStmt, origin);
-  if (ast.RenameStmt) return rename(schema, ast.RenameStmt);
+  if (ast.RenameStmt) return ROUTINES.has(ast.RenameStmt.renameType) ? renameFunction(schema, ast.RenameStmt) : rename(schema, ast.RenameStmt);
   if (ast.CreateFunctionStmt) createFunction(schema, ast.CreateFunctionStmt);
-  else if (ast.AlterFunctionStmt) alterFunction(schema, ast.AlterFunctionStmt);
+  else if (ast.DefineStmt) defineAggregate(schema, ast.DefineStmt);
+  else if (ast.AlterFunctionStmt) return alterFunction(schema, ast.AlterFunctionStmt);
+  else if (ast.AlterObjectSchemaStmt && ROUTINES.has(ast.AlterObjectSchemaStmt.objectType)) return setFunctionSchema(schema, ast.AlterObjectSchemaStmt);
   return;
 }
+
+/** Object types of functions, procedures and aggregates in ALTER / DROP statements. */
+const ROUTINES = new Set(['OBJECT_FUNCTION', 'OBJECT_ROUTINE', 'OBJECT_AGGREGATE', 'OBJECT_PROCEDURE']);
 
 /** `WITH (parallel_workers = n)` / `SET (…)` on a table; `reset`: RESET (parallel_workers). Other storage parameters don't matter here. */
 function setParallelWorkers(table: TableDef, options: Node[] | undefined, reset = false): void {
@@ -370,8 +375,8 @@ function drop(schema: SchemaModel, ds: Node): string | undefined {
     for (const q of qualified) schema.views?.delete(tableKey({ relname: q[q.length - 1], schemaname: q.length > 1 ? q[q.length - 2] : undefined }));
   } else if (ds.removeType === 'OBJECT_TYPE') {
     for (const n of names) schema.enums.delete(n);
-  } else if (ds.removeType === 'OBJECT_FUNCTION' || ds.removeType === 'OBJECT_ROUTINE') {
-    dropFunctions(schema, ds.objects ?? []);
+  } else if (ROUTINES.has(ds.removeType)) {
+    return dropFunctions(schema, ds.objects ?? []);
   }
   return;
 }
