@@ -1068,6 +1068,30 @@ export const CASES: ParityCase[] = [
     sql: `SELECT count(*) FROM lesson_progress WHERE "watchTimeSeconds" BETWEEN 100 AND 900 AND "lastWatchedAt" > now() - interval '5 days'`,
     create: [PARITY_LP_WATCH],
   },
+  // The workspace's own functions (read from pg_proc, as with --database): a PARALLEL UNSAFE one anywhere plans the
+  // statement without workers; a RESTRICTED one in the table's condition keeps its scan serial, unless PostgreSQL
+  // inlines the SQL function (its body is then the condition).
+  {
+    id: 'parallel-unsafe-function',
+    category: 'parallel',
+    note: 'a PARALLEL UNSAFE function (plpgsql, no PARALLEL clause) in the select list: no parallel plan, a serial scan of the table',
+    sql: `SELECT id, parity_audit(id) FROM lesson_progress WHERE "lastWatchedAt" > now() - interval '5 days'`,
+    create: [`CREATE FUNCTION parity_audit(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN $1; END $$`],
+  },
+  {
+    id: 'parallel-restricted-condition',
+    category: 'parallel',
+    note: "a PARALLEL RESTRICTED function in the table's condition: evaluated in the leader, so no parallel scan of the table",
+    sql: `SELECT id FROM lesson_progress WHERE "lastWatchedAt" > now() - interval '5 days' AND parity_visible(id)`,
+    create: [`CREATE FUNCTION parity_visible(text) RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$ BEGIN RETURN true; END $$`],
+  },
+  {
+    id: 'parallel-inlined-restricted',
+    category: 'parallel',
+    note: 'a SQL function labelled PARALLEL RESTRICTED in the condition: PostgreSQL inlines it, and its body is parallel safe: the Gather',
+    sql: `SELECT id FROM lesson_progress WHERE "lastWatchedAt" > now() - interval '5 days' AND parity_watched("watchTimeSeconds")`,
+    create: [`CREATE FUNCTION parity_watched(int) RETURNS boolean LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT $1 >= 0'`],
+  },
   {
     id: 'parallel-groupby-index-only',
     category: 'parallel',
