@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { RuleId, Severity } from '../model/finding';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../matcher/options';
 import { RULES } from '../rules/registry';
-import { stripBom } from '../workspace/files';
+import { readSettingsFile, stripBom } from '../workspace/files';
 
 export type RuleSetting = Severity | 'off';
 
@@ -104,9 +104,15 @@ export function readConfig(root: string, explicit?: string): Config {
     if (explicit) throw new Error(`config file not found: ${explicit}`);
     return defaultConfig();
   }
+  let text: string;
+  try {
+    text = readSettingsFile(file);
+  } catch (err) {
+    throw new Error(`${file}: could not be read (${(err as Error).message})`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(stripBom(fs.readFileSync(file, 'utf8')));
+    raw = JSON.parse(stripBom(text));
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }

@@ -4,6 +4,7 @@
  * read session runs inside a READ ONLY transaction. Passwords never reach messages.
  */
 import * as fs from 'node:fs';
+import { readSettingsFile } from '../workspace/files';
 import * as path from 'node:path';
 import { Client, type ClientConfig, type QueryResultRow } from 'pg';
 import { parse as parseConnectionString, toClientConfig } from 'pg-connection-string';
@@ -308,7 +309,7 @@ export function findDatabaseUrl(root: string, explicit?: string, env: NodeJS.Pro
     const file = path.join(root, rel);
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readSettingsFile(file);
     } catch {
       continue;
     }

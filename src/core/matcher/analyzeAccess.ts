@@ -642,8 +642,14 @@ function bitmapOrCovered(access: TableAccess, uses: IndexUse[]): boolean {
  * any branch matches (and a sort, when there is an ORDER BY). Each index taking part becomes usable with
  * the whole plan's cost, unless it is cheaper on its own. Nothing changes when a branch has no index.
  */
+/** ORs of one table's conditions looked at as BitmapOrs at most (see bitmapOrOfBranches). */
+const MAX_OR_CONDITIONS = 16;
+
 function bitmapOrOfBranches(access: TableAccess, candidates: IndexUse[], ctx: SelectivityContext, facts: AccessFacts): void {
-  for (const p of access.predicates) {
+  // Each OR is costed with all the other conditions: thousands of ORs (generated SQL) would take minutes. The first
+  // MAX_OR_CONDITIONS are looked at as BitmapOrs; the others stay filters.
+  const ors = access.predicates.filter((p) => p.atom.kind === 'other' && p.atom.anyOf).slice(0, MAX_OR_CONDITIONS);
+  for (const p of ors) {
     const or = p.atom;
     if (or.kind !== 'other' || !or.anyOf) continue;
     const others = access.predicates.filter((q) => q !== p);

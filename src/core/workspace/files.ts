@@ -178,6 +178,20 @@ export function readText(file: string, skipped: { file: string; reason: string }
   return text;
 }
 
+/** What a settings file (pg-index-review.json, package.json, prisma.config.ts, migration_lock.toml, .env) may weigh. */
+export const MAX_SETTINGS_BYTES = 1024 * 1024;
+
+/**
+ * A small settings file's text. Throws, saying why, for what is not a regular file (a FIFO would block the read
+ * forever, /dev/zero fill the memory) or is larger than `maxBytes`; and as readFileSync does when it can't be read.
+ */
+export function readSettingsFile(file: string, maxBytes = MAX_SETTINGS_BYTES): string {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+  if (st.size > maxBytes) throw new Error(`${file} is larger than ${Math.round(maxBytes / 1024)} kB`);
+  return fs.readFileSync(file, 'utf8');
+}
+
 /** `text` without a leading U+FEFF (a UTF-8 byte order mark, decoded). */
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

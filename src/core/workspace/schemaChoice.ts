@@ -13,6 +13,7 @@
  *   (the default `prisma/schema.prisma` is one file) other `.prisma` files are not part of it.
  */
 import * as fs from 'node:fs';
+import { readSettingsFile } from './files';
 import * as path from 'node:path';
 import { isPostgresProvider, readDatasource } from '../schema/prisma/datasource';
 
@@ -49,13 +50,13 @@ export function readPrismaSchemaFolders(root: string): string[] {
     }
   };
   try {
-    add((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { prisma?: { schema?: unknown } }).prisma?.schema);
+    add((JSON.parse(readSettingsFile(path.join(root, 'package.json'))) as { prisma?: { schema?: unknown } }).prisma?.schema);
   } catch {
     // no package.json, or not JSON
   }
   for (const name of ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs']) {
     try {
-      add(/\bschema\s*:\s*(?:path\.join\(\s*)?['"`]([^'"`]+)['"`]/.exec(fs.readFileSync(path.join(root, name), 'utf8'))?.[1]);
+      add(/\bschema\s*:\s*(?:path\.join\(\s*)?['"`]([^'"`]+)['"`]/.exec(readSettingsFile(path.join(root, name)))?.[1]);
     } catch {
       // no such file
     }
@@ -65,7 +66,7 @@ export function readPrismaSchemaFolders(root: string): string[] {
 
 export const readMigrationLock: LockReader = (folder) => {
   try {
-    return /^\s*provider\s*=\s*"([^"]*)"/m.exec(fs.readFileSync(path.join(folder, 'migration_lock.toml'), 'utf8'))?.[1];
+    return /^\s*provider\s*=\s*"([^"]*)"/m.exec(readSettingsFile(path.join(folder, 'migration_lock.toml')))?.[1];
   } catch {
     return undefined;
   }
