@@ -77,8 +77,9 @@ export function compareListingOrder(a: string, b: string): number {
  * inode, so each is listed once however many paths lead to it: entries that are symbolic links are
  * followed after the walk of the real tree (a file inside the roots is listed under its real path,
  * a link back into a folder already walked — `a -> .` — is passed over silently, a link to a folder
- * outside the roots is walked once). Unreadable folders and files that are not regular files (FIFOs,
- * devices) are recorded in `skipped` and never opened.
+ * outside the roots is walked once, unless it holds a root or is a system folder: see unfollowed).
+ * Unreadable folders and files that are not regular files (FIFOs, devices) are recorded in `skipped` and
+ * never opened.
  */
 export function listFiles(roots: string[], base: string, ignore: string[], opts: ListOptions = {}): WalkResult {
   const isIgnored = picomatch(ignore, { dot: true });
@@ -136,18 +137,45 @@ export function listFiles(roots: string[], base: string, ignore: string[], opts:
     out.files.push(p);
   };
   for (const r of roots) visit(path.resolve(base, r), true);
-  for (let i = 0; i < links.length; i++) visit(links[i], false);
+  const realRoots = roots.map((r) => realPath(path.resolve(base, r)));
+  for (let i = 0; i < links.length; i++) {
+    const why = unfollowed(realPath(links[i]), realRoots);
+    if (why) out.skipped.push({ file: links[i], reason: why });
+    else visit(links[i], false);
+  }
   return out;
 }
 
-/** What a file or folder is, whatever the path to it: device and inode (the real path where the file system has no inode numbers). */
-function identity(p: string, st: fs.BigIntStats): string {
-  if (st.ino !== 0n) return `${st.dev}:${st.ino}`;
+function realPath(p: string): string {
   try {
     return fs.realpathSync.native(p);
   } catch {
     return path.resolve(p);
   }
+}
+
+/** The system's own folders, never a workspace's files (/proc alone lists every process's memory maps). */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
+
+/**
+ * Why a symbolic link to a folder is not followed: it leads to a folder that holds a root (`ln -s / all`, `ln -s ..
+ * up`: the walk would cover the whole disk around the workspace), or into the system's folders.
+ */
+function unfollowed(target: string, realRoots: string[]): string | undefined {
+  try {
+    if (!fs.statSync(target).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
+  if (!realRoots.some((r) => within(target, r)) && realRoots.some((r) => within(r, target))) return `links to ${target}, a folder that holds the workspace: not followed`;
+  if (path.sep === '/' && SYSTEM_FOLDERS.some((f) => within(target, f))) return `links to ${target}, a system folder: not followed`;
+  return undefined;
+}
+
+/** What a file or folder is, whatever the path to it: device and inode (the real path where the file system has no inode numbers). */
+function identity(p: string, st: fs.BigIntStats): string {
+  return st.ino !== 0n ? `${st.dev}:${st.ino}` : realPath(p);
 }
 
 function sizeText(bytes: number): string {

@@ -118,6 +118,20 @@ describe('listFiles: links, unreadable folders, special files', () => {
     assert.deepEqual(again.result, first.result);
   });
 
+  it("does not follow a link to a folder that holds the workspace (/, ..) or to the system's folders: they are recorded in skipped", () => {
+    tree(outside, { 'other/migrations/001/migration.sql': 'CREATE INDEX t_a ON t (a);\n' });
+    fs.symlinkSync('/', path.join(root, 'disk'));
+    fs.symlinkSync('..', path.join(root, 'up'));
+    fs.symlinkSync('/proc/self', path.join(root, 'me'));
+    fs.symlinkSync(path.join(outside, 'other'), path.join(root, 'vendor'));
+    const r = rel(root, listFiles([root], root, []));
+    // A folder beside the workspace is still followed (a monorepo's linked package).
+    assert.deepEqual(r.files, ['migrations/001/migration.sql', 'q.sql', 'vendor/migrations/001/migration.sql']);
+    assert.deepEqual(r.skipped.map((x) => x.file), ['disk', 'me', 'up']);
+    assert.match(r.skipped[0].reason, /a folder that holds the workspace: not followed/);
+    assert.match(r.skipped[1].reason, /a system folder: not followed/);
+  });
+
   it('records a link that points nowhere, or at itself, in skipped', () => {
     fs.symlinkSync('missing.sql', path.join(root, 'gone.sql'));
     fs.symlinkSync('self.sql', path.join(root, 'self.sql'));
