@@ -31,6 +31,9 @@ export function defaultConfig(): Config {
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
+/** Row estimates above this are refused: a table of 32 TB (PostgreSQL's limit) holds about 10^12 of the narrowest rows. */
+const MAX_ROWS = 1e12;
+
 /** Reads a config object; throws an Error with a message a person understands when it is malformed. */
 export function parseConfig(raw: unknown, source: string): Config {
   const c = defaultConfig();
@@ -46,6 +49,7 @@ export function parseConfig(raw: unknown, source: string): Config {
     if (!o.rows || typeof o.rows !== 'object' || Array.isArray(o.rows)) throw new Error(`${source}: "rows" must map table names to row counts`);
     for (const [t, n] of Object.entries(o.rows as Record<string, unknown>)) {
       if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new Error(`${source}: rows.${t} must be a non-negative number`);
+      if (n > MAX_ROWS) throw new Error(`${source}: rows.${t} is ${n}: a PostgreSQL table holds at most ~10^12 rows (32 TB)`);
       c.matcher.rows[t] = n;
     }
   }
@@ -125,6 +129,8 @@ export function applyRowFlags(c: Config, flags: string[]): void {
     const m = /^([^=]+)=(\d+(?:\.\d+)?)([kKmM]?)$/.exec(f.trim());
     if (!m) throw new Error(`--rows expects table=N (e.g. users=100000), got "${f}"`);
     const mult = m[3].toLowerCase() === 'k' ? 1e3 : m[3].toLowerCase() === 'm' ? 1e6 : 1;
-    c.matcher.rows[m[1]] = Number(m[2]) * mult;
+    const n = Number(m[2]) * mult;
+    if (n > MAX_ROWS) throw new Error(`--rows ${f}: a PostgreSQL table holds at most ~10^12 rows (32 TB)`);
+    c.matcher.rows[m[1]] = n;
   }
 }

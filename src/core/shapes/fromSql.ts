@@ -770,11 +770,18 @@ function applyOrderAndLimit(scope: Scope, sc: StatementContext, c: ClauseSet, re
     }
   }
   if (access) {
-    const limit = intOf(c.limit);
+    const limit = countOf(c.limit);
     if (limit !== undefined) access.limit = limit;
-    const offset = intOf(c.offset);
+    const offset = countOf(c.offset);
     if (offset !== undefined) access.offset = offset;
   }
+}
+
+/** A LIMIT's or OFFSET's count: a whole number of rows or a parameter; a negative or overflowing one, which PostgreSQL refuses, is none. */
+function countOf(n: Node | undefined): number | 'param' | undefined {
+  const v = intOf(n);
+  if (typeof v !== 'number') return v;
+  return Number.isFinite(v) && v >= 0 ? Math.floor(v) : undefined;
 }
 
 /**

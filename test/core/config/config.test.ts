@@ -121,6 +121,13 @@ describe('config', () => {
       rejects(JSON.parse('{"rows":{"users":1e400}}'), /rows\.users/);
     });
 
+    // Found by fuzzing (stop 26): 1e308 rows gave "sequential scan of ~1e+302M rows".
+    it('rejects a row count no PostgreSQL table can hold (over 10^12), in the file and in --rows', () => {
+      rejects({ rows: { users: 1e308 } }, /rows\.users is 1e\+308: a PostgreSQL table holds at most ~10\^12 rows/);
+      assert.equal(parseConfig({ rows: { users: 1e12 } }, SRC).matcher.rows.users, 1e12);
+      assert.throws(() => applyRowFlags(defaultConfig(), ['users=2000000M']), /--rows users=2000000M: a PostgreSQL table holds at most/);
+    });
+
     // Regression test (was a bug, fixed in 6446f34): an unknown rule id in "rules" is accepted silently, so a typo such as "missing-indexes": "off"
     // (or "missing_index") has no effect and nobody is told. The ids are a closed set (RuleId).
     // Repro: parseConfig({ rules: { 'missing-indexes': 'off' } }, 'x.json') → no error, rules = { 'missing-indexes': 'off' }.

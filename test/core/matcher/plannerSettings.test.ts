@@ -300,3 +300,18 @@ export const c = () => prisma.enrollment.deleteMany({ where: { course: { title: 
     assert.equal(ssd.seqScanCost, hdd.seqScanCost, 'a sequential scan reads no random page');
   });
 });
+
+describe('LIMIT and OFFSET counts PostgreSQL refuses', () => {
+  before(() => initSqlParser());
+
+  // Found by fuzzing (stop 26): LIMIT -5 gave "would read ~-5 instead of ~100k rows", LIMIT 1e400 "LIMIT Infinity".
+  it('are no LIMIT at all: a negative count, or one that overflows', () => {
+    const schema = schemaFrom(DDL);
+    const limitOf = (sql: string) => verdict(schema, sql, OPTS).access.limit;
+    assert.equal(limitOf('SELECT id FROM events ORDER BY created_at LIMIT 5'), 5);
+    assert.equal(limitOf('SELECT id FROM events ORDER BY created_at LIMIT $1'), 'param');
+    assert.equal(limitOf('SELECT id FROM events ORDER BY created_at LIMIT -5'), undefined);
+    assert.equal(limitOf('SELECT id FROM events ORDER BY created_at LIMIT 1e400'), undefined);
+    assert.equal(verdict(schema, 'SELECT id FROM events ORDER BY created_at LIMIT 5 OFFSET -1', OPTS).access.offset, undefined);
+  });
+});
