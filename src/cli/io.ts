@@ -1,4 +1,6 @@
 import { DatabaseError } from '../core/db/connection';
+import type { AnalysisResult } from '../core/project';
+import { displayPath } from './format/paths';
 import type { OptionSpecs } from './options';
 
 /** What a CLI command gets: its arguments and where to write. */
@@ -37,4 +39,15 @@ export function databaseFailure(e: unknown, err: Out): number {
   if (!(e instanceof DatabaseError)) throw e;
   err.write(`pg-index-review: ${e.message}\n`);
   return 1;
+}
+
+/**
+ * When the analysis found no schema source (no schema.prisma, no migration): says so on `err`, with the sources it
+ * could not read, and returns true — the command then exits 2 instead of reporting on an empty index set.
+ */
+export function noSchemaFound(result: AnalysisResult, root: string, err: Out): boolean {
+  if (result.stats.schemaSources.length > 0) return false;
+  const notRead = result.stats.schemaSkipped.map((s) => `  not read: ${displayPath(s.file)}: ${s.reason}\n`).join('');
+  err.write(`pg-index-review: no schema found in ${displayPath(root)} (schema.prisma or migrations/**/*.sql): pass --schema <schema.prisma|migrations dir>\n${notRead}`);
+  return true;
 }

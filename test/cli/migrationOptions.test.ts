@@ -32,6 +32,21 @@ describe('cli: migration and apply options', function () {
 
   const migration = (...extra: string[]) => runMain(['migration', ws, '--stdout', '--timestamp', '20250101000000', ...extra]);
 
+  // Found by fuzzing (stop 26): `migration` wrote an empty migration ("0 new indexes", exit 0) where `check` said no schema.
+  it('without a schema (an empty folder, a MySQL schema.prisma): exit 2 with check\'s message, and no files written', async () => {
+    const empty = path.join(tmp, 'empty');
+    fs.mkdirSync(path.join(empty, 'sql'), { recursive: true });
+    fs.writeFileSync(path.join(empty, 'sql', 'q.sql'), 'SELECT * FROM users WHERE email = $1;\n');
+    const out = path.join(tmp, 'empty-out');
+    const r = await runMain(['migration', empty, '--out', out, '--timestamp', '20250101000000']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no schema found in .*empty/);
+    assert.equal(fs.existsSync(out), false);
+    const check = await runMain(['check', empty]);
+    assert.equal(check.code, 2);
+    assert.equal(check.stderr, r.stderr);
+  });
+
   it('--lock-timeout / --statement-timeout: SQL in the value is a usage error, nothing is printed', async () => {
     for (const option of ['--lock-timeout', '--statement-timeout']) {
       for (const bad of [INJECTION, '5 seconds', '5S', '-1s', '1e3', '', "5s' "]) {

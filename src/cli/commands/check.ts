@@ -5,7 +5,7 @@ import { Project } from '../../core/project';
 import { formatText } from '../format/text';
 import { toJsonReport } from '../format/json';
 import { toSarif } from '../format/sarif';
-import { type Command, type Out, formatOf, UsageError } from '../io';
+import { type Command, type Out, formatOf, noSchemaFound, UsageError } from '../io';
 import { databaseOption, existing, formatOption, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 import { VERSION } from '../version';
 import { findWorkspaceRoot } from '../../core/workspace/root';
@@ -41,11 +41,8 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config, threads, minParallelChars: MIN_PARALLEL_CHARS });
   if (database) await useDatabase(project, database, err);
   const result = project.analyze();
+  if (noSchemaFound(result, root, err)) return 2;
   const notRead = result.stats.schemaSkipped.map((s) => `  not read: ${displayPath(s.file)}: ${s.reason}\n`).join('');
-  if (result.stats.schemaSources.length === 0) {
-    err.write(`pg-index-review: no schema found in ${displayPath(root)} (schema.prisma or migrations/**/*.sql): pass --schema <schema.prisma|migrations dir>\n${notRead}`);
-    return 2;
-  }
   if (notRead && format === 'text') err.write(`pg-index-review: schema sources not read:\n${notRead}`);
   if (values.quiet) result.findings = result.findings.filter((f) => f.rule !== 'parse-error');
   if (format === 'json') out.write(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);

@@ -5,7 +5,7 @@ import { checkGenerateOptions, GenerateError, generateOptimizationMigration, wri
 import { keptReason } from '../../core/migration/plan';
 import { Project } from '../../core/project';
 import { displayPath } from '../format/paths';
-import { type Command, type Out, UsageError } from '../io';
+import { type Command, type Out, noSchemaFound, UsageError } from '../io';
 import { VERSION } from '../version';
 import { existing, type OptionSpecs, SCHEMA_OPTION, WORKSPACE_OPTIONS } from '../options';
 
@@ -41,6 +41,8 @@ async function migration(args: string[], out: Out, err: Out): Promise<number> {
   if (!values.stdout) checkOutDir(outDir);
   const project = await Project.open(root, { paths, schema, rows: values.rows, configFile: values.config });
   const result = project.analyze();
+  // As `check`: with no schema there is no index set to change, and an empty migration would say nothing was wrong.
+  if (noSchemaFound(result, root, err)) return 2;
   // The command as shown in the files: relative paths, options in a fixed order.
   const shownArgs = [
     ...paths.map((p) => displayPath(path.resolve(p))),
