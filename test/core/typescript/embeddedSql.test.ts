@@ -210,4 +210,24 @@ describe('typescript/embedded SQL', () => {
     assert.equal(u.sql, 'SELECT * FROM users WHERE id = $1 AND');
     assert.equal(u.mapOffset(u.sql.length), unterminated.length);
   });
+  // Found by fuzzing (stop 26): both were error-level "syntax error at or near $1", failing a CI run.
+  it('inlines a const holding a conditional fragment, and takes a parameter typed Prisma.Sql as unknown SQL text', () => {
+    const ts = [
+      "import { Prisma } from '@prisma/client';",
+      'export async function f(w: Prisma.Sql, id: string, b: boolean) {',
+      '  const where = b ? Prisma.sql`WHERE name = ${id}` : Prisma.empty;',
+      '  await prisma.$queryRaw`SELECT * FROM users ${where} ORDER BY "createdAt"`;',
+      '  await prisma.$queryRaw`SELECT * FROM users WHERE ${w}`;',
+      '  await prisma.$queryRaw`SELECT * FROM users WHERE id = ${id}`;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(
+      findEmbeddedSql(ts, 'f.ts').map((e) => [e.sql, e.dynamic]),
+      [
+        ['SELECT * FROM users WHERE name = $1 ORDER BY "createdAt"', false],
+        ['SELECT * FROM users WHERE $1', true],
+        ['SELECT * FROM users WHERE id = $1', false],
+      ],
+    );
+  });
 });

@@ -117,6 +117,16 @@ function isFragmentLike(e: ts.Expression): boolean {
   return false;
 }
 
+/** The type written for the function parameter `id` names, when it is one (`(w: Prisma.Sql) => …`). */
+function parameterType(id: ts.Identifier): string | undefined {
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (!ts.isFunctionLike(n)) continue;
+    const param = n.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === id.text);
+    if (param) return param.type?.getText();
+  }
+  return undefined;
+}
+
 function isEscaped(text: string, pos: number, floor: number): boolean {
   let n = 0;
   for (let k = pos - 1; k >= floor && text[k] === '\\'; k--) n++;
@@ -257,6 +267,19 @@ class Build {
           this.resolving.delete(init);
           return;
         }
+        // `const where = cond ? Prisma.sql`WHERE …` : Prisma.empty`, `const all = Prisma.join(parts, ' AND ')`.
+        if (isFragmentLike(target) || (ts.isConditionalExpression(target) && (isFragmentLike(target.whenTrue) || isFragmentLike(target.whenFalse)))) {
+          this.resolving.add(init);
+          this.hole(target, holeStart, holeEnd, depth + 1);
+          this.resolving.delete(init);
+          return;
+        }
+      }
+      // A parameter typed as a fragment (`where: Prisma.Sql`): SQL text not known here.
+      if (!init && /(?:^|\.)Sql$/.test(parameterType(e) ?? '')) {
+        this.b.dynamic = true;
+        this.b.appendParam(holeStart, holeEnd);
+        return;
       }
     }
     this.b.appendParam(holeStart, holeEnd);
