@@ -177,6 +177,17 @@ describe('migration linter', () => {
     it('does not fire on quoted or lower-case columns that exist', () => {
       assert.deepEqual(only(lint(`${T}CREATE INDEX CONCURRENTLY "x" ON "users" (role, lower(email)) WHERE "progressPercent" < 100;`), 'unknown-column'), []);
     });
+    // Found by fuzzing (stop 26): an error-level false positive on every index of a partition.
+    it("knows the columns a table takes from its parent (PARTITION OF, INHERITS) or copies (LIKE)", () => {
+      const base = `CREATE TABLE p (tenant int, at timestamptz) PARTITION BY RANGE (at);
+CREATE TABLE c PARTITION OF p FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE d () INHERITS (p);
+CREATE TABLE e (LIKE p INCLUDING ALL, extra int);
+`;
+      const unknown = (sql: string) => only(lint(base + sql), 'unknown-column').map((f) => f.message.match(/column "(\w+)"/)?.[1]);
+      assert.deepEqual(unknown('CREATE INDEX c_i ON c (tenant);\nCREATE INDEX d_i ON d (at);\nCREATE INDEX e_i ON e (tenant, extra);'), []);
+      assert.deepEqual(unknown('CREATE INDEX e_bad ON e (nope);'), ['nope']);
+    });
   });
 
   describe('migration-redundant-index', () => {

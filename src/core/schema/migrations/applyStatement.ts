@@ -28,6 +28,15 @@ function newTable(name: string, schemaName: string | undefined, origin: Statemen
   return { name, schema: schemaName && schemaName !== 'public' ? schemaName : 'public', columns: new Map(), indexes: [], foreignKeys: [], location: origin.location };
 }
 
+/**
+ * The columns of the table `rel` names, copied into `table` (CREATE TABLE … PARTITION OF, INHERITS, LIKE). Its indexes
+ * are not: a partition's come from the partitioned table's, and LIKE … INCLUDING INDEXES names them anew.
+ */
+function copyColumns(schema: SchemaModel, table: TableDef, rel: Node | undefined): void {
+  const from = rel ? schema.tables.get(tableKey(rel)) : undefined;
+  for (const [name, col] of from?.columns ?? []) if (!table.columns.has(name)) table.columns.set(name, { ...col, location: table.location });
+}
+
 /** A column key without a COLLATE of its own takes the column's (PostgreSQL builds the index with it). */
 function withColumnCollation(table: TableDef, key: IndexKey): IndexKey {
   const c = key.column && !key.collation ? table.columns.get(key.column)?.collation : undefined;
@@ -233,9 +242,12 @@ export function applyStatement(schema: SchemaModel, ast: Node, origin: Statement
     if (schema.tables.has(name) && cs.if_not_exists) return;
     const table = newTable(name, cs.relation.schemaname, origin);
     schema.tables.set(name, table);
+    // PARTITION OF and INHERITS: the parents' columns come first.
+    for (const parent of cs.inhRelations ?? []) copyColumns(schema, table, parent.RangeVar);
     for (const el of cs.tableElts ?? []) {
       if (el.ColumnDef) table.columns.set(el.ColumnDef.colname, columnFrom(el.ColumnDef, schema, origin, table));
       else if (el.Constraint) addTableConstraint(schema, table, el.Constraint, origin);
+      else if (el.TableLikeClause) copyColumns(schema, table, el.TableLikeClause.relation);
     }
     setParallelWorkers(table, cs.options);
     return;
