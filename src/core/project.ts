@@ -19,7 +19,7 @@ import { prismaMappingOf, type Rule, type RuleContext, type WorkspaceText } from
 import { loadMigrations } from './schema/migrations/loadMigrations';
 import { joinPrismaFiles, loadPrismaSchemaFiles } from './schema/prisma/schemaFiles';
 import type { TypeScriptReuse } from './sources/typescript/extract';
-import { initSqlParser, parseSqlDocument, type ParsedStatement } from './sql/parser';
+import { initSqlParser, type ParsedStatement } from './sql/parser';
 import { cachedSqlParser } from './sql/parseCache';
 import { extractFile, holdsQueries, type FileExtraction } from './workspace/extractFile';
 import { defaultThreads, extractPool } from './workspace/extractPool';
@@ -27,6 +27,7 @@ import type { ExtractJob } from './workspace/extractProtocol';
 import { classify, compareListingOrder, isRollbackFile, listFiles, readText, type FileKind } from './workspace/files';
 import { chooseSchema, type SchemaChoice, type SchemaSourceSkipped } from './workspace/schemaChoice';
 import { mergeSchemas } from './workspace/mergeSchemas';
+import { parseMigrationText } from './schema/migrations/runner';
 
 export interface ProjectOptions {
   /** Files or folders to analyse; the root when empty. */
@@ -287,7 +288,7 @@ export class Project {
     const prismaFiles = parts.map((f) => schemaFiles.find((e) => e.file === f)).filter((e): e is FileEntry => e !== undefined);
     const migrationFiles = schemaFiles.filter((e) => e.kind === 'migration' && !isRollbackFile(e.file));
     this.schemaProblems = [];
-    this.migrationParses = new Map(migrationFiles.map((m) => [m, parseSqlDocument(m.text)]));
+    this.migrationParses = new Map(migrationFiles.map((m) => [m, parseMigrationText(m.file, m.text)]));
     this.verdictCache = new WeakMap();
     this.verdictMemo = undefined;
     this.generation++;

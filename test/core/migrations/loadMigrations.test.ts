@@ -702,3 +702,22 @@ CREATE INDEX t_a ON t (a);
     });
   });
 });
+
+// Found by fuzzing (stop 26): `\set ON_ERROR_STOP on` at the top of a psql-run file swallowed the CREATE TABLE after it,
+// and a COPY's rows the CREATE INDEX after them: the tool then proposed the index the file creates.
+describe('loadMigrations: files psql runs', () => {
+  before(() => initSqlParser());
+  const copy = 'COPY t (id, a) FROM stdin;\n1\t2\n\\.\n';
+  const text = `\\set ON_ERROR_STOP on\nCREATE TABLE t (id int PRIMARY KEY, a int);\n${copy}CREATE INDEX t_a_idx ON t (a);\n`;
+
+  it("blank psql's meta-commands and a COPY's rows, and keep every statement", () => {
+    const { schema, problems } = loadMigrations([{ file: '/w/migrations/001.sql', text }]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(schema.tables.get('t')?.indexes.map((i) => i.name), ['t_pkey', 't_a_idx']);
+  });
+
+  it('but not in a file Prisma runs, where PostgreSQL would refuse the backslash', () => {
+    const { problems } = loadMigrations([{ file: '/w/prisma/migrations/1_init/migration.sql', text }]);
+    assert.match(problems[0]?.message ?? '', /syntax error/);
+  });
+});

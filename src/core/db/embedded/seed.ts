@@ -9,7 +9,8 @@ import { loadLiveSchema, type LiveSchema } from '../liveSchema';
 import { fillTables } from './dataGenerator';
 import type { MigrationFile } from '../../schema/migrations/loadMigrations';
 import { sortMigrations } from '../../schema/migrations/loadMigrations';
-import { initSqlParser, parseSqlDocument } from '../../sql/parser';
+import { initSqlParser } from '../../sql/parser';
+import { parseMigrationText } from '../../schema/migrations/runner';
 
 /**
  * Row counts: the configured ones (`rows`, `--rows`; `defaultRows` for the others) × DEFAULT_SCALE,
@@ -69,7 +70,7 @@ export async function seedDatabase(session: Session, migrations: MigrationFile[]
   const problems: string[] = [];
   const t1 = Date.now();
   for (const m of sortMigrations(migrations)) {
-    for (const stmt of parseSqlDocument(m.text)) {
+    for (const stmt of parseMigrationText(m.file, m.text)) {
       if (!stmt.ast) continue;
       try {
         await session.query(stmt.text);

@@ -5,16 +5,9 @@ import type { SchemaModel } from '../../model/schema';
 import { lexSql, type SqlToken } from '../../sql/lexer';
 import { blocksReads, type StatementInfo } from '../statements';
 
-/**
- * How the migration runner sends a file to PostgreSQL:
- * - `prisma`: `prisma migrate deploy` / `migrate dev` (Prisma ≤ 7.3) send the whole file as one
- *   multi-statement query, which PostgreSQL runs as ONE implicit transaction when it holds more
- *   than one statement;
- * - `single-query`: the same, for any runner that does `client.query(fileText)`;
- * - `statements`: each statement on its own in autocommit mode (`psql -f`, `pg-index-review apply`),
- *   unless the file opens a transaction with BEGIN.
- */
-export type Runner = 'prisma' | 'single-query' | 'statements';
+/** How a file is run (see schema/migrations/runner.ts). */
+import type { Runner } from '../../schema/migrations/runner';
+export type { Runner };
 
 export interface LintStatement extends StatementInfo {
   /** The statement's tokens as libpg-query's scanSync would give them for `text`, when the parse had them (see statementTokens). */

@@ -11,7 +11,8 @@ import { applyStatement } from '../../schema/migrations/applyStatement';
 import { sortMigrations } from '../../schema/migrations/loadMigrations';
 import type { Node } from '../../sql/expr';
 import { tableKey } from '../../sql/identifiers';
-import { parseSqlDocument, type ParsedStatement } from '../../sql/parser';
+import type { ParsedStatement } from '../../sql/parser';
+import { detectRunner, parseMigrationText } from '../../schema/migrations/runner';
 import { describeStatement, type StatementInfo } from '../statements';
 import type { LintFile, LintStatement, Runner } from './context';
 import { partitionedTablesAfter, unsupportedStatement } from './unsupported';
@@ -19,7 +20,7 @@ import { partitionedTablesAfter, unsupportedStatement } from './unsupported';
 export interface MigrationSource {
   file: string;
   text: string;
-  /** `parseSqlDocument(text)`, when the caller has it already (loadMigrations parsed it): not parsed again, only read. */
+  /** `parseMigrationText(file, text)`, when the caller has it already (loadMigrations parsed it): not parsed again, only read. */
   parsed?: ParsedStatement[];
 }
 
@@ -52,18 +53,7 @@ export function rolledBackName(file: string): string {
   return base.replace(ROLLBACK_RE, '');
 }
 
-const DIRECTIVE = /--\s*pg-index-review:\s*runner\s*=\s*(prisma|single-query|statements)\b/i;
-
-/** The runner a file is written for: a `-- pg-index-review: runner=…` comment, else Prisma's layout, else statement by statement. */
-export function detectRunner(file: string, text: string): { runner: Runner; reason: string } {
-  const d = DIRECTIVE.exec(text);
-  if (d) return { runner: d[1].toLowerCase() as Runner, reason: `its "-- pg-index-review: runner=${d[1]}" comment` };
-  const parts = file.split(path.sep === '\\' ? /[\\/]/ : '/');
-  if (parts[parts.length - 1] === 'migration.sql' && parts[parts.length - 3] === 'migrations') {
-    return { runner: 'prisma', reason: 'Prisma layout: migrations/<name>/migration.sql' };
-  }
-  return { runner: 'statements', reason: 'assumed: psql -f or pg-index-review apply' };
-}
+export { detectRunner } from '../../schema/migrations/runner';
 
 export function cloneSchema(s: SchemaModel): SchemaModel {
   // The Prisma mapping is read-only here; share it instead of copying it for every statement.
@@ -158,7 +148,7 @@ export function walkFile(src: MigrationSource, start: SchemaModel, opts: { runne
   const runner = opts.runner ?? detected.runner;
   const reason = opts.runner ? 'as configured' : detected.reason;
   const lines = new LineIndex(src.text);
-  const parsed = src.parsed ?? parseSqlDocument(src.text);
+  const parsed = src.parsed ?? parseMigrationText(src.file, src.text, runner);
   // Copy-on-write: snapshotBefore replaces each table (and enum) a statement can touch by a copy before
   // applyStatement changes it, so `start` (the previous file's `after`) is never modified: share it.
   const schema: SchemaModel = { tables: new Map(start.tables), enums: new Map(start.enums) };

@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import type { Finding } from '../../model/finding';
 import { LineIndex, type SourceLocation } from '../../model/location';
 import { emptySchema, type SchemaModel } from '../../model/schema';
-import { parseSqlDocument, type ParsedStatement } from '../../sql/parser';
+import type { ParsedStatement } from '../../sql/parser';
 import { applyStatement } from './applyStatement';
+import { parseMigrationText } from './runner';
 
 export interface MigrationFile {
   file: string;
   text: string;
-  /** `parseSqlDocument(text)`, when the caller has it already (the parse is not repeated; the statements are only read). */
+  /** `parseMigrationText(file, text)`, when the caller has it already (the parse is not repeated; the statements are only read). */
   parsed?: ParsedStatement[];
 }
 
@@ -30,7 +31,7 @@ export function loadMigrations(files: MigrationFile[], into: SchemaModel = empty
   const problems: Finding[] = [];
   for (const { file, text, parsed } of sortMigrations(files)) {
     const lines = new LineIndex(text);
-    for (const stmt of parsed ?? parseSqlDocument(text)) {
+    for (const stmt of parsed ?? parseMigrationText(file, text)) {
       if (stmt.error) {
         (into.unparsed ??= []).push({ file, range: lines.range(stmt.start, stmt.end) });
         problems.push({
