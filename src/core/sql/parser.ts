@@ -172,12 +172,30 @@ function trimPiece(text: string, p: Piece): Piece | undefined {
       while (nl < e && text[nl] !== '\n' && text[nl] !== '\r') nl++;
       s = Math.min(nl, e);
     } else if (text.startsWith('/*', s)) {
-      const close = text.indexOf('*/', s + 2);
-      s = close < 0 || close > e ? e : close + 2;
+      const close = commentEnd(text, s, e);
+      // Unterminated: left in the piece, for the parser to say so (PostgreSQL refuses the file).
+      if (close < 0) break;
+      s = close;
     } else break;
   }
   while (e > s && /\s/.test(text[e - 1])) e--;
   return s < e ? { start: s, end: e } : undefined;
+}
+
+/** The end of the `/* … *\/` comment at `start` (PostgreSQL's nest), or -1 when it does not end before `end`. */
+function commentEnd(text: string, start: number, end: number): number {
+  let depth = 0;
+  for (let k = start; k < end - 1; k++) {
+    if (text[k] === '/' && text[k + 1] === '*') {
+      depth++;
+      k++;
+    } else if (text[k] === '*' && text[k + 1] === '/') {
+      depth--;
+      k++;
+      if (depth === 0) return k + 1;
+    }
+  }
+  return -1;
 }
 
 function errorOffset(err: unknown, pieceText: string): number {

@@ -94,3 +94,18 @@ describe('cachedSqlParser', () => {
     assert.equal(seen.filter((s) => s === sql).length, 1, 'the shared text is parsed once');
   });
 });
+
+// Found by fuzzing (stop 26): an unterminated comment dropped the rest of the file silently, and a nested one ended
+// at its inner `*/`, giving a false syntax error and losing the statement after it.
+describe('parseSqlDocument: block comments as PostgreSQL reads them', () => {
+  before(() => initSqlParser());
+  const kinds = (text: string) => parseSqlDocument(text).map((s) => (s.error ? `error: ${s.error.message.split(' at or near')[0]}` : (s.ast?.IndexStmt?.idxname ?? Object.keys(s.ast ?? {})[0])));
+
+  it('nest: a statement inside a nested comment is no statement, the one after it is', () => {
+    assert.deepEqual(kinds('CREATE TABLE t (a int, b int);\n/* o /* i */ CREATE INDEX hidden ON t(a); */\nCREATE INDEX shown ON t(b);\n'), ['CreateStmt', 'shown']);
+  });
+
+  it('an unterminated one is an error, not the end of the file', () => {
+    assert.deepEqual(kinds('CREATE TABLE t (a int);\n/* unterminated\nCREATE INDEX x ON t(a);\n'), ['CreateStmt', 'error: unterminated /* comment']);
+  });
+});
