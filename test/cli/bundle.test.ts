@@ -3,7 +3,7 @@
  * esbuild output starts, finds its WASM parsers in node_modules and behaves like main().
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { JsonReport } from '../../src/cli/format/json';
@@ -70,5 +70,14 @@ describe('cli: the built bundle (dist/cli.js)', function () {
     const r = runBuilt(['--version']);
     assert.equal(r.code, 0);
     assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+/);
+  });
+  // Found by fuzzing (stop 26): PGlite ignores statement_timeout, so `pg_sleep(100)` ran on past --timeout.
+  it('explain --embedded: a statement past --timeout ends the process with a message (PGlite can\'t cancel it)', function () {
+    this.timeout(180_000);
+    const r = spawnSync(process.execPath, [DIST_CLI, 'explain', 'SELECT pg_sleep(60)', '--embedded', '--analyze', '--timeout', '1500'], { cwd: path.join(REPO, 'examples', 'lms'), encoding: 'utf8' });
+    assert.equal(r.signal, 'SIGTERM');
+    assert.match(r.stderr, /the statement ran past 1500 ms \(--timeout\) on the embedded database, which can't cancel it: stopped/);
+    const quick = spawnSync(process.execPath, [DIST_CLI, 'explain', 'SELECT 1', '--embedded', '--analyze', '--timeout', '1500'], { cwd: path.join(REPO, 'examples', 'lms'), encoding: 'utf8' });
+    assert.equal(quick.status, 0, quick.stderr);
   });
 });

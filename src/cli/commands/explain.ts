@@ -8,6 +8,7 @@ import { Project } from '../../core/project';
 import { findWorkspaceRoot } from '../../core/workspace/root';
 import { type Command, type Out, databaseFailure, formatOf, UsageError } from '../io';
 import { databaseOption, formatOption, type OptionSpecs, TARGET_OPTIONS, WORKSPACE_OPTIONS } from '../options';
+import { endProcessAfter } from '../watchdog';
 
 /** The SQL statement of `file` that covers 1-based `line`. */
 async function statementAt(file: string, line: number, project: Project): Promise<string> {
@@ -24,15 +25,20 @@ export interface Target {
   /** How it was chosen, for the first line of the output. */
   source: string;
   close(): Promise<void>;
+  /** The embedded database's limit for one statement, which it can't enforce itself (a server's is its statement_timeout). */
+  timeoutMs?: number;
 }
+
+/** The embedded database's limit without --timeout: a server session's statement_timeout (see openSession). */
+const EMBEDDED_TIMEOUT_MS = 5_000;
 
 /** --database, else DATABASE_URL (environment, .env, prisma/.env), else the embedded database for the workspace. */
 export async function openTarget(root: string, values: { database?: string; embedded?: boolean; timeout?: string; scale?: string }, project: () => Promise<Project>): Promise<Target> {
   const database = databaseOption(values.database);
   const found = values.embedded ? undefined : findDatabaseUrl(root, database);
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout must be a number of milliseconds');
   if (found) {
-    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout must be a number of milliseconds');
     const session = await openSession(found.url, { statementTimeoutMs: timeout });
     return { session, source: found.source === 'configuration' ? '--database' : found.source, close: () => session.close() };
   }
@@ -41,7 +47,7 @@ export async function openTarget(root: string, values: { database?: string; embe
   const scale = values.scale === undefined ? undefined : Number(values.scale);
   if (scale !== undefined && !(scale > 0 && scale <= 1)) throw new UsageError('--scale must be a fraction of the configured rows, in (0, 1]');
   const db = await getEmbeddedDatabase(p, scale === undefined ? {} : { scale });
-  return { session: db.session, source: 'embedded database', close: () => closeEmbeddedDatabase() };
+  return { session: db.session, source: 'embedded database', close: () => closeEmbeddedDatabase(), timeoutMs: timeout ?? EMBEDDED_TIMEOUT_MS };
 }
 
 function toJson(r: ExplainResult): unknown {
@@ -95,7 +101,14 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
   let target: Target | undefined;
   try {
     target = await openTarget(root, values, project);
-    const result = await explainStatement(target.session, sql, { analyze: values.analyze, params: values.param });
+    // PGlite can't cancel a statement: past the limit the process ends (see endProcessAfter).
+    const limit = target.timeoutMs === undefined ? undefined : endProcessAfter(target.timeoutMs, `pg-index-review: the statement ran past ${target.timeoutMs} ms (--timeout) on the embedded database, which can't cancel it: stopped\n`);
+    let result: ExplainResult;
+    try {
+      result = await explainStatement(target.session, sql, { analyze: values.analyze, params: values.param });
+    } finally {
+      await limit?.stop();
+    }
     if (format === 'json') out.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
     else out.write(`${renderExplain(result)}\n`);
     return 0;
