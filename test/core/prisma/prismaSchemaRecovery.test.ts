@@ -23,6 +23,14 @@ function indexColumns(t: TableDef): [string, string[]][] {
 
 
 describe('loadPrismaSchema: a schema the engine rejects keeps what is valid', () => {
+  // Found by fuzzing (stop 26): the engine reads a half-typed `model {` on into the next model, and nothing was kept.
+  it('keeps the models after a block opened without a name (`model {` half typed)', () => {
+    const text = `${DATASOURCE}model {\n\nmodel User {\n  id Int @id\n  email String\n}\nmodel Post {\n  id Int @id\n  authorId Int\n}\n`;
+    const { schema, problems } = loadPrismaSchema(text, FILE);
+    assert.deepEqual([...schema.tables.keys()].sort(), ['Post', 'User']);
+    assert.match(problems[0]?.message ?? '', /does not start with any known Prisma schema keyword/);
+  });
+
   describe('one model with an error', () => {
     const { schema, problems } = loadPrismaSchema(ONE_BROKEN_MODEL, FILE);
 

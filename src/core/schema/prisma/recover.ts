@@ -16,7 +16,8 @@
  * - a datasource or generator with an error is replaced by a stand-in appended after
  *   the text (the datasource decides which native types and attributes are valid, so
  *   blanking it alone would invalidate every model using `@db.…`);
- * - errors outside every block (a line that starts no block) are blanked alone;
+ * - errors outside every block (a line that starts no block) are blanked alone; when the engine reads such text on
+ *   into the next block (`model {` without a name), only the text before that block;
  * - an error the engine places in a block that follows an unclosed one (no `}` before
  *   the next `model …{`) is the unclosed block's: the engine reads on into the next.
  *
@@ -107,6 +108,13 @@ function planRound(errors: EngineSpan[], state: State): Plan | undefined {
     const block = owningBlock(blocks, text, e.start);
     if (!block) {
       const end = Math.min(Math.max(e.end, e.start + 1), text.length);
+      // Text that starts no known block (`model {` half typed) and that the engine read on into the next block:
+      // the text before that block is what is wrong.
+      const next = blocks.find((b) => b.start > e.start && b.start < end);
+      if (next) {
+        plan.spans.push([e.start, next.start]);
+        continue;
+      }
       if (blocks.some((b) => b.start < end && e.start < b.end)) return undefined;
       plan.spans.push([e.start, end]);
       continue;
