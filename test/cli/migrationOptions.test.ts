@@ -47,6 +47,22 @@ describe('cli: migration and apply options', function () {
     assert.equal(check.stderr, r.stderr);
   });
 
+  // Found by fuzzing (stop 26): the Prisma migration dropped the broken model's index, which schema.prisma kept declaring.
+  it('--prisma with a model schema.prisma can\'t be read: a usage error naming it, no files written', async () => {
+    const broken = path.join(tmp, 'broken');
+    fs.mkdirSync(path.join(broken, 'prisma'), { recursive: true });
+    fs.writeFileSync(
+      path.join(broken, 'prisma', 'schema.prisma'),
+      'datasource db {\n  provider = "postgresql"\n  url = env("D")\n}\nmodel Course {\n  id Int @id\n  slug Strin\n  @@index([slug])\n}\nmodel Tag {\n  id Int @id\n  label String\n}\n',
+    );
+    const out = path.join(tmp, 'broken-out');
+    const r = await runMain(['migration', broken, '--prisma', '--out', out, '--timestamp', '20250101000000']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--prisma: schema\.prisma has errors \(Course could not be read\): fix them first/);
+    assert.equal(fs.existsSync(out), false);
+    assert.equal((await runMain(['migration', broken, '--stdout', '--timestamp', '20250101000000'])).code, 0, 'without --prisma');
+  });
+
   it('--lock-timeout / --statement-timeout: SQL in the value is a usage error, nothing is printed', async () => {
     for (const option of ['--lock-timeout', '--statement-timeout']) {
       for (const bad of [INJECTION, '5 seconds', '5S', '-1s', '1e3', '', "5s' "]) {

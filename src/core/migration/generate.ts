@@ -189,6 +189,10 @@ export function generateOptimizationMigration(project: Project, result: Analysis
     const prismaFile = project.prismaFile;
     const mapping = result.schema.prisma ?? project.prismaSchema?.prisma;
     if (!prismaFile || !project.prismaSchema || !mapping) throw new GenerateError('--prisma: no schema.prisma in the workspace');
+    // A model the engine rejected is not in the index set: its indexes would be dropped from the migration and kept in
+    // schema.prisma, which the next `prisma migrate dev` would create again.
+    const unread = [...(mapping.leftOut ?? []), ...(mapping.leftOutFields?.keys() ?? [])];
+    if (unread.length) throw new GenerateError(`--prisma: schema.prisma has errors (${unread.slice(0, 5).join(', ')}${unread.length > 5 ? ', …' : ''} could not be read): fix them first, or generate without --prisma`);
     const prismaDir = path.dirname(prismaFile);
     // A schema split over several files: each file gets the edits of the models and attributes it declares.
     const parts = project.prismaFiles.length ? project.prismaFiles : [prismaFile];
