@@ -63,6 +63,19 @@ describe('cli: migration and apply options', function () {
     assert.equal((await runMain(['migration', broken, '--stdout', '--timestamp', '20250101000000'])).code, 0, 'without --prisma');
   });
 
+  it('--prisma keeps the byte order mark schema.prisma starts with (the edit is made on the text without it)', async () => {
+    const bom = path.join(tmp, 'bom');
+    fs.mkdirSync(path.join(bom, 'prisma'), { recursive: true });
+    fs.mkdirSync(path.join(bom, 'sql'));
+    fs.writeFileSync(path.join(bom, 'prisma', 'schema.prisma'), '\ufeffdatasource db {\n  provider = "postgresql"\n  url = env("D")\n}\nmodel User {\n  id Int @id\n  email String\n  @@map("users")\n}\n');
+    fs.writeFileSync(path.join(bom, 'sql', 'q.sql'), 'SELECT * FROM users WHERE email = $1;\n');
+    const r = await runMain(['migration', bom, '--prisma', '--out', path.join(tmp, 'bom-out'), '--timestamp', '20250101000000']);
+    assert.equal(r.code, 0, r.stderr);
+    const written = fs.readFileSync(path.join(bom, 'prisma', 'schema.prisma'), 'utf8');
+    assert.ok(written.startsWith('\ufeffdatasource'), JSON.stringify(written.slice(0, 12)));
+    assert.match(written, /@@index\(\[email\], map: "users_email_idx"\)/);
+  });
+
   it('--lock-timeout / --statement-timeout: SQL in the value is a usage error, nothing is printed', async () => {
     for (const option of ['--lock-timeout', '--statement-timeout']) {
       for (const bad of [INJECTION, '5 seconds', '5S', '-1s', '1e3', '', "5s' "]) {

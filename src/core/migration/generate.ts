@@ -198,7 +198,7 @@ export function generateOptimizationMigration(project: Project, result: Analysis
     const parts = project.prismaFiles.length ? project.prismaFiles : [prismaFile];
     const changes = parts.map((file) => ({ file, change: editPrismaSchema(project.files.get(file)?.text ?? fs.readFileSync(file, 'utf8'), plan, project.prismaSchema!, mapping, file) }));
     prisma = { text: changes[0].change.text, edits: changes.flatMap((c) => c.change.edits), sqlOnly: changes[0].change.sqlOnly };
-    for (const c of changes) if (c.file === prismaFile || c.change.edits.length) files.push({ path: c.file, text: c.change.text, kind: 'prisma-schema' });
+    for (const c of changes) if (c.file === prismaFile || c.change.edits.length) files.push({ path: c.file, text: withBomOf(c.file, c.change.text), kind: 'prisma-schema' });
     files.push({ path: path.join(prismaDir, 'migrations', name, 'migration.sql'), text: renderPrismaMigration(plan, { ...ctx, rel: (f: string) => slash(path.relative(path.join(prismaDir, 'migrations', name), f)) }, `${name}.sql`), kind: 'prisma-migration' });
     warnings.push(
       `prisma/migrations/${name}/migration.sql has no CONCURRENTLY: Prisma migrate runs the file as one transaction, where CONCURRENTLY fails (25001); each CREATE INDEX blocks writes and each DROP INDEX blocks reads of its table until the file commits. On a live database run \`pg-index-review apply ${slash(path.relative(process.cwd(), path.join(prismaDir, 'migrations', name, 'migration.sql')))} --prisma --database …\` instead: it adds CONCURRENTLY, runs one statement at a time and records the migration in _prisma_migrations.`,
@@ -215,4 +215,20 @@ export function writeGenerated(g: GeneratedMigration): string[] {
     fs.writeFileSync(f.path, f.text);
   }
   return g.files.map((f) => f.path);
+}
+
+/** `text` with the byte order mark `file` starts with, if it does: the workspace's texts are read without it. */
+function withBomOf(file: string, text: string): string {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(3);
+      const n = fs.readSync(fd, head, 0, 3, 0);
+      return n === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? `\ufeff${text}` : text;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return text;
+  }
 }
