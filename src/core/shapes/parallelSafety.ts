@@ -101,20 +101,32 @@ function textTest(schema: SchemaModel | undefined): RegExp {
 
 /** Whether a tree locks rows or calls a function that is not PARALLEL SAFE (before or after inlining), in the views it reads too. */
 function hazardIn(tree: unknown, schema: SchemaModel, seen: Set<ViewDef>): boolean {
-  let found = false;
+  const anyHazard = (name: string, qualifier?: string) =>
+    declaredSafety(schema.functions, name, qualifier) !== 'safe' || conditionSafety(schema.functions, name, qualifier) !== 'safe' ? name : undefined;
+  return firstHazard(tree, schema, anyHazard, (view) => (seen.has(view) ? undefined : hazardIn(view.query, schema, seen.add(view)) ? view.name : undefined)) !== undefined;
+}
+
+/**
+ * The first locking clause (as a reason), call `check` names a reason for, or view `inView` does, walking `tree`: what
+ * the quick test on the text (any hazard) and needsSerialPlan (an UNSAFE call) look for.
+ */
+function firstHazard(tree: unknown, schema: SchemaModel | undefined, check: (name: string, qualifier?: string) => string | undefined, inView: (view: ViewDef) => string | undefined): string | undefined {
+  let why: string | undefined;
   walk(tree, (node, type) => {
-    if (found) return false;
-    if ((type === 'SelectStmt' || type === 'UpdateStmt' || type === 'DeleteStmt') && (node[type] as { lockingClause?: Node[] }).lockingClause?.length) found = true;
-    else if (type === 'FuncCall') {
+    if (why) return false;
+    if (type === 'SelectStmt' || type === 'UpdateStmt' || type === 'DeleteStmt') {
+      const lock = (node[type] as { lockingClause?: Node[] }).lockingClause?.[0];
+      if (lock) why = `it locks the rows it reads, ${LOCKING[lock.LockingClause?.strength] ?? 'FOR UPDATE'}`;
+    } else if (type === 'FuncCall') {
       const { name, schema: qualifier } = callName(node);
-      found = declaredSafety(schema.functions, name, qualifier) !== 'safe' || conditionSafety(schema.functions, name, qualifier) !== 'safe';
-    } else if (type === 'RangeVar') {
+      why = check(name, qualifier);
+    } else if (type === 'RangeVar' && schema) {
       const view = viewOf(node, schema);
-      if (view && !seen.has(view)) found = hazardIn(view.query, schema, seen.add(view));
+      if (view) why = inView(view);
     }
-    return found ? false : undefined;
+    return why ? false : undefined;
   });
-  return found;
+  return why;
 }
 
 /** The view a RangeVar names (views of `public` only, as SchemaModel.views holds them). */
@@ -142,21 +154,8 @@ function viewHazard(view: ViewDef, schema: SchemaModel, seen: Set<ViewDef>): str
 
 /** The first locking clause or PARALLEL UNSAFE call in a tree, views it reads included, as a reason. */
 function unsafeIn(ast: unknown, schema: SchemaModel | undefined, seen = new Set<ViewDef>()): string | undefined {
-  let why: string | undefined;
-  walk(ast, (node, type) => {
-    if (why) return false;
-    if (type === 'SelectStmt' || type === 'UpdateStmt' || type === 'DeleteStmt') {
-      const lock = (node[type] as { lockingClause?: Node[] }).lockingClause?.[0];
-      if (lock) why = `it locks the rows it reads, ${LOCKING[lock.LockingClause?.strength] ?? 'FOR UPDATE'}`;
-    } else if (type === 'FuncCall') {
-      const { name, schema: qualifier } = callName(node);
-      if (declaredSafety(schema?.functions, name, qualifier) === 'unsafe') why = `it calls ${name}(), PARALLEL UNSAFE`;
-    } else if (type === 'RangeVar' && schema) {
-      const view = viewOf(node, schema);
-      if (view && !seen.has(view)) why = viewHazard(view, schema, seen);
-    }
-  });
-  return why;
+  const unsafe = (name: string, qualifier?: string) => (declaredSafety(schema?.functions, name, qualifier) === 'unsafe' ? `it calls ${name}(), PARALLEL UNSAFE` : undefined);
+  return firstHazard(ast, schema, unsafe, (view) => (seen.has(view) ? undefined : viewHazard(view, schema!, seen)));
 }
 
 /**
@@ -213,7 +212,8 @@ const PARTIAL_AGGREGATES: ReadonlySet<string> = new Set([
 /**
  * Whether a one-table query's grouping runs partly in each process: a GROUP BY of plain columns (the groups are
  * counted from their distinct values), no grouping sets, and only aggregates with a combine function, without
- * DISTINCT or ORDER BY inside, nor a call of a function that is not PARALLEL SAFE in their arguments or FILTER. `aggregates` are the FuncCall nodes of its select list and HAVING.
+ * DISTINCT or ORDER BY inside, nor a call of a function that is not PARALLEL SAFE in their arguments or FILTER.
+ * `aggregates` are the FuncCall nodes of its select list and HAVING.
  */
 export function partiallyAggregated(group: Node[], aggregates: Node[], functions?: Functions): boolean {
   if (group.some((g) => !g.ColumnRef)) return false;
