@@ -4,7 +4,7 @@
  */
 import type { TableAccess } from '../model/query';
 import type { FunctionDef, ParallelSafety, SchemaModel, ViewDef } from '../model/schema';
-import { funcCallName, walk, type Node } from '../sql/expr';
+import { funcCallName, funcCallQualifiedName, walk, type Node } from '../sql/expr';
 
 /**
  * Functions PostgreSQL 15 marks PARALLEL UNSAFE (pg_proc.proparallel = 'u') that an application's queries call:
@@ -65,12 +65,6 @@ function conditionSafety(functions: Functions, name: string, schema?: string, de
   return worst;
 }
 
-function callName(call: Node): { name: string; schema?: string } {
-  const parts: string[] = (call.FuncCall?.funcname ?? []).map((x: Node) => x.String?.sval ?? '');
-  const name = parts.pop() ?? '';
-  return parts.length ? { name, schema: parts.pop() } : { name };
-}
-
 /**
  * A cheap test on the statement's text before its tree is walked: false only when no locking clause and no call of a
  * function that is not PARALLEL SAFE can be in it. Names are matched as words, not as calls (a comment may stand
@@ -118,7 +112,7 @@ function firstHazard(tree: unknown, schema: SchemaModel | undefined, check: (nam
       const lock = (node[type] as { lockingClause?: Node[] }).lockingClause?.[0];
       if (lock) why = `it locks the rows it reads, ${LOCKING[lock.LockingClause?.strength] ?? 'FOR UPDATE'}`;
     } else if (type === 'FuncCall') {
-      const { name, schema: qualifier } = callName(node);
+      const { name, schema: qualifier } = funcCallQualifiedName(node);
       why = check(name, qualifier);
     } else if (type === 'RangeVar' && schema) {
       const view = viewOf(node, schema);
@@ -177,7 +171,7 @@ export function restrictedCall(qual: unknown, functions: Functions): string | un
   walk(qual, (node, type) => {
     if (why || type === 'SubLink') return false;
     if (type !== 'FuncCall') return undefined;
-    const { name, schema } = callName(node);
+    const { name, schema } = funcCallQualifiedName(node);
     const safety = conditionSafety(functions, name, schema);
     if (safety !== 'safe') why = `its condition calls ${name}(), ${safety === 'unsafe' ? 'PARALLEL UNSAFE once inlined' : 'PARALLEL RESTRICTED'}`;
     return why ? false : undefined;

@@ -15,6 +15,11 @@ export function strings(list: Node[] | undefined): string[] {
   return (list ?? []).map((x) => x.String?.sval ?? '').filter((s) => s !== '');
 }
 
+/** The option `name` of a statement's options (a DefElem list: `WITH (…)`, a function's clauses, an aggregate's definition). */
+export function defElem(options: Node[] | undefined, name: string): Node | undefined {
+  return options?.find((o) => o.DefElem?.defname === name)?.DefElem;
+}
+
 /** A column reference: `[qualifier?, column]`, or `star` for `*` / `t.*`, or a whole-row alias reference. */
 export interface ColumnRefInfo {
   qualifier?: string;
@@ -93,6 +98,13 @@ export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['count', 'sum',
 export const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set(['random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'nextval', 'setval', 'currval', 'lastval', 'txid_current', 'setseed', 'gen_random_bytes', 'pg_sleep']);
 
 /** A function call's name without its schema. */
+/** A FuncCall's function name, and its schema when the call names one (`app.f(…)`). */
+export function funcCallQualifiedName(n: Node): { name: string; schema?: string } {
+  const parts = strings(n.FuncCall?.funcname);
+  const name = parts.pop() ?? '';
+  return parts.length ? { name, schema: parts.pop() } : { name };
+}
+
 export function funcCallName(n: Node): string {
   return (n.FuncCall?.funcname ?? []).map((x: Node) => x.String?.sval).pop() ?? '';
 }

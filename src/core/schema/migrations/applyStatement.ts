@@ -1,7 +1,7 @@
 /** Applies one DDL statement to a schema model, the way PostgreSQL would change its catalog. */
 import type { SourceLocation } from '../../model/location';
 import type { ColumnDef, IndexDef, IndexKey, SchemaModel, TableDef } from '../../model/schema';
-import { columnRef, columnRefsIn, exprText, type Node, strings, withoutLocations } from '../../sql/expr';
+import { columnRef, columnRefsIn, defElem, exprText, type Node, strings, withoutLocations } from '../../sql/expr';
 import { predicateAtoms } from '../../sql/predicates';
 import { renameColumnInViews, renameTableInViews, renameViewColumn } from './viewRenames';
 import { tableKey } from '../../sql/identifiers';
@@ -271,7 +271,7 @@ const ROUTINES = new Set(['OBJECT_FUNCTION', 'OBJECT_ROUTINE', 'OBJECT_AGGREGATE
 
 /** `WITH (parallel_workers = n)` / `SET (…)` on a table; `reset`: RESET (parallel_workers). Other storage parameters don't matter here. */
 function setParallelWorkers(table: TableDef, options: Node[] | undefined, reset = false): void {
-  const option = options?.find((o) => o.DefElem?.defname === 'parallel_workers')?.DefElem;
+  const option = defElem(options, 'parallel_workers');
   if (!option) return;
   if (reset) {
     delete table.parallelWorkers;
@@ -353,7 +353,7 @@ function createIndex(schema: SchemaModel, is: Node, origin: StatementOrigin): st
     origin: 'migration',
     location: origin.location,
   };
-  const pagesPerRange = (is.options ?? []).find((o: Node) => o.DefElem?.defname === 'pages_per_range')?.DefElem.arg;
+  const pagesPerRange = defElem(is.options, 'pages_per_range')?.arg;
   const perRange = Number(pagesPerRange?.Integer?.ival ?? pagesPerRange?.String?.sval);
   if (index.method === 'brin' && perRange > 0) index.pagesPerRange = perRange;
   if (where) {

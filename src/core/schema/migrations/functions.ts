@@ -7,7 +7,7 @@
  * A name written without a schema is taken to be in `public`: a migration's `SET search_path` is not followed.
  */
 import type { FunctionDef, ParallelSafety, SchemaModel } from '../../model/schema';
-import { AGGREGATE_FUNCTIONS, strings, walk, type Node } from '../../sql/expr';
+import { AGGREGATE_FUNCTIONS, defElem as option, funcCallQualifiedName, strings, walk, type Node } from '../../sql/expr';
 import { parseStatement } from '../../sql/parser';
 import { typeNameText } from './columnTypes';
 
@@ -22,8 +22,6 @@ function signature(types: Node[]): string {
 function safety(value: unknown): ParallelSafety | undefined {
   return value === 'safe' || value === 'restricted' || value === 'unsafe' ? value : undefined;
 }
-
-const option = (options: Node[] | undefined, name: string): Node | undefined => options?.find((o) => o.DefElem?.defname === name)?.DefElem;
 
 /** The qualified name of a CREATE / ALTER / DROP: its schema (`public` when not written) and name. */
 function nameOf(parts: Node[] | undefined): { schema: string; name: string } | undefined {
@@ -81,10 +79,9 @@ function inlinedCalls(stmt: Node): { schema?: string; name: string }[] | undefin
   walk(body, (node, type) => {
     if (type === 'SubLink') inlinable = false;
     if (type === 'FuncCall') {
-      const parts = strings(node.FuncCall.funcname);
-      const name = parts.pop()!;
-      if ((AGGREGATE_FUNCTIONS.has(name) && !parts.length) || node.FuncCall.over) inlinable = false;
-      calls.push(parts.length ? { schema: parts.pop(), name } : { name });
+      const call = funcCallQualifiedName(node);
+      if ((AGGREGATE_FUNCTIONS.has(call.name) && !call.schema) || node.FuncCall.over) inlinable = false;
+      calls.push(call);
     }
     return inlinable ? undefined : false;
   });
